@@ -1,0 +1,107 @@
+"""Magnet (招商通): the investment-promotion CRM of a district."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import Config, database_url_from_env
+
+DEV_SECRET = "dev"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure an instance of the app."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
+    configure(app, test_config)
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_templates(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Load defaults, then the environment (FLASK_*, DATABASE_URL), then test settings."""
+    app.config.from_object(Config)
+    app.config.from_prefixed_env()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = (
+        database_url_from_env() or app.config["SQLALCHEMY_DATABASE_URI"]
+        or f"sqlite:///{Path(app.instance_path) / 'magnet.sqlite'}")
+    if test_config:
+        app.config.update(test_config)
+    app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or os.path.join(app.instance_path, "uploads")
+    if app.debug:
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or DEV_SECRET
+    if not (app.debug or app.testing) and app.config["SECRET_KEY"] in (None, "", DEV_SECRET):
+        raise RuntimeError("SECRET_KEY is missing or a default: set FLASK_SECRET_KEY to a long random value")
+
+
+def register_extensions(app: Flask) -> None:
+    from .audit import register_audit
+    from .database import configure_engine
+    from .extensions import babel, csrf, db, login_manager, migrate
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # check_access redirects; no extra flash
+    with app.app_context():
+        configure_engine(db.engine)
+    register_audit()
+
+    from . import sessions  # noqa: F401  (the user loader)
+
+
+def register_security(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from .auth.access import check_access
+    from .auth.views import enforce_session_limits
+    from .security import add_security_headers
+
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    app.before_request(check_access)
+    app.before_request(enforce_session_limits)
+    app.after_request(add_security_headers)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .health import bp as health_bp
+    from .teams.views import bp as teams_bp
+    from .users.views import bp as users_bp
+
+    for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp):
+        app.register_blueprint(bp)
+
+
+def register_templates(app: Flask) -> None:
+    from .templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def register_errors(app: Flask) -> None:
+    from .errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register_commands
+
+    register_commands(app)

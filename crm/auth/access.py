@@ -1,0 +1,74 @@
+"""Who may use which route: each route declares a right, checked in one place."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from ..models import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EVERYONE = frozenset(Role)
+OFFICE = frozenset({Role.ADMIN})
+READ_ALL = frozenset({Role.ADMIN, Role.LEADER})
+
+# The rights of DESIGN §3; a route names one of these, never a role list of its own.
+RIGHTS: dict[str, frozenset[Role]] = {
+    "dashboard.view": EVERYONE,
+    "account.edit": EVERYONE,
+    "users.manage": OFFICE,
+    "teams.manage": OFFICE,
+    "teams.view": EVERYONE,
+}
+
+PUBLIC = "public"
+
+
+def requires(right: str) -> Callable[[F], F]:
+    """Declare the right a route needs; check_access enforces it."""
+    if right not in RIGHTS:
+        raise KeyError(f"unknown right {right!r}")
+
+    def mark(view: F) -> F:
+        view.access_right = right  # type: ignore[attr-defined]
+        return view
+    return mark
+
+
+def public(view: F) -> F:
+    """Declare a route open to anyone, signed in or not."""
+    view.access_right = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def may(user: Any, right: str) -> bool:
+    """Whether a user has a right."""
+    return bool(user.is_authenticated and user.role in RIGHTS[right])
+
+
+def declared_right(endpoint: str | None) -> str | None:
+    """Return the right a route declared, or None if it declared none."""
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access_right", None)
+
+
+def check_access() -> Any:
+    """Before each request: refuse what the route's declared right does not allow."""
+    if request.endpoint is None:
+        return None  # 404 and 405 are answered by Flask itself
+    right = declared_right(request.endpoint)
+    if right is None:
+        abort(403)  # fail closed: a route that declared nothing is open to no one
+    if right == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+    if current_user.role not in RIGHTS[right]:
+        abort(403)
+    return None

@@ -1,0 +1,132 @@
+"""Passwords, sign-in with throttling, and the rules for user accounts."""
+
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..audit import record
+from ..extensions import db
+from ..models import LoginAttempt, Role, Team, User, utcnow
+
+
+class LoginThrottled(Exception):
+    """Too many recent failures for this account or address."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class AccountError(ValueError):
+    """A user-account change that breaks a rule; the message is for the user."""
+
+
+def password_hasher() -> PasswordHasher:
+    """Return the argon2id hasher with this app's cost settings."""
+    cfg = current_app.config
+    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"],
+                          parallelism=cfg["ARGON2_PARALLELISM"])
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2id hash of a password."""
+    return password_hasher().hash(password)
+
+
+def set_password(user: User, password: str) -> None:
+    """Give a user a new password and end their other sessions."""
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Whether password is the user's; spends the same time when there is no user."""
+    hasher = password_hasher()
+    if user is None:
+        # Verify against a throwaway hash so timing does not tell who exists.
+        try:
+            hasher.verify(hasher.hash("not-a-user"), password + "x")
+        except VerificationError:
+            pass
+        return False
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+def _failures(column: object, value: str, since: datetime) -> tuple[int, datetime | None]:
+    """Count failures for a username or address since the window opened and the last success."""
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.success.is_(True)))
+    start = max(since, last_success) if last_success else since
+    count, last = db.session.execute(
+        select(func.count(), func.max(LoginAttempt.at))
+        .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > start)).one()
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=since.tzinfo)
+    return count, last
+
+
+def wait_remaining(username: str, address: str, now: datetime) -> int:
+    """Return the seconds before this account and address may try again (0: now)."""
+    cfg = current_app.config
+    allowed = cfg["LOGIN_FAILURES_BEFORE_WAIT"]
+    since = now - cfg["LOGIN_FAILURE_WINDOW"]
+    remaining = timedelta(0)
+    for column, value in ((LoginAttempt.username, username), (LoginAttempt.address, address)):
+        count, last = _failures(column, value, since)
+        if count >= allowed and last is not None:
+            wait = min(cfg["LOGIN_WAIT"] * 2 ** (count - allowed), cfg["LOGIN_WAIT_MAX"])
+            remaining = max(remaining, last + wait - now)
+    return max(0, int(remaining.total_seconds() + 0.999))
+
+
+def authenticate(username: str, password: str, *, address: str, now: datetime | None = None) -> User | None:
+    """Return the active user these credentials name, or None; raise LoginThrottled when waiting."""
+    now = now or utcnow()
+    username = username.strip()
+    seconds = wait_remaining(username, address, now)
+    if seconds:
+        record("login_throttled", detail=username[:200], address=address)
+        raise LoginThrottled(seconds)
+    user = db.session.scalar(select(User).where(User.username == username))
+    ok = check_password(user, password) and user is not None and user.active
+    db.session.add(LoginAttempt(at=now, username=username[:64], address=address[:64], success=ok))
+    if not ok:
+        record("login_failed", user_id=user.id if user else None, detail=username[:200], address=address)
+        return None
+    assert user is not None
+    user.last_login_at = now
+    record("login", user_id=user.id, entity="User", entity_id=user.id, address=address)
+    return user
+
+
+def create_user(*, username: str, display_name: str, role: Role, password: str, team: Team | None = None,
+                title: str | None = None, actor: User | None = None) -> User:
+    """Add a user; team members and leads belong to a team."""
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(_("用户名 %(name)s 已存在", name=username))
+    if role in (Role.LEAD, Role.MEMBER) and team is None:
+        raise AccountError(_("专班负责人和专班成员必须属于一个专班"))
+    user = User(username=username, display_name=display_name, role=role, team=team, title=title,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def deactivate_user(user: User, *, actor: User) -> None:
+    """Stop a user from signing in and end the sessions they have."""
+    if user.id == actor.id:
+        raise AccountError(_("不能停用自己的账号"))
+    user.active = False
+    user.end_sessions()
+    db.session.flush()

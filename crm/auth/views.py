@@ -1,0 +1,116 @@
+"""Sign-in, sign-out and the user's own account."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..audit import set_actor
+from ..extensions import db
+from . import services
+from .access import public, requires
+from .forms import LanguageForm, LoginForm, PasswordChangeForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Return target if it is a path on this site, else the dashboard."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("dashboard.index")
+
+
+def client_address() -> str:
+    return request.remote_addr or "-"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Sign in with a username and password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/login.html", form=form), status
+    try:
+        user = services.authenticate(form.username.data, form.password.data, address=client_address())
+    except services.LoginThrottled as wait:
+        db.session.commit()
+        flash(_("登录失败次数过多，请 %(seconds)s 秒后再试。", seconds=wait.seconds), "error")
+        return render_template("auth/login.html", form=form), 429
+    db.session.commit()
+    if user is None:
+        flash(_("用户名或密码不正确。"), "error")
+        return render_template("auth/login.html", form=form), 401
+    session.clear()  # a fresh session at sign-in: nothing carried over from before
+    login_user(user)
+    now = datetime.now(UTC).timestamp()
+    session["login_at"] = session["seen_at"] = now
+    set_actor(user.id, client_address())
+    return redirect(safe_next(form.next.data))
+
+
+@bp.post("/logout")
+@requires("account.edit")
+def logout():
+    """Sign out, ending every session of this user."""
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("account.edit")
+def change_password():
+    """Change one's own password; other sessions end."""
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return render_template("auth/password.html", form=form), 422 if request.method == "POST" else 200
+    if not services.check_password(current_user, form.current.data):
+        form.current.errors.append(_("当前密码不正确"))
+        return render_template("auth/password.html", form=form), 422
+    services.set_password(current_user, form.new.data)
+    db.session.commit()
+    login_user(current_user)  # this session carries the new token; the others stop working
+    flash(_("密码已修改，其他设备上的登录已失效。"), "success")
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.post("/account/language")
+@requires("account.edit")
+def set_language():
+    """Choose the language of the interface."""
+    form = LanguageForm()
+    if form.validate_on_submit() and form.locale.data in current_app.config["LANGUAGES"]:
+        current_user.locale = form.locale.data
+        db.session.commit()
+    return redirect(safe_next(request.referrer and urlsplit(request.referrer).path))
+
+
+def enforce_session_limits():
+    """Before each request: end sessions idle too long or older than the absolute limit."""
+    if not current_user.is_authenticated:
+        return None
+    now = datetime.now(UTC).timestamp()
+    cfg = current_app.config
+    login_at = session.get("login_at", 0)
+    seen_at = session.get("seen_at", 0)
+    if (now - login_at > cfg["SESSION_ABSOLUTE_LIMIT"].total_seconds()
+            or now - seen_at > cfg["SESSION_IDLE_LIMIT"].total_seconds()):
+        logout_user()
+        session.clear()
+        flash(_("登录已过期，请重新登录。"), "info")
+        return redirect(url_for("auth.login", next=request.path))
+    if now - seen_at > 60:  # refresh at most once a minute, so the cookie does not churn
+        session["seen_at"] = now
+    return None

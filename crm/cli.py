@@ -1,0 +1,92 @@
+"""Command-line commands: `flask --app crm …`."""
+
+import json
+import secrets
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .auth import services as accounts
+from .extensions import db
+from .models import Role, Team
+from .periods import period_from
+from .reports.summary import brief, district_summary
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True, help="admin, leader, lead or member.")
+@click.option("--team", "team_name", help="Team name (required for lead and member).")
+@click.option("--name", "display_name", help="Display name (default: the username).")
+@click.option("--password", help="Password (default: a random one, printed once).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def create_user_command(username: str, role: str, team_name: str | None, display_name: str | None,
+                        password: str | None, as_json: bool) -> None:
+    """Add a user."""
+    team = None
+    if team_name:
+        team = db.session.scalar(select(Team).where(Team.name == team_name))
+        if team is None:
+            raise click.ClickException(f"no team named {team_name!r}")
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    if len(password) < 10:
+        raise click.ClickException("the password needs at least 10 characters")
+    try:
+        user = accounts.create_user(username=username, display_name=display_name or username, role=Role(role),
+                                    password=password, team=team)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    result = {"id": user.id, "username": user.username, "role": role, "team": team_name}
+    if generated:
+        result["password"] = password
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        click.echo(f"created {username} ({role})" + (f", password: {password}" if generated else ""))
+
+
+def period_options(command):
+    """Add the period options every reporting command shares."""
+    for option in (click.option("--year", type=int, help="Year (default: this year)."),
+                   click.option("--quarter", type=click.IntRange(1, 4), help="Quarter 1–4."),
+                   click.option("--month", type=click.IntRange(1, 12), help="Month 1–12."),
+                   click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="Custom range start."),
+                   click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Custom range end.")):
+        command = option(command)
+    return command
+
+
+def period_of(year, quarter, month, start, end):
+    try:
+        return period_from(year, quarter, month, start.date() if start else None, end.date() if end else None)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+@click.command("summary")
+@period_options
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--brief", "as_brief", is_flag=True, help="The brief (简报) sentence only.")
+def summary_command(year, quarter, month, start, end, as_json: bool, as_brief: bool) -> None:
+    """Print the district totals for a period."""
+    period = period_of(year, quarter, month, start, end)
+    summary = district_summary(period)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    elif as_brief:
+        click.echo(brief(summary, current_app.config["DISTRICT_NAME"]))
+    else:
+        for key, value in summary.as_dict().items():
+            click.echo(f"{key:24} {value}")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to the app's `flask` group."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(summary_command)

@@ -1,0 +1,45 @@
+"""Default settings; secrets and the database come from the environment."""
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Settings every instance starts from."""
+
+    SECRET_KEY: str | None = None  # required outside debug and tests: see create_app
+    SQLALCHEMY_DATABASE_URI: str | None = None  # DATABASE_URL, else SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True  # switched off only for debug and plain-http loopback serving
+    SESSION_IDLE_LIMIT = timedelta(hours=2)
+    SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    # argon2id, RFC 9106 second recommended option (64 MiB, 3 passes, 4 lanes)
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 4
+
+    LOGIN_FAILURES_BEFORE_WAIT = 5
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    LOGIN_WAIT = timedelta(seconds=60)  # doubles with each further failure, capped below
+    LOGIN_WAIT_MAX = timedelta(minutes=15)
+
+    DISTRICT_NAME = "张湾区"
+    PAGE_SIZE = 50
+
+
+def database_url_from_env() -> str | None:
+    """Return DATABASE_URL, spelled for SQLAlchemy's psycopg 3 driver."""
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url

@@ -1,0 +1,23 @@
+"""The whole schema, one module per part of the domain."""
+
+from .audit import AuditEvent
+from .enterprises import Contact, Enterprise
+from .enums import (AgreementKind, IssueStatus, LeadStage, LeadStatus, Ownership, ProjectStatus, ProjectType,
+                    Role, ServiceItemStatus, TargetMetric, VisitKind)
+from .fieldwork import Trip, Visit, trip_participant, visit_participant
+from .leads import Lead, LeadStageChange
+from .people import LoginAttempt, Team, TeamTarget, User
+from .projects import YI, Milestone, Project, ProjectIssue, ServiceItem, project_service_member
+from .types import utcnow
+
+__all__ = [
+    "YI", "AgreementKind", "AuditEvent", "Contact", "Enterprise", "IssueStatus", "Lead", "LeadStage",
+    "LeadStageChange", "LeadStatus", "LoginAttempt", "Milestone", "Ownership", "Project", "ProjectIssue",
+    "ProjectStatus", "ProjectType", "Role", "ServiceItem", "ServiceItemStatus", "Team", "TeamTarget",
+    "TargetMetric", "Trip", "User", "Visit", "VisitKind", "project_service_member", "trip_participant",
+    "utcnow", "visit_participant",
+]
+
+# Core records: every insert, update and delete of these is written to the audit trail.
+AUDITED = (Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, Lead, Project, Milestone, ServiceItem,
+           ProjectIssue)

@@ -1,0 +1,54 @@
+"""Enterprises the district courts, and the people met there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .enums import Ownership
+from .types import UTCDateTime, choice_type, utcnow
+
+if TYPE_CHECKING:
+    from .projects import Project
+
+
+class Enterprise(db.Model):
+    """A company, shared by every team so that overlaps are noticed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)  # normalised name, for duplicates
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+    industry: Mapped[str | None] = mapped_column(String(64), index=True)
+    province: Mapped[str | None] = mapped_column(String(32))
+    city: Mapped[str | None] = mapped_column(String(32))
+    ownership: Mapped[Ownership | None] = mapped_column(choice_type(Ownership, "ownership"))
+    fortune500: Mapped[bool] = mapped_column(default=False)  # 世界500强
+    listed: Mapped[bool] = mapped_column(default=False)  # 上市
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="enterprise")
+    projects: Mapped[list[Project]] = relationship(back_populates="enterprise")
+
+    def __repr__(self) -> str:
+        return f"<Enterprise {self.name}>"
+
+
+class Contact(db.Model):
+    """A person at an enterprise."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    wechat: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="contacts")

@@ -1,0 +1,86 @@
+"""Trips out of the district and the visits made on them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .enums import VisitKind
+from .types import UTCDateTime, choice_type, utcnow
+
+if TYPE_CHECKING:
+    from .enterprises import Enterprise
+    from .leads import Lead
+    from .people import Team, User
+
+trip_participant = Table(
+    "trip_participant", db.metadata,
+    Column("trip_id", ForeignKey("trip.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id"), primary_key=True),
+)
+
+visit_participant = Table(
+    "visit_participant", db.metadata,
+    Column("visit_id", ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id"), primary_key=True),
+)
+
+
+class Trip(db.Model):
+    """One outbound promotion trip (外出招商) of a team."""
+
+    __table_args__ = (
+        CheckConstraint("end_on >= start_on", name="dates_in_order"),
+        Index("ix_trip_team_start", "team_id", "start_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    destination: Mapped[str] = mapped_column(String(100))
+    start_on: Mapped[date] = mapped_column(index=True)
+    end_on: Mapped[date]
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # the leader heading it
+    purpose: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship()
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
+    participants: Mapped[list[User]] = relationship(secondary=trip_participant)
+    visits: Mapped[list[Visit]] = relationship(back_populates="trip")
+
+
+class Visit(db.Model):
+    """One contact with an enterprise (拜访), keyed by a UUID the client makes."""
+
+    __table_args__ = (
+        Index("ix_visit_team_date", "team_id", "visited_on"),
+        Index("ix_visit_date_enterprise", "visited_on", "enterprise_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)  # made offline; repeats are the same visit
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    trip_id: Mapped[int | None] = mapped_column(ForeignKey("trip.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"), index=True)
+    visited_on: Mapped[date]
+    kind: Mapped[VisitKind] = mapped_column(choice_type(VisitKind, "kind"))
+    summary: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    follow_up_on: Mapped[date | None] = mapped_column(index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    team: Mapped[Team] = relationship()
+    trip: Mapped[Trip | None] = relationship(back_populates="visits")
+    enterprise: Mapped[Enterprise] = relationship()
+    lead: Mapped[Lead | None] = relationship(back_populates="visits")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    participants: Mapped[list[User]] = relationship(secondary=visit_participant)

@@ -1,0 +1,107 @@
+"""Users, promotion teams and their yearly targets."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .enums import Role, TargetMetric
+from .types import UTCDateTime, choice_type, utcnow
+
+if TYPE_CHECKING:
+    from .projects import Project
+
+
+def new_session_token() -> str:
+    """Return a fresh token; changing it ends every session of the user."""
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(64))  # 职务, e.g. 区委副书记
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(choice_type(Role, "role"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
+    chief_of: Mapped[list[Project]] = relationship(back_populates="chief_officer",
+                                                   foreign_keys="Project.chief_officer_id")
+
+    audit_exclude = frozenset({"password_hash", "session_token", "last_login_at"})
+
+    def get_id(self) -> str:
+        """Return the session id: the user and the token that keeps the session alive."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def end_sessions(self) -> None:
+        """Make every existing session of this user stop working."""
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Team(db.Model):
+    """A promotion team (驻外招商工作专班) stationed in another city."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    base_city: Mapped[str] = mapped_column(String(64))  # 驻点城市
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])  # 带队领导
+    members: Mapped[list[User]] = relationship(back_populates="team", foreign_keys=[User.team_id])
+    targets: Mapped[list[TeamTarget]] = relationship(back_populates="team", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name}>"
+
+
+class TeamTarget(db.Model):
+    """A team's target for one metric in one year."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "year", "metric"),
+        CheckConstraint("target >= 0", name="target_not_negative"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    metric: Mapped[TargetMetric] = mapped_column(choice_type(TargetMetric, "metric"))
+    target: Mapped[int] = mapped_column(BigInteger)  # a count, or yuan for the investment metric
+
+    team: Mapped[Team] = relationship(back_populates="targets")
+
+
+class LoginAttempt(db.Model):
+    """One sign-in attempt, kept to throttle guessing per account and per address."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    success: Mapped[bool]

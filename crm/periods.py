@@ -1,0 +1,79 @@
+"""Reporting periods: year, quarter, month, year-to-date and custom ranges, both ends included."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """Today in the district's time zone."""
+    return datetime.now(LOCAL).date()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of local dates, both ends included."""
+
+    start: date
+    end: date
+    label: str
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("period ends before it starts")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31), f"{year}年")
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        if not 1 <= quarter <= 4:
+            raise ValueError("quarter must be 1–4")
+        first = 3 * quarter - 2
+        last_day = calendar.monthrange(year, first + 2)[1]
+        return cls(date(year, first, 1), date(year, first + 2, last_day), f"{year}年第{quarter}季度")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        if not 1 <= month <= 12:
+            raise ValueError("month must be 1–12")
+        return cls(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]),
+                   f"{year}年{month}月")
+
+    @classmethod
+    def year_to_month(cls, year: int, month: int) -> Period:
+        """1–N月累计: from January to the end of month N."""
+        end = cls.month(year, month).end
+        return cls(date(year, 1, 1), end, f"{year}年1—{month}月累计")
+
+    @classmethod
+    def between(cls, start: date, end: date) -> Period:
+        return cls(start, end, f"{start.isoformat()}至{end.isoformat()}")
+
+    def same_period_last_year(self) -> Period:
+        """同比: the same dates one year earlier (29 February becomes the 28th)."""
+        def back(d: date) -> date:
+            day = min(d.day, calendar.monthrange(d.year - 1, d.month)[1])
+            return date(d.year - 1, d.month, day)
+        return Period(back(self.start), back(self.end), f"{self.label}（上年同期）")
+
+
+def period_from(year: int | None = None, quarter: int | None = None, month: int | None = None,
+                start: date | None = None, end: date | None = None) -> Period:
+    """Build the period that query or command options describe; default: this year."""
+    if start or end:
+        if not (start and end):
+            raise ValueError("a custom range needs both start and end")
+        return Period.between(start, end)
+    year = year or today().year
+    if quarter:
+        return Period.quarter(year, quarter)
+    if month:
+        return Period.month(year, month)
+    return Period.year(year)

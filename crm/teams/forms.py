@@ -1,0 +1,57 @@
+"""Forms for teams and their yearly targets."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..extensions import db
+from ..models import Role, TargetMetric, Team, User
+from ..money import AmountError, Unit, parse_amount
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("专班名称"), validators=[DataRequired(), Length(max=64)])
+    base_city = StringField(_l("驻点城市"), validators=[DataRequired(), Length(max=64)])
+    leader_id = SelectField(_l("带队领导"), coerce=int)
+    active = BooleanField(_l("启用"), default=True)
+
+    def __init__(self, *args, team: Team | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._team = team
+        leaders = db.session.scalars(select(User).where(User.role == Role.LEADER, User.active.is_(True))
+                                     .order_by(User.display_name))
+        self.leader_id.choices = [(0, str(_l("（无）")))] + [(u.id, u.display_name) for u in leaders]
+
+    def validate_name(self, field) -> None:
+        clash = db.session.scalar(select(Team.id).where(Team.name == field.data.strip()))
+        if clash is not None and (self._team is None or clash != self._team.id):
+            raise ValidationError(_l("已有同名专班"))
+
+
+class TargetsForm(FlaskForm):
+    """One field per metric; investment is typed in 亿元."""
+
+    trips = IntegerField(TargetMetric.TRIPS.label, validators=[Optional(), NumberRange(0, 100_000)])
+    enterprises = IntegerField(TargetMetric.ENTERPRISES_VISITED.label,
+                               validators=[Optional(), NumberRange(0, 100_000)])
+    visits = IntegerField(TargetMetric.VISITS.label, validators=[Optional(), NumberRange(0, 1_000_000)])
+    new_leads = IntegerField(TargetMetric.NEW_LEADS.label, validators=[Optional(), NumberRange(0, 100_000)])
+    signed = IntegerField(TargetMetric.SIGNED_PROJECTS.label, validators=[Optional(), NumberRange(0, 10_000)])
+    yi_signed = IntegerField(TargetMetric.YI_PROJECTS.label, validators=[Optional(), NumberRange(0, 10_000)])
+    investment = StringField(_l("签约投资额（亿元）"), validators=[Optional(), Length(max=30)])
+    started = IntegerField(TargetMetric.STARTED_PROJECTS.label, validators=[Optional(), NumberRange(0, 10_000)])
+    producing = IntegerField(TargetMetric.PRODUCING_PROJECTS.label,
+                             validators=[Optional(), NumberRange(0, 10_000)])
+
+    def validate_investment(self, field) -> None:
+        try:
+            self.investment_yuan = parse_amount(field.data, Unit.YI).yuan if field.data else None
+        except AmountError as error:
+            raise ValidationError(str(error)) from error
+
+    def values(self) -> dict[TargetMetric, int | None]:
+        """The targets as {metric: count or yuan}; None clears a target."""
+        return {metric: (getattr(self, "investment_yuan", None) if metric is TargetMetric.SIGNED_INVESTMENT
+                         else getattr(self, metric.value).data) for metric in TargetMetric}

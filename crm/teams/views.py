@@ -1,0 +1,81 @@
+"""Teams: the list for everyone, editing and yearly targets for admins."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..auth.access import requires
+from ..extensions import db
+from ..models import TargetMetric, Team, User
+from ..money import format_yi
+from ..periods import today
+from . import services
+from .forms import TargetsForm, TeamForm
+
+bp = Blueprint("teams", __name__, url_prefix="/teams")
+
+
+@bp.get("/")
+@requires("teams.view")
+def index():
+    """List the teams with their member counts."""
+    rows = db.session.execute(
+        select(Team, func.count(User.id)).outerjoin(User, (User.team_id == Team.id) & User.active.is_(True))
+        .group_by(Team.id).order_by(Team.active.desc(), Team.name)).all()
+    return render_template("teams/index.html", rows=rows, year=today().year)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("teams.manage")
+def create():
+    """Add a team."""
+    form = TeamForm()
+    if not form.validate_on_submit():
+        return render_template("teams/form.html", form=form, team=None), 422 if request.method == "POST" else 200
+    team = Team(name=form.name.data.strip(), base_city=form.base_city.data.strip(), active=form.active.data,
+                leader_id=form.leader_id.data or None)
+    db.session.add(team)
+    db.session.commit()
+    flash(_("已添加专班 %(name)s", name=team.name), "success")
+    return redirect(url_for("teams.index"))
+
+
+@bp.route("/<int:team_id>/edit", methods=["GET", "POST"])
+@requires("teams.manage")
+def edit(team_id: int):
+    """Change a team's name, city, heading leader or whether it is active."""
+    team = db.get_or_404(Team, team_id)
+    form = TeamForm(obj=team, team=team)
+    if request.method == "GET":
+        form.leader_id.data = team.leader_id or 0
+    if not form.validate_on_submit():
+        return render_template("teams/form.html", form=form, team=team), 422 if request.method == "POST" else 200
+    team.name = form.name.data.strip()
+    team.base_city = form.base_city.data.strip()
+    team.leader_id = form.leader_id.data or None
+    team.active = form.active.data
+    db.session.commit()
+    flash(_("已保存"), "success")
+    return redirect(url_for("teams.index"))
+
+
+@bp.route("/<int:team_id>/targets/<int:year>", methods=["GET", "POST"])
+@requires("teams.manage")
+def targets(team_id: int, year: int):
+    """Set a team's targets for a year."""
+    if not 2000 <= year <= 2100:
+        abort(404)
+    team = db.get_or_404(Team, team_id)
+    current = services.targets_for(team, year)
+    form = TargetsForm()
+    if request.method == "GET":
+        for metric, value in current.items():
+            field = getattr(form, metric.value)
+            field.data = format_yi(value, 4) if metric is TargetMetric.SIGNED_INVESTMENT else value
+    if not form.validate_on_submit():
+        return (render_template("teams/targets.html", form=form, team=team, year=year),
+                422 if request.method == "POST" else 200)
+    services.set_targets(team, year, form.values())
+    db.session.commit()
+    flash(_("已保存 %(team)s %(year)s年目标", team=team.name, year=year), "success")
+    return redirect(url_for("teams.index"))

@@ -1,0 +1,23 @@
+"""Filters and globals the templates use."""
+
+from datetime import date
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from .auth.access import may
+from .money import money_filter
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the money filter, the rights check and a CSRF-only form available to templates."""
+    app.jinja_env.filters["money"] = money_filter
+    app.jinja_env.filters["day"] = lambda d: d.isoformat() if isinstance(d, date) else "—"
+
+    @app.context_processor
+    def inject() -> dict:
+        return {"may": lambda right: may(current_user, right), "csrf_form": FlaskForm(),
+                "languages": app.config["LANGUAGES"],
+                "locale": str(get_locale())}

@@ -1,0 +1,48 @@
+"""Forms for managing users."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from ..auth.forms import MIN_PASSWORD
+from ..extensions import db
+from ..models import Role, Team, User
+
+
+def team_choices() -> list[tuple[int, str]]:
+    """Active teams for a select field, with 'none' first."""
+    teams = db.session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name))
+    return [(0, str(_l("（无）")))] + [(t.id, t.name) for t in teams]
+
+
+class UserForm(FlaskForm):
+    display_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("职务"), validators=[Optional(), Length(max=64)])
+    role = SelectField(_l("角色"), choices=Role.choices())
+    team_id = SelectField(_l("专班"), coerce=int)
+    active = BooleanField(_l("启用"), default=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.team_id.choices = team_choices()
+
+    def validate_team_id(self, field) -> None:
+        if self.role.data in (Role.LEAD, Role.MEMBER) and not field.data:
+            raise ValidationError(_l("专班负责人和专班成员必须属于一个专班"))
+
+
+class NewUserForm(UserForm):
+    username = StringField(_l("用户名"), validators=[
+        DataRequired(), Length(min=2, max=64),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("用户名只能包含字母、数字、下划线、点和横线"))])
+    password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=256)])
+
+    def validate_username(self, field) -> None:
+        if db.session.scalar(select(User.id).where(User.username == field.data)) is not None:
+            raise ValidationError(_l("该用户名已被使用"))
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=256)])

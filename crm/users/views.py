@@ -1,0 +1,107 @@
+"""Admin pages for users: create, edit, deactivate, reset a password."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth import services as accounts
+from ..auth.access import requires
+from ..extensions import db
+from ..models import Role, Team, User
+from .forms import NewUserForm, PasswordResetForm, UserForm
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+def status_for(form) -> int:
+    return 422 if request.method == "POST" else 200
+
+
+@bp.get("/")
+@requires("users.manage")
+def index():
+    """List every user."""
+    users = db.session.scalars(select(User).order_by(User.role, User.team_id, User.username)).all()
+    return render_template("users/index.html", users=users)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("users.manage")
+def create():
+    """Add a user."""
+    form = NewUserForm()
+    if not form.validate_on_submit():
+        return render_template("users/form.html", form=form, user=None), status_for(form)
+    try:
+        user = accounts.create_user(
+            username=form.username.data, display_name=form.display_name.data, role=Role(form.role.data),
+            password=form.password.data, team=db.session.get(Team, form.team_id.data) if form.team_id.data else None,
+            title=form.title.data or None, actor=current_user)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+        return render_template("users/form.html", form=form, user=None), 422
+    user.active = form.active.data
+    db.session.commit()
+    flash(_("已添加用户 %(name)s", name=user.display_name), "success")
+    return redirect(url_for("users.index"))
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@requires("users.manage")
+def edit(user_id: int):
+    """Change a user's name, role, team or whether they may sign in."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    if request.method == "GET":
+        form.team_id.data = user.team_id or 0
+    if not form.validate_on_submit():
+        return render_template("users/form.html", form=form, user=user), status_for(form)
+    if not form.active.data and user.active:
+        try:
+            accounts.deactivate_user(user, actor=current_user)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+            return render_template("users/form.html", form=form, user=user), 422
+    elif form.active.data:
+        user.active = True
+    if form.role.data != user.role:
+        user.end_sessions()  # new rights take effect at the next sign-in
+    user.display_name = form.display_name.data
+    user.title = form.title.data or None
+    user.role = Role(form.role.data)
+    user.team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
+    db.session.commit()
+    flash(_("已保存"), "success")
+    return redirect(url_for("users.index"))
+
+
+@bp.post("/<int:user_id>/deactivate")
+@requires("users.manage")
+def deactivate(user_id: int):
+    """Stop a user from signing in; their sessions end at once."""
+    user = db.get_or_404(User, user_id)
+    try:
+        accounts.deactivate_user(user, actor=current_user)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("users.index"))
+    db.session.commit()
+    flash(_("已停用 %(name)s，其登录已失效", name=user.display_name), "success")
+    return redirect(url_for("users.index"))
+
+
+@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
+@requires("users.manage")
+def reset_password(user_id: int):
+    """Set a new password for a user; their sessions end."""
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm()
+    if not form.validate_on_submit():
+        return render_template("users/password.html", form=form, user=user), status_for(form)
+    if user.id == current_user.id:
+        abort(400)
+    accounts.set_password(user, form.password.data)
+    db.session.commit()
+    flash(_("已重置 %(name)s 的密码", name=user.display_name), "success")
+    return redirect(url_for("users.index"))
