@@ -19,7 +19,8 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 
 @users_cli.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice([r.value for r in Role]), required=True, help="admin, leader, lead or member.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
+              help="admin, leader, lead or member.")
 @click.option("--team", "team_name", help="Team name (required for lead and member).")
 @click.option("--name", "display_name", help="Display name (default: the username).")
 @click.option("--password", help="Password (default: a random one, printed once).")

@@ -1,5 +1,6 @@
 """Passwords, sign-in with throttling, and the rules for user accounts."""
 
+import contextlib
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -48,10 +49,8 @@ def check_password(user: User | None, password: str) -> bool:
     hasher = password_hasher()
     if user is None:
         # Verify against a throwaway hash so timing does not tell who exists.
-        try:
+        with contextlib.suppress(VerificationError):
             hasher.verify(hasher.hash("not-a-user"), password + "x")
-        except VerificationError:
-            pass
         return False
     try:
         hasher.verify(user.password_hash, password)

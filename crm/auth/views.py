@@ -81,7 +81,7 @@ def change_password():
         return render_template("auth/password.html", form=form), 422
     services.set_password(current_user, form.new.data)
     db.session.commit()
-    login_user(current_user)  # this session carries the new token; the others stop working
+    login_user(current_user._get_current_object())  # this session carries the new token; others stop working
     flash(_("密码已修改，其他设备上的登录已失效。"), "success")
     return redirect(url_for("dashboard.index"))
 

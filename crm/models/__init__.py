@@ -2,8 +2,19 @@
 
 from .audit import AuditEvent
 from .enterprises import Contact, Enterprise
-from .enums import (AgreementKind, IssueStatus, LeadStage, LeadStatus, Ownership, ProjectStatus, ProjectType,
-                    Role, ServiceItemStatus, TargetMetric, VisitKind)
+from .enums import (
+                    AgreementKind,
+                    IssueStatus,
+                    LeadStage,
+                    LeadStatus,
+                    Ownership,
+                    ProjectStatus,
+                    ProjectType,
+                    Role,
+                    ServiceItemStatus,
+                    TargetMetric,
+                    VisitKind,
+)
 from .fieldwork import Trip, Visit, trip_participant, visit_participant
 from .leads import Lead, LeadStageChange
 from .people import LoginAttempt, Team, TeamTarget, User

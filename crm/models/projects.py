@@ -6,8 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (BigInteger, CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table,
-                        Text)
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db

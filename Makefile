@@ -1,0 +1,49 @@
+# Magnet: `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# Plain http on loopback: the session cookie cannot be Secure here (it is everywhere else).
+RUN_ENV = FLASK_SECRET_KEY="$$(cat instance/secret_key)" FLASK_SESSION_COOKIE_SECURE=false
+
+.PHONY: run test install dev translations services lint clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: installing python3-venv"; \
+		apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+
+dev: $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+translations: $(BIN)/activate
+	$(BIN)/pybabel --quiet compile --use-fuzzy -d crm/translations
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+	chmod 600 $@
+
+run: install translations instance/secret_key
+	$(RUN_ENV) $(BIN)/flask --app crm db upgrade
+	$(RUN_ENV) $(BIN)/flask --app crm demo --if-empty
+	@echo "Magnet is serving on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	$(RUN_ENV) $(BIN)/flask --app crm run --host $(HOST) --port $(PORT)
+
+# With CI=true, PostgreSQL and Chromium are made available (or the run fails);
+# elsewhere the tests that need them skip and say why.
+services:
+	@bash scripts/test_services.sh
+
+test: dev translations services
+	$(BIN)/python -m pytest
+
+lint: dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
