@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -25,68 +25,90 @@ def plain(value: Any) -> Any:
     return value
 
 
-def field_changes(obj: Any, action: str) -> dict[str, list[Any]]:
-    """Return {field: [from, to]} for the columns of obj changed in this flush."""
+def old_values(session: Session, obj: Any, keys: list[str]) -> dict[str, Any]:
+    """Read from the database the stored values of attributes that were set without being loaded."""
+    mapper = inspect(obj).mapper
+    columns = [mapper.columns[key] for key in keys]
+    with session.no_autoflush:
+        row = session.execute(select(*columns).where(mapper.primary_key[0] == obj.id)).one_or_none()
+    return dict(zip(keys, row, strict=True)) if row is not None else {}
+
+
+def field_changes(session: Session, obj: Any, action: str) -> dict[str, list[Any]]:
+    """Return {field: [from, to]} for the columns of obj this flush changes."""
     state = inspect(obj)
     hidden = getattr(obj, "audit_exclude", frozenset())
-    changes: dict[str, list[Any]] = {}
+    pairs: dict[str, tuple[Any, Any]] = {}
+    unloaded: list[str] = []
     for attr in state.mapper.column_attrs:
         key = attr.key
         if key in IGNORED_FIELDS or key == "id":
             continue
-        history = state.attrs[key].history
         if action == "insert":
-            before, after = None, state.attrs[key].value
+            pairs[key] = (None, state.attrs[key].value)
         elif action == "delete":
-            before, after = state.attrs[key].value, None
-        elif history.has_changes():
-            before = history.deleted[0] if history.deleted else None
+            pairs[key] = (state.attrs[key].value, None)
+        else:
+            history = state.attrs[key].history
+            if not history.has_changes():
+                continue
             after = history.added[0] if history.added else None
-        else:
+            if history.deleted:
+                pairs[key] = (history.deleted[0], after)
+            else:
+                unloaded.append(key)  # set on an expired attribute: the old value was never loaded
+                pairs[key] = (None, after)
+    if unloaded:
+        for key, before in old_values(session, obj, unloaded).items():
+            pairs[key] = (before, pairs[key][1])
+    changes = {}
+    for key, (before, after) in pairs.items():
+        if before == after or (before is None and after is None):
             continue
-        if before is None and after is None:
-            continue
-        if key in hidden:
-            changes[key] = ["…", "…"]  # the fact of a change, never the secret
-        else:
-            changes[key] = [plain(before), plain(after)]
+        changes[key] = ["…", "…"] if key in hidden else [plain(before), plain(after)]
     return changes
 
 
-def audit_rows(session: Session) -> list[dict[str, Any]]:
-    """Describe the inserts, updates and deletes of audited records in this flush."""
-    rows = []
-    actor_id = session.info.get("actor_id")
-    address = session.info.get("address")
-    now = utcnow()
+def collect_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    """Before each flush, note what it will change in audited records, while old values are at hand."""
+    if session.info.get("audit_off"):
+        return
+    pending = session.info.setdefault("audit_pending", [])
     for action, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
             if not isinstance(obj, AUDITED):
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=False):
                 continue
-            changes = field_changes(obj, action)
-            if action == "update" and not changes:
-                continue
-            rows.append({"at": now, "user_id": actor_id, "action": action, "entity": type(obj).__name__,
-                         "entity_id": inspect(obj).identity[0] if inspect(obj).identity else None,
-                         "changes": changes, "address": address})
-    return rows
+            changes = field_changes(session, obj, action)
+            if changes or action != "update":
+                pending.append((obj, action, changes))
 
 
 def write_audit_rows(session: Session, flush_context: Any) -> None:
-    """After each flush, add the audit events in the same transaction."""
-    if session.info.get("audit_off"):
+    """After each flush, when new records have their ids, add the events in the same transaction."""
+    pending = session.info.pop("audit_pending", None)
+    if not pending:
         return
-    rows = audit_rows(session)
-    if rows:
-        session.connection().execute(insert(AuditEvent), rows)
+    now = utcnow()
+    rows = [{"at": now, "user_id": session.info.get("actor_id"), "action": action, "entity": type(obj).__name__,
+             "entity_id": obj.id, "changes": changes, "address": session.info.get("address")}
+            for obj, action, changes in pending]
+    session.connection().execute(insert(AuditEvent), rows)
+
+
+def forget_pending(session: Session, *args: Any) -> None:
+    """A flush that failed or was rolled back records nothing."""
+    session.info.pop("audit_pending", None)
 
 
 def register_audit() -> None:
     """Listen to every session: audited records are changed through no other path."""
-    if not event.contains(Session, "after_flush", write_audit_rows):
-        event.listen(Session, "after_flush", write_audit_rows)
+    if event.contains(Session, "before_flush", collect_changes):
+        return
+    event.listen(Session, "before_flush", collect_changes)
+    event.listen(Session, "after_flush", write_audit_rows)
+    event.listen(Session, "after_soft_rollback", forget_pending)
 
 
 def set_actor(user_id: int | None, address: str | None = None) -> None:

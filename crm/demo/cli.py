@@ -1,0 +1,66 @@
+"""`flask demo`: load demo data into an empty database."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import User
+from ..periods import today
+from .district import load_district
+from .logins import DemoLogins
+
+
+@click.command("demo")
+@click.option("--scale", type=click.Choice(["district", "province"]), default="district", show_default=True,
+              help="district: the report's figures; province: the volume benchmark.")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Year of the demo data (default: this year).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@click.option("--if-empty", is_flag=True, help="Load only into an empty database; else do nothing, successfully.")
+@click.option("--json", "as_json", is_flag=True, help="Print the logins as JSON.")
+@with_appcontext
+def demo_command(scale: str, year: int | None, seed: int, if_empty: bool, as_json: bool) -> None:
+    """Load demo data into an empty database and print one login per role."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        if if_empty:
+            click.echo("The database already has users: demo data not loaded.", err=True)
+            return
+        raise click.ClickException("the database already has users: demo data goes only into an empty "
+                                   "database (run it on a fresh database, or pass --if-empty to skip quietly)")
+    year = year or today().year
+    started = time.perf_counter()
+    try:
+        if scale == "district":
+            logins = load_district(year, seed)
+        else:
+            logins = load_province_with_progress(year, seed, show=not as_json)
+    except ValueError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    elapsed = time.perf_counter() - started
+    if as_json:
+        click.echo(json.dumps({"scale": scale, "year": year, "seed": seed, "elapsed_seconds": round(elapsed, 1),
+                               "logins": logins.as_dict()}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Loaded {scale} demo data for {year} (seed {seed}) in {elapsed:.1f} s.")
+    click.echo("Demo logins:")
+    for role, pair in logins.as_dict().items():
+        click.echo(f"  {role:7} {pair['username']:16} {pair['password']}")
+
+
+def load_province_with_progress(year: int, seed: int, show: bool) -> DemoLogins:
+    """Load the province-scale data, with a progress bar on the terminal."""
+    from .province import PROVINCE_LOGINS, TOTAL_ROWS, load_province
+
+    if not show:
+        load_province(year, seed, None)
+        return PROVINCE_LOGINS
+    with click.progressbar(length=TOTAL_ROWS, label="Loading province-scale demo data") as bar:
+        load_province(year, seed, bar.update)
+    return PROVINCE_LOGINS

@@ -1,0 +1,43 @@
+"""The district demo: a year whose figures are those of the district report."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from ..auth.services import hash_password
+from ..extensions import db
+from ..periods import today as local_today
+from .cast import District, build_people
+from .fieldwork import build_fieldwork
+from .logins import DEMO_PASSWORD, DemoLogins
+from .pipeline import build_leads
+from .signings import build_projects
+
+
+def load_district(year: int, seed: int = 1, today: date | None = None) -> DemoLogins:
+    """Fill an empty database with the year's demo data; the caller commits."""
+    end = min(today or local_today(), date(year, 12, 31))
+    if end < date(year, 1, 1):
+        raise ValueError(f"{year} has not begun yet")
+    session = db.session
+    before = session.info.get("audit_off")
+    session.info["audit_off"] = True  # demo rows are not changes anyone made
+    try:
+        # argon2 is slow on purpose: hash the shared password once for every demo user.
+        district = District(random.Random(seed), year, end, hash_password(DEMO_PASSWORD))
+        build_people(district)
+        session.flush()  # ids for the created_by columns that have no relationship
+        visits = build_fieldwork(district)
+        projects = build_projects(district)
+        build_leads(district, projects, visits)
+        session.flush()
+    finally:
+        if before is None:
+            session.info.pop("audit_off", None)
+        else:
+            session.info["audit_off"] = before
+    team = district.teams[0]
+    crew = district.crews[team]
+    return DemoLogins.of(district.admin.username, team.leader.username if team.leader else "leader01",
+                         crew[0].username, crew[1].username)

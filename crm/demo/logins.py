@@ -1,0 +1,27 @@
+"""The demo's sign-in accounts: one shared password, one login shown per role."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+# Shown on screen by `flask demo`; demo databases are for trying the system, never for real data.
+DEMO_PASSWORD = "magnet-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    """One (username, password) pair per role."""
+
+    admin: tuple[str, str]
+    leader: tuple[str, str]
+    lead: tuple[str, str]
+    member: tuple[str, str]
+
+    @classmethod
+    def of(cls, admin: str, leader: str, lead: str, member: str) -> DemoLogins:
+        """Build the logins from usernames that share the demo password."""
+        return cls(*((name, DEMO_PASSWORD) for name in (admin, leader, lead, member)))
+
+    def as_dict(self) -> dict[str, dict[str, str]]:
+        """Return {role: {"username": …, "password": …}} for JSON output."""
+        return {role: {"username": pair[0], "password": pair[1]} for role, pair in asdict(self).items()}

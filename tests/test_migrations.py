@@ -1,0 +1,72 @@
+"""The migrations build, on an empty SQLite or PostgreSQL database, exactly the schema the models describe."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from crm import create_app
+from crm.extensions import db
+from tests.conftest import CI, FAST_SETTINGS, PG_SERVER, unavailable
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    server = os.environ.get("TEST_DATABASE_URL") or (PG_SERVER if CI else None)
+    if not server:
+        pytest.skip("PostgreSQL tests run when TEST_DATABASE_URL is set or CI=true")
+    name = f"magnet_migrate_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        unavailable(f"PostgreSQL at {server} is unreachable: {error}")
+    yield server.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def migrating_app(empty_database_url: str):
+    app = create_app(FAST_SETTINGS | {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def schema_differences() -> list:
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        return compare_metadata(context, db.metadata)
+
+
+def test_upgrade_to_head_matches_the_models(migrating_app):
+    upgrade()
+    assert schema_differences() == []
+    tables = set(inspect(db.engine).get_table_names())
+    assert set(db.metadata.tables) <= tables
+
+
+def test_downgrade_to_base_and_back(migrating_app):
+    upgrade()
+    downgrade(revision="base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    upgrade()
+    assert schema_differences() == []
+
+
+def test_constraints_have_conventional_names(migrating_app):
+    upgrade()
+    inspector = inspect(db.engine)
+    names = [fk["name"] for table in db.metadata.tables for fk in inspector.get_foreign_keys(table)]
+    assert names and all(name and name.startswith("fk_") for name in names)
