@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import options
+
 MIN_PASSWORD = 10
 
 
@@ -22,4 +24,4 @@ class PasswordChangeForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("语言"), choices=[("zh_CN", "中文"), ("en", "English")])
+    locale = SelectField(_l("语言"), choices=options([("zh_CN", "中文"), ("en", "English")]))

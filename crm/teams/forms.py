@@ -7,6 +7,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..extensions import db
+from ..forms import options
 from ..models import Role, TargetMetric, Team, User
 from ..money import AmountError, Unit, parse_amount
 
@@ -22,7 +23,7 @@ class TeamForm(FlaskForm):
         self._team = team
         leaders = db.session.scalars(select(User).where(User.role == Role.LEADER, User.active.is_(True))
                                      .order_by(User.display_name))
-        self.leader_id.choices = [(0, str(_l("（无）")))] + [(u.id, u.display_name) for u in leaders]
+        self.leader_id.choices = options([(0, _l("（无）"))] + [(u.id, u.display_name) for u in leaders])
 
     def validate_name(self, field) -> None:
         clash = db.session.scalar(select(Team.id).where(Team.name == field.data.strip()))

@@ -4,23 +4,25 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..auth.forms import MIN_PASSWORD
 from ..extensions import db
+from ..forms import options
 from ..models import Role, Team, User
 
 
-def team_choices() -> list[tuple[int, str]]:
+def team_choices() -> list[SelectChoice]:
     """Active teams for a select field, with 'none' first."""
     teams = db.session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name))
-    return [(0, str(_l("（无）")))] + [(t.id, t.name) for t in teams]
+    return options([(0, _l("（无）"))] + [(t.id, t.name) for t in teams])
 
 
 class UserForm(FlaskForm):
     display_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
     title = StringField(_l("职务"), validators=[Optional(), Length(max=64)])
-    role = SelectField(_l("角色"), choices=Role.choices())
+    role = SelectField(_l("角色"), choices=options(Role.choices()))
     team_id = SelectField(_l("专班"), coerce=int)
     active = BooleanField(_l("启用"), default=True)
 
