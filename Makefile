@@ -7,7 +7,7 @@ PORT ?= 5000
 # Plain http on loopback: the session cookie cannot be Secure here (it is everywhere else).
 RUN_ENV = FLASK_SECRET_KEY="$$(cat instance/secret_key)" FLASK_SESSION_COOKIE_SECURE=false
 
-.PHONY: run test install dev translations services lint clean
+.PHONY: run test install dev translations messages services lint clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: installing python3-venv"; \
@@ -22,6 +22,11 @@ dev: $(BIN)/activate
 
 translations: $(BIN)/activate
 	$(BIN)/pybabel --quiet compile --use-fuzzy -d crm/translations
+
+# After changing user-facing text: extract it and merge it into the English catalogue.
+messages: $(BIN)/activate
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o crm/translations/messages.pot .
+	$(BIN)/pybabel --quiet update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
 
 instance/secret_key:
 	mkdir -p instance

@@ -1,0 +1,69 @@
+"""Security headers, a strict content security policy, and pages it does not break."""
+
+import re
+
+import pytest
+
+from crm import create_app
+from crm.models import Role
+from tests.conftest import FAST_SETTINGS
+
+PAGES = ["/", "/teams/", "/admin/users/", "/admin/users/new", "/teams/new", "/account/password"]
+
+
+def test_headers_on_every_response(client):
+    for response in (client.get("/login"), client.get("/healthz"), client.get("/nowhere")):
+        csp = response.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_script_or_style(client, make_user, login):
+    login(make_user(Role.ADMIN))
+    for page in ["/login", *PAGES]:
+        html = client.get(page).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page
+        assert not re.search(r"\sstyle=", html), page
+        assert not re.search(r"\son[a-z]+=", html), page
+        assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", html.replace("http://www.w3.org", "")), page
+
+
+def test_pages_are_not_cached(client):
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+
+
+def test_error_pages_speak_chinese(client, make_user, login):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and "页面不存在" in response.text
+    login(make_user(Role.MEMBER))
+    response = client.get("/admin/users/")
+    assert response.status_code == 403 and "没有权限" in response.text
+
+
+def test_server_error_page_is_ours(app, client, make_user, login):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken():
+        raise RuntimeError("boom")
+    broken.access_right = "dashboard.view"
+    app.add_url_rule("/broken", "broken", broken)
+    login(make_user(Role.MEMBER))
+    response = client.get("/broken")
+    assert response.status_code == 500
+    assert "系统出错" in response.text and "boom" not in response.text
+
+
+@pytest.mark.parametrize("secret", [None, "", "dev"])
+def test_production_refuses_to_start_without_a_real_secret(secret, tmp_path):
+    config = {k: v for k, v in FAST_SETTINGS.items() if k != "TESTING"} | {
+        "SECRET_KEY": secret, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config)
+
+
+def test_production_cookie_is_secure_by_default(tmp_path):
+    from crm.config import Config
+    assert Config.SESSION_COOKIE_SECURE and Config.SESSION_COOKIE_HTTPONLY and Config.SESSION_COOKIE_SAMESITE == "Lax"
