@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 LOCAL = ZoneInfo("Asia/Shanghai")
 
 
@@ -21,7 +23,7 @@ class Period:
 
     start: date
     end: date
-    label: str
+    kind: str = "range"  # year, quarter, month, ytd, range, or last_year (同比 of another period)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -29,7 +31,7 @@ class Period:
 
     @classmethod
     def year(cls, year: int) -> Period:
-        return cls(date(year, 1, 1), date(year, 12, 31), f"{year}年")
+        return cls(date(year, 1, 1), date(year, 12, 31), "year")
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
@@ -37,31 +39,46 @@ class Period:
             raise ValueError("quarter must be 1–4")
         first = 3 * quarter - 2
         last_day = calendar.monthrange(year, first + 2)[1]
-        return cls(date(year, first, 1), date(year, first + 2, last_day), f"{year}年第{quarter}季度")
+        return cls(date(year, first, 1), date(year, first + 2, last_day), "quarter")
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         if not 1 <= month <= 12:
             raise ValueError("month must be 1–12")
-        return cls(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]),
-                   f"{year}年{month}月")
+        return cls(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), "month")
 
     @classmethod
     def year_to_month(cls, year: int, month: int) -> Period:
         """1–N月累计: from January to the end of month N."""
         end = cls.month(year, month).end
-        return cls(date(year, 1, 1), end, f"{year}年1—{month}月累计")
+        return cls(date(year, 1, 1), end, "ytd")
 
     @classmethod
     def between(cls, start: date, end: date) -> Period:
-        return cls(start, end, f"{start.isoformat()}至{end.isoformat()}")
+        return cls(start, end, "range")
 
     def same_period_last_year(self) -> Period:
         """同比: the same dates one year earlier (29 February becomes the 28th)."""
         def back(d: date) -> date:
             day = min(d.day, calendar.monthrange(d.year - 1, d.month)[1])
             return date(d.year - 1, d.month, day)
-        return Period(back(self.start), back(self.end), f"{self.label}（上年同期）")
+        return Period(back(self.start), back(self.end), "last_year")
+
+    @property
+    def label(self) -> str:
+        """The period as people say it: 2026年, 2026年第1季度, 2026年1—5月累计…"""
+        year = self.start.year
+        if self.kind == "year":
+            return _("%(year)s年", year=year)
+        if self.kind == "quarter":
+            return _("%(year)s年第%(quarter)s季度", year=year, quarter=(self.start.month + 2) // 3)
+        if self.kind == "month":
+            return _("%(year)s年%(month)s月", year=year, month=self.start.month)
+        if self.kind == "ytd":
+            return _("%(year)s年1—%(month)s月累计", year=year, month=self.end.month)
+        if self.kind == "last_year":
+            return _("上年同期（%(start)s至%(end)s）", start=self.start.isoformat(), end=self.end.isoformat())
+        return _("%(start)s至%(end)s", start=self.start.isoformat(), end=self.end.isoformat())
 
 
 def period_from(year: int | None = None, quarter: int | None = None, month: int | None = None,
