@@ -106,3 +106,15 @@ def test_missing_records_are_404(client, make_user, login):
     assert client.get("/admin/users/999/edit").status_code == 404
     response = client.get("/teams/999/edit")
     assert response.status_code == 404 and "页面不存在" in response.text
+
+
+def test_user_list_is_paginated(app, client, make_user, login):
+    app.config["PAGE_SIZE"] = 3
+    admin = make_user(Role.ADMIN, username="a-admin")
+    for n in range(5):
+        make_user(Role.LEADER, username=f"leader-{n}")
+    login(admin)
+    first = client.get("/admin/users/").text
+    second = client.get("/admin/users/?page=2").text
+    assert "第 1 / 2 页，共 6 条" in first and "第 2 / 2 页，共 6 条" in second
+    assert first.count("<tr class") + second.count("<tr class") == 6

@@ -1,6 +1,6 @@
 """Admin pages for users: create, edit, deactivate, reset a password."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,8 +22,9 @@ def status_for(form) -> int:
 @requires("users.manage")
 def index():
     """List every user."""
-    users = db.session.scalars(select(User).order_by(User.role, User.team_id, User.username)).all()
-    return render_template("users/index.html", users=users)
+    page = db.paginate(select(User).order_by(User.role, User.team_id, User.username),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("users/index.html", page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])
