@@ -89,5 +89,8 @@ def summary_command(year, quarter, month, start, end, as_json: bool, as_brief: b
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's `flask` group."""
+    from .demo.cli import demo_command
+
     app.cli.add_command(users_cli)
     app.cli.add_command(summary_command)
+    app.cli.add_command(demo_command)

@@ -11,8 +11,16 @@ from ..credit_code import make_credit_code
 from ..extensions import db
 from ..models import YI, Contact, Enterprise, Ownership, Role, TargetMetric, Team, TeamTarget, User
 from .dates import moment, random_day
-from .names import (CONTACT_TITLES, INDUSTRIES, LEADER_TITLES, PROVINCE_OF, TEAM_CITIES, company_name,
-                    person_name, phone_number)
+from .names import (
+    CONTACT_TITLES,
+    INDUSTRIES,
+    LEADER_TITLES,
+    PROVINCE_OF,
+    TEAM_CITIES,
+    company_name,
+    person_name,
+    phone_number,
+)
 
 # Base city → the short code its team's usernames start with.
 TEAM_CODES = {"上海": "sh", "深圳": "sz", "杭州": "hz", "苏州": "su", "武汉": "wh", "北京": "bj", "广州": "gz",
@@ -39,6 +47,7 @@ class District:
 
     @property
     def start(self) -> date:
+        """The first day of the demo year."""
         return date(self.year, 1, 1)
 
     def person(self) -> str:

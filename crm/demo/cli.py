@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import User
+from ..models import Role, Team, User
 from ..periods import today
 from .district import load_district
 from .logins import DemoLogins
@@ -28,7 +28,10 @@ def demo_command(scale: str, year: int | None, seed: int, if_empty: bool, as_jso
     """Load demo data into an empty database and print one login per role."""
     if db.session.scalar(select(func.count()).select_from(User)):
         if if_empty:
-            click.echo("The database already has users: demo data not loaded.", err=True)
+            click.echo("The database already has users: demo data not loaded, existing data kept.", err=True)
+            logins = existing_demo_logins()
+            if logins:
+                print_logins(logins)
             return
         raise click.ClickException("the database already has users: demo data goes only into an empty "
                                    "database (run it on a fresh database, or pass --if-empty to skip quietly)")
@@ -49,9 +52,29 @@ def demo_command(scale: str, year: int | None, seed: int, if_empty: bool, as_jso
                                "logins": logins.as_dict()}, ensure_ascii=False, indent=2))
         return
     click.echo(f"Loaded {scale} demo data for {year} (seed {seed}) in {elapsed:.1f} s.")
+    print_logins(logins)
+
+
+def print_logins(logins: DemoLogins) -> None:
+    """Print one login per role."""
     click.echo("Demo logins:")
     for role, pair in logins.as_dict().items():
         click.echo(f"  {role:7} {pair['username']:16} {pair['password']}")
+
+
+def existing_demo_logins() -> DemoLogins | None:
+    """The logins of demo data loaded earlier: the admin, the first team's leader, lead and member."""
+    def first(*conditions) -> User | None:
+        return db.session.scalar(select(User).where(*conditions).order_by(User.id).limit(1))
+    admin = first(User.username == "admin", User.role == Role.ADMIN)
+    team = db.session.scalar(select(Team).order_by(Team.id).limit(1))
+    if admin is None or team is None or team.leader is None:
+        return None  # not a demo database: show nothing
+    lead = first(User.team_id == team.id, User.role == Role.LEAD)
+    member = first(User.team_id == team.id, User.role == Role.MEMBER)
+    if lead is None or member is None:
+        return None
+    return DemoLogins.of(admin.username, team.leader.username, lead.username, member.username)
 
 
 def load_province_with_progress(year: int, seed: int, show: bool) -> DemoLogins:

@@ -30,4 +30,7 @@ def walk(rng: random.Random, first: date, last: date, steps: int) -> list[dateti
     days = sorted(random_day(rng, first, last) for _ in range(steps - 2)) if steps > 2 else []
     days = ([first] + days + [last])[:steps] if steps > 1 else [first]
     # Hours grow with the step, so two moves on one day still come in order.
-    return [moment(day, 9 + i, rng.randrange(60)) for i, day in enumerate(days)]
+    moments = [moment(day, 9 + i, rng.randrange(60)) for i, day in enumerate(days)]
+    for i in range(len(moments) - 1, 0, -1):  # moves today, clamped to now, are kept apart
+        moments[i - 1] = min(moments[i - 1], moments[i] - timedelta(minutes=1))
+    return moments

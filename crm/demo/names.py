@@ -29,7 +29,8 @@ INDUSTRIES: dict[str, tuple[str, ...]] = {
 }
 # Industry → what a project of that industry is called, after the investor's trade name.
 PROJECT_KINDS: dict[str, tuple[str, ...]] = {
-    "新能源汽车及零部件": ("汽车零部件生产基地项目", "新能源商用车配套产业园项目", "车桥总成扩能项目", "汽车电子智能制造项目"),
+    "新能源汽车及零部件": ("汽车零部件生产基地项目", "新能源商用车配套产业园项目", "车桥总成扩能项目",
+                           "汽车电子智能制造项目"),
     "动力电池": ("储能电池系统集成项目", "电池材料生产线项目", "动力电池模组项目"),
     "装备制造": ("智能装备产业园项目", "精密零部件加工项目", "液压件生产线技改项目"),
     "新材料": ("新材料产业园项目", "高性能复合材料项目", "特种合金材料生产线项目"),
@@ -47,7 +48,8 @@ TRADE_NAMES = ("瀚泽", "晟睿", "睿驰", "远拓", "鼎越", "宏岳", "景�
                "恒渊", "铭岳", "沐川", "弘岚", "瑞霆", "骏衡", "昇辉", "泓晖", "川朗", "翰墨", "卓岸", "峻峰",
                "赫宸", "朗晴", "梓辰", "星屿", "凌岳", "钧川", "蔚衡", "澄迈", "璟瑞", "湛卢", "逸川", "岱宗")
 # Characters for trade names at province scale, where two of them make millions of combinations.
-TRADE_CHARS = "瀚泽晟睿驰远拓鼎越宏岳景澄锐森澜舟嘉屹启衡川恒渊铭沐弘岚瑞霆骏昇辉泓晖朗翰卓岸峻峰赫宸晴梓辰星屿凌钧蔚璟湛逸岱"
+TRADE_CHARS = ("瀚泽晟睿驰远拓鼎越宏岳景澄锐森澜舟嘉屹启衡川恒渊铭沐弘岚瑞霆骏"
+               "昇辉泓晖朗翰卓岸峻峰赫宸晴梓辰星屿凌钧蔚璟湛逸岱")
 LEGAL_FORMS = ("有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司")
 
 # A team's base city → where its trips go (the city itself or a neighbour).

@@ -7,8 +7,21 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ..extensions import db
-from ..models import (YI, AgreementKind, Enterprise, IssueStatus, Milestone, Project, ProjectIssue, ProjectStatus,
-                      ProjectType, ServiceItem, ServiceItemStatus, Team, User)
+from ..models import (
+    YI,
+    AgreementKind,
+    Enterprise,
+    IssueStatus,
+    Milestone,
+    Project,
+    ProjectIssue,
+    ProjectStatus,
+    ProjectType,
+    ServiceItem,
+    ServiceItemStatus,
+    Team,
+    User,
+)
 from .cast import District, new_enterprise, rename
 from .dates import later, moment, random_day
 from .names import ISSUES, PARKS, PROJECT_KINDS, RESPONSIBLE_UNITS, SERVICE_ITEMS, TERMINATION_REASONS
@@ -23,6 +36,7 @@ WAN = 10_000
 
 
 def days(n: int) -> timedelta:
+    """Return a span of n days."""
     return timedelta(days=n)
 
 
@@ -156,7 +170,8 @@ def battery_base(district: District, enterprise: Enterprise) -> Project:
     project.planned_capacity_on = signed + days(720)
     project.status = status_of(project)
     cells = signed + days(300)
-    project.milestones = [Milestone(name="首条电芯生产线调试投产", planned_on=cells, achieved_on=later(signed, 300, d.end))]
+    project.milestones = [Milestone(name="首条电芯生产线调试投产", planned_on=cells,
+                                    achieved_on=later(signed, 300, d.end))]
     project.remarks = "全市头号工程：区主要领导挂帅，7个尖刀专班全程帮办代办；180天首条模组线量产"
     project.service_team = [d.leaders[0], *(d.crews[team][0] for team in d.teams[:6])]
     for i, name in enumerate(SERVICE_ITEMS):
@@ -203,7 +218,7 @@ def earlier_projects(district: District, year: int, key_count: int, chiefs: list
         if kind == "terminated":
             project.started_on = project.production_on = project.capacity_on = None
             project.status, project.milestones = ProjectStatus.TERMINATED, []
-            project.terminated_on = random_day(rng, signed_on + days(30), min(signed_on + days(240), d.end))
+            project.terminated_on = min(random_day(rng, signed_on + days(30), signed_on + days(240)), d.end)
             project.termination_reason = rng.choice(TERMINATION_REASONS)
         serve(d, project, rng.randint(2, 4) if total >= YI else 1, issue_chance=0.05)
         projects.append(project)
