@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..audit import set_actor
 from ..extensions import db
+from ..forms import form_status
 from . import services
 from .access import public, requires
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
@@ -37,8 +38,7 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return render_template("auth/login.html", form=form), status
+        return render_template("auth/login.html", form=form), form_status()
     try:
         user = services.authenticate(form.username.data, form.password.data, address=client_address())
     except services.LoginThrottled as wait:
@@ -75,7 +75,7 @@ def change_password():
     """Change one's own password; other sessions end."""
     form = PasswordChangeForm()
     if not form.validate_on_submit():
-        return render_template("auth/password.html", form=form), 422 if request.method == "POST" else 200
+        return render_template("auth/password.html", form=form), form_status()
     if not services.check_password(current_user, form.current.data):
         form.current.errors.append(_("当前密码不正确"))
         return render_template("auth/password.html", form=form), 422

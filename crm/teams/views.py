@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from ..auth.access import requires
 from ..extensions import db
+from ..forms import form_status
 from ..models import TargetMetric, Team, User
 from ..money import format_yi
 from ..periods import today
@@ -31,7 +32,7 @@ def create():
     """Add a team."""
     form = TeamForm()
     if not form.validate_on_submit():
-        return render_template("teams/form.html", form=form, team=None), 422 if request.method == "POST" else 200
+        return render_template("teams/form.html", form=form, team=None), form_status()
     team = Team(name=form.name.data.strip(), base_city=form.base_city.data.strip(), active=form.active.data,
                 leader_id=form.leader_id.data or None)
     db.session.add(team)
@@ -49,7 +50,7 @@ def edit(team_id: int):
     if request.method == "GET":
         form.leader_id.data = team.leader_id or 0
     if not form.validate_on_submit():
-        return render_template("teams/form.html", form=form, team=team), 422 if request.method == "POST" else 200
+        return render_template("teams/form.html", form=form, team=team), form_status()
     team.name = form.name.data.strip()
     team.base_city = form.base_city.data.strip()
     team.leader_id = form.leader_id.data or None
@@ -74,7 +75,7 @@ def targets(team_id: int, year: int):
             field.data = format_yi(value, 4) if metric is TargetMetric.SIGNED_INVESTMENT else value
     if not form.validate_on_submit():
         return (render_template("teams/targets.html", form=form, team=team, year=year),
-                422 if request.method == "POST" else 200)
+                form_status())
     services.set_targets(team, year, form.values())
     db.session.commit()
     flash(_("已保存 %(team)s %(year)s年目标", team=team.name, year=year), "success")

@@ -8,14 +8,11 @@ from sqlalchemy import select
 from ..auth import services as accounts
 from ..auth.access import requires
 from ..extensions import db
+from ..forms import form_status
 from ..models import Role, Team, User
 from .forms import NewUserForm, PasswordResetForm, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
-
-
-def status_for(form) -> int:
-    return 422 if request.method == "POST" else 200
 
 
 @bp.get("/")
@@ -33,7 +30,7 @@ def create():
     """Add a user."""
     form = NewUserForm()
     if not form.validate_on_submit():
-        return render_template("users/form.html", form=form, user=None), status_for(form)
+        return render_template("users/form.html", form=form, user=None), form_status()
     try:
         user = accounts.create_user(
             username=form.username.data, display_name=form.display_name.data, role=Role(form.role.data),
@@ -57,7 +54,7 @@ def edit(user_id: int):
     if request.method == "GET":
         form.team_id.data = user.team_id or 0
     if not form.validate_on_submit():
-        return render_template("users/form.html", form=form, user=user), status_for(form)
+        return render_template("users/form.html", form=form, user=user), form_status()
     if not form.active.data and user.active:
         try:
             accounts.deactivate_user(user, actor=current_user)
@@ -99,7 +96,7 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordResetForm()
     if not form.validate_on_submit():
-        return render_template("users/password.html", form=form, user=user), status_for(form)
+        return render_template("users/password.html", form=form, user=user), form_status()
     if user.id == current_user.id:
         abort(400)
     accounts.set_password(user, form.password.data)
