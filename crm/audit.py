@@ -9,7 +9,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import AUDITED, AuditEvent, utcnow
+from .models import AUDITED, AuditEvent, now_utc
 
 IGNORED_FIELDS = frozenset({"version", "updated_at", "created_at"})
 
@@ -90,7 +90,7 @@ def write_audit_rows(session: Session, flush_context: Any) -> None:
     pending = session.info.pop("audit_pending", None)
     if not pending:
         return
-    now = utcnow()
+    now = now_utc()
     rows = [{"at": now, "user_id": session.info.get("actor_id"), "action": action, "entity": type(obj).__name__,
              "entity_id": obj.id, "changes": changes, "address": session.info.get("address")}
             for obj, action, changes in pending]
@@ -121,6 +121,6 @@ def record(action: str, *, user_id: int | None = None, entity: str | None = None
            entity_id: int | None = None, detail: str | None = None, address: str | None = None) -> AuditEvent:
     """Add an audit event that is not a record change (a sign-in, an export)."""
     event_ = AuditEvent(action=action, user_id=user_id, entity=entity, entity_id=entity_id, detail=detail,
-                        address=address, at=utcnow())
+                        address=address, at=now_utc())
     db.session.add(event_)
     return event_

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from crm.audit import set_actor
 from crm.auth.services import authenticate, hash_password, wait_remaining
 from crm.extensions import db
-from crm.models import AuditEvent, LoginAttempt, Role, User, utcnow
+from crm.models import AuditEvent, LoginAttempt, Role, User, now_utc
 from tests.conftest import PASSWORD
 
 
@@ -132,7 +132,7 @@ def test_failures_are_throttled_per_account_then_allowed_again(app, client, make
     throttled = client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert throttled.status_code == 429
     assert "登录失败次数过多" in throttled.text
-    later = utcnow() + app.config["LOGIN_WAIT"] + timedelta(seconds=1)
+    later = now_utc() + app.config["LOGIN_WAIT"] + timedelta(seconds=1)
     assert wait_remaining(user.username, "127.0.0.1", later) == 0
     assert authenticate(user.username, PASSWORD, address="127.0.0.1", now=later) is not None
 
@@ -145,7 +145,7 @@ def test_throttle_per_address_covers_many_accounts(app, client):
 
 
 def test_wait_grows_with_further_failures_and_is_capped(app):
-    now = utcnow()
+    now = now_utc()
 
     def fail(times: int) -> None:
         db.session.add_all(LoginAttempt(at=now - timedelta(seconds=5), username="victim", address=f"10.0.0.{n}",

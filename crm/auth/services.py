@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ..audit import record
 from ..extensions import db
-from ..models import LoginAttempt, Role, Team, User, utcnow
+from ..models import LoginAttempt, Role, Team, User, now_utc
 
 
 class LoginThrottled(Exception):
@@ -90,7 +90,7 @@ def wait_remaining(username: str, address: str, now: datetime) -> int:
 
 def authenticate(username: str, password: str, *, address: str, now: datetime | None = None) -> User | None:
     """Return the active user these credentials name, or None; raise LoginThrottled when waiting."""
-    now = now or utcnow()
+    now = now or now_utc()
     username = username.strip()
     seconds = wait_remaining(username, address, now)
     if seconds:

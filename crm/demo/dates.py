@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from ..models import utcnow
+from ..models import now_utc
 from ..periods import LOCAL
 
 
 def moment(day: date, hour: int = 10, minute: int = 0) -> datetime:
     """Return a timezone-aware moment on a local day, never later than now."""
-    return min(datetime.combine(day, time(hour, minute), LOCAL), utcnow())
+    return min(datetime.combine(day, time(hour, minute), LOCAL), now_utc())
 
 
 def random_day(rng: random.Random, first: date, last: date) -> date:

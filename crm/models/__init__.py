@@ -19,14 +19,14 @@ from .fieldwork import Trip, Visit, trip_participant, visit_participant
 from .leads import Lead, LeadStageChange
 from .people import LoginAttempt, Team, TeamTarget, User
 from .projects import YI, Milestone, Project, ProjectIssue, ServiceItem, project_service_member
-from .types import utcnow
+from .types import now_utc
 
 __all__ = [
     "YI", "AgreementKind", "AuditEvent", "Contact", "Enterprise", "IssueStatus", "Lead", "LeadStage",
     "LeadStageChange", "LeadStatus", "LoginAttempt", "Milestone", "Ownership", "Project", "ProjectIssue",
     "ProjectStatus", "ProjectType", "Role", "ServiceItem", "ServiceItemStatus", "Team", "TeamTarget",
     "TargetMetric", "Trip", "User", "Visit", "VisitKind", "project_service_member", "trip_participant",
-    "utcnow", "visit_participant",
+    "now_utc", "visit_participant",
 ]
 
 # Core records: every insert, update and delete of these is written to the audit trail.

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, now_utc
 
 
 class AuditEvent(db.Model):
@@ -18,7 +18,7 @@ class AuditEvent(db.Model):
     __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(32))  # insert, update, delete, login, login_failed…
     entity: Mapped[str | None] = mapped_column(String(64))

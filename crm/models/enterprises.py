@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .enums import Ownership
-from .types import UTCDateTime, choice_type, utcnow
+from .types import UTCDateTime, choice_type, now_utc
 
 if TYPE_CHECKING:
     from .projects import Project
@@ -30,7 +30,7 @@ class Enterprise(db.Model):
     fortune500: Mapped[bool] = mapped_column(default=False)  # 世界500强
     listed: Mapped[bool] = mapped_column(default=False)  # 上市
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="enterprise")
@@ -49,6 +49,6 @@ class Contact(db.Model):
     title: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
     wechat: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="contacts")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .enums import VisitKind
-from .types import UTCDateTime, choice_type, utcnow
+from .types import UTCDateTime, choice_type, now_utc
 
 if TYPE_CHECKING:
     from .enterprises import Enterprise
@@ -47,7 +47,7 @@ class Trip(db.Model):
     purpose: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     team: Mapped[Team] = relationship()
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
@@ -75,8 +75,8 @@ class Visit(db.Model):
     next_step: Mapped[str | None] = mapped_column(Text)
     follow_up_on: Mapped[date | None] = mapped_column(index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     team: Mapped[Team] = relationship()
     trip: Mapped[Trip | None] = relationship(back_populates="visits")

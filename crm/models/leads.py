@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .enums import LeadStage, LeadStatus
-from .types import UTCDateTime, choice_type, utcnow
+from .types import UTCDateTime, choice_type, now_utc
 
 if TYPE_CHECKING:
     from .enterprises import Enterprise
@@ -42,8 +42,8 @@ class Lead(db.Model):
     expected_sign_on: Mapped[date | None]
     next_action: Mapped[str | None] = mapped_column(Text)
     next_action_on: Mapped[date | None] = mapped_column(index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     version: Mapped[int] = mapped_column(default=1)
 
     team: Mapped[Team] = relationship()
@@ -60,7 +60,7 @@ class Lead(db.Model):
                 at: datetime | None = None) -> LeadStageChange:
         """Set the stage and log the change."""
         change = LeadStageChange(from_stage=self.stage, to_stage=stage, changed_by=by, note=note,
-                                 changed_at=at or utcnow())
+                                 changed_at=at or now_utc())
         self.stage = stage
         self.stage_log.append(change)
         return change
@@ -73,7 +73,7 @@ class LeadStageChange(db.Model):
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
     from_stage: Mapped[LeadStage | None] = mapped_column(choice_type(LeadStage, "from_stage"))
     to_stage: Mapped[LeadStage] = mapped_column(choice_type(LeadStage, "to_stage"))
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str | None] = mapped_column(Text)
 

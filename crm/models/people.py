@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .enums import Role, TargetMetric
-from .types import UTCDateTime, choice_type, utcnow
+from .types import UTCDateTime, choice_type, now_utc
 
 if TYPE_CHECKING:
     from .projects import Project
@@ -36,7 +36,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
@@ -69,7 +69,7 @@ class Team(db.Model):
     base_city: Mapped[str] = mapped_column(String(64))  # 驻点城市
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])  # 带队领导
     members: Mapped[list[User]] = relationship(back_populates="team", foreign_keys=[User.team_id])
@@ -101,7 +101,7 @@ class LoginAttempt(db.Model):
     """One sign-in attempt, kept to throttle guessing per account and per address."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool]

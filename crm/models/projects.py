@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .enums import AgreementKind, IssueStatus, ProjectStatus, ProjectType, ServiceItemStatus
-from .types import UTCDateTime, choice_type, utcnow
+from .types import UTCDateTime, choice_type, now_utc
 
 if TYPE_CHECKING:
     from .enterprises import Enterprise
@@ -93,7 +93,7 @@ class Project(db.Model):
     voided: Mapped[bool] = mapped_column(default=False)
     void_reason: Mapped[str | None] = mapped_column(Text)
     remarks: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     version: Mapped[int] = mapped_column(default=1)
 

@@ -51,6 +51,6 @@ def choice_type(enum: type[Choice], name: str) -> Enum:
                 values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
-def utcnow() -> datetime:
+def now_utc() -> datetime:
     """Return the current time, timezone-aware."""
     return datetime.now(UTC)
