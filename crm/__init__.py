@@ -79,14 +79,22 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .dashboard.views import bp as dashboard_bp
+    from .enterprises.views import bp as enterprises_bp
+    from .extensions import csrf
     from .health import bp as health_bp
+    from .leads.views import bp as leads_bp
     from .teams.views import bp as teams_bp
+    from .trips.views import bp as trips_bp
     from .users.views import bp as users_bp
+    from .visits.views import bp as visits_bp
 
-    for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp):
+    for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp, enterprises_bp, trips_bp, visits_bp, leads_bp,
+               api_bp):
         app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 
 
 def register_templates(app: Flask) -> None:

@@ -13,6 +13,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 EVERYONE = frozenset(Role)
 OFFICE = frozenset({Role.ADMIN})
 READ_ALL = frozenset({Role.ADMIN, Role.LEADER})
+TEAM_WORK = frozenset({Role.ADMIN, Role.LEAD, Role.MEMBER})  # who changes team records (scoped per record)
+IN_A_TEAM = frozenset({Role.LEAD, Role.MEMBER})  # who logs new work for their team
 
 # The rights of DESIGN §3; a route names one of these, never a role list of its own.
 RIGHTS: dict[str, frozenset[Role]] = {
@@ -21,6 +23,19 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "users.manage": OFFICE,
     "teams.manage": OFFICE,
     "teams.view": EVERYONE,
+    "enterprises.view": EVERYONE,
+    "enterprises.edit": EVERYONE,
+    "enterprises.merge": OFFICE,
+    "trips.view": EVERYONE,
+    "trips.edit": TEAM_WORK,
+    "visits.view": EVERYONE,
+    "visits.log": IN_A_TEAM,
+    "visits.edit": TEAM_WORK,
+    "leads.view": EVERYONE,
+    "leads.edit": TEAM_WORK,
+    "overlaps.manage": OFFICE,
+    "followups.view": EVERYONE,
+    "api.use": EVERYONE,
 }
 
 PUBLIC = "public"

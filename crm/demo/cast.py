@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import random
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..credit_code import make_credit_code
+from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import YI, Contact, Enterprise, Ownership, Role, TargetMetric, Team, TeamTarget, User
 from .dates import moment, random_day
@@ -59,8 +59,8 @@ class District:
 
 
 def name_key(name: str) -> str:
-    """Return the name folded for finding duplicates: NFKC, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    """The duplicate-finding key of a company name (the enterprises feature's own rule)."""
+    return normalise_name(name)
 
 
 def build_people(district: District) -> None:

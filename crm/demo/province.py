@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, bindparam, text, update
 
 from ..auth.services import hash_password
 from ..credit_code import make_credit_code
+from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import (
     YI,
@@ -184,7 +185,7 @@ def add_enterprises(bulk: Bulk) -> None:
             city, industry = rng.choice(cities), rng.choice(INDUSTRY_NAMES)
             name = (city + rng.choice(TRADE_CHARS) + rng.choice(TRADE_CHARS) + rng.choice(INDUSTRIES[industry])
                     + rng.choice(LEGAL_FORMS))
-            yield {"id": n, "name": name, "name_key": name, "credit_code": code, "industry": industry,
+            yield {"id": n, "name": name, "name_key": normalise_name(name), "credit_code": code, "industry": industry,
                    "province": PROVINCE_OF[city], "city": city, "ownership": rng.choice(ownerships),
                    "fortune500": False, "listed": rng.random() < 0.05, "created_at": bulk.stamps[0]}
 

@@ -84,3 +84,22 @@ class Visit(db.Model):
     lead: Mapped[Lead | None] = relationship(back_populates="visits")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     participants: Mapped[list[User]] = relationship(secondary=visit_participant)
+    photos: Mapped[list[VisitPhoto]] = relationship(back_populates="visit", cascade="all, delete-orphan",
+                                                    order_by="VisitPhoto.id")
+
+
+class VisitPhoto(db.Model):
+    """A photo taken at a visit (a business card, a meeting), stored under a generated name."""
+
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # random; never the uploaded name
+    content_type: Mapped[str] = mapped_column(String(32))  # image/jpeg or image/png, from the content
+    size_bytes: Mapped[int]
+    original_name: Mapped[str | None] = mapped_column(String(200))  # shown to people, never used as a path
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    visit: Mapped[Visit] = relationship(back_populates="photos")

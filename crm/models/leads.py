@@ -79,3 +79,26 @@ class LeadStageChange(db.Model):
 
     lead: Mapped[Lead] = relationship(back_populates="stage_log")
     changed_by: Mapped[User | None] = relationship()
+
+
+class Overlap(db.Model):
+    """撞单: a team worked on an enterprise on which another team has an active lead."""
+
+    __table_args__ = (CheckConstraint("source IN ('lead', 'visit')", name="known_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)  # the team that went on
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)  # the other's lead
+    source: Mapped[str] = mapped_column(String(10))  # what triggered it: a new lead or a visit
+    source_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+    enterprise: Mapped[Enterprise] = relationship()
+    team: Mapped[Team] = relationship()
+    lead: Mapped[Lead] = relationship(foreign_keys=[lead_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

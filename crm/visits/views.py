@@ -1,0 +1,5 @@
+"""Visits pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("visits", __name__, url_prefix="/visits")
