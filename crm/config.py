@@ -34,7 +34,10 @@ class Config:
     LOGIN_WAIT_MAX = timedelta(minutes=15)
 
     DISTRICT_NAME = "张湾区"
+    PROJECT_CODE_PREFIX = "ZW"  # project codes read ZW-2026-001
     PAGE_SIZE = 50
+    PHOTO_MAX_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a request with several photos; each photo is checked on its own
 
 
 def database_url_from_env() -> str | None:

@@ -10,6 +10,7 @@ from .extensions import db
 
 MESSAGES = {
     400: (_l("请求有误"), _l("提交的内容无法处理，请返回重试。")),
+    401: (_l("需要登录"), _l("登录已过期，请重新登录。")),
     403: (_l("没有权限"), _l("您没有访问此页面的权限。")),
     404: (_l("页面不存在"), _l("您要找的页面不存在或已被移除。")),
     405: (_l("请求方式不允许"), _l("此页面不接受这种请求。")),
@@ -21,11 +22,16 @@ MESSAGES = {
 }
 
 
+CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 413: "too_large", 422: "invalid", 429: "too_many_requests", 500: "server_error",
+         503: "unavailable"}
+
+
 def render_error(status: int, detail: str | None = None):
     """Render the error page for a status."""
     title, message = MESSAGES.get(status, MESSAGES[500])
-    if request.accept_mimetypes.best == "application/json":
-        return {"error": str(title), "message": detail or str(message)}, status
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return {"error": CODES.get(status, "error"), "message": detail or str(message)}, status
     return render_template("errors/error.html", status=status, title=title,
                            message=detail or message), status
 

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from crm import create_app
 from crm.auth.services import hash_password
 from crm.credit_code import make_credit_code
+from crm.enterprises.names import normalise_name
 from crm.extensions import db
 from crm.models import AgreementKind, Enterprise, Lead, Project, ProjectType, Role, Team, Trip, User, Visit, VisitKind
 
@@ -192,7 +193,7 @@ def make_enterprise() -> Callable[..., Enterprise]:
     def make(**fields: Any) -> Enterprise:
         n = next(counter)
         name = fields.pop("name", f"测试科技{n}有限公司")
-        enterprise = Enterprise(**({"name": name, "name_key": name, "credit_code": make_credit_code(rng),
+        enterprise = Enterprise(**({"name": name, "name_key": normalise_name(name), "credit_code": make_credit_code(rng),
                                     "industry": "新材料", "province": "上海", "city": "上海"} | fields))
         db.session.add(enterprise)
         db.session.commit()

@@ -6,7 +6,8 @@ from werkzeug.routing import Rule
 from crm.auth.access import PUBLIC, RIGHTS, declared_right
 from crm.models import Role
 
-OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static"}
+OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "offline.service_worker", "offline.manifest",
+                  "api.openapi"}
 ADMIN_ONLY = {"users.index", "users.create", "users.edit", "users.deactivate", "users.reset_password",
               "teams.create", "teams.edit", "teams.targets"}
 
@@ -46,6 +47,9 @@ def test_anonymous_requests_go_to_sign_in(app, client):
 def test_open_endpoints_answer_anonymous(client):
     assert client.get("/login").status_code == 200
     assert client.get("/healthz").status_code == 200
+    assert client.get("/manifest.webmanifest").json["start_url"] == "/visits/new"
+    with client.get("/sw.js") as response:
+        assert response.status_code == 200 and response.mimetype == "text/javascript"
     with client.get("/static/css/app.css") as response:
         assert response.status_code == 200
 

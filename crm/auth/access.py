@@ -83,6 +83,8 @@ def check_access() -> Any:
     if right == PUBLIC:
         return None
     if not current_user.is_authenticated:
+        if request.blueprint == "api":
+            abort(401)  # a program gets a status, not a sign-in page
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
     if current_user.role not in RIGHTS[right]:
         abort(403)

@@ -1,5 +1,138 @@
-"""Visits pages."""
+"""Visit pages: the phone form, the team's list, one visit, editing."""
 
-from flask import Blueprint
+import uuid
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..auth.access import requires
+from ..extensions import db
+from ..forms import form_status, options
+from ..models import Enterprise, Team, Visit
+from ..scoping import sees_all, team_filter, team_scoped_or_404
+from . import photos, services
+from .forms import VisitFilterForm, VisitForm
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
+
+
+def save_photos(visit: Visit, form: VisitForm) -> None:
+    for upload in form.photos.data or []:
+        if upload and upload.filename:
+            photos.add_photo(visit, upload.stream, upload.filename, actor=current_user)
+
+
+def refused(form: VisitForm, template: str, error: Exception, **context):
+    """Show the form again with the reason a rule refused it."""
+    db.session.rollback()
+    field = getattr(error, "field", None)
+    message = getattr(error, "message", None) or str(error)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, message]
+    else:
+        flash(message, "error")
+    return render_template(template, form=form, **context), 422
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("visits.log")
+def new():
+    """Log a visit: the form a team member fills in on a phone."""
+    form = VisitForm(team_id=current_user.team_id)
+    if request.method == "GET":
+        form.uuid.data = str(uuid.uuid4())
+        form.participant_ids.data = [current_user.id]
+    if not form.validate_on_submit():
+        return render_template("visits/new.html", form=form), form_status()
+    try:
+        logged = services.log_visit(current_user, form.payload())
+        save_photos(logged.visit, form)
+    except (services.VisitRefused, photos.PhotoRefused) as error:
+        return refused(form, "visits/new.html", error)
+    db.session.commit()
+    for lead in logged.rivals:
+        flash(_("注意撞单：%(team)s 正在跟进该企业（%(title)s）", team=lead.team.name, title=lead.title), "info")
+    flash(_("拜访已保存") if logged.created else _("这条拜访此前已保存"), "success")
+    return redirect(url_for("visits.new"))
+
+
+@bp.get("/")
+@requires("visits.view")
+def index():
+    """The visits of the teams the viewer may see, with filters."""
+    filters = VisitFilterForm(request.args)
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all() if sees_all(current_user) else []
+    filters.team_id.choices = options([(0, _("全部专班"))] + [(t.id, t.name) for t in teams])
+    query = (select(Visit).join(Visit.enterprise).where(team_filter(current_user, Visit.team_id))
+             .options(selectinload(Visit.enterprise), selectinload(Visit.team), selectinload(Visit.created_by))
+             .order_by(Visit.visited_on.desc(), Visit.id.desc()))
+    if filters.validate():
+        data = filters.data
+        if data["start"]:
+            query = query.where(Visit.visited_on >= data["start"])
+        if data["end"]:
+            query = query.where(Visit.visited_on <= data["end"])
+        if data["kind"]:
+            query = query.where(Visit.kind == data["kind"])
+        if data["q"]:
+            query = query.where(Enterprise.name.contains(data["q"].strip(), autoescape=True))
+        if data["team_id"]:
+            query = query.where(Visit.team_id == data["team_id"])
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("visits/index.html", page=page, filters=filters, args=args)
+
+
+@bp.get("/<int:visit_id>")
+@requires("visits.view")
+def detail(visit_id: int):
+    """One visit with its photos."""
+    visit = team_scoped_or_404(Visit, visit_id, current_user)
+    return render_template("visits/detail.html", visit=visit, may_change=services.may_change(current_user, visit))
+
+
+@bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
+@requires("visits.edit")
+def edit(visit_id: int):
+    """Change a visit (its author, the team's lead, or an admin)."""
+    visit = team_scoped_or_404(Visit, visit_id, current_user)
+    if not services.may_change(current_user, visit):
+        abort(403)
+    form = VisitForm(obj=visit, team_id=visit.team_id)
+    if request.method == "GET":
+        form.enterprise_name.data = visit.enterprise.name
+        form.participant_ids.data = [u.id for u in visit.participants]
+        form.trip_id.data, form.lead_id.data = visit.trip_id or 0, visit.lead_id or 0
+    form.uuid.data = visit.uuid
+    if not form.validate_on_submit():
+        return render_template("visits/edit.html", form=form, visit=visit), form_status()
+    try:
+        services.update_visit(visit, current_user, form.payload())
+        save_photos(visit, form)
+    except (services.VisitRefused, photos.PhotoRefused) as error:
+        return refused(form, "visits/edit.html", error, visit=visit)
+    db.session.commit()
+    flash(_("已保存"), "success")
+    return redirect(url_for("visits.detail", visit_id=visit.id))
+
+
+@bp.post("/<int:visit_id>/delete")
+@requires("visits.edit")
+def delete(visit_id: int):
+    """Delete a visit (its author, the team's lead, or an admin)."""
+    visit = team_scoped_or_404(Visit, visit_id, current_user)
+    gone = list(visit.photos)
+    try:
+        services.delete_visit(visit, current_user)
+    except services.NotYours:
+        abort(403)
+    db.session.commit()
+    photos.remove_photo_files(gone)
+    flash(_("拜访记录已删除"), "success")
+    return redirect(url_for("visits.index"))
+
+
+from . import followups  # noqa: E402,F401  (more routes on this blueprint)

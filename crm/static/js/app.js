@@ -1,0 +1,1 @@
+// Registers the service worker and sends queued visits.

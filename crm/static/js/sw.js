@@ -1,0 +1,1 @@
+// The service worker: see crm/offline/views.py.

@@ -1,0 +1,87 @@
+"""The visit form: the phone page and the edit page."""
+
+import uuid as uuid_module
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from sqlalchemy import select
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..extensions import db
+from ..forms import options
+from ..leads.overlaps import ACTIVE_STAGES
+from ..models import Lead, Trip, User, VisitKind
+from ..periods import today
+from .services import TEXT_LIMIT, VisitInput
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def valid_uuid(form, field) -> None:
+    try:
+        uuid_module.UUID(field.data)
+    except (TypeError, ValueError) as error:
+        raise ValidationError(_l("拜访记录编号无效，请刷新页面后重试")) from error
+
+
+class VisitForm(FlaskForm):
+    uuid = HiddenField(validators=[DataRequired(), valid_uuid])
+    enterprise_id = IntegerField(validators=[Optional()])
+    enterprise_name = StringField(_l("企业"), validators=[Length(max=200)],
+                                  render_kw={"autocomplete": "off", "placeholder": _l("输入企业名称的一部分")})
+    visited_on = DateField(_l("拜访日期"), validators=[DataRequired(message=_l("请填写拜访日期"))], default=today)
+    kind = RadioField(_l("方式"), choices=options(VisitKind.choices()), default=VisitKind.CALL_ON.value)
+    participant_ids = CheckboxesField(_l("参与人员"), coerce=int, validators=[Optional()])
+    summary = TextAreaField(_l("拜访情况"), validators=[Length(max=TEXT_LIMIT)], render_kw={"rows": 3})
+    next_step = TextAreaField(_l("下一步"), validators=[Length(max=TEXT_LIMIT)], render_kw={"rows": 2})
+    follow_up_on = DateField(_l("跟进日期"), validators=[Optional()])
+    trip_id = SelectField(_l("所属外出招商"), coerce=int, validators=[Optional()])
+    lead_id = SelectField(_l("相关线索"), coerce=int, validators=[Optional()])
+    photos = MultipleFileField(_l("照片（名片、会谈现场）"),
+                               render_kw={"accept": "image/jpeg,image/png", "capture": "environment"})
+
+    def __init__(self, *args, team_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        members = db.session.scalars(select(User).where(User.team_id == team_id, User.active.is_(True))
+                                     .order_by(User.display_name))
+        self.participant_ids.choices = options((u.id, u.display_name) for u in members)
+        trips = db.session.scalars(select(Trip).where(Trip.team_id == team_id).order_by(Trip.start_on.desc())
+                                   .limit(20))
+        self.trip_id.choices = options([(0, _l("（无）"))] + [
+            (t.id, f"{t.destination} {t.start_on.isoformat()}") for t in trips])
+        leads = db.session.scalars(select(Lead).where(Lead.team_id == team_id, Lead.stage.in_(ACTIVE_STAGES))
+                                   .order_by(Lead.title).limit(100))
+        self.lead_id.choices = options([(0, _l("（无）"))] + [(lead.id, lead.title) for lead in leads])
+
+    def validate_enterprise_name(self, field) -> None:
+        if not self.enterprise_id.data and not (field.data or "").strip():
+            raise ValidationError(_l("请填写或选择拜访的企业"))
+
+    def payload(self) -> VisitInput:
+        """The input as the visit rules take it."""
+        return VisitInput(uuid=str(uuid_module.UUID(self.uuid.data)), visited_on=self.visited_on.data,
+                          kind=VisitKind(self.kind.data),
+                          enterprise_id=self.enterprise_id.data or None, enterprise_name=self.enterprise_name.data,
+                          participant_ids=self.participant_ids.data or [], summary=self.summary.data,
+                          next_step=self.next_step.data, follow_up_on=self.follow_up_on.data,
+                          trip_id=self.trip_id.data or None, lead_id=self.lead_id.data or None)
+
+
+class VisitFilterForm(FlaskForm):
+    """The visit list's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("从"), validators=[Optional()])
+    end = DateField(_l("到"), validators=[Optional()])
+    kind = SelectField(_l("方式"), choices=options([("", _l("全部"))] + VisitKind.choices()), validators=[Optional()])
+    q = StringField(_l("企业"), validators=[Optional(), Length(max=100)])
+    team_id = SelectField(_l("专班"), coerce=int, validators=[Optional()])

@@ -1,0 +1,199 @@
+"""Rules for visits: logging one exactly once per client UUID, editing, deleting, follow-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..enterprises.services import current, find_or_create_by_name
+from ..extensions import db
+from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
+from ..models import Enterprise, Lead, Role, Trip, User, Visit, VisitKind, visit_participant
+from ..periods import today
+
+TEXT_LIMIT = 4000
+EARLIEST = date(2000, 1, 1)
+
+
+class VisitRefused(ValueError):
+    """Input a visit cannot be logged with; the message is for the user, the field says where."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotYours(PermissionError):
+    """Only the author, the team's lead or an admin may change a visit."""
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    """What a visit is logged with, from the page form or the API alike."""
+
+    uuid: str
+    visited_on: date
+    kind: VisitKind
+    enterprise_id: int | None = None
+    enterprise_name: str | None = None
+    participant_ids: Sequence[int] = ()
+    summary: str | None = None
+    next_step: str | None = None
+    follow_up_on: date | None = None
+    trip_id: int | None = None
+    lead_id: int | None = None
+
+
+@dataclass
+class LoggedVisit:
+    """The visit, whether this call made it, and the other teams' leads on its enterprise (撞单)."""
+
+    visit: Visit
+    created: bool
+    rivals: list[Lead] = field(default_factory=list)
+
+
+def by_uuid(uuid: str) -> Visit | None:
+    return db.session.scalar(select(Visit).where(Visit.uuid == uuid))
+
+
+def log_visit(actor: User, data: VisitInput) -> LoggedVisit:
+    """Log a visit for the actor's team; the same UUID again returns the visit already logged."""
+    existing = by_uuid(data.uuid)
+    if existing is not None:
+        return replayed(existing, actor)
+    if actor.team_id is None:
+        raise VisitRefused(_("只有专班成员可以登记拜访"))
+    visit = Visit(uuid=data.uuid, team_id=actor.team_id, created_by_id=actor.id)
+    with db.session.no_autoflush:  # the insert happens below, inside the savepoint, and nowhere else
+        apply_input(visit, actor, data)
+    try:
+        with db.session.begin_nested():  # a concurrent request with the same UUID may win the insert
+            db.session.add(visit)
+    except IntegrityError:
+        winner = by_uuid(data.uuid)
+        if winner is None:
+            raise
+        return replayed(winner, actor)
+    rivals = list(rival_leads(visit.enterprise_id, visit.team_id))
+    if rivals:
+        record_overlaps(rivals, team=actor.team, source="visit", source_id=visit.id, actor=actor)
+    return LoggedVisit(visit, True, rivals)
+
+
+def replayed(visit: Visit, actor: User) -> LoggedVisit:
+    """A UUID sent again: the same team gets its visit back; another team learns nothing of it."""
+    if visit.team_id != actor.team_id:
+        raise VisitRefused(_("此拜访记录编号已被使用"), "uuid")
+    return LoggedVisit(visit, False)
+
+
+def apply_input(visit: Visit, actor: User, data: VisitInput) -> None:
+    """Check the input against the team's records and set it on the visit."""
+    team_id = visit.team_id
+    if not EARLIEST <= data.visited_on <= today() + timedelta(days=1):
+        raise VisitRefused(_("拜访日期不在合理范围内"), "visited_on")
+    if data.follow_up_on is not None and not data.visited_on <= data.follow_up_on <= date(2100, 12, 31):
+        raise VisitRefused(_("跟进日期不能早于拜访日期"), "follow_up_on")
+    for name in ("summary", "next_step"):
+        if len(getattr(data, name) or "") > TEXT_LIMIT:
+            raise VisitRefused(_("内容过长（最多%(n)s字）", n=TEXT_LIMIT), name)
+    visit.enterprise = enterprise_for(actor, data)
+    visit.visited_on = data.visited_on
+    visit.kind = data.kind
+    visit.summary = (data.summary or "").strip() or None
+    visit.next_step = (data.next_step or "").strip() or None
+    visit.follow_up_on = data.follow_up_on
+    visit.trip = own(Trip, data.trip_id, team_id, "trip_id", _("所选外出招商不属于本专班"))
+    visit.lead = own(Lead, data.lead_id, team_id, "lead_id", _("所选线索不属于本专班"))
+    visit.participants = participants(data.participant_ids, team_id)
+
+
+def enterprise_for(actor: User, data: VisitInput) -> Enterprise:
+    """The enterprise picked by id, or found or created from a typed name."""
+    if data.enterprise_id:
+        enterprise = db.session.get(Enterprise, data.enterprise_id)
+        if enterprise is None:
+            raise VisitRefused(_("所选企业不存在"), "enterprise_id")
+        return current(enterprise)
+    name = (data.enterprise_name or "").strip()
+    if not name:
+        raise VisitRefused(_("请填写或选择拜访的企业"), "enterprise_name")
+    if len(name) > 200:
+        raise VisitRefused(_("企业名称过长（最多200字）"), "enterprise_name")
+    return find_or_create_by_name(name, actor=actor)
+
+
+def own(model: type, record_id: int | None, team_id: int, field_name: str, message: str):
+    """A trip or lead of the team, or None when none is given."""
+    if not record_id:
+        return None
+    record = db.session.get(model, record_id)
+    if record is None or record.team_id != team_id:
+        raise VisitRefused(message, field_name)
+    return record
+
+
+def participants(ids: Sequence[int], team_id: int) -> list[User]:
+    """Active members of the team with these ids."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    if len(wanted) > 50:
+        raise VisitRefused(_("参与人员过多"), "participant_ids")
+    users = db.session.scalars(select(User).where(User.id.in_(wanted), User.team_id == team_id,
+                                                  User.active.is_(True))).all()
+    if len(users) != len(wanted):
+        raise VisitRefused(_("参与人员必须是本专班的成员"), "participant_ids")
+    return sorted(users, key=lambda u: u.id)
+
+
+def may_change(actor: User, visit: Visit) -> bool:
+    """The author, the lead of the visit's team, or an admin."""
+    return (actor.role is Role.ADMIN or visit.created_by_id == actor.id
+            or (actor.role is Role.LEAD and actor.team_id == visit.team_id))
+
+
+def update_visit(visit: Visit, actor: User, data: VisitInput) -> Visit:
+    """Change a visit."""
+    if not may_change(actor, visit):
+        raise NotYours()
+    apply_input(visit, actor, data)
+    db.session.flush()
+    return visit
+
+
+def delete_visit(visit: Visit, actor: User) -> None:
+    """Delete a visit and its photos' records (the files go with remove_photo_files)."""
+    if not may_change(actor, visit):
+        raise NotYours()
+    db.session.delete(visit)
+    db.session.flush()
+
+
+def clear_follow_up(visit: Visit, actor: User) -> None:
+    """Mark a visit's follow-up as done."""
+    if not (may_change(actor, visit) or actor in visit.participants):
+        raise NotYours()
+    visit.follow_up_on = None
+    db.session.flush()
+
+
+def due_follow_ups(user: User, on: date) -> tuple[Sequence[Visit], Sequence[Lead]]:
+    """我的待办: the user's visits and leads whose follow-up date is on or before `on`."""
+    mine = or_(Visit.created_by_id == user.id,
+               Visit.id.in_(select(visit_participant.c.visit_id).where(visit_participant.c.user_id == user.id)))
+    visits = db.session.scalars(
+        select(Visit).where(Visit.follow_up_on <= on, mine).options(selectinload(Visit.enterprise))
+        .order_by(Visit.follow_up_on, Visit.id)).all()
+    leads = db.session.scalars(
+        select(Lead).where(Lead.owner_id == user.id, Lead.next_action_on <= on, Lead.stage.in_(ACTIVE_STAGES))
+        .options(selectinload(Lead.enterprise)).order_by(Lead.next_action_on, Lead.id)).all()
+    return visits, leads
