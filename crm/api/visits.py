@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.access import requires
 from ..extensions import db
 from ..models import Visit, VisitKind
+from ..pagination import paginate
 from ..scoping import team_filter
 from ..visits import photos, services
 from ..visits.services import TEXT_LIMIT, VisitInput
@@ -71,8 +72,7 @@ def list_visits():
         query = query.where(Visit.visited_on >= start)
     if end:
         query = query.where(Visit.visited_on <= end)
-    page = db.paginate(query, per_page=min(request.args.get("per_page", 50, type=int) or 50, 200),
-                       max_per_page=200, error_out=False)
+    page = paginate(query, per_page=min(max(request.args.get("per_page", 50, type=int) or 50, 1), 200))
     return jsonify(items=[visit_json(v) for v in page.items], page=page.page, pages=page.pages, total=page.total)
 
 

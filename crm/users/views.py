@@ -1,6 +1,6 @@
 """Admin pages for users: create, edit, deactivate, reset a password."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status
 from ..models import Role, Team, User
+from ..pagination import paginate
 from .forms import NewUserForm, PasswordResetForm, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -19,8 +20,7 @@ bp = Blueprint("users", __name__, url_prefix="/admin/users")
 @requires("users.manage")
 def index():
     """List every user."""
-    page = db.paginate(select(User).order_by(User.role, User.team_id, User.username),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(select(User).order_by(User.role, User.team_id, User.username))
     return render_template("users/index.html", page=page)
 
 

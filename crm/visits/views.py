@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status, options
 from ..models import Enterprise, Team, Visit
+from ..pagination import paginate
 from ..scoping import sees_all, team_filter, team_scoped_or_404
 from . import photos, services
 from .forms import VisitFilterForm, VisitForm
@@ -81,7 +82,7 @@ def index():
             query = query.where(Enterprise.name.contains(data["q"].strip(), autoescape=True))
         if data["team_id"]:
             query = query.where(Visit.team_id == data["team_id"])
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("visits/index.html", page=page, filters=filters, args=args)
 
