@@ -1,5 +1,115 @@
-"""Trips pages."""
+"""Trips (外出招商): the list, a trip with its visits, recording, changing and deleting trips."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import requires
+from ..extensions import db
+from ..forms import form_status
+from ..models import Role, Team, Trip
+from ..pagination import paginate
+from ..scoping import may_edit_team, sees_all, team_scoped_or_404
+from . import services
+from .forms import TripFilterForm, TripForm
 
 bp = Blueprint("trips", __name__, url_prefix="/trips")
+
+
+@bp.get("/")
+@requires("trips.view")
+def index():
+    """List the trips the viewer may see, filtered by team, period and destination."""
+    form = TripFilterForm(request.args, sees_all=sees_all(current_user))
+    if not form.validate():
+        return render_template("trips/index.html", form=form, page=None, rows=[], args={}), 400
+    page = paginate(services.visible_trips(current_user, **form.criteria()))
+    tallies = services.trip_tallies([trip.id for trip in page.items])
+    rows = [(trip, tallies.get(trip.id, services.TripTally())) for trip in page.items]
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("trips/index.html", form=form, page=page, rows=rows, args=args)
+
+
+@bp.get("/<int:trip_id>")
+@requires("trips.view")
+def detail(trip_id: int):
+    """Show a trip and the visits made on it."""
+    trip = team_scoped_or_404(Trip, trip_id, current_user)
+    return render_template("trips/detail.html", trip=trip, visits=services.trip_visits(trip),
+                           editable=may_edit_team(current_user, trip.team_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("trips.edit")
+def create():
+    """Record a trip."""
+    if not may_edit_team(current_user, current_user.team_id):
+        abort(404)  # a member or lead without a team has no trips to record
+    form = TripForm(actor=current_user)
+    if form.validate_on_submit():
+        try:
+            trip = services.create_trip(actor=current_user, team=chosen_team(form), **form.payload())
+        except services.TripError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("已记录外出招商：%(destination)s", destination=trip.destination), "success")
+            return redirect(url_for("trips.detail", trip_id=trip.id))
+    return render_template("trips/form.html", form=form, trip=None), form_status()
+
+
+@bp.route("/<int:trip_id>/edit", methods=["GET", "POST"])
+@requires("trips.edit")
+def edit(trip_id: int):
+    """Change a trip."""
+    trip = editable_trip_or_404(trip_id)
+    form = TripForm(actor=current_user, trip=trip)
+    if form.validate_on_submit():
+        try:
+            services.update_trip(trip, actor=current_user, team=chosen_team(form, trip), **form.payload())
+        except services.TripError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("已保存"), "success")
+            return redirect(url_for("trips.detail", trip_id=trip.id))
+    return render_template("trips/form.html", form=form, trip=trip), form_status()
+
+
+@bp.post("/<int:trip_id>/delete")
+@requires("trips.edit")
+def delete(trip_id: int):
+    """Delete a trip that has no visits."""
+    trip = editable_trip_or_404(trip_id)
+    destination = trip.destination
+    try:
+        services.delete_trip(trip, actor=current_user)
+    except services.TripError as error:
+        flash(str(error), "error")
+        return redirect(url_for("trips.detail", trip_id=trip.id))
+    db.session.commit()
+    flash(_("已删除外出招商：%(destination)s", destination=destination), "success")
+    return redirect(url_for("trips.index"))
+
+
+def editable_trip_or_404(trip_id: int) -> Trip:
+    """Load a trip the current user may change; other teams' trips answer 404."""
+    trip = team_scoped_or_404(Trip, trip_id, current_user)
+    if not may_edit_team(current_user, trip.team_id):
+        abort(404)
+    return trip
+
+
+def chosen_team(form: TripForm, trip: Trip | None = None) -> Team:
+    """The team a trip belongs to: an admin's choice, else the user's own team (or the trip's)."""
+    if current_user.role is Role.ADMIN:
+        return db.get_or_404(Team, form.team_id.data)
+    return trip.team if trip is not None else current_user.team
+
+
+def show_error(form: TripForm, error: services.TripError) -> None:
+    """Put a refusal of the rules next to the field it concerns."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(str(error))
+    else:
+        flash(str(error), "error")
