@@ -82,8 +82,11 @@ def empty_database() -> None:
         return
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
+        # DELETE is much faster than TRUNCATE on tables this small; team and user refer to each other
         with db.engine.begin() as conn:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(text('UPDATE "team" SET leader_id = NULL'))
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
         return
     # team and user refer to each other; SQLite can only pause foreign keys outside a transaction
     raw = db.engine.raw_connection()

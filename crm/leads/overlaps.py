@@ -2,10 +2,12 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Lead, LeadStage, LeadStatus, Overlap, Team, User
+from ..models import Lead, LeadStage, LeadStatus, Overlap, Team, User, now_utc
 
 ACTIVE_STAGES = (LeadStage.CLUE, LeadStage.CONTACTED, LeadStage.NEGOTIATING, LeadStage.AGREED)
 
@@ -26,3 +28,33 @@ def record_overlaps(rivals: Sequence[Lead], *, team: Team, source: str, source_i
     db.session.add_all(overlaps)
     db.session.flush()
     return overlaps
+
+
+class OverlapError(ValueError):
+    """A resolution the rules refuse; the message is user-facing."""
+
+
+def overlap_queue() -> Select[tuple[Overlap]]:
+    """Every overlap, unresolved first, newest first within each group."""
+    return (select(Overlap).options(joinedload(Overlap.enterprise), joinedload(Overlap.team),
+                                    joinedload(Overlap.created_by), joinedload(Overlap.lead).joinedload(Lead.team))
+            .order_by(Overlap.resolved_at.is_not(None), Overlap.created_at.desc(), Overlap.id.desc()))
+
+
+def resolve_overlap(overlap: Overlap, *, actor: User, note: str, lead_team: Team | None = None) -> Overlap:
+    """Close an overlap with a note, optionally handing the rival lead to another team."""
+    if overlap.resolved_at is not None:
+        raise OverlapError(_l("该撞单已处理"))
+    note = note.strip()
+    if not note:
+        raise OverlapError(_l("请填写处理说明"))
+    lead = overlap.lead
+    if lead_team is not None and lead_team.id != lead.team_id:
+        lead.team = lead_team
+        if lead.owner is not None and lead.owner.team_id != lead_team.id:
+            lead.owner = None  # the owner stays with their own team
+    overlap.resolved_at = now_utc()
+    overlap.resolved_by_id = actor.id
+    overlap.resolution = note
+    db.session.flush()
+    return overlap

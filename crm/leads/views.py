@@ -1,5 +1,154 @@
-"""Leads pages."""
+"""Leads pages: the pipeline board, the list, a lead's page, adding and editing a lead."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..auth.access import requires
+from ..enterprises.services import current, find_or_create_by_name
+from ..extensions import db
+from ..forms import form_status
+from ..models import Enterprise, Lead, LeadStage, Role, Team
+from ..pagination import paginate
+from ..scoping import may_edit_team, sees_all, team_scoped_or_404
+from . import services
+from .forms import LeadFilterForm, LeadForm
 
 bp = Blueprint("leads", __name__, url_prefix="/leads")
+
+
+def all_teams() -> list[Team]:
+    """Every team, for the team choosers of those who read all teams."""
+    return list(db.session.scalars(select(Team).order_by(Team.active.desc(), Team.name)))
+
+
+@bp.get("/")
+@requires("leads.view")
+def board():
+    """Show the pipeline of the viewer's team (or a chosen team, or all) by stage."""
+    team_id = request.args.get("team", type=int) if sees_all(current_user) else current_user.team_id
+    columns = services.board(services.visible_teams(current_user, team_id))
+    return render_template("leads/board.html", columns=columns, team_id=team_id,
+                           teams=all_teams() if sees_all(current_user) else None)
+
+
+@bp.get("/list")
+@requires("leads.view")
+def table():
+    """List leads with filters, a page at a time."""
+    readers_of_all = sees_all(current_user)
+    form = LeadFilterForm(request.args, teams=all_teams() if readers_of_all else None,
+                          members=services.team_members(request.args.get("team", type=int) if readers_of_all
+                                                        else current_user.team_id))
+    filters = form.filters()
+    scope = services.visible_teams(current_user, filters.pop("team_id"))
+    page = paginate(services.lead_list(scope, **filters))
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("leads/list.html", form=form, page=page, args=args)
+
+
+def render_detail(lead: Lead, *, error: str | None = None, status: int = 200):
+    """Render a lead's page, with a refusal message when a change was refused."""
+    return render_template("leads/detail.html", lead=lead, error=error,
+                           history=services.stage_history(lead), visits=services.lead_visits(lead),
+                           editable=may_edit_team(current_user, lead.team_id), Stage=LeadStage), status
+
+
+@bp.get("/<int:lead_id>")
+@requires("leads.view")
+def detail(lead_id: int):
+    """Show a lead: its fields, stage log, visits and next action."""
+    return render_detail(team_scoped_or_404(Lead, lead_id, current_user))
+
+
+def editable_or_404(lead_id: int) -> Lead:
+    """Load a lead the user may change; others' leads do not exist for them."""
+    lead = team_scoped_or_404(Lead, lead_id, current_user)
+    if not may_edit_team(current_user, lead.team_id):
+        abort(404)
+    return lead
+
+
+def render_form(form: LeadForm, lead: Lead | None, team_id: int | None, **context):
+    """Render the lead form with the enterprise names it suggests."""
+    return render_template("leads/form.html", form=form, lead=lead,
+                           enterprise_names=services.enterprise_suggestions(team_id), **context)
+
+
+def chosen_enterprise(form: LeadForm) -> Enterprise | None:
+    """The registered enterprise the form names, if any."""
+    enterprise_id = form.enterprise_id.data
+    return services.known_enterprise(form.enterprise_name.data,
+                                     int(enterprise_id) if (enterprise_id or "").isdigit() else None)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("leads.edit")
+def create():
+    """Add a lead; warn first when another team already courts the enterprise (撞单)."""
+    team = current_user.team if current_user.role is not Role.ADMIN else None
+    if team is None and current_user.role is not Role.ADMIN:
+        abort(404)
+    form = LeadForm(team=team)
+    if request.method == "GET":
+        enterprise = db.session.get(Enterprise, request.args.get("enterprise_id", 0, type=int))
+        if enterprise is not None:
+            enterprise = current(enterprise)
+            form.enterprise_name.data, form.enterprise_id.data = enterprise.name, str(enterprise.id)
+        form.owner_id.data = current_user.id if team else 0
+    if not form.validate_on_submit():
+        return render_form(form, None, team.id if team else None), form_status()
+    team = team or db.get_or_404(Team, form.team_id.data)
+    enterprise = chosen_enterprise(form)
+    confirmed = enterprise is not None and request.form.get("confirm_overlap") == str(enterprise.id)
+    try:
+        lead = services.create_lead(
+            actor=current_user, team=team, confirm_overlap=confirmed,
+            enterprise=enterprise or find_or_create_by_name(form.enterprise_name.data, actor=current_user),
+            **form.payload())
+    except services.RivalLeads as warning:
+        db.session.rollback()
+        return render_form(form, None, team.id, rivals=warning.rivals, enterprise=enterprise), 422
+    except services.LeadError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return render_form(form, None, team.id), 422
+    db.session.commit()
+    flash(_("已添加线索：%(title)s", title=lead.title), "success")
+    return redirect(url_for("leads.detail", lead_id=lead.id))
+
+
+@bp.route("/<int:lead_id>/edit", methods=["GET", "POST"])
+@requires("leads.edit")
+def edit(lead_id: int):
+    """Change a lead; an edit made over someone else's newer one is refused with the current values."""
+    lead = editable_or_404(lead_id)
+    form = LeadForm(obj=lead, team=lead.team, lead=lead)
+    if request.method == "GET":
+        form.fill(lead)
+    if not form.validate_on_submit():
+        return render_form(form, lead, lead.team_id), form_status()
+    try:
+        services.update_lead(
+            lead, actor=current_user, version=int(form.version.data),
+            enterprise=chosen_enterprise(form) or find_or_create_by_name(form.enterprise_name.data,
+                                                                         actor=current_user),
+            **form.payload())
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        lead = db.get_or_404(Lead, lead_id)
+        fresh = LeadForm(formdata=None, obj=lead, team=lead.team, lead=lead)
+        fresh.fill(lead)
+        return render_form(fresh, lead, lead.team_id, conflict=True), 409
+    except services.LeadError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return render_form(form, lead, lead.team_id), 422
+    flash(_("已保存"), "success")
+    return redirect(url_for("leads.detail", lead_id=lead.id))
+
+
+from . import overlap_views, stage_views  # noqa: E402, F401  (their routes join this blueprint)

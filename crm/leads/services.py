@@ -1,0 +1,196 @@
+"""Rules for leads: creation, editing, stage moves, and the pipeline board."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..enterprises.services import current, similar_enterprises
+from ..extensions import db
+from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Team, User, Visit
+from ..scoping import sees_all
+from .overlaps import record_overlaps, rival_leads
+
+CARDS_PER_STAGE = 30  # the board shows the leads due soonest; the list shows the rest
+EDITABLE = ("title", "industry", "intended_investment_yuan", "owner", "expected_sign_on", "next_action",
+            "next_action_on", "status")
+
+
+class LeadError(ValueError):
+    """A change to a lead the rules refuse; the message is user-facing."""
+
+
+class RivalLeads(LeadError):
+    """Other teams have active leads on this enterprise: the user must confirm going on (撞单)."""
+
+    def __init__(self, rivals: Sequence[Lead]) -> None:
+        super().__init__(_l("其他专班已在跟进该企业"))
+        self.rivals = rivals
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    """One column of the board: a stage, how many leads are in it, their sum, and the first cards."""
+
+    stage: LeadStage
+    count: int
+    total_yuan: int
+    leads: list[Lead]
+
+
+def visible_teams(user: User, team_id: int | None) -> ColumnElement[bool]:
+    """A WHERE clause for the leads a user looks at: their own team, or the chosen one (or all) for readers of all."""
+    if not sees_all(user):
+        return Lead.team_id == user.team_id
+    return Lead.team_id == team_id if team_id else true()
+
+
+def board(scope: ColumnElement[bool]) -> list[StageColumn]:
+    """The pipeline: per stage its count and summed intended investment (one grouped query), and its first cards."""
+    totals = {stage: (count, int(total)) for stage, count, total in db.session.execute(
+        select(Lead.stage, func.count(Lead.id), func.coalesce(func.sum(Lead.intended_investment_yuan), 0))
+        .where(scope).group_by(Lead.stage))}
+    ranked = (select(Lead.id, func.row_number().over(
+        partition_by=Lead.stage, order_by=(Lead.next_action_on.asc().nulls_last(), Lead.id.desc())).label("rank"))
+        .where(scope).subquery())
+    cards: dict[LeadStage, list[Lead]] = {stage: [] for stage in LeadStage}
+    for lead in db.session.scalars(
+            select(Lead).join(ranked, ranked.c.id == Lead.id).where(ranked.c.rank <= CARDS_PER_STAGE)
+            .options(joinedload(Lead.enterprise), joinedload(Lead.owner)).order_by(ranked.c.rank)):
+        cards[lead.stage].append(lead)
+    return [StageColumn(stage, *totals.get(stage, (0, 0)), cards[stage]) for stage in LeadStage]
+
+
+def lead_list(scope: ColumnElement[bool], *, stage: LeadStage | None = None, status: LeadStatus | None = None,
+              owner_id: int | None = None, enterprise: str | None = None) -> Select[tuple[Lead]]:
+    """The query of the table view, newest first, with its filters applied."""
+    query = (select(Lead).join(Lead.enterprise).where(scope)
+             .options(joinedload(Lead.enterprise), joinedload(Lead.owner), joinedload(Lead.team))
+             .order_by(Lead.created_at.desc(), Lead.id.desc()))
+    if stage is not None:
+        query = query.where(Lead.stage == stage)
+    if status is not None:
+        query = query.where(Lead.status == status)
+    if owner_id:
+        query = query.where(Lead.owner_id == owner_id)
+    if enterprise:
+        query = query.where(Enterprise.name.icontains(enterprise, autoescape=True))
+    return query
+
+
+def known_enterprise(name: str, enterprise_id: int | None = None) -> Enterprise | None:
+    """The enterprise a form names: the one passed by id if the name still matches, else the oldest of that name."""
+    if enterprise_id and (chosen := db.session.get(Enterprise, enterprise_id)) is not None:
+        chosen = current(chosen)
+        if chosen.name == name.strip():
+            return chosen
+    matches = similar_enterprises(name)
+    return matches[0] if matches else None
+
+
+def check_owner(team: Team, owner: User | None) -> None:
+    """Refuse an owner who is not a member of the lead's team."""
+    if owner is not None and owner.team_id != team.id:
+        raise LeadError(_l("负责人必须是本专班成员"))
+
+
+def create_lead(*, actor: User, team: Team, enterprise: Enterprise, title: str, confirm_overlap: bool = False,
+                **fields: Any) -> Lead:
+    """Add a lead at stage 线索; when other teams court the enterprise, only once the user has confirmed (撞单)."""
+    check_owner(team, fields.get("owner"))
+    rivals = rival_leads(enterprise.id, team.id) if enterprise.id is not None else []
+    if rivals and not confirm_overlap:
+        raise RivalLeads(rivals)
+    fields.setdefault("status", LeadStatus.ACTIVE)
+    lead = Lead(team=team, enterprise=enterprise, title=title.strip(), **fields)
+    lead.move_to(LeadStage.CLUE, by=actor)
+    db.session.add(lead)
+    db.session.flush()
+    if rivals:
+        record_overlaps(rivals, team=team, source="lead", source_id=lead.id, actor=actor)
+    return lead
+
+
+def update_lead(lead: Lead, *, actor: User, version: int, enterprise: Enterprise, title: str,
+                **fields: Any) -> Lead:
+    """Change a lead's fields; an edit made from an older version is refused (StaleDataError), nothing applied."""
+    if version != lead.version:
+        raise StaleDataError(f"lead {lead.id} is at version {lead.version}, the edit was made from {version}")
+    check_owner(lead.team, fields.get("owner"))
+    lead.enterprise = enterprise
+    lead.title = title.strip()
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise TypeError(f"update_lead() got an unexpected field {key!r}")
+        setattr(lead, key, value)
+    db.session.flush()
+    return lead
+
+
+def move_stage(lead: Lead, stage: LeadStage, *, actor: User, note: str | None = None,
+               reason: str | None = None) -> Lead:
+    """Move a lead to another stage and log it; 已放弃 needs a reason, 已签约 comes only from signing."""
+    if stage is LeadStage.SIGNED:
+        raise LeadError(_l("“已签约”只能通过签约登记办理"))
+    if lead.stage is LeadStage.SIGNED:
+        raise LeadError(_l("已签约的线索不能再变更阶段"))
+    if stage is lead.stage:
+        raise LeadError(_l("线索已处于该阶段"))
+    if stage is LeadStage.DROPPED:
+        return drop_lead(lead, actor=actor, reason=reason or "")
+    if lead.stage is LeadStage.DROPPED:  # reopened: the reason stays in the stage log
+        lead.drop_reason = None
+        lead.status = LeadStatus.ACTIVE
+    lead.move_to(stage, by=actor, note=(note or "").strip() or None)
+    db.session.flush()
+    return lead
+
+
+def drop_lead(lead: Lead, *, actor: User, reason: str) -> Lead:
+    """Give up a lead, saying why."""
+    reason = reason.strip()
+    if not reason:
+        raise LeadError(_l("放弃线索须填写原因"))
+    if lead.stage in (LeadStage.SIGNED, LeadStage.DROPPED):
+        raise LeadError(_l("该线索不能再放弃"))
+    lead.drop_reason = reason
+    lead.status = LeadStatus.CLOSED
+    lead.move_to(LeadStage.DROPPED, by=actor, note=reason)
+    db.session.flush()
+    return lead
+
+
+def team_members(team_id: int | None) -> Sequence[User]:
+    """The active people of a team (or of every team) who may own a lead."""
+    query = select(User).where(User.active.is_(True), User.team_id.is_not(None)).options(joinedload(User.team))
+    if team_id:
+        query = query.where(User.team_id == team_id)
+    return db.session.scalars(query.order_by(User.team_id, User.display_name)).all()
+
+
+def enterprise_suggestions(team_id: int | None, limit: int = 300) -> Sequence[str]:
+    """Names for the enterprise field's list: those the team has visited or has leads on, else the newest."""
+    query = select(Enterprise.name).where(Enterprise.merged_into_id.is_(None))
+    if team_id:
+        worked_on = select(Lead.enterprise_id).where(Lead.team_id == team_id).union(
+            select(Visit.enterprise_id).where(Visit.team_id == team_id))
+        query = query.where(Enterprise.id.in_(worked_on))
+    return db.session.scalars(query.order_by(Enterprise.id.desc()).limit(limit)).all()
+
+
+
+def stage_history(lead: Lead) -> Sequence[LeadStageChange]:
+    """A lead's stage log, oldest first, with who made each change."""
+    return db.session.scalars(select(LeadStageChange).where(LeadStageChange.lead_id == lead.id)
+                              .options(joinedload(LeadStageChange.changed_by))
+                              .order_by(LeadStageChange.changed_at, LeadStageChange.id)).all()
+
+
+def lead_visits(lead: Lead) -> Sequence[Visit]:
+    """The visits logged for a lead, newest first."""
+    return db.session.scalars(select(Visit).where(Visit.lead_id == lead.id)
+                              .order_by(Visit.visited_on.desc(), Visit.id.desc())).all()

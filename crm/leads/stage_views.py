@@ -1,0 +1,72 @@
+"""Moving a lead through its stages, and signing an agreed lead as a project."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..auth.access import requires
+from ..errors import render_error
+from ..extensions import db
+from ..forms import form_status
+from ..models import Lead, LeadStage
+from ..money import Unit
+from ..projects import services as projects
+from . import services
+from .forms import SignForm, StageForm, amount_text
+from .views import bp, editable_or_404, render_detail
+
+
+@bp.post("/<int:lead_id>/stage")
+@requires("leads.edit")
+def move(lead_id: int):
+    """Move a lead to another stage; 已放弃 needs a reason."""
+    lead = editable_or_404(lead_id)
+    form = StageForm()
+    if not form.validate_on_submit():
+        problems = [f"{form[name].label.text}：{errors[0]}" for name, errors in form.errors.items()
+                    if name != "stage"]
+        return render_detail(lead, error="；".join(problems) if problems and not form.stage.errors
+                             else _("请选择要移至的阶段"), status=422)
+    try:
+        services.move_stage(lead, LeadStage(form.stage.data), actor=current_user, note=form.note.data,
+                            reason=form.reason.data)
+        db.session.commit()
+    except services.LeadError as error:
+        db.session.rollback()
+        return render_detail(lead, error=str(error), status=422)
+    except StaleDataError:
+        db.session.rollback()
+        return render_error(409)
+    flash(_("已移至“%(stage)s”", stage=lead.stage.label), "success")
+    return redirect(url_for("leads.detail", lead_id=lead.id))
+
+
+@bp.route("/<int:lead_id>/sign", methods=["GET", "POST"])
+@requires("leads.edit")
+def sign(lead_id: int):
+    """Record the signing of an agreed lead as a project."""
+    lead = editable_or_404(lead_id)
+    if (refusal := projects.signing_refusal(lead)) is not None:
+        if request.method == "GET":
+            flash(refusal, "error")
+            return redirect(url_for("leads.detail", lead_id=lead.id))
+        return render_detail(lead, error=refusal, status=422)
+    form = SignForm()
+    if request.method == "GET":
+        form.name.data, form.industry.data = lead.title, lead.industry
+        form.investment.data = amount_text(lead.intended_investment_yuan, Unit.WAN)
+    if not form.validate_on_submit():
+        return render_template("leads/sign.html", lead=lead, form=form), form_status()
+    try:
+        project = projects.sign_lead(lead, actor=current_user, **form.payload())
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        # Someone signed at the same moment: the code or the lead was taken. Nothing was saved.
+        db.session.rollback()
+        lead = db.get_or_404(Lead, lead_id)
+        flash(_("签约未保存：与他人同时提交，请核对后重新提交"), "error")
+        return render_template("leads/sign.html", lead=lead, form=form), 409
+    flash(_("项目已签约，编号 %(code)s", code=project.code), "success")
+    return redirect(url_for("leads.detail", lead_id=lead.id))

@@ -1,0 +1,1 @@
+"""Signed projects (签约项目)."""
