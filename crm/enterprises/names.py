@@ -19,20 +19,32 @@ REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "
 PLACE_PREFIX = re.compile(
     "^(?:(?:" + "|".join(sorted(PROVINCES + CITIES, key=len, reverse=True)) + ")(?:"
     + "|".join(s for s in REGION_SUFFIXES if s) + ")?)+")
-BRACKETED = re.compile(r"\([^()]{0,12}\)")
+# After NFKC, （） and ［］ are ASCII; 【】 and 〔〕 have no narrow form.
+BRACKETED = re.compile(r"[(\[【〔][^()\[\]【】〔〕]{0,12}[)\]】〕]")
+# A place is the trade name itself (北京银行, 青岛啤酒) when no more than this is left without it.
+MIN_REST = 3
+GROUP = "集团"
+
+
+def fold(text: str) -> str:
+    """Fold width, case and spaces, so that text compares as people read it."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def normalise_name(name: str) -> str:
     """Reduce a company name to the key its spellings share.
 
-    Full-width becomes half-width, spaces and case go, bracketed parts such as （上海） go,
-    then the legal form (有限公司…) and leading place names (上海市、湖北省十堰市…).
+    Full-width becomes half-width, spaces, case and punctuation go, bracketed parts such as
+    （上海） go, then the legal form (有限公司…) and leading place names (上海市、湖北省十堰市…)
+    unless the place is the trade name (北京银行 and 上海银行 stay apart).
     """
-    key = "".join(unicodedata.normalize("NFKC", name).split()).casefold()
-    key = BRACKETED.sub("", key)
+    key = BRACKETED.sub("", fold(name))
+    key = "".join(char for char in key if not unicodedata.category(char).startswith("P")) or fold(name)
     for form in LEGAL_FORMS:
         if key.endswith(form) and len(key) > len(form):
             key = key[: -len(form)]
             break
-    stripped = PLACE_PREFIX.sub("", key)
-    return stripped or key  # a name that is nothing but a place keeps it
+    rest = PLACE_PREFIX.sub("", key)
+    if len(rest.removesuffix(GROUP)) < MIN_REST:
+        return key  # a name that is little or nothing but a place keeps it
+    return rest

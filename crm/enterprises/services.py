@@ -1,14 +1,25 @@
-"""Rules for enterprises: creation with duplicate checks, lookup by name."""
+"""Rules for enterprises: creation with duplicate checks, lookup by name, search, merging."""
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
+from ..audit import record
 from ..credit_code import is_valid_credit_code, normalize_credit_code
 from ..extensions import db
-from ..models import Enterprise, User
-from .names import normalise_name
+from ..models import Contact, Enterprise, Lead, Overlap, Ownership, Project, User, Visit
+from ..scoping import team_filter
+from .names import fold, normalise_name
+
+# What belongs to an enterprise and moves with it when it is merged into another.
+MOVED = (Visit, Lead, Project, Contact, Overlap)
+# Fields a kept enterprise takes from the merged one when it has none of its own.
+FILLED = ("industry", "province", "city", "ownership")
+ACTIVITY_LIMIT = 100  # rows of each kind on an enterprise's page, newest first
 
 
 class DuplicateCreditCode(ValueError):
@@ -21,6 +32,18 @@ class DuplicateCreditCode(ValueError):
 
 class InvalidCreditCode(ValueError):
     """The code fails the GB 32100-2015 check."""
+
+
+class LookAlikes(ValueError):
+    """Enterprises whose names read the same; saving needs a confirmation."""
+
+    def __init__(self, matches: Sequence[Enterprise]) -> None:
+        super().__init__(len(matches))
+        self.matches = matches
+
+
+class MergeRefused(ValueError):
+    """A merge that cannot be done; the message is for the user."""
 
 
 def current(enterprise: Enterprise) -> Enterprise:
@@ -96,3 +119,101 @@ def find_or_create_by_name(name: str, *, actor: User | None) -> Enterprise:
     if matches:
         return matches[0]
     return create_enterprise(actor=actor, name=name)
+
+
+def save_enterprise(enterprise: Enterprise | None, *, actor: User, confirmed: bool, name: str,
+                    credit_code: str | None = None, **fields: Any) -> Enterprise:
+    """Add or change an enterprise; a taken credit code is refused, a look-alike name needs `confirmed`."""
+    code = clean_credit_code(credit_code)
+    excluding = enterprise.id if enterprise else None
+    if code and (existing := by_credit_code(code, excluding=excluding)) is not None:
+        raise DuplicateCreditCode(existing)
+    renamed = enterprise is None or normalise_name(name) != enterprise.name_key
+    if renamed and not confirmed and (matches := similar_enterprises(name, excluding=excluding)):
+        raise LookAlikes(matches)
+    if enterprise is None:
+        return create_enterprise(actor=actor, name=name, credit_code=code, **fields)
+    return update_enterprise(enterprise, name=name, credit_code=code, **fields)
+
+
+def merge_enterprises(keep: Enterprise, merged: Enterprise, *, actor: User) -> Enterprise:
+    """Move everything of `merged` to `keep`, fill keep's blanks from it and mark it merged; never delete."""
+    for enterprise in sorted((keep, merged), key=lambda e: e.id):
+        db.session.refresh(enterprise, with_for_update=True)  # two admins merging one pair: the second waits
+    keep = current(keep)
+    if merged.merged_into_id is not None:
+        raise MergeRefused(_("该企业已合并到其他企业"))
+    if keep.id == merged.id:
+        raise MergeRefused(_("不能把企业合并到它自己"))
+    moved = {}
+    for model in MOVED:
+        values: dict[str, Any] = {"enterprise_id": keep.id}
+        if model in (Lead, Project):
+            values["version"] = model.version + 1  # an edit form opened before the merge is now stale
+        result = db.session.execute(update(model).where(model.enterprise_id == merged.id).values(values),
+                                    execution_options={"synchronize_session": "fetch"})
+        moved[model.__name__] = result.rowcount
+    db.session.execute(update(Enterprise).where(Enterprise.merged_into_id == merged.id)
+                       .values(merged_into_id=keep.id), execution_options={"synchronize_session": "fetch"})
+    if keep.credit_code is None and merged.credit_code is not None:
+        code, merged.credit_code = merged.credit_code, None
+        db.session.flush()  # the code is unique: it leaves merged before keep takes it
+        keep.credit_code = code
+    for field in FILLED:
+        if not getattr(keep, field) and getattr(merged, field):
+            setattr(keep, field, getattr(merged, field))
+    keep.fortune500 = keep.fortune500 or merged.fortune500
+    keep.listed = keep.listed or merged.listed
+    merged.merged_into_id = keep.id
+    record(action="merge", user_id=actor.id, entity="Enterprise", entity_id=keep.id,
+           detail=json.dumps({"merged_id": merged.id, "merged_name": merged.name, "moved": moved},
+                             ensure_ascii=False))
+    db.session.flush()
+    db.session.expire(keep, ["contacts", "projects"])
+    db.session.expire(merged, ["contacts", "projects"])
+    return keep
+
+
+def search_enterprises(*, q: str | None = None, industry: str | None = None, province: str | None = None,
+                       city: str | None = None, ownership: str | None = None) -> Select[tuple[Enterprise]]:
+    """The enterprises (not merged away) matching a part of the name or a credit code, and the filters."""
+    query = select(Enterprise).where(Enterprise.merged_into_id.is_(None))
+    if q and q.strip():
+        query = query.where(Enterprise.name.icontains(q.strip(), autoescape=True)
+                            | Enterprise.name_key.contains(fold(q), autoescape=True)
+                            | Enterprise.credit_code.startswith(normalize_credit_code(q), autoescape=True))
+    if industry:
+        query = query.where(Enterprise.industry == industry)
+    if province:
+        query = query.where(Enterprise.province.startswith(province, autoescape=True))
+    if city:
+        query = query.where(Enterprise.city.startswith(city, autoescape=True))
+    if ownership:
+        query = query.where(Enterprise.ownership == Ownership(ownership))
+    return query.options(selectinload(Enterprise.contacts)).order_by(Enterprise.id.desc())
+
+
+def industries() -> Sequence[str]:
+    """The industries enterprises are filed under."""
+    return db.session.scalars(select(Enterprise.industry).where(Enterprise.industry.is_not(None))
+                              .distinct().order_by(Enterprise.industry)).all()
+
+
+def enterprise_activity(enterprise: Enterprise, viewer: User) -> dict[str, Sequence[Any]]:
+    """The visits and leads of the teams the viewer may see, and every signed project, newest first."""
+    visits = (select(Visit).where(Visit.enterprise_id == enterprise.id, team_filter(viewer, Visit.team_id))
+              .options(joinedload(Visit.team)).order_by(Visit.visited_on.desc(), Visit.id.desc()))
+    leads = (select(Lead).where(Lead.enterprise_id == enterprise.id, team_filter(viewer, Lead.team_id))
+             .options(joinedload(Lead.team)).order_by(Lead.created_at.desc(), Lead.id.desc()))
+    projects = (select(Project).where(Project.enterprise_id == enterprise.id, Project.voided.is_(False))
+                .options(joinedload(Project.team)).order_by(Project.signed_on.desc(), Project.id.desc()))
+    return {name: db.session.scalars(query.limit(ACTIVITY_LIMIT)).all()
+            for name, query in (("visits", visits), ("leads", leads), ("projects", projects))}
+
+
+def merge_candidates(merged: Enterprise, q: str | None) -> Sequence[Enterprise]:
+    """Enterprises `merged` may be merged into: its look-alikes, then those matching a search."""
+    found = list(similar_enterprises(merged.name, excluding=merged.id))
+    if q and q.strip():
+        found += db.session.scalars(search_enterprises(q=q).where(Enterprise.id != merged.id).limit(20)).all()
+    return list(dict.fromkeys(found))

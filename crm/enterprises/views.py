@@ -1,5 +1,166 @@
-"""Enterprises pages."""
+"""Enterprises: the shared register (企业库), its contacts, and merging duplicates."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from ..auth.access import requires
+from ..extensions import db
+from ..forms import form_status
+from ..models import Contact, Enterprise
+from ..pagination import paginate
+from . import contacts, services
+from .forms import ContactForm, EnterpriseForm, FilterForm, MergeForm
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
+bp.add_app_template_filter(contacts.mask_phone, "masked_phone")
+
+
+def page_url(section: str, record_id: int) -> str | None:
+    """The address of a record's page when the app serves one (visits, leads, projects), else None."""
+    path = f"/{section}/{record_id}"
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return request.script_root + path
+
+
+def to_kept(enterprise: Enterprise):
+    """Send a change to a merged enterprise to the one that was kept."""
+    kept = services.current(enterprise)
+    flash(_("该企业已合并到「%(name)s」，请在保留的企业上操作", name=kept.name), "info")
+    return redirect(url_for("enterprises.detail", enterprise_id=kept.id))
+
+
+@bp.get("/")
+@requires("enterprises.view")
+def index():
+    """List the enterprises, searched by name or credit code and filtered."""
+    form = FilterForm(request.args, list(services.industries()))
+    if not form.validate():
+        return render_template("enterprises/index.html", form=form, page=None, criteria={}), 400
+    criteria = form.criteria()
+    page = paginate(services.search_enterprises(**criteria))
+    return render_template("enterprises/index.html", form=form, page=page, criteria=criteria)
+
+
+@bp.get("/<int:enterprise_id>")
+@requires("enterprises.view")
+def detail(enterprise_id: int):
+    """Show an enterprise with its contacts and the work on it the viewer may see."""
+    return render_detail(db.get_or_404(Enterprise, enterprise_id), ContactForm())
+
+
+def render_detail(enterprise: Enterprise, contact_form: ContactForm, status: int = 200):
+    """Render an enterprise's page, with the contact form as given."""
+    kept = services.current(enterprise) if enterprise.merged_into_id is not None else None
+    return render_template("enterprises/detail.html", enterprise=enterprise, kept=kept, contact_form=contact_form,
+                           page_url=page_url, limit=services.ACTIVITY_LIMIT,
+                           **services.enterprise_activity(enterprise, current_user)), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("enterprises.edit")
+def create():
+    """Add an enterprise."""
+    return save(EnterpriseForm(), None)
+
+
+@bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
+@requires("enterprises.edit")
+def edit(enterprise_id: int):
+    """Change an enterprise."""
+    enterprise = db.get_or_404(Enterprise, enterprise_id)
+    if enterprise.merged_into_id is not None:
+        return to_kept(enterprise)
+    return save(EnterpriseForm(obj=enterprise), enterprise)
+
+
+def save(form: EnterpriseForm, enterprise: Enterprise | None):
+    """Save the form; a taken credit code is refused, a look-alike name asks for confirmation."""
+    def page(**extra):
+        return render_template("enterprises/form.html", form=form, enterprise=enterprise,
+                               industries=services.industries(), **extra)
+    if not form.validate_on_submit():
+        return page(), form_status()
+    try:
+        saved = services.save_enterprise(enterprise, actor=current_user, confirmed=form.confirm.data,
+                                         **form.payload())
+        db.session.commit()
+    except services.DuplicateCreditCode as error:
+        db.session.rollback()
+        form.credit_code.errors.append(_("该统一社会信用代码已登记在另一家企业名下"))
+        return page(duplicate=error.existing), 422
+    except services.LookAlikes as error:
+        db.session.rollback()
+        return page(look_alikes=error.matches), 422
+    except IntegrityError:  # another user saved the same credit code a moment ago
+        db.session.rollback()
+        form.credit_code.errors.append(_("该统一社会信用代码刚被登记，请刷新后核对"))
+        return page(), 422
+    flash(_("已保存企业 %(name)s", name=saved.name), "success")
+    return redirect(url_for("enterprises.detail", enterprise_id=saved.id))
+
+
+@bp.post("/<int:enterprise_id>/contacts")
+@requires("enterprises.edit")
+def add_contact(enterprise_id: int):
+    """Add a person at an enterprise."""
+    enterprise = db.get_or_404(Enterprise, enterprise_id)
+    if enterprise.merged_into_id is not None:
+        return to_kept(enterprise)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return render_detail(enterprise, form, 422)
+    contacts.add_contact(enterprise, name=form.name.data, title=form.title.data, phone=form.phone.data,
+                         wechat=form.wechat.data)
+    db.session.commit()
+    flash(_("已添加联系人 %(name)s", name=form.name.data.strip()), "success")
+    return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id, _anchor="contacts"))
+
+
+@bp.post("/<int:enterprise_id>/contacts/<int:contact_id>/delete")
+@requires("enterprises.edit")
+def delete_contact(enterprise_id: int, contact_id: int):
+    """Remove a person from an enterprise."""
+    contact = db.get_or_404(Contact, contact_id)
+    if contact.enterprise_id != enterprise_id:
+        abort(404)
+    name = contact.name
+    contacts.delete_contact(contact)
+    db.session.commit()
+    flash(_("已删除联系人 %(name)s", name=name), "success")
+    return redirect(url_for("enterprises.detail", enterprise_id=enterprise_id, _anchor="contacts"))
+
+
+@bp.route("/<int:enterprise_id>/merge", methods=["GET", "POST"])
+@requires("enterprises.merge")
+def merge(enterprise_id: int):
+    """Merge a duplicate into the enterprise that is kept."""
+    merged = db.get_or_404(Enterprise, enterprise_id)
+    if merged.merged_into_id is not None:
+        return to_kept(merged)
+    form = MergeForm()
+    q = request.args.get("q", "").strip()[:200]
+
+    def page():
+        return render_template("enterprises/merge.html", form=form, merged=merged, q=q,
+                               candidates=services.merge_candidates(merged, q)), form_status()
+    if not form.validate_on_submit():
+        return page()
+    keep = db.session.get(Enterprise, form.keep_id.data)
+    if keep is None:
+        form.keep_id.errors.append(_("没有编号为 %(id)s 的企业", id=form.keep_id.data))
+        return page()
+    try:
+        kept = services.merge_enterprises(keep, merged, actor=current_user)
+    except services.MergeRefused as error:
+        db.session.rollback()
+        form.keep_id.errors.append(str(error))
+        return page()
+    db.session.commit()
+    flash(_("已将「%(merged)s」合并到「%(kept)s」", merged=merged.name, kept=kept.name), "success")
+    return redirect(url_for("enterprises.detail", enterprise_id=kept.id))

@@ -1,0 +1,86 @@
+"""Forms for enterprises, their contacts, the list's filters and merging."""
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..credit_code import CHARSET, CODE_LENGTH, normalize_credit_code
+from ..forms import options
+from ..models import Ownership
+from .contacts import PHONE, blank_to_none
+from .services import InvalidCreditCode, clean_credit_code
+
+
+def ownership_choices(blank: Any) -> list:
+    """Ownership options with a blank first."""
+    return options([("", blank)] + Ownership.choices())
+
+
+class EnterpriseForm(FlaskForm):
+    name = StringField(_l("企业名称"), validators=[DataRequired(), Length(max=200)])
+    credit_code = StringField(_l("统一社会信用代码"), validators=[Optional(), Length(max=40)])
+    industry = StringField(_l("行业"), validators=[Optional(), Length(max=64)])
+    province = StringField(_l("省份"), validators=[Optional(), Length(max=32)])
+    city = StringField(_l("城市"), validators=[Optional(), Length(max=32)])
+    ownership = SelectField(_l("企业性质"), choices=ownership_choices(_l("（未填）")), validators=[Optional()])
+    fortune500 = BooleanField(_l("世界500强"))
+    listed = BooleanField(_l("上市企业"))
+    confirm = BooleanField(_l("仍然保存"))
+
+    def validate_credit_code(self, field) -> None:
+        try:
+            clean_credit_code(field.data)
+        except InvalidCreditCode:
+            code = normalize_credit_code(field.data)
+            if len(code) != CODE_LENGTH:
+                raise ValidationError(_l("统一社会信用代码应为18位")) from None
+            if any(char not in CHARSET for char in code):
+                raise ValidationError(_l("统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）")) from None
+            raise ValidationError(_l("统一社会信用代码校验位不正确，请核对")) from None
+
+    def payload(self) -> dict[str, Any]:
+        """The values for services.save_enterprise."""
+        return {"name": self.name.data.strip(), "credit_code": blank_to_none(self.credit_code.data),
+                "industry": blank_to_none(self.industry.data), "province": blank_to_none(self.province.data),
+                "city": blank_to_none(self.city.data),
+                "ownership": Ownership(self.ownership.data) if self.ownership.data else None,
+                "fortune500": self.fortune500.data, "listed": self.listed.data}
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("职务"), validators=[Optional(), Length(max=64)])
+    phone = StringField(_l("电话"), validators=[
+        Optional(), Regexp(PHONE, message=_l("电话只能包含数字、空格、+ 和 -，5 到 20 位"))])
+    wechat = StringField(_l("微信"), validators=[Optional(), Length(max=64)])
+
+
+class FilterForm(FlaskForm):
+    """The list's search box and filters, read from the query string."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("名称或信用代码"), validators=[Optional(), Length(max=200)])
+    industry = SelectField(_l("行业"), validators=[Optional()], validate_choice=False)
+    province = StringField(_l("省份"), validators=[Optional(), Length(max=32)])
+    city = StringField(_l("城市"), validators=[Optional(), Length(max=32)])
+    ownership = SelectField(_l("企业性质"), choices=ownership_choices(_l("（全部）")), validators=[Optional()])
+
+    def __init__(self, formdata: Any, industries: list[str]) -> None:
+        super().__init__(formdata)
+        self.industry.choices = options([("", _l("（全部）"))] + [(name, name) for name in industries])
+
+    def criteria(self) -> dict[str, Any]:
+        """The filters that are set, for services.search_enterprises and the pages' links."""
+        values = {name: (self[name].data or "").strip() for name in ("q", "industry", "province", "city",
+                                                                    "ownership")}
+        return {name: value for name, value in values.items() if value}
+
+
+class MergeForm(FlaskForm):
+    keep_id = IntegerField(_l("保留的企业编号"), validators=[DataRequired(message=_l("请填写保留的企业编号")),
+                                                            NumberRange(min=1)])
