@@ -19,6 +19,8 @@ from crm.enterprises.names import normalise_name
 from crm.extensions import db
 from crm.models import AgreementKind, Enterprise, Lead, Project, ProjectType, Role, Team, Trip, User, Visit, VisitKind
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 CI = os.environ.get("CI") == "true"
 PASSWORD = "correct-horse-battery"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
@@ -196,8 +198,9 @@ def make_enterprise() -> Callable[..., Enterprise]:
     def make(**fields: Any) -> Enterprise:
         n = next(counter)
         name = fields.pop("name", f"测试科技{n}有限公司")
-        enterprise = Enterprise(**({"name": name, "name_key": normalise_name(name), "credit_code": make_credit_code(rng),
-                                    "industry": "新材料", "province": "上海", "city": "上海"} | fields))
+        enterprise = Enterprise(**({"name": name, "name_key": normalise_name(name),
+                                    "credit_code": make_credit_code(rng), "industry": "新材料", "province": "上海",
+                                    "city": "上海"} | fields))
         db.session.add(enterprise)
         db.session.commit()
         return enterprise

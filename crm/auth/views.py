@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -109,6 +109,8 @@ def enforce_session_limits():
             or now - seen_at > cfg["SESSION_IDLE_LIMIT"].total_seconds()):
         logout_user()
         session.clear()
+        if request.blueprint == "api":
+            abort(401)
         flash(_("登录已过期，请重新登录。"), "info")
         return redirect(url_for("auth.login", next=request.path))
     if now - seen_at > 60:  # refresh at most once a minute, so the cookie does not churn

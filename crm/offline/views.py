@@ -1,18 +1,44 @@
 """What a phone needs to work offline: the service worker and the web app manifest."""
 
-from flask import Blueprint, current_app, jsonify, send_from_directory, url_for
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, url_for
 from flask_babel import gettext as _
 
 from ..auth.access import public
 
 bp = Blueprint("offline", __name__)
 
+VERSION_MARK = "__SHELL_VERSION__"
+
+
+def static_files(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every static file with its modification time and size, the key under which the version is kept."""
+    return tuple(sorted((str(path), path.stat().st_mtime_ns, path.stat().st_size)
+                        for path in folder.rglob("*") if path.is_file()))
+
+
+@lru_cache(maxsize=8)
+def shell_version(folder: Path, files: tuple[tuple[str, int, int], ...]) -> str:
+    """A digest of the static files' names and contents, the same on every host that serves the same release."""
+    digest = hashlib.sha256()
+    for name, _mtime, _size in files:
+        path = Path(name)
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
 
 @bp.get("/sw.js")
 @public
 def service_worker():
     """Serve the service worker from the site root, so its scope is the whole site."""
-    response = send_from_directory(current_app.static_folder, "js/sw.js", mimetype="text/javascript", max_age=0)
+    folder = Path(current_app.static_folder)
+    script = (folder / "js" / "sw.js").read_text(encoding="utf-8")
+    script = script.replace(VERSION_MARK, shell_version(folder, static_files(folder)), 1)
+    response = Response(script, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"  # a new version must reach phones at once
     return response
 

@@ -17,10 +17,10 @@ const ZH = {
   photoSize: "照片不能超过 10 MB：{name}",
   noStorage: "此浏览器无法在本机保存记录，将直接提交",
   saving: "正在保存…",
+  otherUser: "这条记录由另一位用户在本机保存，需其本人登录后才会发送",
   remove: "删除",
   removeConfirm: "确定删除这条未发送的拜访记录吗？删除后无法恢复。",
   photos: "{count}张照片",
-  newEnterprise: "新企业",
 };
 
 const EN = {
@@ -39,10 +39,10 @@ const EN = {
   photoSize: "A photo may be at most 10 MB: {name}",
   noStorage: "This browser cannot keep visits on the device; sending directly",
   saving: "Saving…",
+  otherUser: "Saved on this device by another user; it is sent when they sign in",
   remove: "Delete",
   removeConfirm: "Delete this unsent visit? It cannot be restored.",
   photos: "{count} photo(s)",
-  newEnterprise: "new enterprise",
 };
 
 /** Return the text for key in the page's language, with {name} placeholders filled in. */

@@ -1,13 +1,13 @@
 // The outbox: visits saved on this device until the server has them.
 // IndexedDB "magnet", store "outbox", keyed by the visit's uuid. A record:
-//   {uuid, payload, photos: [Blob], queuedAt, attempts, lastError, label}
-// payload is the JSON body of POST /api/v1/visits; label is for display only.
+//   {uuid, payload, photos: [Blob], queuedAt, attempts, lastError, userId}
+// payload is the JSON body of POST /api/v1/visits; photos go one by one to /api/v1/visits/<uuid>/photos;
+// userId is who queued it (the page's data-user-id), so it is never sent under another person's session.
 // Nothing leaves the outbox unless the server has the visit and its photos, or a person deletes it.
 
 import { t } from "./messages.js";
 
 const DB_NAME = "magnet";
-const DB_VERSION = 1;
 const STORE = "outbox";
 const VISITS_API = "/api/v1/visits";
 const LOCK_NAME = "magnet-outbox-flush";
@@ -17,31 +17,41 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const PHOTO_TIMEOUT_MS = 120_000; // a 10 MB photo on a slow mobile link
 
 let opening = null;
+// Tells other tabs of a change; a channel does not hear its own messages, so this tab's event is sent apart.
 const channel = "BroadcastChannel" in globalThis ? new BroadcastChannel(CHANNEL_NAME) : null;
+if (channel) channel.onmessage = () => globalThis.dispatchEvent(new Event(CHANGE_EVENT));
+
+function connect(version) {
+  return new Promise((resolve, reject) => {
+    const request = version ? indexedDB.open(DB_NAME, version) : indexedDB.open(DB_NAME);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "uuid" });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error("IndexedDB is blocked by another tab"));
+  });
+}
+
+async function connectWithStore() {
+  if (!("indexedDB" in globalThis)) throw new Error("IndexedDB is not available");
+  let db = await connect();
+  if (!db.objectStoreNames.contains(STORE)) { // made by someone else without the store: add it
+    const version = db.version + 1;
+    db.close();
+    db = await connect(version);
+  }
+  db.onversionchange = () => { // another tab upgrades or deletes the database: let it
+    db.close();
+    opening = null;
+  };
+  return db;
+}
 
 function openDb() {
   if (!opening) {
-    opening = new Promise((resolve, reject) => {
-      if (!("indexedDB" in globalThis)) {
-        reject(new Error("IndexedDB is not available"));
-        return;
-      }
-      const request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = () => {
-        const db = request.result;
-        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "uuid" });
-      };
-      request.onsuccess = () => {
-        const db = request.result;
-        db.onversionchange = () => { // another tab upgrades or deletes the database: let it
-          db.close();
-          opening = null;
-        };
-        resolve(db);
-      };
-      request.onerror = () => reject(request.error);
-      request.onblocked = () => reject(new Error("IndexedDB is blocked by another tab"));
-    });
+    opening = connectWithStore();
     opening.catch(() => { opening = null; });
   }
   return opening;
@@ -67,19 +77,29 @@ function asPromise(request) {
 }
 
 function notify() {
-  globalThis.dispatchEvent?.(new Event(CHANGE_EVENT));
+  globalThis.dispatchEvent(new Event(CHANGE_EVENT));
   channel?.postMessage("change");
+}
+
+/** Return the signed-in user's id as the page states it (data-user-id), or null where it does not. */
+export function currentUser() {
+  return globalThis.document?.querySelector("[data-user-id]")?.dataset.userId || null;
+}
+
+/** Whether a record was queued by someone other than the signed-in user (it waits for them). */
+export function queuedByOther(record, user = currentUser()) {
+  return Boolean(user && record.userId && record.userId !== user);
 }
 
 /** Call listener whenever the outbox changes, in this tab or another. */
 export function onChange(listener) {
-  globalThis.addEventListener?.(CHANGE_EVENT, listener);
-  if ("BroadcastChannel" in globalThis) new BroadcastChannel(CHANNEL_NAME).onmessage = listener;
+  globalThis.addEventListener(CHANGE_EVENT, listener);
 }
 
 /** Queue a visit; the record is on disk when the promise resolves. */
-export async function add({ uuid, payload, photos = [], label = null }) {
-  const record = { uuid, payload, photos, label, queuedAt: new Date().toISOString(), attempts: 0, lastError: null };
+export async function add({ uuid, payload, photos = [] }) {
+  const record = { uuid, payload, photos, queuedAt: new Date().toISOString(), attempts: 0, lastError: null,
+                   userId: currentUser() };
   await withStore("readwrite", (store) => { store.put(record); });
   notify();
   return record;
@@ -144,7 +164,13 @@ class Stop extends Error {
   }
 }
 
-class Refused extends Error {}
+class Refused extends Error {
+  constructor(message, fields = {}, visitSaved = false) {
+    super(message);
+    this.fields = fields;
+    this.visitSaved = visitSaved; // the visit is on the server; a photo of it was refused
+  }
+}
 
 function transient(status) {
   return status === 408 || status === 429 || status >= 500;
@@ -163,20 +189,25 @@ async function request(url, options, timeoutMs) {
   }
 }
 
-async function reason(response) {
+async function refusal(response) {
+  let body = null;
   try {
-    const body = await response.json();
-    if (body && typeof body.message === "string" && body.message) return body.message;
+    body = await response.json();
   } catch {
-    // not JSON: fall through to the status
+    // not JSON: the status says it
   }
-  return t("refusedStatus", { status: response.status });
+  const fields = body?.fields && typeof body.fields === "object" ? body.fields : {};
+  let message = typeof body?.message === "string" && body.message ? body.message
+    : t("refusedStatus", { status: response.status });
+  const details = Object.values(fields).filter((detail) => typeof detail === "string" && detail !== message);
+  if (details.length) message += `（${details.join("；")}）`; // "提交的内容有误：kind（取值无效）"
+  return new Refused(message, fields);
 }
 
 async function check(response) {
   if (response.type === "opaqueredirect" || response.status === 401) throw new Stop(UNAUTHENTICATED);
   if (transient(response.status)) throw new Stop(SERVER_BUSY);
-  if (response.status >= 400) throw new Refused(await reason(response));
+  if (response.status >= 400) throw await refusal(response);
   return response;
 }
 
@@ -206,7 +237,7 @@ async function postPhotos(record) {
     try {
       await check(response);
     } catch (error) {
-      if (error instanceof Refused) throw new Refused(t("photoRefused", { message: error.message }));
+      if (error instanceof Refused) throw new Refused(t("photoRefused", { message: error.message }), {}, true);
       throw error;
     }
     record.photos = record.photos.slice(1);
@@ -225,13 +256,17 @@ async function sendOne(record, result) {
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     await setError(record.uuid, error.message);
-    result.refused.push({ uuid: record.uuid, message: error.message });
+    result.refused.push({ uuid: record.uuid, message: error.message, fields: error.fields,
+                          visitSaved: error.visitSaved });
   }
 }
 
 async function flushQueued(result) {
+  const user = currentUser();
   for (const record of await all()) {
+    if (queuedByOther(record, user)) continue; // a shared phone: it goes when that person signs in again
     try {
+      if (globalThis.navigator?.onLine === false) throw new Stop(OFFLINE); // certain to fail: spare the radio
       await sendOne(record, result);
     } catch (error) {
       if (!(error instanceof Stop)) throw error;
@@ -267,10 +302,10 @@ export function flush() {
     try {
       do {
         again = false;
-        result.refused = [];
+        result.refused = []; // each pass tries the refused ones again
         await acrossTabs(() => flushQueued(result));
-      } while (again && !result.stopped);
-      result.remaining = await count();
+        result.remaining = await count();
+      } while (again && !result.stopped); // nothing awaits between this test and the lock's release
       return result;
     } finally {
       running = null;
