@@ -37,6 +37,8 @@ class Config:
     PROJECT_CODE_PREFIX = "ZW"  # project codes read ZW-2026-001
     PAGE_SIZE = 50
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
+    DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    OVERDUE_START_MONTHS = 6  # signed this long ago and not started: 超时限未开工
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a request with several photos; each photo is checked on its own
 
 

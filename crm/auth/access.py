@@ -35,6 +35,12 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "leads.edit": TEAM_WORK,
     "overlaps.manage": OFFICE,
     "followups.view": EVERYONE,
+    "projects.view": EVERYONE,
+    "projects.edit": TEAM_WORK,  # scoped: the credited team's members, or an admin
+    "projects.verify": OFFICE,
+    "projects.assign": OFFICE,  # chief service officer and service team
+    "projects.serve": EVERYONE,  # service items and investor issues: scoped to who serves the project
+    "projects.mine": EVERYONE,
     "api.use": EVERYONE,
 }
 

@@ -107,6 +107,9 @@ class Project(db.Model):
     service_items: Mapped[list[ServiceItem]] = relationship(back_populates="project",
                                                             cascade="all, delete-orphan")
     issues: Mapped[list[ProjectIssue]] = relationship(back_populates="project", cascade="all, delete-orphan")
+    documents: Mapped[list[ProjectDocument]] = relationship(back_populates="project", order_by="ProjectDocument.id",
+                                                            cascade="all, delete-orphan")
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -149,7 +152,8 @@ class ServiceItem(db.Model):
 class ProjectIssue(db.Model):
     """A problem the investor raised (问题诉求), handled until closed (销号)."""
 
-    __table_args__ = (CheckConstraint("resolved_on >= raised_on", name="resolved_after_raised"),)
+    __table_args__ = (CheckConstraint("resolved_on >= raised_on", name="resolved_after_raised"),
+                      CheckConstraint("handling_on >= raised_on", name="handling_after_raised"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
@@ -158,7 +162,26 @@ class ProjectIssue(db.Model):
     responsible_unit: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[IssueStatus] = mapped_column(choice_type(IssueStatus, "status"), default=IssueStatus.ASSIGNED,
                                                 index=True)
-    resolved_on: Mapped[date | None]
+    handling_on: Mapped[date | None]  # when the responsible unit took it up (办理中)
+    resolved_on: Mapped[date | None]  # 销号
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     project: Mapped[Project] = relationship(back_populates="issues")
+
+
+class ProjectDocument(db.Model):
+    """Evidence for a verification (an agreement, a business licence), stored under a generated name."""
+
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # agreement, licence, other
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(32))  # from the content: application/pdf, image/jpeg, image/png
+    size_bytes: Mapped[int]
+    original_name: Mapped[str | None] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    project: Mapped[Project] = relationship(back_populates="documents")
