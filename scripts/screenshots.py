@@ -41,7 +41,10 @@ DEVICES = (
                      "has_touch": True}),
 )
 # (file name, path) of the pages shown after signing in; the sign-in page is taken before.
-PAGES = (("dashboard", "/"), ("teams", "/teams/"), ("users", "/admin/users/"))
+PAGES = (("dashboard", "/"), ("projects", "/projects/"), ("enterprises", "/enterprises/"), ("teams", "/teams/"),
+         ("users", "/admin/users/"))
+# Pages a team member uses on the road, taken signed in as the demo member.
+MEMBER_PAGES = (("visit-form", "/visits/new"), ("leads", "/leads/"), ("follow-ups", "/visits/follow-ups"))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -50,6 +53,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
     parser.add_argument("--username", default="admin", help="an admin's username (the demo admin's by default)")
     parser.add_argument("--password", default="magnet-demo-2026", help="that admin's password")
+    parser.add_argument("--member", default="sh-member1", help="a team member's username (the demo member's)")
     return parser.parse_args(argv)
 
 
@@ -81,15 +85,17 @@ def sign_in(page: Page, username: str, password: str) -> None:
         sys.exit(f"signing in as {username!r} failed: is the demo data loaded (flask --app crm demo)?")
 
 
-def shoot(browser: Any, device: Device, args: argparse.Namespace) -> None:
-    """Take every page on one device, in a fresh session."""
+def shoot(browser: Any, device: Device, args: argparse.Namespace, username: str,
+          pages: tuple[tuple[str, str], ...], with_sign_in: bool) -> None:
+    """Take the pages on one device, in a fresh session."""
     context = browser.new_context(base_url=args.base_url, locale="zh-CN", **device.options)
     try:
         page = context.new_page()
         page.goto("/login")
-        save(page, args.out / f"signin-{device.name}.png")
-        sign_in(page, args.username, args.password)
-        for name, path in PAGES:
+        if with_sign_in:
+            save(page, args.out / f"signin-{device.name}.png")
+        sign_in(page, username, args.password)
+        for name, path in pages:
             response = page.goto(path)
             if response is None or not response.ok:
                 sys.exit(f"{path} answered {response and response.status}")
@@ -105,7 +111,8 @@ def main(argv: list[str] | None = None) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for device in DEVICES:
-                shoot(browser, device, args)
+                shoot(browser, device, args, args.username, PAGES, with_sign_in=True)
+            shoot(browser, DEVICES[-1], args, args.member, MEMBER_PAGES, with_sign_in=False)
         except PlaywrightError as error:
             sys.exit(f"is the app running at {args.base_url}? {error.message.splitlines()[0]}")
         finally:

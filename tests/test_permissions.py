@@ -11,7 +11,8 @@ OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "offline.service_wor
                   "api.openapi"}
 ADMIN_ONLY = {"users.index", "users.create", "users.edit", "users.deactivate", "users.reset_password",
               "teams.create", "teams.edit", "teams.targets", "leads.overlap_list", "leads.resolve_overlap",
-              "enterprises.merge"}
+              "enterprises.merge", "projects.verify", "projects.withdraw", "projects.void", "projects.restore",
+              "projects.upload_document", "projects.pending", "projects.assign_service"}
 
 
 def url_of(rule: Rule) -> str:

@@ -1,7 +1,8 @@
-"""Rules for signed projects: their codes, and signing a lead."""
+"""Rules for signed projects: their codes, signing a lead, recording and changing a project."""
 
 import re
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -10,10 +11,34 @@ from sqlalchemy import func, select
 from ..enterprises.services import current
 from ..extensions import db
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, Project, ProjectStatus, ProjectType, User
+from ..periods import today
+
+# What the project form changes; status, milestones, verification and voiding have their own pages.
+EDITABLE = frozenset({
+    "name", "enterprise", "team", "signed_on", "agreement_kind", "project_type", "industry", "location",
+    "total_investment_yuan", "fixed_asset_investment_yuan", "currency", "original_amount", "fx_rate",
+    "expected_annual_sales_yuan", "expected_annual_tax_yuan", "jobs", "land_area_mu", "from_event", "event_name",
+    "planned_start_on", "planned_production_on", "planned_capacity_on", "remarks"})
 
 
 class SigningRefused(ValueError):
     """A lead that cannot be signed; the message is user-facing."""
+
+
+class ProjectRefused(ValueError):
+    """Project values the rules refuse; the message is user-facing, `field` names the form field it concerns."""
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.field = field
+
+
+class StaleEdit(Exception):
+    """The edit was made from an older version of the project than the one stored."""
+
+    def __init__(self, project: Project, version: int) -> None:
+        super().__init__(f"project {project.id} is at version {project.version}, the edit was made from {version}")
+        self.project = project
 
 
 def next_project_code(signed_on: date) -> str:
@@ -51,5 +76,63 @@ def sign_lead(lead: Lead, *, actor: User, signed_on: date, total_investment_yuan
     db.session.add(project)
     lead.move_to(LeadStage.SIGNED, by=actor, note=code)
     lead.status = LeadStatus.CLOSED
+    db.session.flush()
+    return project
+
+
+def check_project(values: dict[str, Any]) -> None:
+    """Refuse values that do not hold together."""
+    if values["signed_on"] > today():
+        raise ProjectRefused(_l("签约日期不能晚于今天"), "signed_on")
+    total, fixed = values["total_investment_yuan"], values.get("fixed_asset_investment_yuan")
+    if total is None or total <= 0:
+        raise ProjectRefused(_l("总投资额必须大于0"), "total_investment")
+    if fixed is not None and fixed > total:
+        raise ProjectRefused(_l("固定资产投资不能大于总投资"), "fixed_asset_investment")
+    foreign = values.get("currency", "CNY") != "CNY"
+    if foreign != (values.get("original_amount") is not None and values.get("fx_rate") is not None):
+        raise ProjectRefused(_l("外币签约须填写原币金额和汇率"), "original_amount")
+    if values.get("from_event") and not (values.get("event_name") or "").strip():
+        raise ProjectRefused(_l("活动签约须填写活动名称"), "event_name")
+    planned = [values.get(key) for key in ("planned_start_on", "planned_production_on", "planned_capacity_on")]
+    given = [day for day in planned if day is not None]
+    if given != sorted(given):
+        raise ProjectRefused(_l("计划日期须按开工、投产、达产的先后顺序"), "planned_production_on")
+
+
+def tidy(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as stored: a CNY signing keeps no original amount or rate, an event name only when from an event."""
+    unknown = set(values) - EDITABLE
+    if unknown:
+        raise TypeError(f"unexpected project fields {sorted(unknown)}")
+    values = dict(values, name=values["name"].strip())
+    if values.get("currency", "CNY") == "CNY":
+        values.update(currency="CNY", original_amount=None, fx_rate=None)
+    if not values.get("from_event"):
+        values.update(from_event=False, event_name=None)
+    return values
+
+
+def create_project(*, actor: User, **fields: Any) -> Project:
+    """Record a signed project under the next code of its signing year, awaiting verification (认定)."""
+    values = tidy(fields)
+    check_project(values)
+    project = Project(code=next_project_code(values["signed_on"]), status=ProjectStatus.SIGNED, verified=False,
+                      created_by_id=actor.id, **values)
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def update_project(project: Project, *, actor: User, version: int, **fields: Any) -> Project:
+    """Change a project's recorded values; an edit made from an older version is refused and nothing applied."""
+    if version != project.version:
+        raise StaleEdit(project, version)
+    values = tidy({key: getattr(project, key) for key in EDITABLE} | fields)
+    check_project(values)
+    if project.started_on is not None and values["signed_on"] > project.started_on:
+        raise ProjectRefused(_l("签约日期不能晚于开工日期"), "signed_on")
+    for key, value in values.items():
+        setattr(project, key, value)
     db.session.flush()
     return project

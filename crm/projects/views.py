@@ -1,5 +1,70 @@
-"""Project pages."""
+"""Project pages: the list with its filters and totals, and a project's page."""
 
-from flask import Blueprint
+import importlib.util
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..auth.access import requires
+from ..extensions import db
+from ..models import Project
+from ..pagination import paginate
+from ..periods import today
+from ..scoping import may_edit_team
+from . import queries
+from .filters import ProjectFilterForm
+from .history import project_history
+from .labels import CURRENCIES, OVERDUE, original_amount
+from .overdue import overdue_reasons
+from .timeline import timeline
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+@bp.get("/")
+@requires("projects.view")
+def index():
+    """List the signed projects, filtered, newest signing first, with a totals row."""
+    form = ProjectFilterForm(request.args)
+    if not form.validate():
+        return render_template("projects/index.html", form=form, page=None, rows=[], totals=None, args={}), 400
+    try:
+        criteria = form.criteria()
+    except ValueError:  # a period that cannot be (the form catches what it can name)
+        return render_template("projects/index.html", form=form, page=None, rows=[], totals=None, args={}), 400
+    page = paginate(queries.project_list(criteria))
+    day = today()
+    rows = [(project, [OVERDUE[code] for code in overdue_reasons(project, day)]) for project in page.items]
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("projects/index.html", form=form, page=page, rows=rows,
+                           totals=queries.list_totals(criteria), args=args)
+
+
+@bp.get("/<int:project_id>")
+@requires("projects.view")
+def detail(project_id: int):
+    """Show a project: its values, overdue flags, timeline, lifecycle, service and history."""
+    project = db.session.scalar(
+        select(Project).where(Project.id == project_id)
+        .options(joinedload(Project.enterprise), joinedload(Project.team), joinedload(Project.chief_officer),
+                 joinedload(Project.verified_by), selectinload(Project.milestones)))
+    if project is None:
+        abort(404)
+    day = today()
+    return render_template("projects/detail.html", project=project, today=day,
+                           may_edit=may_edit_team(current_user, project.team_id),
+                           overdue=[OVERDUE[code] for code in overdue_reasons(project, day)],
+                           currency=CURRENCIES.get(project.currency, project.currency),
+                           original=original_amount(project),
+                           rate=format(project.fx_rate.normalize(), "f") if project.fx_rate is not None else None,
+                           steps=timeline(project), history=project_history(project))
+
+
+from . import edit_views  # noqa: E402, F401  (its routes join this blueprint)
+
+# The lifecycle and service pages join the blueprint too, once their modules exist.
+for _module in ("lifecycle_views", "service_views"):
+    if importlib.util.find_spec(f"{__package__}.{_module}") is not None:
+        importlib.import_module(f"{__package__}.{_module}")

@@ -1,0 +1,81 @@
+"""The project list's filters, read from the query string."""
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from ..extensions import db
+from ..forms import options
+from ..models import ProjectStatus, Team
+from ..periods import Period, period_from, today
+from .queries import SIZE_BUCKETS, ProjectCriteria, industries
+
+ALL = ("", _l("全部"))
+
+
+def typed(field: Field) -> bool:
+    """Whether anything was typed into a field, valid or not."""
+    return bool(field.raw_data and field.raw_data[0])
+
+
+class ProjectFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    q = StringField(_l("搜索（项目名称、编号、投资方）"), validators=[Optional(), Length(max=100)])
+    year = IntegerField(_l("签约年份"), validators=[Optional(), NumberRange(2000, 2100)])
+    quarter = SelectField(_l("季度"), coerce=int, default=0,
+                          choices=options([(0, _l("全部"))] + [(q, str(q)) for q in range(1, 5)]))
+    month = SelectField(_l("月份"), coerce=int, default=0,
+                        choices=options([(0, _l("全部"))] + [(m, str(m)) for m in range(1, 13)]))
+    start = DateField(_l("签约日期自"), validators=[Optional()])
+    end = DateField(_l("签约日期至"), validators=[Optional()])
+    team = SelectField(_l("专班"), coerce=int, default=0)
+    industry = SelectField(_l("产业类别"), default="")
+    status = SelectField(_l("状态"), choices=options([ALL, *ProjectStatus.choices()]), default="")
+    size = SelectField(_l("投资规模"), default="",
+                       choices=options([ALL, *((key, label) for key, (_, label) in SIZE_BUCKETS.items())]))
+    verified = SelectField(_l("认定"), default="", choices=options(
+        [ALL, ("yes", _l("已认定")), ("no", _l("待认定"))]))
+    overdue = BooleanField(_l("只看逾期项目"))
+    voided = BooleanField(_l("显示已作废项目"))
+
+    def __init__(self, formdata: Any) -> None:
+        super().__init__(formdata)
+        teams = db.session.execute(select(Team.id, Team.name).order_by(Team.active.desc(), Team.name))
+        self.team.choices = options([(0, _l("全部专班")), *teams])
+        self.industry.choices = options([ALL, *((name, name) for name in industries())])
+
+    def validate_start(self, field: DateField) -> None:
+        if field.data and not typed(self.end):
+            raise ValidationError(_l("自定义时段须同时填写起始和截止日期"))
+
+    def validate_end(self, field: DateField) -> None:
+        if field.data and not typed(self.start):
+            raise ValidationError(_l("自定义时段须同时填写起始和截止日期"))
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("截止日期不能早于起始日期"))
+
+    def validate_quarter(self, field: SelectField) -> None:
+        if field.data and self.month.data:
+            raise ValidationError(_l("季度和月份只能选一个"))
+
+    def period(self) -> Period | None:
+        """The signing period asked for, or None when the list is not limited to one."""
+        if not (self.year.data or self.quarter.data or self.month.data or self.start.data):
+            return None
+        return period_from(self.year.data, self.quarter.data or None, self.month.data or None,
+                           self.start.data, self.end.data)
+
+    def criteria(self) -> ProjectCriteria:
+        """The filters as the list's query takes them."""
+        verified = {"yes": True, "no": False}.get(self.verified.data or "")
+        return ProjectCriteria(
+            period=self.period(), team_id=self.team.data or None, industry=self.industry.data or None,
+            status=ProjectStatus(self.status.data) if self.status.data else None, size=self.size.data or None,
+            verified=verified, overdue_on=today() if self.overdue.data else None, show_voided=self.voided.data,
+            text=(self.q.data or "").strip() or None)
