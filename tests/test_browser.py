@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from crm.models import Role
-from tests.browser_fixtures import PHONE, fits_width, open_menu, sign_in
+from tests.browser_fixtures import PHONE, STATIC_FILE_LEFT_OPEN, fits_width, open_menu, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 
 ENGLISH_CATALOGUE = Path(__file__).resolve().parent.parent / "crm/translations/en/LC_MESSAGES/messages.mo"
 SIGN_IN_FOR_DASHBOARD = re.compile(r"/login\?next=(/|%2F)$")
