@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,11 +17,9 @@ from .. import audit
 from ..auth.access import may
 from ..extensions import db
 from ..models import Project, ProjectDocument, User, now_utc
+from ..uploads import JPEG, PDF, PNG, UploadRefused, store_upload
 
 DOCUMENT_KINDS = {"agreement": _l("协议"), "licence": _l("营业执照"), "other": _l("其他")}
-# The first bytes of each accepted format; the name and the declared type are never trusted.
-SIGNATURES = {b"%PDF-": ("application/pdf", ".pdf"), b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-              b"\x89PNG\r\n\x1a\n": ("image/png", ".png")}
 SUFFIXES = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
 UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]')
 
@@ -80,11 +77,6 @@ def document_folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "documents"
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """The content type and suffix of a PDF, JPEG or PNG, from its first bytes."""
-    return next((kind for signature, kind in SIGNATURES.items() if head.startswith(signature)), None)
-
-
 def clean_name(name: str | None) -> str | None:
     """The last part of an uploaded file's name, without characters unsafe in a file name."""
     base = UNSAFE_IN_NAMES.sub("", os.path.basename((name or "").replace("\\", "/"))).strip(" .")
@@ -98,24 +90,15 @@ def add_document(project: Project, stream: BinaryIO, original_name: str | None, 
     if kind not in DOCUMENT_KINDS:
         raise VerificationRefused(_("请选择材料类别"))
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
-    content = stream.read(limit + 1)  # one byte past the limit is enough to notice an oversized file
-    if not content:
-        raise VerificationRefused(_("文件是空的"))
-    if len(content) > limit:
-        raise VerificationRefused(_("文件不能超过 %(size)s", size=size_text(limit)))
-    found = sniff(content[:8])
-    if found is None:
-        raise VerificationRefused(_("只能上传 PDF、JPEG 或 PNG 格式的文件"))
-    content_type, suffix = found
-    stored_name = secrets.token_hex(16) + suffix
-    folder = document_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{stored_name}.part"
-    temporary.write_bytes(content)
-    os.replace(temporary, folder / stored_name)  # a reader never sees half a file
-    document = ProjectDocument(project=project, kind=kind, stored_name=stored_name, content_type=content_type,
-                               size_bytes=len(content), original_name=clean_name(original_name),
-                               uploaded_by_id=actor.id)
+    try:
+        stored = store_upload(stream, folder=document_folder(), accepted=PDF | JPEG | PNG, limit=limit)
+    except UploadRefused as refused:
+        messages = {"empty": _("文件是空的"), "too_large": _("文件不能超过 %(size)s", size=size_text(limit)),
+                    "wrong_type": _("只能上传 PDF、JPEG 或 PNG 格式的文件")}
+        raise VerificationRefused(messages[refused.reason]) from refused
+    document = ProjectDocument(project=project, kind=kind, stored_name=stored.stored_name,
+                               content_type=stored.content_type, size_bytes=stored.size_bytes,
+                               original_name=clean_name(original_name), uploaded_by_id=actor.id)
     db.session.add(document)
     db.session.flush()
     return document
