@@ -1,6 +1,5 @@
 """Project pages: the list with its filters and totals, and a project's page."""
 
-import importlib.util
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
@@ -62,9 +61,4 @@ def detail(project_id: int):
                            steps=timeline(project), history=project_history(project))
 
 
-from . import edit_views  # noqa: E402, F401  (its routes join this blueprint)
-
-# The lifecycle and service pages join the blueprint too, once their modules exist.
-for _module in ("lifecycle_views", "service_views"):
-    if importlib.util.find_spec(f"{__package__}.{_module}") is not None:
-        importlib.import_module(f"{__package__}.{_module}")
+from . import edit_views, lifecycle_views, service_views  # noqa: E402, F401  (their routes join this blueprint)
