@@ -4,7 +4,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
+from wtforms import Field
 from wtforms.fields import SelectChoice
+from wtforms.validators import ValidationError
+
+from .periods import Period, period_from
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
@@ -15,3 +20,29 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 def form_status() -> int:
     """The status of a form page: 200 when first shown, 422 when a submission was refused."""
     return 422 if request.method == "POST" else 200
+
+
+def typed(field: Field) -> bool:
+    """Whether anything was typed into a field, valid or not."""
+    return bool(field.raw_data and field.raw_data[0])
+
+
+class PeriodFilter:
+    """For a filter form with year, quarter, month, start and end fields: their checks and the period they name."""
+
+    def validate_start(self, field: Field) -> None:
+        if field.data and not typed(self.end):
+            raise ValidationError(_l("自定义时段须同时填写起始和截止日期"))
+
+    def validate_end(self, field: Field) -> None:
+        if field.data and not typed(self.start):
+            raise ValidationError(_l("自定义时段须同时填写起始和截止日期"))
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("截止日期不能早于起始日期"))
+
+    def period(self) -> Period | None:
+        """The period asked for, or None when the list is not limited to one."""
+        if not (self.year.data or self.quarter.data or self.month.data or self.start.data):
+            return None
+        return period_from(self.year.data, self.quarter.data or None, self.month.data or None,
+                           self.start.data, self.end.data)

@@ -5,24 +5,19 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import options
+from ..forms import PeriodFilter, options
 from ..models import ProjectStatus, Team
-from ..periods import Period, period_from, today
+from ..periods import today
 from .queries import SIZE_BUCKETS, ProjectCriteria, industries
 
 ALL = ("", _l("全部"))
 
 
-def typed(field: Field) -> bool:
-    """Whether anything was typed into a field, valid or not."""
-    return bool(field.raw_data and field.raw_data[0])
-
-
-class ProjectFilterForm(FlaskForm):
+class ProjectFilterForm(PeriodFilter, FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
@@ -50,26 +45,9 @@ class ProjectFilterForm(FlaskForm):
         self.team.choices = options([(0, _l("全部专班")), *teams])
         self.industry.choices = options([ALL, *((name, name) for name in industries())])
 
-    def validate_start(self, field: DateField) -> None:
-        if field.data and not typed(self.end):
-            raise ValidationError(_l("自定义时段须同时填写起始和截止日期"))
-
-    def validate_end(self, field: DateField) -> None:
-        if field.data and not typed(self.start):
-            raise ValidationError(_l("自定义时段须同时填写起始和截止日期"))
-        if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError(_l("截止日期不能早于起始日期"))
-
     def validate_quarter(self, field: SelectField) -> None:
         if field.data and self.month.data:
             raise ValidationError(_l("季度和月份只能选一个"))
-
-    def period(self) -> Period | None:
-        """The signing period asked for, or None when the list is not limited to one."""
-        if not (self.year.data or self.quarter.data or self.month.data or self.start.data):
-            return None
-        return period_from(self.year.data, self.quarter.data or None, self.month.data or None,
-                           self.start.data, self.end.data)
 
     def criteria(self) -> ProjectCriteria:
         """The filters as the list's query takes them."""

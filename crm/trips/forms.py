@@ -5,15 +5,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, Field, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
-from ..forms import options
+from ..forms import PeriodFilter, options
 from ..models import Role, Team, Trip, User
-from ..periods import Period, period_from
 
 
 def team_pairs(*, active_only: bool, keep: int | None = None) -> list[tuple[int, str]]:
@@ -22,11 +21,6 @@ def team_pairs(*, active_only: bool, keep: int | None = None) -> list[tuple[int,
     if active_only:
         query = query.where(Team.active.is_(True) | (Team.id == keep) if keep else Team.active.is_(True))
     return [(team_id, name) for team_id, name in db.session.execute(query)]
-
-
-def typed(field: Field) -> bool:
-    """Whether anything was typed into a field, valid or not."""
-    return bool(field.raw_data and field.raw_data[0])
 
 
 class TripForm(FlaskForm):
@@ -89,7 +83,7 @@ class TripForm(FlaskForm):
                 "summary": (self.summary.data or "").strip() or None}
 
 
-class TripFilterForm(FlaskForm):
+class TripFilterForm(PeriodFilter, FlaskForm):
     """The list's filters, read from the query string."""
 
     class Meta:
@@ -111,23 +105,6 @@ class TripFilterForm(FlaskForm):
             self.team.choices = options([(0, _l("全部专班")), *team_pairs(active_only=False)])
         else:
             del self.team  # members and leads see their own team's trips only
-
-    def validate_start(self, field: DateField) -> None:
-        if field.data and not typed(self.end):
-            raise ValidationError(_l("自定义时段须同时填写起始和截止日期"))
-
-    def validate_end(self, field: DateField) -> None:
-        if field.data and not typed(self.start):
-            raise ValidationError(_l("自定义时段须同时填写起始和截止日期"))
-        if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError(_l("截止日期不能早于起始日期"))
-
-    def period(self) -> Period | None:
-        """The period asked for, or None when the list is not limited to one."""
-        if not (self.year.data or self.quarter.data or self.month.data or self.start.data):
-            return None
-        return period_from(self.year.data, self.quarter.data or None, self.month.data or None,
-                           self.start.data, self.end.data)
 
     def criteria(self) -> dict[str, Any]:
         """The filters as services.visible_trips takes them."""
