@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -117,6 +117,17 @@ def add_standard_items(project_id: int):
                      else _("常规代办事项均已在列表中"))
 
 
+M = TypeVar("M", ServiceItem, ProjectIssue)
+
+
+def part_of(model: type[M], record_id: int, project_id: int) -> M:
+    """A service item or issue of this project, else 404."""
+    record = db.get_or_404(model, record_id)
+    if record.project_id != project_id:
+        abort(404)
+    return record
+
+
 @bp.post(f"/<{ID}:project_id>/service-items")
 @requires("projects.serve")
 def add_service_item(project_id: int):
@@ -132,9 +143,7 @@ def add_service_item(project_id: int):
 def update_service_item(project_id: int, item_id: int):
     """Change a 代办事项's status, owner or due date."""
     serving_or_403(project_id)
-    item = db.get_or_404(ServiceItem, item_id)
-    if item.project_id != project_id:
-        abort(404)
+    item = part_of(ServiceItem, item_id, project_id)
     form = ItemUpdateForm()
     return carry_out(project_id, form, lambda: service.update_item(
         item, status=ServiceItemStatus(form.status.data), owner=form.owner, due_on=form.due_on.data,
@@ -157,9 +166,7 @@ def raise_issue(project_id: int):
 def advance_issue(project_id: int, issue_id: int):
     """Move an issue on: 办理中, then 已销号 (an admin may reopen a closed one)."""
     serving_or_403(project_id)
-    issue = db.get_or_404(ProjectIssue, issue_id)
-    if issue.project_id != project_id:
-        abort(404)
+    issue = part_of(ProjectIssue, issue_id, project_id)
     form = AdvanceForm()
     return carry_out(project_id, form, lambda: service.advance_issue(
         issue, actor=current_user, to=IssueStatus(form.to.data), on=form.on.data, today=today()),
