@@ -88,13 +88,14 @@ def register_blueprints(app: Flask) -> None:
     from .leads.views import bp as leads_bp
     from .offline.views import bp as offline_bp
     from .projects.views import bp as projects_bp
+    from .rankings.views import bp as rankings_bp
     from .teams.views import bp as teams_bp
     from .trips.views import bp as trips_bp
     from .users.views import bp as users_bp
     from .visits.views import bp as visits_bp
 
     for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp, enterprises_bp, trips_bp, visits_bp, leads_bp,
-               api_bp, offline_bp, projects_bp):
+               api_bp, offline_bp, projects_bp, rankings_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 

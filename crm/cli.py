@@ -4,15 +4,13 @@ import json
 import secrets
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .auth import services as accounts
 from .extensions import db
 from .models import Role, Team
-from .periods import period_from
-from .reports.summary import brief, district_summary
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -52,45 +50,12 @@ def create_user_command(username: str, role: str, team_name: str | None, display
         click.echo(f"created {username} ({role})" + (f", password: {password}" if generated else ""))
 
 
-def period_options(command):
-    """Add the period options every reporting command shares."""
-    for option in (click.option("--year", type=int, help="Year (default: this year)."),
-                   click.option("--quarter", type=click.IntRange(1, 4), help="Quarter 1–4."),
-                   click.option("--month", type=click.IntRange(1, 12), help="Month 1–12."),
-                   click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="Custom range start."),
-                   click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Custom range end.")):
-        command = option(command)
-    return command
-
-
-def period_of(year, quarter, month, start, end):
-    try:
-        return period_from(year, quarter, month, start.date() if start else None, end.date() if end else None)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from error
-
-
-@click.command("summary")
-@period_options
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--brief", "as_brief", is_flag=True, help="The brief (简报) sentence only.")
-def summary_command(year, quarter, month, start, end, as_json: bool, as_brief: bool) -> None:
-    """Print the district totals for a period."""
-    period = period_of(year, quarter, month, start, end)
-    summary = district_summary(period)
-    if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
-    elif as_brief:
-        click.echo(brief(summary, current_app.config["DISTRICT_NAME"]))
-    else:
-        for key, value in summary.as_dict().items():
-            click.echo(f"{key:24} {value}")
-
-
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's `flask` group."""
     from .demo.cli import demo_command
+    from .reports.cli import rankings_cli, summary_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(summary_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(rankings_cli)

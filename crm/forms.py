@@ -44,5 +44,6 @@ class PeriodFilter:
         """The period asked for, or None when the list is not limited to one."""
         if not (self.year.data or self.quarter.data or self.month.data or self.start.data):
             return None
+        ytd = getattr(self, "ytd", None)
         return period_from(self.year.data, self.quarter.data or None, self.month.data or None,
-                           self.start.data, self.end.data)
+                           self.start.data, self.end.data, ytd=bool(ytd is not None and ytd.data))

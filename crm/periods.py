@@ -82,8 +82,11 @@ class Period:
 
 
 def period_from(year: int | None = None, quarter: int | None = None, month: int | None = None,
-                start: date | None = None, end: date | None = None) -> Period:
-    """Build the period that query or command options describe; default: this year."""
+                start: date | None = None, end: date | None = None, ytd: bool = False) -> Period:
+    """Build the period that query or command options describe; default: this year.
+
+    With `ytd`, a month means January to that month (1–N月累计).
+    """
     if start or end:
         if not (start and end):
             raise ValueError("a custom range needs both start and end")
@@ -92,5 +95,5 @@ def period_from(year: int | None = None, quarter: int | None = None, month: int 
     if quarter:
         return Period.quarter(year, quarter)
     if month:
-        return Period.month(year, month)
+        return Period.year_to_month(year, month) if ytd else Period.month(year, month)
     return Period.year(year)

@@ -42,6 +42,8 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "projects.serve": EVERYONE,  # service items and investor issues: scoped to who serves the project
     "projects.mine": EVERYONE,
     "api.use": EVERYONE,
+    "rankings.view": EVERYONE,
+    "rankings.manage": OFFICE,  # scoring weights per year, freezing a quarter as published
 }
 
 PUBLIC = "public"

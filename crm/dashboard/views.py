@@ -1,6 +1,6 @@
 """The dashboard: the district's figures at a glance."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from ..auth.access import requires
 from ..periods import Period, today
@@ -14,6 +14,5 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """Show the district summary for the current year."""
     period = Period.year(today().year)
-    summary = district_summary(period)
-    return render_template("dashboard/index.html", period=period, summary=summary,
-                           brief=brief(summary, current_app.config["DISTRICT_NAME"]))
+    summary = district_summary(period, today())
+    return render_template("dashboard/index.html", period=period, summary=summary, brief=brief(summary, today()))

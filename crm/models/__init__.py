@@ -19,17 +19,19 @@ from .fieldwork import Trip, Visit, VisitPhoto, trip_participant, visit_particip
 from .leads import Lead, LeadStageChange, Overlap
 from .people import LoginAttempt, Team, TeamTarget, User
 from .projects import YI, Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
+from .rankings import RankingSettings, RankingSnapshot
 from .types import now_utc
 
 __all__ = [
     "YI", "AgreementKind", "AuditEvent", "Contact", "Enterprise", "IssueStatus", "Lead", "LeadStage",
     "LeadStageChange", "LeadStatus", "LoginAttempt", "Milestone", "Overlap", "Ownership", "Project", "ProjectDocument",
     "ProjectIssue",
-    "ProjectStatus", "ProjectType", "Role", "ServiceItem", "ServiceItemStatus", "Team", "TeamTarget",
+    "ProjectStatus", "ProjectType", "RankingSettings",
+    "RankingSnapshot", "Role", "ServiceItem", "ServiceItemStatus", "Team", "TeamTarget",
     "TargetMetric", "Trip", "User", "Visit", "VisitKind", "VisitPhoto", "project_service_member", "trip_participant",
     "now_utc", "visit_participant",
 ]
 
 # Core records: every insert, update and delete of these is written to the audit trail.
 AUDITED = (Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project, Milestone,
-           ServiceItem, ProjectIssue, ProjectDocument)
+           ServiceItem, ProjectIssue, ProjectDocument, RankingSettings, RankingSnapshot)

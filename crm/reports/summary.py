@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import distinct, func, select
 
 from ..extensions import db
-from ..models import YI, Project, ProjectStatus, Team, Trip, Visit
+from ..models import YI, Project, ProjectStatus, Team
 from ..money import format_yi
 from ..periods import Period
+from .figures import Figures, counted, district_figures
 
 
 @dataclass(frozen=True)
@@ -20,13 +22,17 @@ class DistrictSummary:
 
     period_start: str
     period_end: str
+    as_of: str  # the period's end, or today if the period has not ended
     teams: int
     trips: int
     visits: int
     enterprises_visited: int
+    new_leads: int
     signed_projects: int
     yi_projects: int
     signed_investment_yuan: int
+    started_projects: int
+    producing_projects: int
     pending_verification: int
     chief_officers: int
     key_projects: int
@@ -39,42 +45,34 @@ class DistrictSummary:
         return asdict(self) | {"signed_investment_yi": self.signed_investment_yi}
 
 
-def counted_projects():
-    """Projects that count: verified and not voided."""
-    return (Project.verified.is_(True), Project.voided.is_(False))
-
-
-def district_summary(period: Period) -> DistrictSummary:
-    """Compute the district's totals for a period, one aggregate query per table."""
+def district_summary(period: Period, today: date, figures: Figures | None = None) -> DistrictSummary:
+    """The district's totals for a period: the shared figures, plus teams, pending signings and service officers."""
+    figures = figures or district_figures(period)
     teams = db.session.scalar(select(func.count()).select_from(Team).where(Team.active.is_(True)))
-    trips = db.session.scalar(select(func.count()).select_from(Trip)
-                              .where(Trip.start_on.between(period.start, period.end)))
-    visits, enterprises = db.session.execute(
-        select(func.count(), func.count(distinct(Visit.enterprise_id)))
-        .where(Visit.visited_on.between(period.start, period.end))).one()
-    in_period = Project.signed_on.between(period.start, period.end)
-    signed, yi, investment, pending = db.session.execute(
-        select(func.count().filter(Project.verified.is_(True)),
-               func.count().filter(Project.verified.is_(True), Project.total_investment_yuan >= YI),
-               func.coalesce(func.sum(case((Project.verified.is_(True), Project.total_investment_yuan),
-                                           else_=0)), 0),
-               func.count().filter(Project.verified.is_(False)))
-        .where(in_period, Project.voided.is_(False))).one()
+    pending = db.session.scalar(select(func.count()).select_from(Project).where(
+        Project.signed_on.between(period.start, period.end), Project.verified.is_(False),
+        Project.voided.is_(False)))
     officers, key = db.session.execute(
         select(func.count(distinct(Project.chief_officer_id)), func.count())
-        .where(*counted_projects(), Project.total_investment_yuan >= YI, Project.signed_on <= period.end,
+        .where(counted(), Project.total_investment_yuan >= YI, Project.signed_on <= period.end,
                Project.status != ProjectStatus.TERMINATED, Project.chief_officer_id.is_not(None))).one()
-    return DistrictSummary(period.start.isoformat(), period.end.isoformat(), teams, trips, visits, enterprises,
-                           signed, yi, int(investment), pending, officers, key)
+    return DistrictSummary(period_start=period.start.isoformat(), period_end=period.end.isoformat(),
+                           as_of=min(period.end, today).isoformat(), teams=teams or 0,
+                           pending_verification=pending or 0, chief_officers=officers, key_projects=key,
+                           **figures.as_dict())
 
 
-def brief(summary: DistrictSummary, district: str) -> str:
-    """The sentence a report opens with (简报), made from the figures."""
-    return _("%(district)s%(teams)d支驻外招商工作专班外出招商%(trips)d次，拜访企业%(enterprises)d家；"
-             "招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
-             "%(officers)d名县级领导担任首席服务官，包联%(key)d个亿元以上重点项目。",
-             district=district, teams=summary.teams, trips=summary.trips,
-             enterprises=summary.enterprises_visited, signed=summary.signed_projects, yi=summary.yi_projects,
-             amount=format_yi(summary.signed_investment_yuan, 0) if summary.signed_investment_yuan % YI == 0
-             else format_yi(summary.signed_investment_yuan), officers=summary.chief_officers,
-             key=summary.key_projects)
+def brief(summary: DistrictSummary, today: date) -> str:
+    """The sentence a district report opens with (简报), made from the figures.
+
+    截至5月31日，全区招商引资签约项目60个，其中亿元以上项目38个，总投资572亿元；10支驻外招商专班外出招商192次，拜访企业95家。
+    """
+    as_of = date.fromisoformat(summary.as_of)
+    day = (_("%(month)d月%(day)d日", month=as_of.month, day=as_of.day) if as_of.year == today.year
+           else _("%(year)d年%(month)d月%(day)d日", year=as_of.year, month=as_of.month, day=as_of.day))
+    whole = summary.signed_investment_yuan % YI == 0
+    return _("截至%(day)s，全区招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
+             "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。",
+             day=day, signed=summary.signed_projects, yi=summary.yi_projects,
+             amount=format_yi(summary.signed_investment_yuan, 0 if whole else 2), teams=summary.teams,
+             trips=summary.trips, enterprises=summary.enterprises_visited)

@@ -1,0 +1,132 @@
+"""The figures every report is made of, per team and for the district, aggregated in the database.
+
+One grouped query per table: trips, visits (count and distinct enterprises), new leads, and projects (signed,
+亿元以上, investment, started, producing). Only counted projects enter: verified (认定) and not voided. The summary,
+both rankings, the dashboard, the brief and the exports all read their numbers from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
+
+from ..extensions import db
+from ..models import YI, Lead, Project, TargetMetric, Trip, Visit
+from ..periods import LOCAL, Period
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One team's (or the district's) figures for a period."""
+
+    trips: int = 0
+    enterprises_visited: int = 0
+    visits: int = 0
+    new_leads: int = 0
+    signed_projects: int = 0
+    yi_projects: int = 0
+    signed_investment_yuan: int = 0
+    started_projects: int = 0
+    producing_projects: int = 0
+
+    def __getitem__(self, metric: TargetMetric) -> int:
+        return getattr(self, FIELD_OF[metric])
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Figures:
+        return cls(**{f.name: int(data.get(f.name, 0)) for f in fields(cls)})
+
+
+# The targets a team is set, and the figure each is measured by: the ranking's metrics, in this order.
+FIELD_OF: dict[TargetMetric, str] = {
+    TargetMetric.TRIPS: "trips",
+    TargetMetric.ENTERPRISES_VISITED: "enterprises_visited",
+    TargetMetric.VISITS: "visits",
+    TargetMetric.NEW_LEADS: "new_leads",
+    TargetMetric.SIGNED_PROJECTS: "signed_projects",
+    TargetMetric.YI_PROJECTS: "yi_projects",
+    TargetMetric.SIGNED_INVESTMENT: "signed_investment_yuan",
+    TargetMetric.STARTED_PROJECTS: "started_projects",
+    TargetMetric.PRODUCING_PROJECTS: "producing_projects",
+}
+METRICS = tuple(FIELD_OF)
+
+
+def counted() -> ColumnElement[bool]:
+    """Projects that count in every figure: verified (认定) and not voided."""
+    return and_(Project.verified.is_(True), Project.voided.is_(False))
+
+
+def utc_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's local days as a half-open range of instants, for timestamp columns."""
+    start = datetime.combine(period.start, time.min, LOCAL)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, LOCAL)
+    return start, end
+
+
+def _in(column: Any, period: Period) -> ColumnElement[bool]:
+    return column.between(period.start, period.end)
+
+
+def team_figures(period: Period) -> dict[int, Figures]:
+    """Every team's figures for the period, keyed by team id; teams with nothing are absent."""
+    rows: dict[int, dict[str, int]] = {}
+
+    def merge(result: Any, names: tuple[str, ...]) -> None:
+        for team_id, *values in result:
+            row = rows.setdefault(team_id, {})
+            row.update({name: int(value or 0) for name, value in zip(names, values, strict=True)})
+
+    merge(db.session.execute(select(Trip.team_id, func.count()).where(_in(Trip.start_on, period))
+                             .group_by(Trip.team_id)), ("trips",))
+    merge(db.session.execute(select(Visit.team_id, func.count(), func.count(distinct(Visit.enterprise_id)))
+                             .where(_in(Visit.visited_on, period)).group_by(Visit.team_id)),
+          ("visits", "enterprises_visited"))
+    start, end = utc_bounds(period)
+    merge(db.session.execute(select(Lead.team_id, func.count())
+                             .where(Lead.created_at >= start, Lead.created_at < end).group_by(Lead.team_id)),
+          ("new_leads",))
+    merge(db.session.execute(select(Project.team_id, *project_columns(period)).where(*projects_in(period))
+                             .group_by(Project.team_id)),
+          ("signed_projects", "yi_projects", "signed_investment_yuan", "started_projects", "producing_projects"))
+    return {team_id: Figures(**values) for team_id, values in rows.items()}
+
+
+def project_columns(period: Period) -> tuple[Any, ...]:
+    """Signed, 亿元以上, investment, started and producing in the period, as aggregate columns."""
+    signed = _in(Project.signed_on, period)
+    return (func.count().filter(signed),
+            func.count().filter(signed, Project.total_investment_yuan >= YI),
+            func.coalesce(func.sum(Project.total_investment_yuan).filter(signed), 0),
+            func.count().filter(_in(Project.started_on, period)),
+            func.count().filter(_in(Project.production_on, period)))
+
+
+def projects_in(period: Period) -> tuple[ColumnElement[bool], ...]:
+    """Counted projects signed, started or brought into production in the period."""
+    return counted(), or_(_in(Project.signed_on, period), _in(Project.started_on, period),
+                          _in(Project.production_on, period))
+
+
+def district_figures(period: Period, per_team: dict[int, Figures] | None = None) -> Figures:
+    """The district's figures: the teams' sums, except enterprises visited, counted once across teams."""
+    per_team = team_figures(period) if per_team is None else per_team
+    totals = {f.name: sum(getattr(row, f.name) for row in per_team.values()) for f in fields(Figures)}
+    totals["enterprises_visited"] = db.session.scalar(
+        select(func.count(distinct(Visit.enterprise_id))).where(_in(Visit.visited_on, period))) or 0
+    return Figures(**totals)
+
+
+def team_of(figures: dict[int, Figures], team_id: int | None) -> Figures:
+    """One team's figures from a team_figures() result (zeros when it had none)."""
+    return figures.get(team_id or 0, Figures())
+
+
+def days_in(period: Period) -> int:
+    return (period.end - period.start).days + 1

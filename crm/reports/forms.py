@@ -1,0 +1,44 @@
+"""The period a report is for, read from the query string (year, quarter, month, ytd, start, end)."""
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from ..forms import PeriodFilter, options
+from ..periods import Period, today
+
+
+class ReportPeriodForm(PeriodFilter, FlaskForm):
+    """Year, quarter, month, 1–N月累计 or a custom range; this year when nothing is chosen."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    year = IntegerField(_l("年份"), validators=[Optional(), NumberRange(2000, 2100)])
+    quarter = SelectField(_l("季度"), coerce=int, default=0,
+                          choices=options([(0, _l("全年")), *((q, _l("第%(q)s季度", q=q)) for q in range(1, 5))]))
+    month = SelectField(_l("月份"), coerce=int, default=0,
+                        choices=options([(0, _l("全部")), *((m, _l("%(m)s月", m=m)) for m in range(1, 13))]))
+    ytd = BooleanField(_l("1至该月累计"))
+    start = DateField(_l("起始日期"), validators=[Optional()])
+    end = DateField(_l("截止日期"), validators=[Optional()])
+
+    def __init__(self, formdata: Any) -> None:
+        super().__init__(formdata)
+        if not self.year.data and not self.year.raw_data:
+            self.year.data = today().year
+
+    def validate_quarter(self, field: SelectField) -> None:
+        if field.data and self.month.data:
+            raise ValidationError(_l("季度和月份只能选一个"))
+
+    def validate_ytd(self, field: BooleanField) -> None:
+        if field.data and not self.month.data:
+            raise ValidationError(_l("累计须选择截止月份"))
+
+    def report_period(self) -> Period:
+        """The period chosen; this year when the form names none (call after validate())."""
+        return self.period() or Period.year(today().year)

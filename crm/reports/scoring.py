@@ -1,0 +1,109 @@
+"""The team ranking's scoring rule (专班排名评分办法), set by an admin per year.
+
+Score = Σ weight × share − deductions, each part rounded to 0.01 point.
+
+- share, with "best" normalisation: the team's figure ÷ the best team's figure in the period (0 when no team has any).
+- share, with "target" normalisation: the team's figure ÷ its yearly target prorated to the period's length
+  (target × days in period ÷ days in the year), capped at 1; a metric without a target gives 0.
+- deductions, when switched on: each of the team's projects overdue to start (超时限未开工) on the period's end
+  (or today, if earlier) takes off the set points.
+
+Default weights (100 points): trips 10, enterprises visited 10, visits 5, new leads 10, signed projects 15,
+亿元以上 signed 20, signed investment 20, started 5, producing 5; best-team normalisation; no deductions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import RankingSettings, TargetMetric
+from .figures import METRICS
+
+POINT = Decimal("0.01")
+NORMALISATIONS = ("best", "target")
+
+DEFAULT_WEIGHTS: dict[TargetMetric, int] = {
+    TargetMetric.TRIPS: 10,
+    TargetMetric.ENTERPRISES_VISITED: 10,
+    TargetMetric.VISITS: 5,
+    TargetMetric.NEW_LEADS: 10,
+    TargetMetric.SIGNED_PROJECTS: 15,
+    TargetMetric.YI_PROJECTS: 20,
+    TargetMetric.SIGNED_INVESTMENT: 20,
+    TargetMetric.STARTED_PROJECTS: 5,
+    TargetMetric.PRODUCING_PROJECTS: 5,
+}
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    """One year's weights, normalisation and deduction."""
+
+    year: int
+    weights: dict[TargetMetric, int]
+    normalisation: str = "best"
+    deduct_overdue: bool = False
+    overdue_deduction: Decimal = Decimal("2")
+    is_default: bool = False
+
+    @property
+    def total_weight(self) -> int:
+        return sum(self.weights.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "weights": {m.value: self.weights.get(m, 0) for m in METRICS},
+                "normalisation": self.normalisation, "deduct_overdue": self.deduct_overdue,
+                "overdue_deduction": str(self.overdue_deduction)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScoringRule:
+        return cls(year=int(data["year"]),
+                   weights={m: int(data["weights"].get(m.value, 0)) for m in METRICS},
+                   normalisation=data["normalisation"], deduct_overdue=bool(data["deduct_overdue"]),
+                   overdue_deduction=Decimal(data["overdue_deduction"]))
+
+
+def default_rule(year: int) -> ScoringRule:
+    return ScoringRule(year=year, weights=dict(DEFAULT_WEIGHTS), is_default=True)
+
+
+def rule_for(year: int) -> ScoringRule:
+    """The rule an admin set for the year, or the default."""
+    settings = db.session.scalar(select(RankingSettings).where(RankingSettings.year == year))
+    if settings is None:
+        return default_rule(year)
+    return ScoringRule(year=year, weights={m: int(settings.weights.get(m.value, 0)) for m in METRICS},
+                       normalisation=settings.normalisation, deduct_overdue=settings.deduct_overdue,
+                       overdue_deduction=settings.overdue_deduction)
+
+
+def save_rule(rule: ScoringRule, actor_id: int | None) -> RankingSettings:
+    """Store the year's rule (creating or changing its row); flushes, never commits."""
+    settings = db.session.scalar(select(RankingSettings).where(RankingSettings.year == rule.year))
+    if settings is None:
+        settings = RankingSettings(year=rule.year)
+        db.session.add(settings)
+    settings.weights = {m.value: rule.weights.get(m, 0) for m in METRICS}
+    settings.normalisation = rule.normalisation
+    settings.deduct_overdue = rule.deduct_overdue
+    settings.overdue_deduction = rule.overdue_deduction
+    settings.updated_by_id = actor_id
+    db.session.flush()
+    return settings
+
+
+def share(value: int, basis: Decimal | int | None, *, cap: bool) -> Decimal:
+    """value ÷ basis, 0 without a positive basis; capped at 1 when asked."""
+    if not basis or basis <= 0:
+        return Decimal(0)
+    result = Decimal(value) / Decimal(basis)
+    return min(result, Decimal(1)) if cap else result
+
+
+def points(weight: int, fraction: Decimal) -> Decimal:
+    return (Decimal(weight) * fraction).quantize(POINT, ROUND_HALF_UP)

@@ -1,0 +1,53 @@
+"""Yearly targets: what each team (and so the district) is set, and how far along it is."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import TargetMetric, TeamTarget
+from ..periods import Period
+
+PERCENT = Decimal("0.1")
+
+
+def team_targets(year: int) -> dict[int, dict[TargetMetric, int]]:
+    """Every team's targets for a year: {team id: {metric: target}}."""
+    targets: dict[int, dict[TargetMetric, int]] = {}
+    for team_id, metric, target in db.session.execute(
+            select(TeamTarget.team_id, TeamTarget.metric, TeamTarget.target).where(TeamTarget.year == year)):
+        targets.setdefault(team_id, {})[metric] = target
+    return targets
+
+
+def district_targets(year: int) -> dict[TargetMetric, int]:
+    """The district's target for each metric: the sum of the teams' targets."""
+    return {metric: int(total) for metric, total in db.session.execute(
+        select(TeamTarget.metric, func.sum(TeamTarget.target)).where(TeamTarget.year == year)
+        .group_by(TeamTarget.metric))}
+
+
+def completion(value: int, target: int | None) -> Decimal | None:
+    """Completion of a target in per cent, one decimal; None when there is no (positive) target."""
+    if not target or target <= 0:
+        return None
+    return (Decimal(100 * value) / Decimal(target)).quantize(PERCENT, ROUND_HALF_UP)
+
+
+def year_to_date(period: Period) -> Period:
+    """The figures completion is measured on: 1 January of the period's last year to the period's end."""
+    return Period(date(period.end.year, 1, 1), period.end, "ytd")
+
+
+def time_progress(period: Period, today: date) -> Decimal:
+    """时序进度: the share of the period's year gone by its end (or by today, if that is earlier), in per cent."""
+    year = Period.year(period.end.year)
+    day = min(period.end, today)
+    if day < year.start:
+        return Decimal(0)
+    gone = (day - year.start).days + 1
+    total = (year.end - year.start).days + 1
+    return (Decimal(100 * gone) / Decimal(total)).quantize(PERCENT, ROUND_HALF_UP)
