@@ -94,7 +94,7 @@ def overdue_counts(on: date) -> dict[int, int]:
     """Each team's counted projects overdue to start (超时限未开工) on a day."""
     return dict(db.session.execute(
         select(Project.team_id, func.count()).where(start_overdue(on), Project.verified.is_(True))
-        .group_by(Project.team_id)).tuples())
+        .group_by(Project.team_id)).all())
 
 
 def team_ranking(period: Period, today: date, rule: ScoringRule | None = None) -> TeamRanking:

@@ -1,0 +1,194 @@
+"""Every report figure against a plain count over random data: per team, district, both rankings, every kind of period."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import (
+    YI,
+    AgreementKind,
+    Enterprise,
+    Lead,
+    Project,
+    ProjectStatus,
+    ProjectType,
+    TargetMetric,
+    Team,
+    TeamTarget,
+    Trip,
+    Visit,
+    VisitKind,
+)
+from crm.periods import LOCAL, Period
+from crm.projects.overdue import months_before
+from crm.reports.figures import district_figures, team_figures
+from crm.reports.project_ranking import YiCriteria, yi_ranking, yi_totals
+from crm.reports.scoring import DEFAULT_WEIGHTS, ScoringRule
+from crm.reports.summary import district_summary
+from crm.reports.team_ranking import team_ranking
+
+TODAY = date(2026, 11, 20)
+AMOUNTS = [YI - 1, YI, YI + 1, 50_000_000, 350_000_000, 10 * YI, 30 * YI - 1, 30 * YI, 50 * YI, 100 * YI, 123_456_789]
+PERIODS = [Period.year(2025), Period.year(2026), *(Period.quarter(2026, q) for q in range(1, 5)),
+           Period.month(2026, 2), Period.year_to_month(2026, 5), Period.between(date(2025, 11, 15), date(2026, 2, 10)),
+           Period.quarter(2026, 2).same_period_last_year()]
+
+
+def some_day(rng: random.Random) -> date:
+    return date(2025, 1, 1) + timedelta(days=rng.randrange(730))
+
+
+def build(seed: int) -> dict[str, list[Any]]:
+    """Random teams, enterprises, trips, visits, leads and projects over 2025–2026, committed once."""
+    rng = random.Random(seed)
+    teams = [Team(name=f"随机{seed}-{n}专班", base_city="上海", active=n != 3) for n in range(4)]
+    enterprises = [Enterprise(name=f"随机企业{seed}-{n}", name_key=f"随机企业{seed}-{n}", industry=rng.choice(
+        ["新材料", "新能源", None])) for n in range(12)]
+    db.session.add_all(teams + enterprises)
+    db.session.flush()
+    trips = []
+    for _ in range(40):
+        start = some_day(rng)
+        trips.append(Trip(team=rng.choice(teams), destination="深圳", start_on=start,
+                          end_on=start + timedelta(days=rng.randrange(4))))
+    visits = [Visit(uuid=str(uuid.uuid4()), team=rng.choice(teams), enterprise=rng.choice(enterprises),
+                    visited_on=some_day(rng), kind=VisitKind.CALL_ON) for _ in range(150)]
+    leads = []
+    for _ in range(40):  # created near local midnight, where UTC and local dates differ
+        local = datetime.combine(some_day(rng), time(rng.choice([0, 7, 23]), rng.choice([0, 59])), LOCAL)
+        leads.append(Lead(team=rng.choice(teams), enterprise=rng.choice(enterprises), title="随机线索",
+                          created_at=local))
+    projects = []
+    for n in range(60):
+        signed = some_day(rng)
+        started = signed + timedelta(days=rng.randrange(200)) if rng.random() < 0.5 else None
+        producing = started + timedelta(days=rng.randrange(200)) if started and rng.random() < 0.5 else None
+        status = ProjectStatus.PRODUCING if producing else ProjectStatus.STARTED if started else ProjectStatus.SIGNED
+        voided = rng.random() < 0.1
+        projects.append(Project(
+            code=f"R{seed}-{n:03d}", name=f"随机项目{n}", enterprise=rng.choice(enterprises), team=rng.choice(teams),
+            signed_on=rng.choice([signed, date(2026, 3, 31), date(2026, 4, 1)]),
+            agreement_kind=AgreementKind.CONTRACT, project_type=ProjectType.NEW,
+            total_investment_yuan=rng.choice(AMOUNTS), verified=rng.random() < 0.85, voided=voided,
+            void_reason="录入错误" if voided else None, started_on=None, production_on=None, status=status))
+        if started:
+            projects[-1].started_on = max(started, projects[-1].signed_on)
+            projects[-1].production_on = max(producing, projects[-1].started_on) if producing else None
+    targets = [TeamTarget(team=team, year=2026, metric=metric, target=rng.randrange(1, 30) * (
+        YI if metric is TargetMetric.SIGNED_INVESTMENT else 1)) for team in teams[:3] for metric in TargetMetric
+        if rng.random() < 0.8]
+    db.session.add_all(trips + visits + leads + projects + targets)
+    db.session.commit()
+    return {"teams": teams, "trips": trips, "visits": visits, "leads": leads, "projects": projects}
+
+
+def plain_figures(data: dict[str, list[Any]], period: Period, team: Team | None) -> dict[str, int]:
+    """The figures, counted one record at a time."""
+    def mine(record: Any) -> bool:
+        return team is None or record.team_id == team.id
+
+    def within(day: date | None) -> bool:
+        return day is not None and period.start <= day <= period.end
+
+    counted = [p for p in data["projects"] if p.verified and not p.voided and mine(p)]
+    signed = [p for p in counted if within(p.signed_on)]
+    visits = [v for v in data["visits"] if mine(v) and within(v.visited_on)]
+    return {
+        "trips": sum(1 for t in data["trips"] if mine(t) and within(t.start_on)),
+        "visits": len(visits),
+        "enterprises_visited": len({v.enterprise_id for v in visits}),
+        "new_leads": sum(1 for lead in data["leads"] if mine(lead) and within(lead.created_at.astimezone(LOCAL).date())),
+        "signed_projects": len(signed),
+        "yi_projects": sum(1 for p in signed if p.total_investment_yuan >= YI),
+        "signed_investment_yuan": sum(p.total_investment_yuan for p in signed),
+        "started_projects": sum(1 for p in counted if within(p.started_on)),
+        "producing_projects": sum(1 for p in counted if within(p.production_on)),
+    }
+
+
+@pytest.fixture(params=[11, 23])
+def data(app, request: pytest.FixtureRequest) -> dict[str, list[Any]]:
+    return build(request.param)
+
+
+def test_team_and_district_figures_match_a_plain_count(data: dict[str, list[Any]]) -> None:
+    for period in PERIODS:
+        per_team = team_figures(period)
+        for team in data["teams"]:
+            got = per_team[team.id].as_dict() if team.id in per_team else {k: 0 for k in plain_figures(data, period,
+                                                                                                          team)}
+            assert got == plain_figures(data, period, team), (period, team.name)
+        assert district_figures(period).as_dict() == plain_figures(data, period, None), period
+        summary = district_summary(period, TODAY).as_dict()
+        assert {k: summary[k] for k in plain_figures(data, period, None)} == plain_figures(data, period, None)
+
+
+def test_yi_ranking_matches_a_plain_sort(data: dict[str, list[Any]]) -> None:
+    floors = {"1": YI, "10": 10 * YI, "30": 30 * YI, "50": 50 * YI, "100": 100 * YI}
+    for period in PERIODS:
+        for size, floor in floors.items():
+            expected = sorted((p for p in data["projects"] if p.verified and not p.voided
+                               and period.start <= p.signed_on <= period.end and p.total_investment_yuan >= floor),
+                              key=lambda p: (-p.total_investment_yuan, p.signed_on, p.code))
+            criteria = YiCriteria(period=period, size=size)
+            assert [p.code for p in db.session.scalars(yi_ranking(criteria)).unique()] == [p.code for p in expected]
+            totals = yi_totals(criteria)
+            assert (totals.count, totals.total_yuan) == (len(expected), sum(p.total_investment_yuan for p in expected))
+            assert totals.buckets == {key: sum(1 for p in expected if p.total_investment_yuan >= f)
+                                      for key, f in floors.items()}
+        team = data["teams"][0]
+        only_team = YiCriteria(period=period, team_id=team.id)
+        assert {p.team_id for p in db.session.scalars(yi_ranking(only_team)).unique()} <= {team.id}
+
+
+def plain_score(data: dict[str, list[Any]], period: Period, team: Team, rule: ScoringRule) -> Decimal:
+    """The score by its written rule, one team at a time."""
+    mine = plain_figures(data, period, team)
+    total = Decimal(0)
+    year_days = 366 if period.end.year % 4 == 0 else 365
+    for metric, weight in rule.weights.items():
+        field = {TargetMetric.TRIPS: "trips", TargetMetric.ENTERPRISES_VISITED: "enterprises_visited",
+                 TargetMetric.VISITS: "visits", TargetMetric.NEW_LEADS: "new_leads",
+                 TargetMetric.SIGNED_PROJECTS: "signed_projects", TargetMetric.YI_PROJECTS: "yi_projects",
+                 TargetMetric.SIGNED_INVESTMENT: "signed_investment_yuan",
+                 TargetMetric.STARTED_PROJECTS: "started_projects",
+                 TargetMetric.PRODUCING_PROJECTS: "producing_projects"}[metric]
+        if rule.normalisation == "best":
+            best = max(plain_figures(data, period, other)[field] for other in data["teams"])
+            fraction = Decimal(mine[field]) / best if best else Decimal(0)
+        else:
+            target = db.session.scalar(select(TeamTarget.target).where(
+                TeamTarget.team_id == team.id, TeamTarget.year == period.end.year, TeamTarget.metric == metric)) or 0
+            basis = (Decimal(target) * ((period.end - period.start).days + 1) / year_days).quantize(Decimal("0.01"))
+            fraction = min(Decimal(mine[field]) / basis, Decimal(1)) if basis > 0 else Decimal(0)
+        total += (weight * fraction).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if rule.deduct_overdue:
+        deadline = months_before(min(period.end, TODAY), 6)
+        late = sum(1 for p in data["projects"] if p.team_id == team.id and p.verified and not p.voided
+                   and p.status is ProjectStatus.SIGNED and p.started_on is None and p.signed_on < deadline)
+        total -= rule.overdue_deduction * late
+    return total
+
+
+@pytest.mark.parametrize("normalisation,deduct", [("best", False), ("target", True)])
+def test_team_scores_and_ranks_follow_the_written_rule(data: dict[str, list[Any]], normalisation: str,
+                                                       deduct: bool) -> None:
+    rule = ScoringRule(year=2026, weights=dict(DEFAULT_WEIGHTS), normalisation=normalisation, deduct_overdue=deduct,
+                       overdue_deduction=Decimal("1.5"))
+    for period in (Period.year(2026), Period.quarter(2026, 2), Period.year_to_month(2026, 5)):
+        ranking = team_ranking(period, TODAY, rule)
+        scores = {row.team_id: row.score for row in ranking.rows}
+        assert scores == {team.id: plain_score(data, period, team, rule) for team in data["teams"]}
+        for row in ranking.rows:
+            assert row.score == sum(c.points for c in row.contributions) - row.deduction
+            better = [other for other in ranking.rows if other.tie_key > row.tie_key]
+            assert row.rank == len(better) + 1
