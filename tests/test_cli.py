@@ -1,4 +1,4 @@
-"""The command line: users and the summary."""
+"""The command line: users, the summary and brief, and the rankings."""
 
 import json
 
@@ -61,3 +61,30 @@ def test_summary_counts_verified_projects_in_the_period(runner, make_project, ma
 def test_summary_refuses_half_a_range(runner):
     result = runner.invoke(args=["summary", "--start", "2025-01-01"])
     assert result.exit_code != 0
+
+
+def test_summary_year_to_date_and_the_brief_date(runner, make_project):
+    from datetime import date
+    make_project(signed_on=date(2025, 5, 31), total_investment_yuan=200_000_000)
+    make_project(signed_on=date(2025, 6, 1), total_investment_yuan=300_000_000)
+    ytd = json.loads(runner.invoke(args=["summary", "--year", "2025", "--month", "5", "--ytd", "--json"]).output)
+    assert (ytd["period_start"], ytd["period_end"], ytd["signed_projects"]) == ("2025-01-01", "2025-05-31", 1)
+    brief = runner.invoke(args=["summary", "--year", "2025", "--month", "5", "--ytd", "--brief"]).output
+    assert brief.startswith("截至2025年5月31日，全区招商引资签约项目1个，其中亿元以上项目1个，总投资2亿元；")
+
+
+def test_rankings_commands(runner, make_project, make_team):
+    from datetime import date
+    north, south = make_team(name="北京专班"), make_team(name="深圳专班")
+    make_project(code="A-1", team=north, signed_on=date(2025, 3, 2), total_investment_yuan=500_000_000)
+    make_project(code="A-2", team=south, signed_on=date(2025, 3, 1), total_investment_yuan=500_000_000)
+    make_project(code="A-3", team=south, signed_on=date(2025, 4, 1), total_investment_yuan=99_999_999)
+    result = runner.invoke(args=["rankings", "projects", "--year", "2025", "--json"])
+    assert result.exit_code == 0, result.output
+    projects = json.loads(result.output)
+    assert [p["code"] for p in projects["projects"]] == ["A-2", "A-1"]  # equal amounts: earlier signing first
+    assert (projects["count"], projects["total_investment_yuan"]) == (2, 1_000_000_000)
+    teams = json.loads(runner.invoke(args=["rankings", "teams", "--year", "2025", "--json"]).output)
+    by_name = {row["team_name"]: row for row in teams["teams"]}
+    assert by_name["深圳专班"]["figures"]["signed_projects"] == 2 and by_name["北京专班"]["rank"] == 2
+    assert runner.invoke(args=["rankings", "teams", "--quarter", "5"]).exit_code != 0
