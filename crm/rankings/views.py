@@ -1,21 +1,115 @@
 """The two rankings: 亿元以上项目榜 and 专班排名, the scoring rule, and quarters frozen as published."""
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BuildError
 
 from ..auth.access import requires
+from ..models import TargetMetric
+from ..pagination import paginate
+from ..periods import Period, today
+from ..projects.queries import SIZE_BUCKETS
+from ..reports.figures import METRICS
+from ..reports.forms import ReportPeriodForm
+from ..reports.project_ranking import yi_ranking, yi_totals
+from ..reports.team_ranking import team_ranking
+from . import services
+from .forms import FreezeForm, ProjectRankingForm
+from .labels import METRIC_LABELS, metric_value
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
+
+EXPORT_ENDPOINT = "exports.download"
+EXPORT_FORMATS = (("xlsx", _l("导出Excel")), ("csv", _l("导出CSV")))
+BUCKET_LABELS = {key: label for key, (_, label) in SIZE_BUCKETS.items()}
+# The targets whose completion the ranking's table shows; the others are on each team's page.
+MAIN_TARGETS = ((TargetMetric.SIGNED_INVESTMENT, _l("投资额完成率")),
+                (TargetMetric.SIGNED_PROJECTS, _l("签约项目完成率")),
+                (TargetMetric.YI_PROJECTS, _l("亿元以上完成率")))
+
+
+@bp.context_processor
+def ranking_helpers() -> dict[str, Any]:
+    return {"main_targets": MAIN_TARGETS, "metric_labels": METRIC_LABELS, "metric_value": metric_value,
+            "metrics": METRICS}
+
+
+def chosen_period(form: ReportPeriodForm) -> Period | None:
+    """The period the query string names, or None when it names none that can be."""
+    if not form.validate():
+        return None
+    try:
+        return form.report_period()
+    except ValueError:  # a period that cannot be (the form catches what it can name)
+        return None
+
+
+def query_args() -> dict[str, str]:
+    """The query string minus the page number: what links to other views of the same list keep."""
+    return {key: value for key, value in request.args.items() if key != "page" and value}
+
+
+def export_links(name: str, args: dict[str, str]) -> list[tuple[Any, str]]:
+    """Links to the list's export files, once the export feature is installed; none before."""
+    if EXPORT_ENDPOINT not in current_app.view_functions:
+        return []
+    try:
+        return [(label, url_for(EXPORT_ENDPOINT, name=name, ext=ext, **args)) for ext, label in EXPORT_FORMATS]
+    except BuildError:
+        return []
 
 
 @bp.get("/projects")
 @requires("rankings.view")
 def projects():
-    """亿元以上项目榜 (being built)."""
-    return "", 204
+    """亿元以上项目榜: counted projects of 1亿元 or more signed in the period, largest first, with totals."""
+    form = ProjectRankingForm(request.args)
+    period = chosen_period(form)
+    if period is None:
+        return render_template("rankings/projects.html", form=form, page=None, args={}, exports=[]), 400
+    criteria = form.criteria(period)
+    page = paginate(yi_ranking(criteria))
+    args = query_args()
+    first_rank = (page.page - 1) * page.per_page + 1
+    return render_template("rankings/projects.html", form=form, page=page, period=period,
+                           rows=list(enumerate(page.items, start=first_rank)), totals=yi_totals(criteria),
+                           args=args, exports=export_links("ranking", args), buckets=BUCKET_LABELS)
 
 
 @bp.get("/teams")
 @requires("rankings.view")
 def teams():
-    """专班排名 (being built)."""
-    return "", 204
+    """专班排名: every team's figures, completion, score and rank for the period."""
+    form = ReportPeriodForm(request.args)
+    period = chosen_period(form)
+    if period is None:
+        return render_template("rankings/teams.html", form=form, ranking=None, args={}), 400
+    day = today()
+    quarter = services.quarter_of(period)
+    snapshot = services.snapshot_of(*quarter) if quarter else None
+    freeze_form = None
+    if quarter and snapshot is None:
+        freeze_form = FreezeForm(formdata=None, year=quarter[0], quarter=quarter[1])
+    return render_template("rankings/teams.html", form=form, ranking=team_ranking(period, day), args=query_args(),
+                           snapshot=snapshot, freeze_form=freeze_form, running=period.end >= day)
+
+
+@bp.get("/teams/<int:team_id>")
+@requires("rankings.view")
+def team(team_id: int):
+    """One team's score taken apart: each metric's value, basis, weight and points, and the deduction."""
+    form = ReportPeriodForm(request.args)
+    period = chosen_period(form)
+    if period is None:
+        abort(400)
+    ranking = team_ranking(period, today())
+    row = next((r for r in ranking.rows if r.team_id == team_id), None)
+    if row is None:
+        abort(404)
+    return render_template("rankings/team.html", ranking=ranking, row=row,
+                           back=url_for("rankings.teams", **query_args()), frozen=None)
+
+
+from . import admin_views, frozen_views  # noqa: E402, F401  (their routes join this blueprint)

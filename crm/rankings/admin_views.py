@@ -1,0 +1,65 @@
+"""Admin pages of the rankings: the year's scoring rule, and freezing a quarter's team ranking."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.access import requires
+from ..extensions import db
+from ..forms import form_status
+from ..periods import today
+from ..reports.scoring import default_rule, rule_for, save_rule
+from . import services
+from .forms import FreezeForm, WeightsForm
+from .views import bp
+
+
+@bp.route("/weights/<int:year>", methods=["GET", "POST"])
+@requires("rankings.manage")
+def weights(year: int):
+    """Set the year's scoring rule: weights, normalisation and the deduction for overdue projects."""
+    if not 2000 <= year <= 2100:
+        abort(404)
+    rule = rule_for(year)
+    form = WeightsForm()
+    if request.method == "GET":
+        form.fill(rule)
+    if not form.validate_on_submit():
+        return render_template("rankings/weights.html", form=form, year=year, rule=rule,
+                               default=default_rule(year)), form_status()
+    try:
+        save_rule(form.rule(year), current_user.id)
+        db.session.commit()
+    except IntegrityError:  # another admin set the year's first rule a moment ago
+        db.session.rollback()
+        flash(_("其他管理员刚刚保存了本年度评分办法，请核对后重新保存"), "error")
+        return render_template("rankings/weights.html", form=form, year=year, rule=rule_for(year),
+                               default=default_rule(year)), 409
+    flash(_("已保存%(year)s年专班排名评分办法", year=year), "success")
+    return redirect(url_for("rankings.teams", year=year))
+
+
+@bp.post("/teams/freeze")
+@requires("rankings.manage")
+def freeze():
+    """Freeze a quarter's team ranking as published: computed now, stored, never recomputed."""
+    form = FreezeForm()
+    if not form.validate_on_submit():
+        return render_template("rankings/freeze.html", form=form, existing=None), 422
+    year, quarter = form.year.data, form.quarter.data
+    try:
+        snapshot = services.freeze_quarter(year, quarter, actor_id=current_user.id, today=today(),
+                                           confirmed=form.confirm.data)
+        db.session.commit()
+    except services.AlreadyFrozen as refused:
+        return render_template("rankings/freeze.html", form=form, existing=refused.snapshot), 409
+    except services.QuarterNotEnded:
+        form.confirm.errors = [_("本季度尚未结束，冻结前请勾选确认")]
+        return render_template("rankings/freeze.html", form=form, existing=None), 422
+    except IntegrityError:  # frozen by someone else a moment ago
+        db.session.rollback()
+        return render_template("rankings/freeze.html", form=form,
+                               existing=services.snapshot_of(year, quarter)), 409
+    flash(_("已冻结%(year)s年第%(quarter)s季度专班排名", year=year, quarter=quarter), "success")
+    return redirect(url_for("rankings.frozen", snapshot_id=snapshot.id))

@@ -1,0 +1,89 @@
+"""Quarters frozen as published: storing a quarter's team ranking once, and reading it back as it was."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..audit import record
+from ..extensions import db
+from ..models import RankingSnapshot
+from ..periods import LOCAL, Period
+from ..reports.scoring import ScoringRule
+from ..reports.targets import time_progress
+from ..reports.team_ranking import TeamRow, team_ranking
+
+
+class AlreadyFrozen(Exception):
+    """The quarter has a frozen ranking already; it is published once."""
+
+    def __init__(self, snapshot: RankingSnapshot) -> None:
+        super().__init__(f"{snapshot.year} Q{snapshot.quarter} is frozen")
+        self.snapshot = snapshot
+
+
+class QuarterNotEnded(Exception):
+    """The quarter is still running and freezing it was not confirmed."""
+
+
+@dataclass(frozen=True)
+class FrozenRanking:
+    """A snapshot as its page shows it: the stored rows and rule, never recomputed."""
+
+    snapshot: RankingSnapshot
+    period: Period
+    rule: ScoringRule
+    time_progress: Decimal
+    rows: list[TeamRow]
+
+
+def quarter_of(period: Period) -> tuple[int, int] | None:
+    """(year, quarter) when the period is exactly a quarter, else None."""
+    if period.kind != "quarter":
+        return None
+    return period.start.year, (period.start.month + 2) // 3
+
+
+def snapshot_of(year: int, quarter: int) -> RankingSnapshot | None:
+    return db.session.scalar(select(RankingSnapshot).where(RankingSnapshot.year == year,
+                                                           RankingSnapshot.quarter == quarter))
+
+
+def freeze_quarter(year: int, quarter: int, *, actor_id: int | None, today: date,
+                   confirmed: bool = False) -> RankingSnapshot:
+    """Compute the quarter's team ranking now and store it as published; flushes, never commits."""
+    existing = snapshot_of(year, quarter)
+    if existing is not None:
+        raise AlreadyFrozen(existing)
+    period = Period.quarter(year, quarter)
+    if period.end >= today and not confirmed:
+        raise QuarterNotEnded()
+    ranking = team_ranking(period, today)
+    snapshot = RankingSnapshot(year=year, quarter=quarter, period_start=period.start, period_end=period.end,
+                               frozen_by_id=actor_id, settings=ranking.rule.as_dict(),
+                               rows=[row.as_dict() for row in ranking.rows])
+    db.session.add(snapshot)
+    db.session.flush()
+    record("freeze", user_id=actor_id, entity="RankingSnapshot", entity_id=snapshot.id,
+           detail=f"{year}-Q{quarter}")
+    db.session.flush()
+    return snapshot
+
+
+def frozen_ranking(snapshot: RankingSnapshot) -> FrozenRanking:
+    """Read a snapshot back: its rows as stored, and 时序进度 as of the day it was frozen."""
+    period = Period.quarter(snapshot.year, snapshot.quarter)
+    frozen_on = snapshot.frozen_at.astimezone(LOCAL).date()
+    return FrozenRanking(snapshot=snapshot, period=period, rule=ScoringRule.from_dict(snapshot.settings),
+                         time_progress=time_progress(period, frozen_on),
+                         rows=[TeamRow.from_dict(row) for row in snapshot.rows])
+
+
+def snapshots() -> list[RankingSnapshot]:
+    """Every frozen quarter, newest first."""
+    return list(db.session.scalars(select(RankingSnapshot).options(joinedload(RankingSnapshot.frozen_by))
+                                   .order_by(RankingSnapshot.year.desc(), RankingSnapshot.quarter.desc())))
