@@ -12,7 +12,8 @@ OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "offline.service_wor
 ADMIN_ONLY = {"users.index", "users.create", "users.edit", "users.deactivate", "users.reset_password",
               "teams.create", "teams.edit", "teams.targets", "leads.overlap_list", "leads.resolve_overlap",
               "enterprises.merge", "projects.verify", "projects.withdraw", "projects.void", "projects.restore",
-              "projects.upload_document", "projects.pending", "projects.assign_service"}
+              "projects.upload_document", "projects.pending", "projects.assign_service", "rankings.weights",
+              "rankings.freeze"}
 
 
 def url_of(rule: Rule) -> str:
