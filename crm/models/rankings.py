@@ -49,5 +49,6 @@ class RankingSnapshot(db.Model):
     frozen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)  # the scoring rule used
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # the ranking's rows, as shown
+    totals: Mapped[dict[str, int]] = mapped_column(JSON)  # the district's figures: the totals row
 
     frozen_by: Mapped[User | None] = relationship()

@@ -13,6 +13,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import RankingSnapshot
 from ..periods import LOCAL, Period
+from ..reports.figures import Figures
 from ..reports.scoring import ScoringRule
 from ..reports.targets import time_progress
 from ..reports.team_ranking import TeamRow, team_ranking
@@ -39,6 +40,7 @@ class FrozenRanking:
     rule: ScoringRule
     time_progress: Decimal
     rows: list[TeamRow]
+    district: Figures
 
 
 def quarter_of(period: Period) -> tuple[int, int] | None:
@@ -65,6 +67,7 @@ def freeze_quarter(year: int, quarter: int, *, actor_id: int | None, today: date
     ranking = team_ranking(period, today)
     snapshot = RankingSnapshot(year=year, quarter=quarter, period_start=period.start, period_end=period.end,
                                frozen_by_id=actor_id, settings=ranking.rule.as_dict(),
+                               totals=ranking.district.as_dict(),
                                rows=[row.as_dict() for row in ranking.rows])
     db.session.add(snapshot)
     db.session.flush()
@@ -80,7 +83,8 @@ def frozen_ranking(snapshot: RankingSnapshot) -> FrozenRanking:
     frozen_on = snapshot.frozen_at.astimezone(LOCAL).date()
     return FrozenRanking(snapshot=snapshot, period=period, rule=ScoringRule.from_dict(snapshot.settings),
                          time_progress=time_progress(period, frozen_on),
-                         rows=[TeamRow.from_dict(row) for row in snapshot.rows])
+                         rows=[TeamRow.from_dict(row) for row in snapshot.rows],
+                         district=Figures.from_dict(snapshot.totals))
 
 
 def snapshots() -> list[RankingSnapshot]:

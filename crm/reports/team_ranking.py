@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Project, TargetMetric, Team
 from ..periods import Period
 from ..projects.overdue import start_overdue
-from .figures import METRICS, Figures, days_in, team_figures
+from .figures import METRICS, Figures, days_in, district_figures, team_figures
 from .scoring import POINT, ScoringRule, points, rule_for, share
 from .targets import completion, team_targets, time_progress, year_to_date
 
@@ -88,6 +88,7 @@ class TeamRanking:
     rule: ScoringRule
     time_progress: Decimal
     rows: list[TeamRow] = field(default_factory=list)
+    district: Figures = field(default_factory=Figures)  # the totals row: enterprises visited counted once
 
 
 def overdue_counts(on: date) -> dict[int, int]:
@@ -129,7 +130,7 @@ def team_ranking(period: Period, today: date, rule: ScoringRule | None = None) -
         score = sum((c.points for c in parts), Decimal(0)) - deduction
         rows.append(TeamRow(team_id, name, mine, ytd.get(team_id, Figures()), goals, tuple(parts), late,
                             deduction, score))
-    return TeamRanking(period, rule, time_progress(period, today), ranked(rows))
+    return TeamRanking(period, rule, time_progress(period, today), ranked(rows), district_figures(period, figures))
 
 
 def ranked(rows: list[TeamRow]) -> list[TeamRow]:

@@ -43,6 +43,7 @@ def upgrade():
     sa.Column('frozen_by_id', sa.Integer(), nullable=True),
     sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('totals', sa.JSON(), nullable=False),
     sa.CheckConstraint('quarter BETWEEN 1 AND 4', name=op.f('ck_ranking_snapshot_quarter_in_year')),
     sa.ForeignKeyConstraint(['frozen_by_id'], ['user.id'], name=op.f('fk_ranking_snapshot_frozen_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ranking_snapshot')),
