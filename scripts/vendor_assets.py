@@ -13,6 +13,9 @@ VENDOR = Path(__file__).resolve().parent.parent / "crm" / "static" / "vendor"
 ASSETS = {
     "@picocss/pico@2.1.1": {"package/css/pico.min.css": "pico/pico.min.css",
                             "package/LICENSE.md": "pico/LICENSE.md"},
+    "echarts@6.1.0": {"package/dist/echarts.min.js": "echarts/echarts.min.js",
+                      "package/LICENSE": "echarts/LICENSE",
+                      "package/NOTICE": "echarts/NOTICE"},
 }
 
 

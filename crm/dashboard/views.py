@@ -1,18 +1,78 @@
-"""The dashboard: the district's figures at a glance."""
+"""The dashboard: the period's figures for the district (and the viewer's team), the brief, and the charts."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..auth.access import requires
-from ..periods import Period, today
+from ..extensions import db
+from ..models import Team, User
+from ..periods import today
+from ..reports.charts import CHARTS, chart_data
+from ..reports.dashboard import chart_scopes, dashboard_cards
+from ..reports.forms import ReportPeriodForm
 from ..reports.summary import brief, district_summary
+from ..scoping import may_see_team, sees_all
 
 bp = Blueprint("dashboard", __name__)
+
+PERIOD_ARGS = ("year", "quarter", "month", "ytd", "start", "end")
+
+
+def own_team(user: User) -> int | None:
+    """The team whose own block a member or lead sees; None for those who see the district only."""
+    return None if sees_all(user) else user.team_id
+
+
+def period_query() -> dict[str, str]:
+    """The period's query arguments as given, for the chart data URLs."""
+    return {key: value for key, value in request.args.items() if key in PERIOD_ARGS and value}
+
+
+def form_errors(form: ReportPeriodForm) -> str:
+    return "；".join(f"{form[name].label.text}：{message}" for name, messages in form.errors.items()
+                    for message in messages)
 
 
 @bp.get("/")
 @requires("dashboard.view")
 def index():
-    """Show the district summary for the current year."""
-    period = Period.year(today().year)
-    summary = district_summary(period, today())
-    return render_template("dashboard/index.html", period=period, summary=summary, brief=brief(summary, today()))
+    """Show the chosen period's cards, brief and charts; this year when none is chosen."""
+    form = ReportPeriodForm(request.args)
+    if not form.validate():
+        return render_template("dashboard/index.html", form=form, board=None), 400
+    period, now = form.report_period(), today()
+    board = dashboard_cards(period, now, own_team(current_user))
+    summary = district_summary(period, now, board.district_figures)
+    return render_template("dashboard/index.html", form=form, board=board, summary=summary,
+                           brief=brief(summary, now), charts=CHARTS, query=period_query(),
+                           scopes=chart_scopes(own_team(current_user)))
+
+
+NO_STORE = {"Cache-Control": "no-store"}  # a team's figures are not kept by browsers or proxies
+
+
+def json_error(status: int, message: str) -> tuple[dict[str, str], int, dict[str, str]]:
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found"}
+    return {"error": codes[status], "message": message}, status, NO_STORE
+
+
+@bp.get("/dashboard/data/<name>")
+@requires("dashboard.view")
+def chart(name: str):
+    """One chart's data as JSON, for the district or (with team=<id>) one team the viewer may see."""
+    if name not in CHARTS:
+        return json_error(404, _("没有名为 %(name)s 的图表", name=name))
+    form = ReportPeriodForm(request.args)
+    if not form.validate():
+        return json_error(400, _("时段参数有误：%(errors)s", errors=form_errors(form)))
+    team_id = None
+    if team := request.args.get("team", "").strip():
+        if not (team.isascii() and team.isdigit() and len(team) <= 9):
+            return json_error(400, _("专班参数须为专班编号"))
+        team_id = int(team)
+        if not may_see_team(current_user, team_id):
+            return json_error(403, _("只能查看本专班的数据"))
+        if db.session.get(Team, team_id) is None:
+            return json_error(404, _("专班不存在"))
+    return chart_data(name, form.report_period(), today(), team_id), 200, NO_STORE

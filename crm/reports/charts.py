@@ -1,0 +1,127 @@
+"""The dashboard's chart data, for the district or one team, each chart one grouped query.
+
+Money leaves as exact integer yuan and as 亿元 text with two decimals (the number the chart draws); names
+(industries, teams) are user text and leave as plain JSON strings, for the page to show as text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, extract, func, select, true
+
+from ..extensions import db
+from ..models import YI, Lead, LeadStage, LeadStatus, Project
+from ..money import format_yi
+from ..periods import Period
+from .figures import counted, utc_bounds
+from .team_ranking import team_ranking
+
+CHARTS = ("monthly", "funnel", "industries", "teams", "sizes")
+OPEN_STAGES = (LeadStage.CLUE, LeadStage.CONTACTED, LeadStage.NEGOTIATING, LeadStage.AGREED)
+# 亿元 bands of total investment, lower bound included, upper excluded (None: no upper bound).
+SIZE_BANDS: tuple[tuple[int, int | None], ...] = ((1, 10), (10, 30), (30, 50), (50, 100), (100, None))
+TOP_INDUSTRIES = 10  # the rest are summed as 其他, so the chart stays readable on a phone
+
+
+def money(yuan: int) -> dict[str, Any]:
+    return {"investment_yuan": yuan, "investment_yi": format_yi(yuan)}
+
+
+def of_team(column: Any, team_id: int | None) -> ColumnElement[bool]:
+    return true() if team_id is None else column == team_id
+
+
+def signed_in(period: Period, team_id: int | None) -> tuple[ColumnElement[bool], ...]:
+    """Counted projects signed in the period, of the team if one is given."""
+    return counted(), Project.signed_on.between(period.start, period.end), of_team(Project.team_id, team_id)
+
+
+def months_of(period: Period) -> list[tuple[int, int]]:
+    """The (year, month) pairs the period touches, in order."""
+    months, year, month = [], period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def monthly(period: Period, team_id: int | None = None) -> dict[str, Any]:
+    """Signings per month of the period: how many, and their investment."""
+    year, month = extract("year", Project.signed_on), extract("month", Project.signed_on)
+    found = {(int(y), int(m)): (count, int(total)) for y, m, count, total in db.session.execute(
+        select(year, month, func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0))
+        .where(*signed_in(period, team_id)).group_by(year, month))}
+    rows = []
+    for y, m in months_of(period):
+        count, total = found.get((y, m), (0, 0))
+        label = _("%(month)d月", month=m) if period.start.year == period.end.year else f"{y}-{m:02d}"
+        rows.append({"month": f"{y}-{m:02d}", "label": label, "signed": count, **money(total)})
+    return {"months": rows}
+
+
+def funnel(period: Period, team_id: int | None = None) -> dict[str, Any]:
+    """The pipeline: open leads per stage with their intended investment, then the period's signings."""
+    _start, end = utc_bounds(period)
+    found = {stage: (count, int(total)) for stage, count, total in db.session.execute(
+        select(Lead.stage, func.count(), func.coalesce(func.sum(Lead.intended_investment_yuan), 0))
+        .where(Lead.stage.in_(OPEN_STAGES), Lead.status != LeadStatus.CLOSED, Lead.created_at < end,
+               of_team(Lead.team_id, team_id))
+        .group_by(Lead.stage))}
+    signed, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0))
+        .where(*signed_in(period, team_id))).one()
+    stages = [{"stage": stage.value, "label": str(stage.label), "count": found.get(stage, (0, 0))[0],
+               **money(found.get(stage, (0, 0))[1])} for stage in OPEN_STAGES]
+    stages.append({"stage": LeadStage.SIGNED.value, "label": str(LeadStage.SIGNED.label), "count": signed,
+                   **money(int(total))})
+    return {"stages": stages}
+
+
+def industries(period: Period, team_id: int | None = None) -> dict[str, Any]:
+    """Investment signed in the period per industry, largest first; past the top ten, one 其他 row."""
+    industry = func.coalesce(Project.industry, "")
+    total = func.coalesce(func.sum(Project.total_investment_yuan), 0)
+    rows = [{"industry": name or _("未分类"), "signed": count, **money(int(amount))}
+            for name, count, amount in db.session.execute(
+                select(industry, func.count(), total).where(*signed_in(period, team_id))
+                .group_by(industry).order_by(total.desc(), industry))]
+    if len(rows) > TOP_INDUSTRIES:
+        rest = rows[TOP_INDUSTRIES:]
+        rows = [*rows[:TOP_INDUSTRIES], {"industry": _("其他"), "signed": sum(r["signed"] for r in rest),
+                                         **money(sum(r["investment_yuan"] for r in rest))}]
+    return {"industries": rows}
+
+
+def teams(period: Period, today: date, team_id: int | None = None) -> dict[str, Any]:
+    """The team ranking's scores for the period, best first; the team asked for is marked."""
+    ranking = team_ranking(period, today)
+    return {"teams": [{"team_id": row.team_id, "team_name": row.team_name, "rank": row.rank,
+                       "score": str(row.score), "mine": row.team_id == team_id} for row in ranking.rows]}
+
+
+def band_label(low: int, high: int | None) -> str:
+    return _("%(low)d亿元以上", low=low) if high is None else _("%(low)d–%(high)d亿元", low=low, high=high)
+
+
+def sizes(period: Period, team_id: int | None = None) -> dict[str, Any]:
+    """Projects of 1亿元 or more signed in the period, counted per size band."""
+    amount = Project.total_investment_yuan
+    columns = [func.count().filter(amount >= low * YI, *(() if high is None else (amount < high * YI,)))
+               for low, high in SIZE_BANDS]
+    counts = db.session.execute(select(*columns).where(*signed_in(period, team_id))).one()
+    return {"sizes": [{"band": band_label(low, high), "low_yi": low, "high_yi": high, "count": count}
+                      for (low, high), count in zip(SIZE_BANDS, counts, strict=True)]}
+
+
+def chart_data(name: str, period: Period, today: date, team_id: int | None = None) -> dict[str, Any]:
+    """One chart's data by name (one of CHARTS), with the period it covers."""
+    if name == "teams":
+        data = teams(period, today, team_id)
+    else:
+        data = {"monthly": monthly, "funnel": funnel, "industries": industries, "sizes": sizes}[name](
+            period, team_id)
+    return {"chart": name, "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
+                                      "label": period.label}, "team_id": team_id, **data}

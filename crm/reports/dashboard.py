@@ -1,0 +1,148 @@
+"""The dashboard's KPI cards: a period's figures beside the same period last year and the yearly target.
+
+Every figure comes from figures.py and targets.py; open investor issues (问题诉求) are counted here, in one
+grouped query. Completion is measured the way the team ranking measures it: the year to the period's end
+against the year's target (the district's being the sum of the teams'), shown next to 时序进度.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..models import Project, ProjectIssue, TargetMetric, Team
+from ..money import format_yi
+from ..periods import Period
+from .figures import FIELD_OF, Figures, district_figures, team_figures, team_of
+from .targets import PERCENT, completion, district_targets, team_targets, time_progress, year_to_date
+
+OPEN_ISSUES = "open_issues"
+
+# (figure, label, unit) in the order the cards are shown: signings first, then the fieldwork behind them.
+CARDS: tuple[tuple[str, object, object], ...] = (
+    ("signed_projects", _l("签约项目"), _l("个")),
+    ("yi_projects", _l("亿元以上项目"), _l("个")),
+    ("signed_investment_yuan", _l("签约总投资"), _l("亿元")),
+    ("trips", _l("外出招商"), _l("次")),
+    ("enterprises_visited", _l("拜访企业"), _l("家")),
+    ("started_projects", _l("开工项目"), _l("个")),
+    ("producing_projects", _l("投产项目"), _l("个")),
+    (OPEN_ISSUES, _l("未销号问题诉求"), _l("件")),
+)
+METRIC_OF: dict[str, TargetMetric] = {name: metric for metric, name in FIELD_OF.items()}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One figure of the period, with 同比 and the completion of its yearly target."""
+
+    key: str
+    label: str
+    unit: str
+    value: int
+    last_year: int
+    target: int | None  # the year's target; None when none is set
+    completion: Decimal | None  # per cent of the target reached by the period's end
+
+    @property
+    def money(self) -> bool:
+        return self.key.endswith("_yuan")
+
+    @property
+    def change(self) -> Decimal | None:
+        """同比 change in per cent, one decimal; None when last year's figure was 0."""
+        if not self.last_year:
+            return None
+        return (Decimal(100 * (self.value - self.last_year)) / Decimal(self.last_year)).quantize(
+            PERCENT, ROUND_HALF_UP)
+
+    def shown(self, amount: int | None) -> str:
+        """A figure as the card prints it: 亿元 with two decimals for money, the count otherwise."""
+        if amount is None:
+            return "—"
+        return format_yi(amount) if self.money else str(amount)
+
+
+@dataclass(frozen=True)
+class CardBlock:
+    """The cards of the district or of one team."""
+
+    team_id: int | None
+    team_name: str | None
+    cards: tuple[Card, ...]
+
+    def card(self, key: str) -> Card:
+        return next(card for card in self.cards if card.key == key)
+
+
+@dataclass(frozen=True)
+class DashboardCards:
+    """What the dashboard shows for a period: the district's cards, and the viewer's team's if asked."""
+
+    period: Period
+    last_year: Period
+    time_progress: Decimal
+    district_figures: Figures
+    district: CardBlock
+    team: CardBlock | None
+
+
+def open_issue_counts(on: date) -> dict[int, int]:
+    """Issues raised by a day and not resolved by then, per credited team (voided projects left out)."""
+    still_open = or_(ProjectIssue.resolved_on.is_(None), ProjectIssue.resolved_on > on)
+    rows = db.session.execute(
+        select(Project.team_id, func.count()).select_from(ProjectIssue).join(Project)
+        .where(Project.voided.is_(False), ProjectIssue.raised_on <= on, still_open)
+        .group_by(Project.team_id))
+    return {team_id: count for team_id, count in rows}
+
+
+def make_block(team: tuple[int, str] | None, now: Figures, before: Figures, ytd: Figures,
+               targets: dict[TargetMetric, int], issues_now: int, issues_before: int) -> CardBlock:
+    """Put the figures of one team (or of the district) into cards."""
+    cards = []
+    for key, label, unit in CARDS:
+        if key == OPEN_ISSUES:
+            cards.append(Card(key, str(label), str(unit), issues_now, issues_before, None, None))
+            continue
+        metric = METRIC_OF[key]
+        target = targets.get(metric)
+        cards.append(Card(key, str(label), str(unit), getattr(now, key), getattr(before, key),
+                          target, completion(getattr(ytd, key), target)))
+    return CardBlock(team[0] if team else None, team[1] if team else None, tuple(cards))
+
+
+def dashboard_cards(period: Period, today: date, team_id: int | None = None) -> DashboardCards:
+    """The district's cards for the period and, given a team, that team's as well."""
+    last_year = period.same_period_last_year()
+    ytd_period = year_to_date(period)
+    per_team = team_figures(period)
+    before_per_team = team_figures(last_year)
+    same = (ytd_period.start, ytd_period.end) == (period.start, period.end)
+    ytd_per_team = per_team if same else team_figures(ytd_period)
+    district = district_figures(period, per_team)
+    issues_now, issues_before = open_issue_counts(period.end), open_issue_counts(last_year.end)
+    district_block = make_block(
+        None, district, district_figures(last_year, before_per_team),
+        district if same else district_figures(ytd_period, ytd_per_team), district_targets(period.end.year),
+        sum(issues_now.values()), sum(issues_before.values()))
+    team_block = None
+    if team_id is not None:
+        team = db.session.get(Team, team_id)
+        team_block = make_block(
+            (team_id, team.name if team else ""), team_of(per_team, team_id), team_of(before_per_team, team_id),
+            team_of(ytd_per_team, team_id), team_targets(period.end.year).get(team_id, {}), issues_now.get(team_id, 0),
+            issues_before.get(team_id, 0))
+    return DashboardCards(period, last_year, time_progress(period, today), district, district_block, team_block)
+
+
+def chart_scopes(team_id: int | None) -> list[tuple[int, str]]:
+    """The teams whose charts the viewer may switch to: their own, or (team_id None) every active team."""
+    query = select(Team.id, Team.name).order_by(Team.name)
+    query = query.where(Team.id == team_id) if team_id is not None else query.where(Team.active.is_(True))
+    return [(row.id, row.name) for row in db.session.execute(query)]

@@ -1,0 +1,274 @@
+// The dashboard: copies the brief, and draws the charts with the vendored ECharts (loaded before this module
+// as a classic script) from the dashboard's JSON endpoints. Industry and team names are user text: every
+// tooltip is built by a formatter that escapes it, never by ECharts' own HTML.
+
+// A4 less its 15 mm margins and the box's padding: 174 mm × 85 mm at 96 px per inch.
+const PRINT_SIZE = { width: 650, height: 320 };
+const RED = "#c62828";
+const PALETTE = [RED, "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457"];
+const charts = new Map(); // container → ECharts instance
+
+function escapeHtml(value) {
+  return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function tooltipLines(title, lines) {
+  const body = lines.map(([label, value]) => `${escapeHtml(label)}：${escapeHtml(value)}`).join("<br>");
+  return `<strong>${escapeHtml(title)}</strong><br>${body}`;
+}
+
+// --- the brief's copy button ---------------------------------------------------------------------------
+
+function copyWithSelection(text) {
+  const buffer = document.createElement("textarea");
+  buffer.className = "copy-buffer";
+  buffer.value = text;
+  buffer.setAttribute("readonly", "");
+  const focused = document.activeElement;
+  document.body.append(buffer);
+  buffer.focus({ preventScroll: true });
+  buffer.select();
+  let done = false;
+  try {
+    done = document.execCommand("copy");
+  } catch {
+    done = false;
+  }
+  buffer.remove();
+  focused?.focus?.({ preventScroll: true });
+  return done;
+}
+
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      // refused (no permission, page not focused): try the older way
+    }
+  }
+  return copyWithSelection(text);
+}
+
+function selectText(element) {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
+function initCopy() {
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    const source = document.getElementById(button.dataset.copy);
+    const status = button.parentElement.querySelector(".copy-status");
+    button.addEventListener("click", async () => {
+      const done = await copyText(source.textContent.trim());
+      if (!done) selectText(source); // at least leave it selected for a long press or Ctrl+C
+      if (status) {
+        status.textContent = done ? button.dataset.copied : button.dataset.failed;
+        status.classList.toggle("failed", !done);
+      }
+    });
+  }
+}
+
+// --- chart options ---------------------------------------------------------------------------------------
+
+const yi = (row) => Number(row.investment_yi);
+
+function monthlyOption(data, labels) {
+  const rows = data.months;
+  return {
+    color: [RED, "#1565c0"],
+    legend: { top: 0 },
+    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: "axis",
+      formatter: (params) => {
+        const row = rows[params[0].dataIndex];
+        return tooltipLines(row.label, [[labels.signed, row.signed], [labels.investment, row.investment_yi]]);
+      },
+    },
+    xAxis: { type: "category", data: rows.map((r) => r.label) },
+    yAxis: [{ type: "value", name: labels.unit_count, minInterval: 1 }, { type: "value", name: labels.yi }],
+    series: [
+      { name: labels.signed, type: "bar", data: rows.map((r) => r.signed) },
+      { name: labels.investment, type: "line", yAxisIndex: 1, data: rows.map(yi) },
+    ],
+  };
+}
+
+function funnelOption(data, labels) {
+  // A pipeline funnel as centred bars, in stage order: a stage may hold more leads than the one before it.
+  const rows = data.stages;
+  const widest = Math.max(1, ...rows.map((r) => r.count));
+  return {
+    color: PALETTE,
+    grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      formatter: (params) => {
+        const row = rows[params[0].dataIndex];
+        return tooltipLines(row.label, [[labels.leads, row.count], [labels.investment, row.investment_yi]]);
+      },
+    },
+    xAxis: { type: "value", max: widest, show: false },
+    yAxis: { type: "category", inverse: true, data: rows.map((r) => r.label), axisTick: { show: false } },
+    series: [
+      { type: "bar", stack: "funnel", silent: true, itemStyle: { color: "transparent" },
+        data: rows.map((r) => (widest - r.count) / 2) },
+      { type: "bar", stack: "funnel", barCategoryGap: "20%",
+        label: { show: true, position: "inside", formatter: (p) => `${rows[p.dataIndex].count}`,
+          color: "#fff", fontWeight: 600 },
+        data: rows.map((r, i) => ({ value: r.count, itemStyle: { color: PALETTE[i % PALETTE.length] } })) },
+    ],
+  };
+}
+
+function industriesOption(data, labels, width) {
+  const rows = data.industries;
+  const narrow = width < 480; // a phone: names in the legend and the tooltip, not around the ring
+  return {
+    color: PALETTE,
+    tooltip: {
+      trigger: "item",
+      formatter: (p) => {
+        const row = rows[p.dataIndex];
+        return tooltipLines(row.industry, [[labels.signed, row.signed], [labels.investment, row.investment_yi]]);
+      },
+    },
+    legend: { type: "scroll", bottom: 0 },
+    series: [{
+      type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
+      label: { show: !narrow, formatter: (p) => `${rows[p.dataIndex].industry}` },
+      data: rows.map((r) => ({ name: r.industry, value: yi(r) })),
+    }],
+  };
+}
+
+function teamsOption(data, labels) {
+  const rows = [...data.teams].reverse(); // best at the top of a horizontal bar chart
+  return {
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      formatter: (params) => {
+        const row = rows[params[0].dataIndex];
+        return tooltipLines(row.team_name, [[labels.rank, row.rank], [labels.score, row.score]]);
+      },
+    },
+    xAxis: { type: "value" },
+    yAxis: { type: "category", data: rows.map((r) => r.team_name), axisLabel: { width: 96, overflow: "truncate" } },
+    series: [{
+      type: "bar", barMaxWidth: 28,
+      label: { show: true, position: "right", formatter: (p) => rows[p.dataIndex].score },
+      data: rows.map((r) => ({ value: Number(r.score), itemStyle: { color: r.mine ? RED : "#1565c0" } })),
+    }],
+  };
+}
+
+function sizesOption(data, labels) {
+  const rows = data.sizes;
+  return {
+    color: ["#1565c0"],
+    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      formatter: (params) => {
+        const row = rows[params[0].dataIndex];
+        return tooltipLines(row.band, [[labels.count, row.count]]);
+      },
+    },
+    xAxis: { type: "category", data: rows.map((r) => r.band), axisLabel: { interval: 0, hideOverlap: false } },
+    yAxis: { type: "value", minInterval: 1, name: labels.unit_count },
+    series: [{ type: "bar", barMaxWidth: 48, label: { show: true, position: "top" }, data: rows.map((r) => r.count) }],
+  };
+}
+
+const OPTIONS = {
+  monthly: monthlyOption, funnel: funnelOption, industries: industriesOption, teams: teamsOption, sizes: sizesOption,
+};
+
+function isEmpty(name, data) {
+  const rows = { monthly: data.months, funnel: data.stages, industries: data.industries, teams: data.teams,
+    sizes: data.sizes }[name];
+  return !rows || rows.length === 0;
+}
+
+// --- loading and drawing -----------------------------------------------------------------------------------
+
+function showMessage(container, text) {
+  charts.get(container)?.dispose();
+  charts.delete(container);
+  const message = document.createElement("p");
+  message.className = "chart-message";
+  message.textContent = text;
+  container.replaceChildren(message);
+}
+
+async function draw(container, team, section, labels) {
+  const url = new URL(container.dataset.url, window.location.href);
+  if (team) url.searchParams.set("team", team);
+  let data;
+  try {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    data = await response.json();
+    if (!response.ok) throw new Error(data.message || response.statusText);
+  } catch (error) {
+    showMessage(container, `${section.dataset.failed}${error?.message ? `：${error.message}` : ""}`);
+    return;
+  }
+  const name = container.dataset.chart;
+  if (isEmpty(name, data)) {
+    showMessage(container, labels.empty);
+    return;
+  }
+  let chart = charts.get(container);
+  if (!chart) {
+    container.replaceChildren();
+    chart = window.echarts.init(container, null, { renderer: "canvas" });
+    // "finished": drawn and done animating; the page (and its tests) can rely on what is shown.
+    chart.on("finished", () => { container.dataset.drawn = "true"; });
+    charts.set(container, chart);
+  }
+  container.dataset.drawn = "false";
+  const option = OPTIONS[name](data, labels, container.clientWidth);
+  chart.setOption({ textStyle: { fontFamily: "inherit" }, ...option }, true);
+}
+
+function drawAll(section, team) {
+  const labels = JSON.parse(section.dataset.labels);
+  return Promise.all([...section.querySelectorAll(".chart[data-url]")]
+    .map((container) => draw(container, team, section, labels)));
+}
+
+function resizeAll(size) {
+  for (const chart of charts.values()) chart.resize(size);
+}
+
+function initCharts() {
+  const section = document.querySelector("section.charts");
+  if (!section) return;
+  if (!window.echarts) {
+    for (const container of section.querySelectorAll(".chart")) showMessage(container, section.dataset.failed);
+    return;
+  }
+  const scope = document.getElementById("chart-scope");
+  scope?.addEventListener("change", () => drawAll(section, scope.value));
+  drawAll(section, scope?.value || "");
+  let pending = null;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => resizeAll());
+  });
+  window.addEventListener("beforeprint", () => resizeAll(PRINT_SIZE));
+  window.addEventListener("afterprint", () => resizeAll());
+}
+
+initCopy();
+initCharts();
