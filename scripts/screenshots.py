@@ -41,8 +41,8 @@ DEVICES = (
                      "has_touch": True}),
 )
 # (file name, path) of the pages shown after signing in; the sign-in page is taken before.
-PAGES = (("dashboard", "/"), ("projects", "/projects/"), ("enterprises", "/enterprises/"), ("teams", "/teams/"),
-         ("users", "/admin/users/"))
+PAGES = (("dashboard", "/"), ("project-ranking", "/rankings/projects"), ("team-ranking", "/rankings/teams"),
+         ("projects", "/projects/"), ("enterprises", "/enterprises/"), ("teams", "/teams/"), ("users", "/admin/users/"))
 # Pages a team member uses on the road, taken signed in as the demo member.
 MEMBER_PAGES = (("visit-form", "/visits/new"), ("leads", "/leads/"), ("follow-ups", "/visits/follow-ups"))
 
@@ -99,6 +99,8 @@ def shoot(browser: Any, device: Device, args: argparse.Namespace, username: str,
             response = page.goto(path)
             if response is None or not response.ok:
                 sys.exit(f"{path} answered {response and response.status}")
+            page.wait_for_load_state("networkidle")  # the dashboard's charts load their data after the page
+            page.wait_for_timeout(500)  # and animate in
             save(page, args.out / f"{name}-{device.name}.png")
     finally:
         context.close()
