@@ -60,7 +60,10 @@ class Visit(db.Model):
 
     __table_args__ = (
         Index("ix_visit_team_date", "team_id", "visited_on"),
-        Index("ix_visit_date_enterprise", "visited_on", "enterprise_id"),
+        # The reports' visit figures (count, distinct enterprises, per team) are read from these indexes alone:
+        # a period's range for SQLite's planner and the district's count, each team's run for PostgreSQL's.
+        Index("ix_visit_date_enterprise_team", "visited_on", "enterprise_id", "team_id"),
+        Index("ix_visit_team_enterprise_date", "team_id", "enterprise_id", "visited_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

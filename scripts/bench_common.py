@@ -1,0 +1,202 @@
+"""What the report benchmarks share: the databases, plain SQL through the driver, the app signed in, timing.
+
+The benchmarks compare the app against hand-written SQL on the same database in the same run, so both sides
+see the same data, the same caches and the same machine load. The SQL here is written plainly for the DB-API
+drivers (sqlite3, psycopg) with :name parameters; it reads the same columns the models map.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python scripts/x.py` from anywhere: the crm package is beside scripts/
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_URLS = ("sqlite:////tmp/province.db", "postgresql://postgres@127.0.0.1:5432/bench")
+PASSWORD = "magnet-demo-2026"  # the demo logins' password
+LOCAL = ZoneInfo("Asia/Shanghai")
+YI = 100_000_000
+SIZE_FLOORS = (YI, 10 * YI, 30 * YI, 50 * YI, 100 * YI)  # 亿元以上, 10亿元以上 … 100亿元以上
+PAGE_SIZE = 50
+TARGET_RATIO = 1.5
+
+# 亿元以上项目榜, first page: counted (verified, not voided) projects of at least 1亿元 signed in the period.
+YI_WHERE = """p.verified = TRUE AND p.voided = FALSE AND p.signed_on BETWEEN :start AND :end
+  AND p.total_investment_yuan >= :floor"""
+YI_TEAM_OPTIONS = "SELECT id, name FROM team ORDER BY active DESC, name"
+YI_INDUSTRY_OPTIONS = "SELECT DISTINCT industry FROM project WHERE industry IS NOT NULL ORDER BY industry"
+YI_PAGE = f"""
+SELECT p.id, p.code, p.name, p.total_investment_yuan, p.industry, p.signed_on, p.status, e.name, t.name
+FROM project p JOIN enterprise e ON e.id = p.enterprise_id JOIN team t ON t.id = p.team_id
+WHERE {YI_WHERE}
+ORDER BY p.total_investment_yuan DESC, p.signed_on, p.code
+LIMIT :limit OFFSET :offset"""
+YI_TOTALS = f"""
+SELECT count(*), coalesce(sum(p.total_investment_yuan), 0),
+       {", ".join(f"count(*) FILTER (WHERE p.total_investment_yuan >= {floor})" for floor in SIZE_FLOORS)}
+FROM project p WHERE {YI_WHERE}"""
+
+
+class PlainDB:
+    """One connection through the plain DB-API driver, with :name parameters on both databases."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite:///"):
+            self.kind = "sqlite"
+            self.conn: Any = sqlite3.connect(url.removeprefix("sqlite:///"), check_same_thread=False)
+        elif url.startswith(("postgresql://", "postgres://")):
+            import psycopg
+
+            self.kind = "postgresql"
+            self.conn = psycopg.connect(url)
+        else:
+            raise ValueError(f"not a SQLite or PostgreSQL URL: {url}")
+        self._sql: dict[str, str] = {}
+
+    def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Run one statement and fetch all its rows."""
+        return self.conn.execute(self.spelled(sql), params).fetchall()
+
+    def spelled(self, sql: str) -> str:
+        """The statement in the driver's parameter style (sqlite3 takes :name; psycopg wants %(name)s)."""
+        if self.kind == "sqlite":
+            return sql
+        if sql not in self._sql:
+            self._sql[sql] = re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql.replace("%", "%%"))
+        return self._sql[sql]
+
+    def instant(self, moment: datetime) -> Any:
+        """A timestamp parameter as each database stores UTC instants (SQLite: naive UTC text)."""
+        utc = moment.astimezone(UTC)
+        return utc.replace(tzinfo=None).isoformat(" ", "microseconds") if self.kind == "sqlite" else utc
+
+    def month(self, column: str) -> str:
+        """SQL for the 'YYYY-MM' of a date column."""
+        return f"substr({column}, 1, 7)" if self.kind == "sqlite" else f"to_char({column}, 'YYYY-MM')"
+
+    def end(self) -> None:
+        """End the read transaction, as the app does at the end of a request."""
+        self.conn.rollback()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Local days start..end as a half-open range of instants."""
+    return (datetime.combine(start, clock.min, LOCAL), datetime.combine(end + timedelta(days=1), clock.min, LOCAL))
+
+
+def yi_first_page(db: PlainDB, start: date, end: date) -> dict[str, Any]:
+    """Everything the ranking's first page shows: the filters' choices, the totals, the first 50 rows."""
+    window = {"start": start.isoformat(), "end": end.isoformat(), "floor": YI}
+    teams = db.rows(YI_TEAM_OPTIONS)
+    industries = [name for (name,) in db.rows(YI_INDUSTRY_OPTIONS)]
+    count, total, *buckets = db.rows(YI_TOTALS, **window)[0]
+    rows = db.rows(YI_PAGE, **window, limit=PAGE_SIZE, offset=0)
+    db.end()
+    return {"teams": teams, "industries": industries, "count": count, "total_yuan": int(total),
+            "buckets": [int(n) for n in buckets], "rows": rows}
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The URL spelled for SQLAlchemy's psycopg 3 driver."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def reachable(url: str) -> bool:
+    """Whether the database exists and has the demo data's tables."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return False  # sqlite3 would create an empty file
+    try:
+        db = PlainDB(url)
+        try:
+            db.rows("SELECT count(*) FROM project")
+        finally:
+            db.close()
+    except Exception as error:
+        print(f"skipping {url}: {str(error).strip().splitlines()[0]}", file=sys.stderr)
+        return False
+    return True
+
+
+def chosen_urls(given: Sequence[str] | None) -> list[str]:
+    """The databases to run on: those given, else the default ones that answer."""
+    if given:
+        return list(given)
+    return [url for url in DEFAULT_URLS if reachable(url)]
+
+
+def leader_login(db: PlainDB) -> str:
+    """The username of the first active district leader (leader001 in the province demo)."""
+    found = db.rows("""SELECT username FROM "user" WHERE role = 'leader' AND active = TRUE ORDER BY id LIMIT 1""")
+    db.end()
+    if not found:
+        raise SystemExit("no active leader in this database: load the demo data first")
+    return found[0][0]
+
+
+def production_app(url: str) -> Any:
+    """The app as served: production settings, a random secret, cookies allowed over loopback http."""
+    from crm import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "SECRET_KEY": secrets.token_hex(32),
+                       "SESSION_COOKIE_SECURE": False})
+
+
+def csrf_token(html: str) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if not found:
+        raise SystemExit("the sign-in page has no CSRF token")
+    return found.group(1)
+
+
+def signed_in_client(app: Any, username: str, password: str = PASSWORD) -> Any:
+    """A test client signed in through the real form."""
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    if response.status_code != 302:
+        raise SystemExit(f"signing in as {username} failed: HTTP {response.status_code}")
+    return client
+
+
+def median_ms(samples: Sequence[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def interleaved(first: Callable[[], Any], second: Callable[[], Any], runs: int, warmup: int) -> tuple[float, float]:
+    """Median milliseconds of two callables run alternately, so drift in machine load hits both alike."""
+    for _ in range(warmup):
+        first()
+        second()
+    a, b = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        first()
+        a.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        second()
+        b.append(time.perf_counter() - started)
+    return median_ms(a), median_ms(b)
+
+
+def env_with(**values: str) -> dict[str, str]:
+    """The environment for a child process, with the given variables set."""
+    return {**os.environ, **values}

@@ -1,0 +1,393 @@
+"""Time each report request against hand-written SQL computing the same figures, on SQLite and PostgreSQL.
+
+Load the province demo first (see README), e.g. for SQLite:
+
+    FLASK_SECRET_KEY=x DATABASE_URL=sqlite:////tmp/province.db .venv/bin/flask --app crm db upgrade
+    FLASK_SECRET_KEY=x DATABASE_URL=sqlite:////tmp/province.db .venv/bin/flask --app crm demo --scale province
+
+and the same with DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench. Then:
+
+    .venv/bin/python scripts/bench_reports.py                 # both databases, when they answer
+    .venv/bin/python scripts/bench_reports.py --database-url sqlite:////tmp/small.db --quick
+
+Each report is requested through the app (signed in as a district leader, production settings) and its
+figures are computed by plain SQL through the driver on the same database, alternately, after a warm-up;
+the table shows the medians and their ratio, which should be at most 1.5. Before timing, each report's
+figures from the SQL are checked against what the app shows, so both sides compute the same thing.
+The exit status is 1 when a ratio misses the target or a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bench_common import (
+    TARGET_RATIO,
+    YI,
+    PlainDB,
+    chosen_urls,
+    day_bounds,
+    interleaved,
+    leader_login,
+    production_app,
+    signed_in_client,
+    yi_first_page,
+)
+
+FIGURES = ("trips", "enterprises_visited", "visits", "new_leads", "signed_projects", "yi_projects",
+           "signed_investment_yuan", "started_projects", "producing_projects")
+COUNTED = "verified = TRUE AND voided = FALSE"
+PROJECT_FIGURES = """count(*) FILTER (WHERE signed_on BETWEEN :start AND :end),
+  count(*) FILTER (WHERE signed_on BETWEEN :start AND :end AND total_investment_yuan >= :yi),
+  coalesce(sum(total_investment_yuan) FILTER (WHERE signed_on BETWEEN :start AND :end), 0),
+  count(*) FILTER (WHERE started_on BETWEEN :start AND :end),
+  count(*) FILTER (WHERE production_on BETWEEN :start AND :end)"""
+PROJECTS_IN = f"""{COUNTED} AND (signed_on BETWEEN :start AND :end OR started_on BETWEEN :start AND :end
+  OR production_on BETWEEN :start AND :end)"""
+OPEN_STAGES = ("clue", "contacted", "negotiating", "agreed")
+SIZE_BANDS = ((1, 10), (10, 30), (30, 50), (50, 100), (100, None))  # 亿元, lower bound included
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period as the SQL takes it: both ends included, plus its local days as instants for timestamps."""
+
+    start: date
+    end: date
+
+    def params(self, db: PlainDB) -> dict[str, Any]:
+        since, until = day_bounds(self.start, self.end)
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "since": db.instant(since),
+                "until": db.instant(until), "yi": YI}
+
+    def last_year(self) -> Window:
+        """同比: the same dates a year earlier (29 February becomes the 28th)."""
+        def back(day: date) -> date:
+            return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
+        return Window(back(self.start), back(self.end))
+
+    def year_to_date(self) -> Window:
+        return Window(date(self.end.year, 1, 1), self.end)
+
+
+# ---- the hand-written SQL, one function per page ---------------------------------------------------------
+
+def team_figures(db: PlainDB, window: Window) -> dict[int, dict[str, int]]:
+    """Every team's figures: one grouped query per table."""
+    p = window.params(db)
+    rows: dict[int, dict[str, int]] = {}
+    for team, trips in db.rows("SELECT team_id, count(*) FROM trip WHERE start_on BETWEEN :start AND :end "
+                               "GROUP BY team_id", **p):
+        rows.setdefault(team, {})["trips"] = trips
+    for team, visits, enterprises in db.rows(
+            "SELECT team_id, count(*), count(DISTINCT enterprise_id) FROM visit "
+            "WHERE visited_on BETWEEN :start AND :end GROUP BY team_id", **p):
+        rows.setdefault(team, {}).update(visits=visits, enterprises_visited=enterprises)
+    for team, leads in db.rows("SELECT team_id, count(*) FROM lead WHERE created_at >= :since "
+                               "AND created_at < :until GROUP BY team_id", **p):
+        rows.setdefault(team, {})["new_leads"] = leads
+    for team, *values in db.rows(f"SELECT team_id, {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} "
+                                 "GROUP BY team_id", **p):
+        rows.setdefault(team, {}).update(zip(FIGURES[4:], (int(v) for v in values), strict=True))
+    return {team: {name: values.get(name, 0) for name in FIGURES} for team, values in rows.items()}
+
+
+def district_figures(db: PlainDB, window: Window) -> dict[str, int]:
+    """The district's figures: one query per table, enterprises visited counted once across teams."""
+    p = window.params(db)
+    (trips,), = db.rows("SELECT count(*) FROM trip WHERE start_on BETWEEN :start AND :end", **p)
+    (visits, enterprises), = db.rows("SELECT count(*), count(DISTINCT enterprise_id) FROM visit "
+                                     "WHERE visited_on BETWEEN :start AND :end", **p)
+    (leads,), = db.rows("SELECT count(*) FROM lead WHERE created_at >= :since AND created_at < :until", **p)
+    projects = db.rows(f"SELECT {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN}", **p)[0]
+    return dict(zip(FIGURES, (trips, enterprises, visits, leads, *(int(v) for v in projects)), strict=True))
+
+
+def team_ranking(db: PlainDB, window: Window, quarter: int | None, today: date) -> dict[str, Any]:
+    """The team ranking's inputs: the frozen quarter if any, the year's rule, the period's and the year-to-date
+    figures per team, the district's enterprises visited (the totals row), the targets, overdue projects when
+    the rule deducts for them, and the teams."""
+    year = window.end.year
+    snapshot = db.rows("SELECT * FROM ranking_snapshot WHERE year = :year AND quarter = :quarter",
+                       year=year, quarter=quarter) if quarter else []
+    rule = db.rows("SELECT weights, normalisation, deduct_overdue, overdue_deduction FROM ranking_settings "
+                   "WHERE year = :year", year=year)
+    figures = team_figures(db, window)
+    (district_enterprises,), = db.rows("SELECT count(DISTINCT enterprise_id) FROM visit "
+                                       "WHERE visited_on BETWEEN :start AND :end", **window.params(db))
+    ytd = window.year_to_date()
+    year_to_date = figures if ytd == window else team_figures(db, ytd)
+    targets = db.rows("SELECT team_id, metric, target FROM team_target WHERE year = :year", year=year)
+    overdue = []
+    if rule and rule[0][2]:
+        from crm.projects.overdue import months_before
+
+        overdue = db.rows("""SELECT team_id, count(*) FROM project WHERE status = 'signed' AND started_on IS NULL
+            AND signed_on < :deadline AND voided = FALSE AND verified = TRUE GROUP BY team_id""",
+                          deadline=months_before(min(window.end, today), 6).isoformat())
+    teams = db.rows("SELECT id, name, active FROM team ORDER BY name")
+    db.end()
+    return {"snapshot": snapshot, "figures": figures, "ytd": year_to_date, "targets": targets,
+            "overdue": overdue, "teams": teams, "district_enterprises": district_enterprises}
+
+
+def open_issues(db: PlainDB, on: date) -> int:
+    (count,), = db.rows("""SELECT count(*) FROM project_issue i JOIN project p ON p.id = i.project_id
+        WHERE p.voided = FALSE AND i.raised_on <= :on AND (i.resolved_on IS NULL OR i.resolved_on > :on)""",
+                        on=on.isoformat())
+    return count
+
+
+def dashboard(db: PlainDB, window: Window) -> dict[str, Any]:
+    """The district's cards (the period, 同比, year to date), targets, the summary's extra counts, chart scopes."""
+    before = window.last_year()
+    now = district_figures(db, window)
+    result = {"now": now, "before": district_figures(db, before),
+              "ytd": now if window.year_to_date() == window else district_figures(db, window.year_to_date()),
+              "issues": (open_issues(db, window.end), open_issues(db, before.end)),
+              "targets": db.rows("SELECT metric, sum(target) FROM team_target WHERE year = :year GROUP BY metric",
+                                 year=window.end.year)}
+    (result["teams"],), = db.rows("SELECT count(*) FROM team WHERE active = TRUE")
+    (result["pending"],), = db.rows("SELECT count(*) FROM project WHERE signed_on BETWEEN :start AND :end "
+                                    "AND verified = FALSE AND voided = FALSE", **window.params(db))
+    result["officers"], result["key_projects"] = db.rows(
+        f"""SELECT count(DISTINCT chief_officer_id), count(*) FROM project WHERE {COUNTED}
+        AND total_investment_yuan >= :yi AND signed_on <= :end AND status <> 'terminated'
+        AND chief_officer_id IS NOT NULL""", yi=YI, end=window.end.isoformat())[0]
+    result["scopes"] = db.rows("SELECT id, name FROM team WHERE active = TRUE ORDER BY name")
+    db.end()
+    return result
+
+
+def signed(window: Window) -> str:
+    return f"{COUNTED} AND signed_on BETWEEN :start AND :end"
+
+
+def chart_monthly(db: PlainDB, window: Window) -> dict[str, tuple[int, int]]:
+    month = db.month("signed_on")
+    found = {m: (n, int(total)) for m, n, total in db.rows(
+        f"SELECT {month}, count(*), coalesce(sum(total_investment_yuan), 0) FROM project "
+        f"WHERE {signed(window)} GROUP BY {month}", **window.params(db))}
+    db.end()
+    return found
+
+
+def chart_funnel(db: PlainDB, window: Window) -> dict[str, tuple[int, int]]:
+    p = window.params(db)
+    stages = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
+    found = {stage: (n, int(total)) for stage, n, total in db.rows(
+        f"""SELECT stage, count(*), coalesce(sum(intended_investment_yuan), 0) FROM lead
+        WHERE stage IN ({stages}) AND status <> 'closed' AND created_at < :until GROUP BY stage""", **p)}
+    n, total = db.rows(f"SELECT count(*), coalesce(sum(total_investment_yuan), 0) FROM project "
+                       f"WHERE {signed(window)}", **p)[0]
+    db.end()
+    return {**found, "signed": (n, int(total))}
+
+
+def chart_industries(db: PlainDB, window: Window) -> list[tuple[str, int, int]]:
+    rows = [(name, n, int(total)) for name, n, total in db.rows(
+        f"""SELECT coalesce(industry, ''), count(*), coalesce(sum(total_investment_yuan), 0) AS total FROM project
+        WHERE {signed(window)} GROUP BY coalesce(industry, '') ORDER BY total DESC, 1""", **window.params(db))]
+    db.end()
+    return rows
+
+
+def chart_sizes(db: PlainDB, window: Window) -> list[int]:
+    bands = ", ".join(f"count(*) FILTER (WHERE total_investment_yuan >= {low * YI}"
+                      + ("" if high is None else f" AND total_investment_yuan < {high * YI}") + ")"
+                      for low, high in SIZE_BANDS)
+    counts = db.rows(f"SELECT {bands} FROM project WHERE {signed(window)}", **window.params(db))[0]
+    db.end()
+    return list(counts)
+
+
+# ---- checks: the SQL's figures are the page's -----------------------------------------------------------
+
+def same_figures(app_figures: dict[int, Any], sql_figures: dict[int, dict[str, int]]) -> str | None:
+    mine = {team: figures.as_dict() for team, figures in app_figures.items()}
+    if mine != sql_figures:
+        wrong = sorted(set(mine) ^ set(sql_figures)) or [t for t in mine if mine[t] != sql_figures.get(t)][:3]
+        return f"per-team figures differ (teams {wrong})"
+    return None
+
+
+def check_team_ranking(app: Any, window: Window, result: dict[str, Any], _body: bytes) -> str | None:
+    from crm.periods import Period
+    from crm.reports.figures import team_figures as app_team_figures
+
+    with app.app_context():
+        return (same_figures(app_team_figures(Period(window.start, window.end)), result["figures"])
+                or same_figures(app_team_figures(Period(date(window.end.year, 1, 1), window.end)), result["ytd"]))
+
+
+def check_yi(_app: Any, _window: Window, result: dict[str, Any], body: bytes) -> str | None:
+    html = body.decode()
+    count = re.search(r'data-count="(\d+)" data-total-yuan="(\d+)"', html)
+    if not count or (int(count[1]), int(count[2])) != (result["count"], result["total_yuan"]):
+        return f"totals differ: page {count and count.groups()}, SQL {result['count']}, {result['total_yuan']}"
+    codes = re.findall(r'<tr data-code="([^"]+)"', html)
+    if codes != [row[1] for row in result["rows"]]:
+        return "the first page's projects differ"
+    return None
+
+
+def check_dashboard(app: Any, window: Window, result: dict[str, Any], _body: bytes) -> str | None:
+    from crm.periods import Period, today
+    from crm.reports.figures import district_figures as app_district_figures
+    from crm.reports.summary import district_summary
+
+    with app.app_context():
+        period = Period(window.start, window.end)
+        if app_district_figures(period).as_dict() != result["now"]:
+            return "the period's district figures differ"
+        if app_district_figures(period.same_period_last_year()).as_dict() != result["before"]:
+            return "last year's district figures differ"
+        summary = district_summary(period, today())
+        extra = (summary.teams, summary.pending_verification, summary.chief_officers, summary.key_projects)
+    if extra != (result["teams"], result["pending"], result["officers"], result["key_projects"]):
+        return f"summary counts differ: app {extra}"
+    return None
+
+
+def check_chart(name: str) -> Callable[[Any, Window, Any, bytes], str | None]:
+    def check(app: Any, window: Window, result: Any, body: bytes) -> str | None:
+        data = json.loads(body)
+        if name == "monthly":
+            shown = {m["month"]: (m["signed"], m["investment_yuan"]) for m in data["months"] if m["signed"]}
+        elif name == "funnel":
+            shown = {s["stage"]: (s["count"], s["investment_yuan"]) for s in data["stages"] if s["count"]}
+            result = {stage: pair for stage, pair in result.items() if pair[0]}
+        elif name == "industries":
+            shown = [(i["industry"], i["signed"], i["investment_yuan"]) for i in data["industries"]][:10]
+            result = [(name or "未分类", n, total) for name, n, total in result][:10]
+        elif name == "sizes":
+            shown = [s["count"] for s in data["sizes"]]
+        else:
+            return check_team_ranking(app, window, result, body) or (
+                None if len(data["teams"]) == len([t for t in result["teams"] if t[2] or t[0] in result["figures"]])
+                else "the number of teams differs")
+        return None if shown == result else f"{name} differs: app {shown}, SQL {result}"
+    return check
+
+
+# ---- running ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    url: str
+    sql: Callable[[PlainDB], Any]
+    check: Callable[[Any, Window, Any, bytes], str | None]
+
+
+def reports(year: int, quarter: int, today: date) -> list[tuple[Report, Window]]:
+    last_month = 3 * quarter
+    quarter_window = Window(date(year, last_month - 2, 1),
+                            date(year, last_month, calendar.monthrange(year, last_month)[1]))
+    year_window = Window(date(year, 1, 1), date(year, 12, 31))
+    charts = {"monthly": chart_monthly, "funnel": chart_funnel, "industries": chart_industries,
+              "teams": lambda db, w: team_ranking(db, w, None, today), "sizes": chart_sizes}
+    found = [
+        (Report(f"team ranking {year}Q{quarter}", f"/rankings/teams?year={year}&quarter={quarter}",
+                lambda db: team_ranking(db, quarter_window, quarter, today), check_team_ranking), quarter_window),
+        (Report(f"亿元以上 ranking {year}", f"/rankings/projects?year={year}",
+                lambda db: yi_first_page(db, year_window.start, year_window.end), check_yi), year_window),
+        (Report(f"dashboard {year}", f"/?year={year}", lambda db: dashboard(db, year_window), check_dashboard),
+         year_window),
+    ]
+    for name, function in charts.items():
+        found.append((Report(f"chart {name} {year}", f"/dashboard/data/{name}?year={year}",
+                             lambda db, f=function: f(db, year_window), check_chart(name)), year_window))
+    return found
+
+
+def count_queries(app: Any) -> Callable[[], int]:
+    """Count the statements the app sends from now on; return a function reading (and resetting) the count."""
+    from sqlalchemy import event
+
+    from crm.extensions import db
+
+    seen = [0]
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def counted(*_args: Any) -> None:
+        seen[0] += 1
+
+    def read() -> int:
+        count, seen[0] = seen[0], 0
+        return count
+    return read
+
+
+def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | None) -> bool:
+    from crm.periods import today
+
+    plain = PlainDB(url)
+    app = production_app(url)
+    client = signed_in_client(app, leader_login(plain))
+    queries = count_queries(app)
+    print(f"\n{plain.kind}: {url}  (median of {runs} after {warmup} warm-up; target ratio ≤ {TARGET_RATIO})")
+    print(f"{'report':28} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  {'queries':>7}  result")
+    passed = True
+    for report, window in reports(year, quarter, today()):
+        if only and only not in report.name:
+            continue
+        queries()
+        response = client.get(report.url)
+        app_queries = queries()
+        if response.status_code != 200:
+            print(f"{report.name:28} HTTP {response.status_code} from {report.url}: FAIL")
+            passed = False
+            continue
+        problem = report.check(app, window, report.sql(plain), response.data)
+        if problem:
+            print(f"{report.name:28} figures differ from the SQL's: {problem}: FAIL")
+            passed = False
+            continue
+        app_ms, sql_ms = interleaved(lambda r=report: client.get(r.url), lambda r=report: r.sql(plain), runs, warmup)
+        ratio = app_ms / sql_ms
+        ok = ratio <= TARGET_RATIO
+        passed &= ok
+        verdict = "PASS" if ok else "FAIL"
+        print(f"{report.name:28} {app_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {app_queries:7d}  {verdict}", flush=True)
+    plain.close()
+    return passed
+
+
+def main(argv: list[str] | None = None) -> int:
+    from crm.periods import today
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", action="append",
+                        help="a database with demo data (repeatable; default: /tmp/province.db and the "
+                             "PostgreSQL database bench, those that answer)")
+    parser.add_argument("--year", type=int, default=today().year, help="the reports' year (default: this year)")
+    parser.add_argument("--quarter", type=int, choices=range(1, 5),
+                        help="the team ranking's quarter (default: this quarter, or Q4 of a past year)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per report (default 5)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2 timed runs, no warm-up")
+    parser.add_argument("--only", help="only the reports whose name contains this text")
+    args = parser.parse_args(argv)
+    quarter = args.quarter or ((today().month + 2) // 3 if args.year == today().year else 4)
+    runs, warmup = (2, 0) if args.quick else (args.runs, args.warmup)
+    urls = chosen_urls(args.database_url)
+    if not urls:
+        print("no database to run on: load the province demo (see --help)", file=sys.stderr)
+        return 2
+    results = [run(url, args.year, quarter, runs, warmup, args.only) for url in urls]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
