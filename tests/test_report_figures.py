@@ -127,6 +127,7 @@ def test_team_and_district_figures_match_a_plain_count(data: dict[str, list[Any]
             got = per_team[team.id].as_dict() if team.id in per_team else {k: 0 for k in plain_figures(data, period,
                                                                                                           team)}
             assert got == plain_figures(data, period, team), (period, team.name)
+            assert team_figures(period, team.id) == ({team.id: per_team[team.id]} if team.id in per_team else {})
         assert district_figures(period).as_dict() == plain_figures(data, period, None), period
         summary = district_summary(period, TODAY).as_dict()
         assert {k: summary[k] for k in plain_figures(data, period, None)} == plain_figures(data, period, None)

@@ -121,23 +121,20 @@ def dashboard_cards(period: Period, today: date, team_id: int | None = None) -> 
     """The district's cards for the period and, given a team, that team's as well."""
     last_year = period.same_period_last_year()
     ytd_period = year_to_date(period)
-    per_team = team_figures(period)
-    before_per_team = team_figures(last_year)
     same = (ytd_period.start, ytd_period.end) == (period.start, period.end)
-    ytd_per_team = per_team if same else team_figures(ytd_period)
-    district = district_figures(period, per_team)
+    district = district_figures(period)
     issues_now, issues_before = open_issue_counts(period.end), open_issue_counts(last_year.end)
     district_block = make_block(
-        None, district, district_figures(last_year, before_per_team),
-        district if same else district_figures(ytd_period, ytd_per_team), district_targets(period.end.year),
-        sum(issues_now.values()), sum(issues_before.values()))
+        None, district, district_figures(last_year), district if same else district_figures(ytd_period),
+        district_targets(period.end.year), sum(issues_now.values()), sum(issues_before.values()))
     team_block = None
     if team_id is not None:
         team = db.session.get(Team, team_id)
+        now = team_of(team_figures(period, team_id), team_id)
         team_block = make_block(
-            (team_id, team.name if team else ""), team_of(per_team, team_id), team_of(before_per_team, team_id),
-            team_of(ytd_per_team, team_id), team_targets(period.end.year).get(team_id, {}), issues_now.get(team_id, 0),
-            issues_before.get(team_id, 0))
+            (team_id, team.name if team else ""), now, team_of(team_figures(last_year, team_id), team_id),
+            now if same else team_of(team_figures(ytd_period, team_id), team_id),
+            team_targets(period.end.year).get(team_id, {}), issues_now.get(team_id, 0), issues_before.get(team_id, 0))
     return DashboardCards(period, last_year, time_progress(period, today), district, district_block, team_block)
 
 
