@@ -10,13 +10,14 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, extract, func, select, true
+from sqlalchemy import ColumnElement, func, select, true
 
 from ..extensions import db
 from ..models import YI, Lead, LeadStage, LeadStatus, Project
 from ..money import format_yi
 from ..periods import Period
 from .figures import counted, utc_bounds
+from .sql import year_month
 from .team_ranking import team_ranking
 
 CHARTS = ("monthly", "funnel", "industries", "teams", "sizes")
@@ -50,13 +51,13 @@ def months_of(period: Period) -> list[tuple[int, int]]:
 
 def monthly(period: Period, team_id: int | None = None) -> dict[str, Any]:
     """Signings per month of the period: how many, and their investment."""
-    year, month = extract("year", Project.signed_on), extract("month", Project.signed_on)
-    found = {(int(y), int(m)): (count, int(total)) for y, m, count, total in db.session.execute(
-        select(year, month, func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0))
-        .where(*signed_in(period, team_id)).group_by(year, month))}
+    month_of = year_month(Project.signed_on)
+    found = {key: (count, int(total)) for key, count, total in db.session.execute(
+        select(month_of, func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0))
+        .where(*signed_in(period, team_id)).group_by(month_of))}
     rows = []
     for y, m in months_of(period):
-        count, total = found.get((y, m), (0, 0))
+        count, total = found.get(f"{y}-{m:02d}", (0, 0))
         label = _("%(month)d月", month=m) if period.start.year == period.end.year else f"{y}-{m:02d}"
         rows.append({"month": f"{y}-{m:02d}", "label": label, "signed": count, **money(total)})
     return {"months": rows}

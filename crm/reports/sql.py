@@ -1,0 +1,24 @@
+"""SQL pieces the reports need that the two databases spell differently."""
+
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
+
+
+class year_month(GenericFunction[str]):  # lower case, as SQL functions are named
+    """The 'YYYY-MM' of a date: one grouping key for a month, cheaper than grouping by year and month apart."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_month, "sqlite")
+def _year_month_sqlite(element: year_month, compiler: Any, **kw: Any) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(year_month, "postgresql")
+def _year_month_postgresql(element: year_month, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
