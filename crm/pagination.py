@@ -3,16 +3,38 @@
 from typing import Any
 
 from flask import current_app, request
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 from .extensions import db
 
 MAX_PAGE = 100_000  # far past any real list; larger numbers overflow the database's integers
 
 
-def paginate(query: Any, *, per_page: int | None = None) -> Pagination:
-    """One page of the query: `?page=` from the request, clamped to a sane range."""
+class RowPagination(SelectPagination):
+    """A page of a select of columns: its rows as they come, and the total when the caller has counted it."""
+
+    def _query_items(self) -> list[Any]:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(db.session.execute(select))
+
+    def _query_count(self) -> int:
+        known = self._query_args.get("total")
+        return known if known is not None else super()._query_count()
+
+
+def requested_page() -> int:
+    """`?page=` from the request, clamped to a sane range."""
     page = request.args.get("page", 1, type=int) or 1
-    page = min(max(page, 1), MAX_PAGE)
-    return db.paginate(query, page=page, per_page=per_page or current_app.config["PAGE_SIZE"], max_per_page=200,
-                       error_out=False)
+    return min(max(page, 1), MAX_PAGE)
+
+
+def paginate(query: Any, *, per_page: int | None = None) -> Pagination:
+    """One page of the query's entities."""
+    return db.paginate(query, page=requested_page(), per_page=per_page or current_app.config["PAGE_SIZE"],
+                       max_per_page=200, error_out=False)
+
+
+def paginate_rows(query: Any, *, total: int | None = None, per_page: int | None = None) -> Pagination:
+    """One page of a select of columns, as rows; give `total` when it is already known, to spare the count."""
+    return RowPagination(select=query, session=db.session, total=total, page=requested_page(),
+                         per_page=per_page or current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False)

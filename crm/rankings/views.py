@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 
 from ..auth.access import requires
 from ..models import TargetMetric
-from ..pagination import paginate
+from ..pagination import paginate_rows
 from ..periods import Period, today
 from ..projects.queries import SIZE_BUCKETS
 from ..reports.figures import METRICS
@@ -70,11 +70,12 @@ def projects():
     if period is None:
         return render_template("rankings/projects.html", form=form, page=None, args={}, exports=[]), 400
     criteria = form.criteria(period)
-    page = paginate(yi_ranking(criteria))
+    totals = yi_totals(criteria)
+    page = paginate_rows(yi_ranking(criteria), total=totals.count)
     args = query_args()
     first_rank = (page.page - 1) * page.per_page + 1
     return render_template("rankings/projects.html", form=form, page=page, period=period,
-                           rows=list(enumerate(page.items, start=first_rank)), totals=yi_totals(criteria),
+                           rows=list(enumerate(page.items, start=first_rank)), totals=totals,
                            args=args, exports=export_links("ranking", args), buckets=BUCKET_LABELS)
 
 

@@ -60,9 +60,9 @@ def projects_command(year, quarter, month, ytd, start, end, as_json: bool) -> No
 
     criteria = YiCriteria(period=period_of(year, quarter, month, start, end, ytd))
     totals = yi_totals(criteria)
-    rows = [{"rank": rank, "code": p.code, "name": p.name, "investor": p.enterprise.name, "team": p.team.name,
+    rows = [{"rank": rank, "code": p.code, "name": p.name, "investor": p.investor, "team": p.team_name,
              "signed_on": p.signed_on.isoformat(), "total_investment_yuan": p.total_investment_yuan}
-            for rank, p in enumerate(db.session.scalars(yi_ranking(criteria)).unique(), start=1)]
+            for rank, p in enumerate(db.session.execute(yi_ranking(criteria)), start=1)]
     if as_json:
         click.echo(json.dumps({"period_start": criteria.period.start.isoformat(),
                                "period_end": criteria.period.end.isoformat(), "count": totals.count,

@@ -6,12 +6,12 @@ Ties (DESIGN "Rankings"): equal total investment → earlier signing date first,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import YI, Project, ProjectStatus
+from ..models import YI, Enterprise, Project, ProjectStatus, Team
 from ..periods import Period
 from ..projects.queries import SIZE_BUCKETS
 from .figures import counted
@@ -49,10 +49,13 @@ def ranked_projects(criteria: YiCriteria) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def yi_ranking(criteria: YiCriteria) -> Select[tuple[Project]]:
-    """The ranking's rows in order, with the investor, team and chief service officer loaded alongside."""
-    return (select(Project).where(ranked_projects(criteria))
-            .options(joinedload(Project.enterprise), joinedload(Project.team), joinedload(Project.chief_officer))
+def yi_ranking(criteria: YiCriteria) -> Select[Any]:
+    """The ranking's rows in order, as plain rows of what the ranking shows (no ORM objects to build)."""
+    return (select(Project.id, Project.code, Project.name, Project.total_investment_yuan, Project.industry,
+                   Project.signed_on, Project.status, Project.team_id, Enterprise.name.label("investor"),
+                   Team.name.label("team_name"))
+            .join(Enterprise, Enterprise.id == Project.enterprise_id).join(Team, Team.id == Project.team_id)
+            .where(ranked_projects(criteria))
             .order_by(Project.total_investment_yuan.desc(), Project.signed_on, Project.code))
 
 
