@@ -47,12 +47,13 @@ def register_extensions(app: Flask) -> None:
     from .audit import register_audit
     from .database import configure_engine
     from .extensions import babel, csrf, db, login_manager, migrate
-    from .i18n import select_locale, select_timezone
+    from .i18n import install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # check_access redirects; no extra flash

@@ -1,12 +1,12 @@
 """Error pages in the user's language."""
 
 from flask import Flask, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("请求有误"), _l("提交的内容无法处理，请返回重试。")),

@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.fields import SelectChoice
 from wtforms.validators import ValidationError
 
+from .i18n import lazy_gettext as _l
 from .periods import Period, period_from
 
 

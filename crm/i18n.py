@@ -1,6 +1,11 @@
 """The language and time zone of each request."""
 
-from flask import current_app
+from typing import Any
+
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, g, has_app_context
+from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 
@@ -13,3 +18,41 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def translations() -> Translations | NullTranslations:
+    """This request's translations, found once per request and kept in `g`.
+
+    Flask-Babel finds them again on every call (several context lookups each); a page says a hundred things.
+    """
+    if not has_app_context():
+        return get_translations()
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Translate (and fill in) a message: flask_babel.gettext with the request's translations kept."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """A message translated when shown, in the language of the request that shows it."""
+    return LazyString(gettext, string, **variables)
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Let templates' _() use the kept translations too (Flask-Babel installs its own, slower, callables)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True)

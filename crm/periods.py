@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
+from .i18n import gettext as _
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 

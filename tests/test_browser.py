@@ -95,7 +95,7 @@ def test_menu_signs_out_on_a_phone(phone: Any, console_errors: list[str], live_s
     assert len(items) == 15
     assert all(above["y"] + above["height"] <= below["y"] + 1 for above, below in pairwise(items)), \
         "the menu's entries are not one below the other"
-    expect(links.get_by_role("link", name="专班")).to_be_visible()
+    expect(links.get_by_role("link", name="专班", exact=True)).to_be_visible()
     expect(links.get_by_role("link", name="用户管理")).to_have_count(0)  # for admins only
     assert fits_width(phone)
     sign_out.tap()

@@ -12,8 +12,8 @@ earlier, when any token it held has expired. It is protected instead by:
 from typing import Any
 
 from flask import abort, request
-from flask_babel import gettext as _
 
+from ..i18n import gettext as _
 from .errors import ApiError
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -4,8 +4,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
-
+from ..i18n import gettext as _
 from .errors import ApiError
 
 

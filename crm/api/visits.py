@@ -1,13 +1,13 @@
 """The visits API: log a visit once per client UUID, list the team's visits, add photos."""
 
 from flask import jsonify, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth.access import requires
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Visit, VisitKind
 from ..pagination import paginate
 from ..scoping import team_filter

@@ -1,11 +1,11 @@
 """Sign-in and account forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 
 MIN_PASSWORD = 10
 

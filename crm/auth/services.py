@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit import record
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import LoginAttempt, Role, Team, User, now_utc
 
 

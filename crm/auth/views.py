@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..audit import set_actor
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from . import services
 from .access import public, requires
 from .forms import LanguageForm, LoginForm, PasswordChangeForm

@@ -1,11 +1,11 @@
 """The dashboard: the period's figures for the district (and the viewer's team), the brief, and the charts."""
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import requires
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Team, User
 from ..periods import today
 from ..reports.charts import CHARTS, chart_data

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..credit_code import CHARSET, CODE_LENGTH, normalize_credit_code
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..models import Ownership
 from .contacts import PHONE, blank_to_none
 from .services import InvalidCreditCode, clean_credit_code

@@ -4,13 +4,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import record
 from ..credit_code import is_valid_credit_code, normalize_credit_code
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Contact, Enterprise, Lead, Overlap, Ownership, Project, User, Visit
 from ..scoping import team_filter
 from .names import fold, normalise_name

@@ -1,7 +1,6 @@
 """Enterprises: the shared register (企业库), its contacts, and merging duplicates."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -9,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from ..models import Contact, Enterprise
 from ..pagination import paginate
 from . import contacts, services

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..extensions import db
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, ProjectType, Team, User
 from ..money import AmountError, Unit, parse_amount, to_unit
 from ..periods import today

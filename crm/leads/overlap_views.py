@@ -1,13 +1,13 @@
 """The office's page of 撞单 overlaps: two teams on one enterprise, and how each was settled."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import options
+from ..i18n import gettext as _
 from ..models import Overlap, Team, User
 from ..pagination import paginate
 from . import overlaps

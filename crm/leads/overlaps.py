@@ -2,11 +2,11 @@
 
 from collections.abc import Sequence
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import Lead, LeadStage, LeadStatus, Overlap, Team, User, now_utc
 
 ACTIVE_STAGES = (LeadStage.CLUE, LeadStage.CONTACTED, LeadStage.NEGOTIATING, LeadStage.AGREED)

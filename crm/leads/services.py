@@ -4,13 +4,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..enterprises.services import current, similar_enterprises
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Team, User, Visit
 from ..scoping import sees_all
 from .overlaps import record_overlaps, rival_leads

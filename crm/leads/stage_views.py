@@ -1,7 +1,6 @@
 """Moving a lead through its stages, and signing an agreed lead as a project."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +9,7 @@ from ..auth.access import requires
 from ..errors import render_error
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from ..models import Lead, LeadStage
 from ..money import Unit
 from ..projects import services as projects

@@ -1,7 +1,6 @@
 """Leads pages: the pipeline board, the list, a lead's page, adding and editing a lead."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +9,7 @@ from ..auth.access import requires
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from ..models import Enterprise, Lead, LeadStage, Role, Team
 from ..pagination import paginate
 from ..scoping import may_edit_team, sees_all, team_scoped_or_404

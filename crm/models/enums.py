@@ -1,7 +1,6 @@
 """The closed value sets of the domain, with their Chinese labels."""
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from .types import Choice
 
 

@@ -5,9 +5,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, url_for
-from flask_babel import gettext as _
 
 from ..auth.access import public
+from ..i18n import gettext as _
 
 bp = Blueprint("offline", __name__)
 

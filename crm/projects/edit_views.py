@@ -1,7 +1,6 @@
 """Recording a signed project and changing it; an edit made over someone else's newer one is refused (409)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +9,7 @@ from ..auth.access import requires
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from ..leads.services import enterprise_suggestions, known_enterprise
 from ..models import Enterprise, Project, Role, Team
 from ..money import Unit

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
@@ -10,6 +9,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..extensions import db
 from ..forms import PeriodFilter, options
+from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus, Team
 from ..periods import today
 from .queries import SIZE_BUCKETS, ProjectCriteria, industries

@@ -3,7 +3,6 @@
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, DecimalField, Field, HiddenField, IntegerField, SelectField
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..extensions import db
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..leads.forms import amount_text
 from ..models import YI, AgreementKind, Project, ProjectType, Team
 from ..money import CURRENCY_WORDS, AmountError, Unit, parse_amount

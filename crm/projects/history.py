@@ -7,10 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, union
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import (
     YI,
     AgreementKind,

@@ -1,7 +1,6 @@
 """What people read for a project's field names, overdue reasons and recorded changes."""
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from ..models import YI, Project
 from ..money import format_wan, format_yi
 

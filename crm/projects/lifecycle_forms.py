@@ -1,12 +1,12 @@
 """Input shape of the project page's lifecycle, verification and evidence forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus
 from .verification import DOCUMENT_KINDS
 

@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.access import requires
 from ..errors import render_error
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Project, ProjectDocument, ProjectStatus
 from ..pagination import paginate
 from ..scoping import may_edit_team

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from ..audit import record
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
 from ..models.projects import project_service_member
 from .overdue import any_overdue, overdue_reasons

@@ -3,7 +3,6 @@
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..extensions import db
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..models import IssueStatus, ServiceItemStatus, Team, User
 
 

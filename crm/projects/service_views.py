@@ -6,13 +6,13 @@ from datetime import date
 from typing import Any, TypeVar
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.access import may, requires
 from ..errors import render_error
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
 from ..pagination import paginate
 from ..periods import today

@@ -5,11 +5,11 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..enterprises.services import current
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, Project, ProjectStatus, ProjectType, User
 from ..periods import today
 

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..auth.access import may
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import Project, ProjectDocument, User, now_utc
 from ..uploads import JPEG, PDF, PNG, UploadRefused, store_upload
 

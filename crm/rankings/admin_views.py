@@ -1,13 +1,13 @@
 """Admin pages of the rankings: the year's scoring rule, and freezing a quarter's team ranking."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from ..periods import today
 from ..reports.scoring import default_rule, rule_for, save_rule
 from . import services

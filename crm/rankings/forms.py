@@ -3,7 +3,6 @@
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 
 from ..extensions import db
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus, TargetMetric, Team
 from ..periods import Period
 from ..projects.queries import SIZE_BUCKETS, industries

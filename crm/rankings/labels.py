@@ -1,7 +1,6 @@
 """How the ranking's metrics are named and shown on its pages."""
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from ..models import TargetMetric
 from ..money import money_filter
 

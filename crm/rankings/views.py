@@ -3,10 +3,10 @@
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from ..auth.access import requires
+from ..i18n import lazy_gettext as _l
 from ..models import TargetMetric
 from ..pagination import paginate_rows
 from ..periods import Period, today

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, select, true
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import YI, Lead, LeadStage, LeadStatus, Project
 from ..money import format_yi
 from ..periods import Period

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import Project, ProjectIssue, TargetMetric, Team
 from ..money import format_yi
 from ..periods import Period

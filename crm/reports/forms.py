@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..forms import PeriodFilter, options
+from ..i18n import lazy_gettext as _l
 from ..periods import Period, today
 
 

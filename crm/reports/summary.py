@@ -6,10 +6,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import distinct, func, select
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import YI, Project, ProjectStatus, Team
 from ..money import format_yi
 from ..periods import Period

@@ -1,6 +1,5 @@
 """Forms for teams and their yearly targets."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..extensions import db
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..models import Role, TargetMetric, Team, User
 from ..money import AmountError, Unit, parse_amount
 

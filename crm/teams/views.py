@@ -1,12 +1,12 @@
 """Teams: the list for everyone, editing and yearly targets for admins."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from ..models import TargetMetric, Team, User
 from ..money import format_yi
 from ..periods import today

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -12,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
 from ..forms import PeriodFilter, options
+from ..i18n import lazy_gettext as _l
 from ..models import Role, Team, Trip, User
 
 

@@ -4,11 +4,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Role, Team, Trip, User, Visit, trip_participant
 from ..periods import Period
 from ..scoping import may_edit_team, team_filter

@@ -1,12 +1,12 @@
 """Trips (外出招商): the list, a trip with its visits, recording, changing and deleting trips."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from ..models import Role, Team, Trip
 from ..pagination import paginate
 from ..scoping import may_edit_team, sees_all, team_scoped_or_404

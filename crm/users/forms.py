@@ -1,6 +1,5 @@
 """Forms for managing users."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from ..auth.forms import MIN_PASSWORD
 from ..extensions import db
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..models import Role, Team, User
 
 

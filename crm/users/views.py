@@ -1,7 +1,6 @@
 """Admin pages for users: create, edit, deactivate, reset a password."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,6 +8,7 @@ from ..auth import services as accounts
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status
+from ..i18n import gettext as _
 from ..models import Role, Team, User
 from ..pagination import paginate
 from .forms import NewUserForm, PasswordResetForm, UserForm

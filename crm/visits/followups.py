@@ -1,11 +1,11 @@
 """我的待办 and the photos of a visit."""
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import requires
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Visit, VisitPhoto
 from ..periods import today
 from ..scoping import team_scoped_or_404

@@ -2,7 +2,6 @@
 
 import uuid as uuid_module
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
 from ..forms import options
+from ..i18n import lazy_gettext as _l
 from ..leads.overlaps import ACTIVE_STAGES
 from ..models import Lead, Trip, User, VisitKind
 from ..periods import today

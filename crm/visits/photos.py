@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import User, Visit, VisitPhoto
 from ..uploads import JPEG, PNG, UploadRefused, store_upload
 

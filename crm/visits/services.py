@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
+from ..i18n import gettext as _
 from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
 from ..models import Enterprise, Lead, Role, Trip, User, Visit, VisitKind, visit_participant
 from ..periods import today

@@ -3,7 +3,6 @@
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status, options
+from ..i18n import gettext as _
 from ..models import Enterprise, Team, Visit
 from ..pagination import paginate
 from ..scoping import sees_all, team_filter, team_scoped_or_404
