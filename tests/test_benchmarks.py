@@ -1,0 +1,47 @@
+"""The benchmark scripts still run, and their hand-written SQL still computes what the pages show.
+
+Their figures are for the README (province scale, by hand); here they run in their quick form on the district
+demo, where the ratios mean nothing but every check that the SQL and the pages agree still does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FLASK = [sys.executable, "-m", "flask", "--app", "crm"]
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('bench') / 'demo.db'}"
+    env = os.environ | {"DATABASE_URL": url, "FLASK_SECRET_KEY": "benchmark-smoke-test-key"}
+    for command in (["db", "upgrade"], ["demo"]):
+        subprocess.run(FLASK + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    return url
+
+
+def run_script(name: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, f"scripts/{name}", *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode in (0, 1), result.stderr  # 1: a target missed, which a small database says nothing of
+    return result.stdout
+
+
+def test_report_benchmark_checks_its_sql_against_the_pages(demo_database: str) -> None:
+    out = run_script("bench_reports.py", "--database-url", demo_database, "--quick")
+    rows = [line for line in out.splitlines() if re.search(r"(PASS|FAIL)$", line)]
+    assert len(rows) == 8, out  # team ranking, 亿元以上 ranking, dashboard and its five charts
+    assert all(re.search(r"\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+\s+\d+\s+(PASS|FAIL)$", line) for line in rows), out
+
+
+def test_throughput_benchmark_serves_the_same_rows_from_both_pages(demo_database: str) -> None:
+    out = run_script("bench_throughput.py", "--database-url", demo_database, "--seconds", "1", "--rounds", "1")
+    assert re.search(r"app \(signed in\)\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+0$", out, re.M), out
+    assert re.search(r"bare Flask \+ plain driver\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+0$", out, re.M), out
