@@ -84,8 +84,10 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .dashboard.views import bp as dashboard_bp
     from .enterprises.views import bp as enterprises_bp
+    from .exports.views import bp as exports_bp
     from .extensions import csrf
     from .health import bp as health_bp
+    from .imports.views import bp as imports_bp
     from .leads.views import bp as leads_bp
     from .offline.views import bp as offline_bp
     from .projects.views import bp as projects_bp
@@ -96,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from .visits.views import bp as visits_bp
 
     for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp, enterprises_bp, trips_bp, visits_bp, leads_bp,
-               api_bp, offline_bp, projects_bp, rankings_bp):
+               api_bp, offline_bp, projects_bp, rankings_bp, exports_bp, imports_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 

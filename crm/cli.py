@@ -53,9 +53,13 @@ def create_user_command(username: str, role: str, team_name: str | None, display
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's `flask` group."""
     from .demo.cli import demo_command
+    from .exports.cli import export_command
+    from .imports.cli import import_command
     from .reports.cli import rankings_cli, summary_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(summary_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(rankings_cli)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)

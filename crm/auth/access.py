@@ -44,6 +44,8 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "api.use": EVERYONE,
     "rankings.view": EVERYONE,
     "rankings.manage": OFFICE,  # scoring weights per year, freezing a quarter as published
+    "exports.download": EVERYONE,  # scoped: a file holds only what its page shows the user
+    "imports.run": OFFICE,  # the investment office brings old spreadsheets in
 }
 
 PUBLIC = "public"
