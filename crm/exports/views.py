@@ -1,5 +1,60 @@
 """Downloads of lists as .xlsx or .csv: the signing list, the rankings, the visit log, the leads."""
 
-from flask import Blueprint
+import os
+import tempfile
+from typing import IO
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, request, send_file, stream_with_context
+from flask_login import current_user
+
+from ..auth.access import requires
+from ..errors import render_error
+from ..extensions import db
+from .catalogue import EXPORTS, FORMATS, build_export, record_export, write_export
+from .csvfile import csv_chunks
+from .sheet import Export, FilterError
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
+
+
+def attachment(filename: str, plain_name: str) -> str:
+    """Content-Disposition for a Chinese file name (RFC 6266 / RFC 5987), with a plain ASCII name for old clients."""
+    return f"attachment; filename=\"{plain_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def xlsx_file(export: Export) -> IO[bytes]:
+    """The workbook written to a temporary file, opened; the name is gone at once, the data with the handle."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_export(export, "xlsx", path)
+        return open(path, "rb")  # send_file closes it once sent
+    finally:
+        os.unlink(path)
+
+
+@bp.get("/<name>.<ext>")
+@requires("exports.download")
+def download(name: str, ext: str):
+    """Download a list with its page's filters, holding only what the page shows this user."""
+    if name not in EXPORTS or ext not in FORMATS:
+        abort(404)
+    viewer = current_user._get_current_object()
+    viewer_id = viewer.id
+    try:
+        export = build_export(name, request.args, viewer)
+    except FilterError as error:
+        db.session.rollback()
+        return render_error(400, str(error))
+    file = xlsx_file(export) if ext == "xlsx" else None
+    db.session.commit()  # end the reading transaction: the audit row is written in one of its own
+    record_export(export, ext, user_id=viewer_id, address=request.remote_addr, via="web")
+    db.session.commit()
+    if file is not None:
+        response = send_file(file, mimetype=FORMATS[ext], as_attachment=True, download_name=f"{name}.{ext}")
+    else:
+        response = Response(stream_with_context(csv_chunks(export.tables[0])), mimetype=FORMATS[ext])
+    response.headers["Content-Disposition"] = attachment(f"{export.filename}.{ext}", f"{name}.{ext}")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,54 @@
+"""The lists that can be exported, how each is built from its page's filters, written, and recorded."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..audit import record
+from ..models import User
+from .csvfile import write_csv
+from .leads_list import leads_list
+from .rankings import team_ranking_export, yi_ranking_export
+from .sheet import Export
+from .signing_list import signing_list
+from .visit_log import visit_log
+from .xlsx import write_xlsx
+
+# name in the URL and on the command line: the list, built from its page's query and the viewer
+EXPORTS: dict[str, Callable[[Any, User], Export]] = {
+    "projects": signing_list,  # 签约项目清单
+    "ranking": yi_ranking_export,  # 亿元以上项目榜
+    "teams": team_ranking_export,  # 专班排名, with its score breakdown
+    "visits": visit_log,  # 拜访记录
+    "leads": leads_list,  # 在谈项目清单
+}
+FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "csv": "text/csv; charset=utf-8"}
+
+
+def build_export(name: str, args: Any, viewer: User) -> Export:
+    """The named list for the query (a MultiDict of the page's filters) as the viewer may see it.
+
+    Raises FilterError when the filters cannot be applied.
+    """
+    export = EXPORTS[name](args, viewer)
+    export.filters = {key: value for key, value in args.items() if value}
+    return export
+
+
+def write_export(export: Export, ext: str, path: str) -> None:
+    """Write the list to a file: every table as a sheet of an .xlsx, or the first one as a .csv."""
+    if ext == "xlsx":
+        write_xlsx(path, export.tables)
+    else:
+        write_csv(path, export.tables[0])
+
+
+def record_export(export: Export, ext: str, *, user_id: int | None, address: str | None, via: str,
+                  **more: str) -> None:
+    """Note in the audit trail who exported which list, with which filters, and how many rows it holds."""
+    detail = {"export": export.name, "format": ext, "filters": export.filters, "rows": export.rows, "via": via} | more
+    record(action="export", user_id=user_id, entity=None, address=address,
+           detail=json.dumps(detail, ensure_ascii=False, sort_keys=True))

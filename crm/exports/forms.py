@@ -1,0 +1,35 @@
+"""What every export takes from its page: the filter form's refusal message, the period in the title, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..i18n import gettext as _
+from ..periods import Period
+
+# Periods people name (2026年, 2026年第1季度, 2026年3月, 2026年1—3月累计) stand before the list's name.
+NAMED_PERIODS = frozenset({"year", "quarter", "month", "ytd"})
+
+
+def form_errors(form: Any) -> str:
+    """The form's errors as one Chinese message: which filter, and what is wrong with it."""
+    problems = []
+    for field in form:
+        for error in field.errors:
+            problems.append(f"{field.label.text}：{error}")
+    return _("筛选条件有误：%(problems)s", problems="；".join(problems) or _("无法识别"))
+
+
+def period_title(district: str, name: str, period: Period | None) -> str:
+    """张湾区2026年第1季度招商引资签约项目清单; a custom range follows the name in brackets, no period none."""
+    if period is None:
+        return f"{district}{name}"
+    if period.kind in NAMED_PERIODS:
+        return f"{district}{period.label}{name}"
+    return f"{district}{name}（{period.label}）"
+
+
+def labels(choice: Any) -> Mapping[Any, str]:
+    """A Choice's labels in the request's language, translated once for the whole file."""
+    return {member: str(member.label) for member in choice}

@@ -1,0 +1,72 @@
+"""在谈项目清单: the lead list's filters and team scoping, as a file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..i18n import gettext as _
+from ..leads import services
+from ..leads.forms import LeadFilterForm
+from ..models import Enterprise, Lead, LeadStage, LeadStatus, Team, User
+from ..periods import LOCAL
+from ..scoping import sees_all
+from .forms import form_errors, labels
+from .query import stream
+from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, FilterError, Table
+
+
+def lead_filters(args: Any, viewer: User) -> tuple[Any, dict[str, Any]]:
+    """The lead list's scope and filters, checked as its form checks them; a bad one is refused here."""
+    readers_of_all = sees_all(viewer)
+    teams = list(db.session.scalars(select(Team).order_by(Team.active.desc(), Team.name))) if readers_of_all else None
+    chosen_team = args.get("team", type=int) if readers_of_all else viewer.team_id
+    form = LeadFilterForm(args, teams=teams, members=services.team_members(chosen_team))
+    if not form.validate():
+        raise FilterError(form_errors(form))
+    filters = form.filters()
+    return services.visible_teams(viewer, filters.pop("team_id")), filters
+
+
+def lead_query(scope: Any, filters: dict[str, Any]) -> Select[Any]:
+    """The lead list's query (scope, filters, newest first) reading only what the file shows."""
+    owner = aliased(User)
+    return (services.lead_list(scope, **filters)
+            .with_only_columns(Lead.title, Enterprise.name, Team.name, Lead.industry, Lead.intended_investment_yuan,
+                               Lead.stage, Lead.status, owner.display_name, Lead.expected_sign_on, Lead.next_action,
+                               Lead.next_action_on, Lead.created_at, Lead.drop_reason)
+            .join(Team, Team.id == Lead.team_id).outerjoin(owner, owner.id == Lead.owner_id))
+
+
+def lead_rows(query: Select[Any]) -> Iterator[tuple[Any, ...]]:
+    stages, statuses = labels(LeadStage), labels(LeadStatus)
+    for number, row in enumerate(stream(query), start=1):
+        (title, enterprise, team, industry, intended, stage, status, owner, expected, next_action, next_on,
+         created_at, drop_reason) = row
+        yield (number, title, enterprise, team, industry, intended, stages[stage], statuses[status], owner, expected,
+               next_action, next_on, created_at.astimezone(LOCAL).date(), drop_reason)
+
+
+def leads_list(args: Mapping[str, str], viewer: User) -> Export:
+    """在谈项目清单 of the teams the viewer may see, with the lead list's filters."""
+    scope, filters = lead_filters(args, viewer)
+    query = lead_query(scope, filters)
+    counted = query.with_only_columns(Lead.id, Lead.intended_investment_yuan).order_by(None).subquery()
+    count, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(counted.c.intended_investment_yuan), 0))).one()
+    own_team = "" if sees_all(viewer) or viewer.team is None else viewer.team.name
+    title = f"{current_app.config['DISTRICT_NAME']}{own_team}{_('在谈项目清单')}"
+    columns = [Column(_("序号"), INT), Column(_("项目名称"), LONG, 40), Column(_("企业"), LONG, 36),
+               Column(_("专班"), TEXT, 16), Column(_("产业类别"), TEXT, 16), Column(_("意向投资额（亿元）"), YI),
+               Column(_("阶段"), TEXT, 8), Column(_("状态"), TEXT, 8), Column(_("负责人"), TEXT, 12),
+               Column(_("预计签约日期"), DATE), Column(_("下一步"), LONG, 40), Column(_("下一步日期"), DATE),
+               Column(_("登记日期"), DATE), Column(_("放弃原因"), LONG, 30)]
+    footer = [[_("合计"), _("%(n)s个项目", n=count), None, None, None, int(total)]]
+    table = Table(_("在谈项目清单"), title, columns, rows=lambda: lead_rows(query), footer=lambda: footer,
+                  frozen_columns=2)
+    return Export("leads", title, [table], int(count))

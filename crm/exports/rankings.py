@@ -1,0 +1,132 @@
+"""The two rankings as files: 亿元以上项目榜, and 专班排名 with each team's score taken apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from flask import current_app
+
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+from ..models import ProjectStatus, TargetMetric, User
+from ..periods import Period, today
+from ..projects.queries import SIZE_BUCKETS
+from ..rankings.forms import ProjectRankingForm
+from ..rankings.labels import METRIC_LABELS
+from ..reports.figures import METRICS, Figures
+from ..reports.forms import ReportPeriodForm
+from ..reports.project_ranking import YiCriteria, YiTotals, yi_ranking, yi_totals
+from ..reports.team_ranking import TeamRanking, team_ranking
+from .forms import form_errors, labels, period_title
+from .query import stream
+from .sheet import DATE, INT, LONG, NUMBER, PERCENT, POINTS, TEXT, YI, Column, Export, FilterError, Table, yi_decimal
+
+# The completion rates the ranking's page shows beside the figures.
+COMPLETIONS = ((TargetMetric.SIGNED_INVESTMENT, _l("投资额完成率（%）")),
+               (TargetMetric.SIGNED_PROJECTS, _l("签约项目完成率（%）")),
+               (TargetMetric.YI_PROJECTS, _l("亿元以上完成率（%）")))
+
+
+def report_period(form: ReportPeriodForm) -> Period:
+    """The period the filters name; FilterError when they name none that can be."""
+    if not form.validate():
+        raise FilterError(form_errors(form))
+    try:
+        return form.report_period()
+    except ValueError as error:
+        raise FilterError(_("筛选条件有误：时段不成立")) from error
+
+
+def yi_rows(criteria: YiCriteria) -> Iterator[tuple[Any, ...]]:
+    statuses = labels(ProjectStatus)
+    for rank, row in enumerate(stream(yi_ranking(criteria)), start=1):
+        yield (rank, row.name, row.total_investment_yuan, row.code, row.investor, row.team_name, row.industry,
+               row.signed_on, statuses[row.status])
+
+
+def yi_footer(totals: YiTotals) -> list[list[Any]]:
+    rows: list[list[Any]] = [[_("合计"), _("%(n)s个项目", n=totals.count), totals.total_yuan]]
+    for key, (_floor, label) in SIZE_BUCKETS.items():
+        rows.append([_("其中"), _("%(bucket)s项目%(n)s个", bucket=label, n=totals.buckets[key])])
+    return rows
+
+
+def yi_ranking_export(args: Mapping[str, str], viewer: User) -> Export:
+    """亿元以上项目榜 for the ranking page's filters: counted projects of 1亿元 or more, largest first."""
+    form = ProjectRankingForm(args)
+    criteria = form.criteria(report_period(form))
+    totals = yi_totals(criteria)
+    title = period_title(current_app.config["DISTRICT_NAME"], _("亿元以上项目榜"), criteria.period)
+    columns = [Column(_("排名"), INT), Column(_("项目名称"), LONG, 40), Column(_("总投资（亿元）"), YI),
+               Column(_("项目编号"), TEXT, 16), Column(_("投资方"), LONG, 36), Column(_("招商专班"), TEXT, 16),
+               Column(_("产业类别"), TEXT, 16), Column(_("签约时间"), DATE), Column(_("状态"), TEXT, 8)]
+    table = Table(_("亿元以上项目榜"), title, columns, rows=lambda: yi_rows(criteria),
+                  footer=lambda: yi_footer(totals), frozen_columns=2)
+    return Export("ranking", title, [table], totals.count)
+
+
+def metric_header(metric: TargetMetric) -> str:
+    unit = _("（亿元）") if metric is TargetMetric.SIGNED_INVESTMENT else ""
+    return f"{METRIC_LABELS[metric]}{unit}"
+
+
+def figure_cells(figures: Figures) -> list[Any]:
+    return [figures[metric] for metric in METRICS]  # investment stays in yuan: its column is in 亿元
+
+
+def team_rows(ranking: TeamRanking) -> Iterator[list[Any]]:
+    for row in ranking.rows:
+        points = {part.metric: part.points for part in row.contributions}
+        yield [row.rank, row.team_name, row.score, *figure_cells(row.figures),
+               *(row.completion(metric) for metric, _label in COMPLETIONS), row.overdue, row.deduction,
+               *(points.get(metric) for metric in METRICS)]
+
+
+def scoring_note(ranking: TeamRanking) -> str:
+    """The tie rule and the scoring rule, as the ranking page states them."""
+    rule = ranking.rule
+    parts = [_("排名依次比较得分、签约投资额、亿元以上签约项目数，三者均相同的并列（如1、2、2、4）。"),
+             _("各项得分 = 权重 × 完成按时段折算的年度目标的比例（最多满分）。") if rule.normalisation == "target"
+             else _("各项得分 = 权重 × 本专班数值 ÷ 当期最高专班数值。")]
+    if rule.deduct_overdue:
+        parts.append(_("每个超时限未开工项目扣%(points)s分。", points=rule.overdue_deduction))
+    parts.append(_("时序进度：%(progress)s%%", progress=ranking.time_progress))
+    return "".join(parts)
+
+
+def breakdown_rows(ranking: TeamRanking) -> Iterator[list[Any]]:
+    """Per team: each metric's value, basis, weight and points, then the deduction and the score."""
+    for row in ranking.rows:
+        for part in row.contributions:
+            money = part.metric is TargetMetric.SIGNED_INVESTMENT
+            yield [row.rank, row.team_name, metric_header(part.metric),
+                   yi_decimal(part.value) if money else part.value,
+                   yi_decimal(part.basis) if money else part.basis.normalize(), part.weight, part.points]
+        yield [row.rank, row.team_name, _("超时限未开工扣分"), row.overdue, None, None,
+               -row.deduction if row.deduction else row.deduction]
+        yield [row.rank, row.team_name, _("得分"), None, None, None, row.score]
+
+
+def team_ranking_export(args: Mapping[str, str], viewer: User) -> Export:
+    """专班排名 for the ranking page's period: a sheet as the page shows it, and a sheet of each score's parts."""
+    period = report_period(ReportPeriodForm(args))
+    ranking = team_ranking(period, today())
+    district = current_app.config["DISTRICT_NAME"]
+    title = period_title(district, _("专班排名"), period)
+    columns = [Column(_("排名"), INT), Column(_("专班"), TEXT, 16), Column(_("得分"), POINTS),
+               *(Column(metric_header(metric), YI if metric is TargetMetric.SIGNED_INVESTMENT else INT)
+                 for metric in METRICS),
+               *(Column(str(label), PERCENT) for _metric, label in COMPLETIONS),
+               Column(_("超时限未开工项目"), INT), Column(_("扣分"), POINTS),
+               *(Column(f"{METRIC_LABELS[metric]}{_('得分')}", POINTS) for metric in METRICS)]
+    totals = [None, _("全区合计"), None, *figure_cells(ranking.district)]
+    main = Table(_("专班排名"), title, columns, rows=lambda: team_rows(ranking),
+                 footer=lambda: [totals, [scoring_note(ranking)]], frozen_columns=2)
+    basis = _("比较基数（目标）") if ranking.rule.normalisation == "target" else _("比较基数（最高）")
+    parts = Table(_("得分明细"), period_title(district, _("专班排名得分明细"), period),
+                  [Column(_("排名"), INT), Column(_("专班"), TEXT, 16), Column(_("指标"), TEXT, 24),
+                   Column(_("本专班"), NUMBER), Column(basis, NUMBER), Column(_("权重"), INT),
+                   Column(_("得分"), POINTS)],
+                  rows=lambda: breakdown_rows(ranking), footer=lambda: [[scoring_note(ranking)]], frozen_columns=2)
+    return Export("teams", title, [main, parts], len(ranking.rows))

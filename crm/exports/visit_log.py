@@ -1,0 +1,102 @@
+"""拜访记录: the visit list's filters and team scoping, as a file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..forms import options
+from ..i18n import gettext as _
+from ..models import Enterprise, Lead, Team, Trip, User, Visit, VisitKind, visit_participant
+from ..scoping import sees_all, team_filter
+from ..visits.forms import VisitFilterForm
+from .forms import form_errors, labels
+from .query import count_of, stream
+from .sheet import DATE, INT, LONG, TEXT, Column, Export, FilterError, Table
+
+NAME_SEPARATOR = "、"
+
+
+def visit_filters(args: Mapping[str, str], viewer: User) -> dict[str, Any]:
+    """The visit list's filters, checked as its page checks them (a team only for those who read every team)."""
+    form = VisitFilterForm(args)
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all() if sees_all(viewer) else []
+    form.team_id.choices = options([(0, _("全部专班")), *teams])
+    if not form.validate():
+        raise FilterError(form_errors(form))
+    return form.data
+
+
+def participant_names() -> ColumnElement[Any]:
+    """The people at a visit, joined into one text by the database."""
+    joined = (func.string_agg(User.display_name, NAME_SEPARATOR) if db.session.get_bind().dialect.name == "postgresql"
+              else func.group_concat(User.display_name, NAME_SEPARATOR))
+    return (select(joined).select_from(visit_participant).join(User, User.id == visit_participant.c.user_id)
+            .where(visit_participant.c.visit_id == Visit.id).scalar_subquery())
+
+
+def visit_query(filters: dict[str, Any], viewer: User) -> Select[Any]:
+    """The visit list's query (its scope, filters and order) reading only what the file shows."""
+    author = aliased(User)
+    query = (select(Visit.visited_on, Enterprise.name, Visit.kind, Team.name, author.display_name,
+                    participant_names(), Trip.destination, Trip.start_on, Lead.title, Visit.summary,
+                    Visit.next_step, Visit.follow_up_on)
+             .select_from(Visit).join(Visit.enterprise).join(Team, Team.id == Visit.team_id)
+             .outerjoin(author, author.id == Visit.created_by_id).outerjoin(Trip, Trip.id == Visit.trip_id)
+             .outerjoin(Lead, Lead.id == Visit.lead_id)
+             .where(team_filter(viewer, Visit.team_id)).order_by(Visit.visited_on.desc(), Visit.id.desc()))
+    if filters["start"]:
+        query = query.where(Visit.visited_on >= filters["start"])
+    if filters["end"]:
+        query = query.where(Visit.visited_on <= filters["end"])
+    if filters["kind"]:
+        query = query.where(Visit.kind == filters["kind"])
+    if filters["q"]:
+        query = query.where(Enterprise.name.contains(filters["q"].strip(), autoescape=True))
+    if filters["team_id"]:
+        query = query.where(Visit.team_id == filters["team_id"])
+    return query
+
+
+def visit_rows(query: Select[Any]) -> Iterator[tuple[Any, ...]]:
+    kinds = labels(VisitKind)
+    for number, row in enumerate(stream(query), start=1):
+        (visited_on, enterprise, kind, team, author, people, destination, trip_start, lead, summary, next_step,
+         follow_up_on) = row
+        people = NAME_SEPARATOR.join(sorted(people.split(NAME_SEPARATOR))) if people else None
+        trip = f"{destination}（{trip_start.isoformat()}）" if destination else None
+        yield (number, visited_on, enterprise, kinds[kind], team, author, people, trip, lead, summary, next_step,
+               follow_up_on)
+
+
+def dates_named(start: date | None, end: date | None) -> str:
+    if start and end:
+        return _("（%(start)s至%(end)s）", start=start.isoformat(), end=end.isoformat())
+    if start:
+        return _("（%(start)s起）", start=start.isoformat())
+    if end:
+        return _("（截至%(end)s）", end=end.isoformat())
+    return ""
+
+
+def visit_log(args: Mapping[str, str], viewer: User) -> Export:
+    """拜访记录 of the teams the viewer may see, with the visit list's filters."""
+    filters = visit_filters(args, viewer)
+    query = visit_query(filters, viewer)
+    count = count_of(query)
+    own_team = "" if sees_all(viewer) or viewer.team is None else viewer.team.name
+    title = (f"{current_app.config['DISTRICT_NAME']}{own_team}{_('拜访记录')}"
+             f"{dates_named(filters['start'], filters['end'])}")
+    columns = [Column(_("序号"), INT), Column(_("拜访日期"), DATE), Column(_("企业"), LONG, 36),
+               Column(_("方式"), TEXT, 10), Column(_("专班"), TEXT, 16), Column(_("登记人"), TEXT, 12),
+               Column(_("参与人员"), LONG, 24), Column(_("所属外出招商"), TEXT, 24), Column(_("相关线索"), LONG, 30),
+               Column(_("拜访情况"), LONG, 50), Column(_("下一步"), LONG, 40), Column(_("跟进日期"), DATE)]
+    table = Table(_("拜访记录"), title, columns, rows=lambda: visit_rows(query),
+                  footer=lambda: [[_("合计"), _("%(n)s次拜访", n=count)]], frozen_columns=3)
+    return Export("visits", title, [table], count)
