@@ -16,6 +16,7 @@ from .enums import (
                     VisitKind,
 )
 from .fieldwork import Trip, Visit, VisitPhoto, trip_participant, visit_participant
+from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
 from .people import LoginAttempt, Team, TeamTarget, User
 from .projects import YI, Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
@@ -23,7 +24,7 @@ from .rankings import RankingSettings, RankingSnapshot
 from .types import now_utc
 
 __all__ = [
-    "YI", "AgreementKind", "AuditEvent", "Contact", "Enterprise", "IssueStatus", "Lead", "LeadStage",
+    "YI", "AgreementKind", "AuditEvent", "Contact", "Enterprise", "ImportMapping", "IssueStatus", "Lead", "LeadStage",
     "LeadStageChange", "LeadStatus", "LoginAttempt", "Milestone", "Overlap", "Ownership", "Project", "ProjectDocument",
     "ProjectIssue",
     "ProjectStatus", "ProjectType", "RankingSettings",
