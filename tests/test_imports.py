@@ -327,6 +327,8 @@ def test_errors_carry_the_row_number_as_seen_and_nothing_is_written(app, runner,
     assert "有2行有错误，未导入任何数据" in result.output
     assert count(Project) == count(Enterprise) == 0 and count(Team) == 1
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import")) is None
+    dry = runner.invoke(args=["import", "projects", str(path), "--dry-run", "--json"])
+    assert dry.exit_code == 1 and json.loads(dry.output.split("\nError:")[0])["counts"]["error"] == 2
     with pytest.raises(ImportRefused, match="有2行有错误"):
         commit_import(run_preview(path, confirm_new=True), actor=admin)
 
@@ -385,6 +387,36 @@ def test_duplicates_are_matched_and_updated_or_skipped(app, runner, make_user, m
     change = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "update",
                                                         AuditEvent.entity_id == existing.id))
     assert change.changes["total_investment_yuan"] == [100_000_000, 300_000_000]
+
+
+def test_a_two_row_header_takes_the_unit_from_the_merged_cell_above(app, make_team, tmp_path):
+    make_team(name="上海专班")
+    path = tmp_path / "two-rows.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for column, header in ((0, "项目名称"), (1, "签约企业"), (4, "签约时间"), (5, "专班")):
+        sheet.merge_range(0, column, 1, column, header)  # spans both header rows
+    sheet.merge_range(0, 2, 0, 3, "投资额（万元）")
+    sheet.write_row(1, 2, ["总投资", "其中固定资产投资"])
+    sheet.write_row(2, 0, ["甲项目", "甲公司", 5000, 3000, "2024-01-05", "上海专班"])
+    workbook.close()
+    preview = run_preview(path, confirm_new=True)
+    assert preview.layout.header_row == 2 and [r.fate for r in preview.rows] == [Fate.NEW]
+    values = preview.rows[0].values
+    assert (values["total_investment"].yuan, values["fixed_asset_investment"].yuan) == (50_000_000, 30_000_000)
+
+
+def test_a_team_named_otherwise_can_be_pointed_at_a_team_on_file(app, make_user, make_team, tmp_path):
+    admin = first_admin(make_user)
+    team = make_team(name="上海专班")
+    path = write_xlsx(tmp_path / "alias.xlsx", [["项目名称", "投资方", "总投资（亿元）", "签约时间", "招商专班"],
+                                                ["甲项目", "甲公司", 2, "2024-01-05", "沪办"]])
+    assert run_preview(path, confirm_new=True).new_teams == ["沪办"]
+    preview = run_preview(path, confirm_new=True, team_choices={"沪办": team.id})
+    assert preview.new_teams == []
+    commit_import(preview, actor=admin)
+    db.session.commit()
+    assert db.session.scalar(select(Project.team_id)) == team.id and count(Team) == 1
 
 
 def test_a_row_repeated_in_the_file_is_an_error(app, make_team, tmp_path):

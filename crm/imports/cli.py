@@ -22,7 +22,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Role, User
 from .commit import ImportResult, commit_import
-from .fields import FIELDS, KINDS
+from .fields import FIELDS, KINDS, Type
 from .headers import Layout, change_mapping
 from .mapping import propose_layout, remember_mapping
 from .outcomes import Fate, ImportOptions
@@ -107,7 +107,8 @@ def acting_admin(username: str | None) -> User:
 
 
 def describe_layout(layout: Layout) -> list[str]:
-    labels = {field.name: str(field.label) for field in FIELDS[layout.kind]}
+    labels = {field.name: str(field.label) if field.type is not Type.IGNORE else f"（{field.label}，不导入）"
+              for field in FIELDS[layout.kind]}
     lines = [f"表头在第{layout.header_row}行" + ("（沿用上次确认的列对应）" if layout.remembered else "")]
     for column in layout.columns:
         target = labels.get(column.field or "", "（不导入）")
@@ -198,7 +199,7 @@ def import_command(kind: str, file: Path, dry_run: bool, as_json: bool, update_d
     options = ImportOptions(duplicates="update" if update_duplicates else "skip", confirm_new=confirm_new,
                             rates=parse_rates(rates))
     changes = mapping_changes(mapping_file, maps)
-    actor = acting_admin(username)
+    actor = acting_admin(username) if username or not dry_run else None
     terminal = sys.stderr.isatty() and not as_json
     try:
         table = read_path(file, sheet=sheet)
@@ -217,6 +218,7 @@ def import_command(kind: str, file: Path, dry_run: bool, as_json: bool, update_d
         if preview.needs_confirmation and not dry_run:
             raise click.ClickException("表中有系统里没有的专班或企业（见上），确认新建请加 --confirm-new")
         return
+    actor = actor or acting_admin(username)
     writing = ProgressBar("导入", terminal)
     try:
         result = commit_import(preview, actor=actor, progress=writing)

@@ -167,8 +167,13 @@ def stated_unit(table: Table, header_row: int) -> tuple[Unit | None, str]:
     return None, "CNY"
 
 
-def mapped_columns(kind: str, headers: Sequence[str], default: tuple[Unit | None, str]) -> tuple[Column, ...]:
-    """Each header's field by its aliases; a field claimed twice is read from its leftmost column only."""
+def mapped_columns(kind: str, headers: Sequence[str], default: tuple[Unit | None, str],
+                   above: Sequence[Any] = ()) -> tuple[Column, ...]:
+    """Each header's field by its aliases; a field claimed twice is read from its leftmost column only.
+
+    An amount's unit is its header's, else that of the cell above it (投资额（亿元） spanning 总投资 and 固投 in a
+    two-row header), else the table's 单位 line.
+    """
     columns: list[Column] = []
     claimed: set[str] = set()
     for index, header in enumerate(headers):
@@ -178,6 +183,8 @@ def mapped_columns(kind: str, headers: Sequence[str], default: tuple[Unit | None
         name = field.name if field is not None and field.name not in claimed else None
         if name is not None and field is not None and field.type is not Type.IGNORE:
             claimed.add(name)
+        if field is not None and field.type is Type.MONEY and unit is None and index < len(above):
+            _base, unit, currency = split_unit(header_key(above[index]))
         if field is not None and field.type is Type.MONEY and unit is None:
             unit, currency = default
         columns.append(Column(index, header.strip(), name, unit, currency))
@@ -209,7 +216,9 @@ def detect_layout(table: Table, kind: str, remembered: Mapping[str, Sequence[Map
         raise ImportRefused(message, "no_header")
     number, _score, headers = best
     stated = stated_unit(table, number)
-    return Layout(kind, number, mapped_columns(kind, headers, stated), signature(kind, headers), False, *stated)
+    above = table.rows[number - 2] if number >= 2 else []
+    columns = mapped_columns(kind, headers, stated, above)
+    return Layout(kind, number, columns, signature(kind, headers), False, *stated)
 
 
 def parse_unit(text: str) -> tuple[Unit, str]:
