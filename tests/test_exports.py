@@ -122,7 +122,7 @@ def test_signing_list_xlsx_reads_back_as_the_districts_list(client, login, admin
 def test_signing_list_csv_is_utf8_with_bom_and_no_formulas(client, login, admin, signed):
     login(admin)
     response = download(client, "/exports/projects.csv?year=2026")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200 and response.content_type == "text/csv; charset=utf-8"
     assert "张湾区2026年招商引资签约项目清单.csv" in unquote(response.headers["Content-Disposition"])
     rows = csv_rows(response.data)
     assert rows[0] == ["张湾区2026年招商引资签约项目清单"] and rows[1] == HEADERS

@@ -25,7 +25,7 @@ EXPORTS: dict[str, Callable[[Any, User], Export]] = {
     "leads": leads_list,  # 在谈项目清单
 }
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "csv": "text/csv; charset=utf-8"}
+           "csv": "text/csv"}  # the response adds "; charset=utf-8"
 
 
 def build_export(name: str, args: Any, viewer: User) -> Export:
