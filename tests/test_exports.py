@@ -98,12 +98,13 @@ def test_signing_list_xlsx_reads_back_as_the_districts_list(client, login, admin
     assert [row[0] for row in body] == [1, 2, 3, 4, 5, 6, 7]  # 序号, newest signing first
     assert [row[1] for row in body] == ["大项目", "电池项目", *reversed(HOSTILE)]  # formulas come back as text
     battery = body[1]
-    assert battery[2:7] == ["苏州外资有限公司", "江苏苏州", "外资", 2.68, 1.0]  # 2.675亿元 rounds half up, exactly
+    # Stored to the yuan, shown with two decimals ("0.00" below): 2.675亿元 reads 2.68 and sums exactly.
+    assert battery[2:7] == ["苏州外资有限公司", "江苏苏州", "外资", 2.675, 1.0]
     assert battery[10] == date(2026, 4, 1)
     assert battery[12:16] == ["上海专班", "王伟（副区长）", "已开工（2026-05-06）", '=HYPERLINK("x")']
-    assert rows[9][:2] == ["合计", "7个项目"] and rows[9][5] == pytest.approx(30 + 2.68 + 5 * 1.5)
+    assert rows[9][:2] == ["合计", "7个项目"] and rows[9][5] == pytest.approx(30 + 2.675 + 5 * 1.5)
     buckets = {row[1]: row[5] for row in rows[10:]}
-    assert buckets == {"亿元以上项目7个": pytest.approx(40.18), "10亿元以上项目1个": 30.0,
+    assert buckets == {"亿元以上项目7个": pytest.approx(40.175), "10亿元以上项目1个": 30.0,
                        "30亿元以上项目1个": 30.0, "50亿元以上项目0个": 0.0, "100亿元以上项目0个": 0.0}
     assert all(row[0] == "其中" for row in rows[10:])
     assert number_format(data, 0, "F4") == "0.00" and number_format(data, 0, "G4") == "0.00"
@@ -171,8 +172,8 @@ def test_yi_ranking_export_lists_counted_projects_largest_first(client, login, m
     rows = sheet(response.data)
     assert rows[0][0] == "张湾区2026年亿元以上项目榜"
     assert rows[1][:3] == ["排名", "项目名称", "总投资（亿元）"]
-    assert [(row[0], row[1], row[2]) for row in rows[2:4]] == [(1, "大项目", 30.0), (2, "电池项目", 2.68)]
-    assert len(rows[2:-6]) == 7 and rows[-6][:3] == ["合计", "7个项目", pytest.approx(40.18)]
+    assert [(row[0], row[1], row[2]) for row in rows[2:4]] == [(1, "大项目", 30.0), (2, "电池项目", 2.675)]
+    assert len(rows[2:-6]) == 7 and rows[-6][:3] == ["合计", "7个项目", pytest.approx(40.175)]
     assert rows[-5][1] == "亿元以上项目7个"
     assert "<f>" not in sheet_xml(response.data)
     rows = csv_rows(download(client, "/exports/ranking.csv?year=2026&size=10").data)
@@ -193,7 +194,7 @@ def test_team_ranking_export_has_the_ranking_and_each_scores_parts(client, login
     assert header[:3] == ["排名", "专班", "得分"] and "签约投资额（亿元）" in header and "签约投资额得分" in header
     teams = {row[1]: dict(zip(header, row, strict=True)) for row in rows[2:] if isinstance(row[0], float)}
     assert teams["上海专班"]["排名"] == 1 and teams["上海专班"]["签约项目数"] == 6
-    assert teams["上海专班"]["签约投资额（亿元）"] == pytest.approx(10.18)
+    assert teams["上海专班"]["签约投资额（亿元）"] == pytest.approx(10.175)
     assert teams["北京专班"]["得分"] == 0
     assert any(row[1] == "全区合计" for row in rows)
     parts = sheet(data, 1)

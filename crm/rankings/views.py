@@ -56,7 +56,8 @@ def export_links(name: str, args: dict[str, str]) -> list[tuple[Any, str]]:
     if EXPORT_ENDPOINT not in current_app.view_functions:
         return []
     try:
-        return [(label, url_for(EXPORT_ENDPOINT, name=name, ext=ext, **args)) for ext, label in EXPORT_FORMATS]
+        query = {key: value for key, value in args.items() if key not in ("name", "ext")}
+        return [(label, url_for(EXPORT_ENDPOINT, name=name, ext=ext, **query)) for ext, label in EXPORT_FORMATS]
     except BuildError:
         return []
 
