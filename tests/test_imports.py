@@ -226,6 +226,7 @@ def zip_bytes(parts: dict[str, bytes]) -> bytes:
     (zip_bytes({"word/document.xml": b"<w/>"}), "wrong_type", "xlsx、xls或csv"),
     (zip_bytes({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * (4 << 20)}), "bomb", "压缩炸弹"),
     (b"PK\x03\x04 broken", "unreadable", "损坏"),
+    ("<html><table><tr><td>项目名称</td></tr></table></html>".encode(), "wrong_type", "另存为xlsx"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "unreadable", "损坏"),
     (b"\xff\xfe\xfa\x80\x81" * 20, "encoding", "UTF-8或GB18030"),
 ])
@@ -530,7 +531,8 @@ def test_round_trip_of_the_signing_list(app, make_user, make_team, make_enterpri
     amounts = [1_234_567_891, 80_000_000, 5_000_001, 123_456_789_012]
     for n, amount in enumerate(amounts):
         make_project(name=f"往返项目{n}", team=teams[n % 2], enterprise=investors[n % 2], total_investment_yuan=amount,
-                     fixed_asset_investment_yuan=amount // 3, signed_on=date(2024, 1 + n, 10 + n))
+                     fixed_asset_investment_yuan=amount // 3, signed_on=date(2024, 1 + n, 10 + n),
+                     verified=n != 1, remarks="二期" if n == 2 else None)
     original = project_facts()
     path = tmp_path / "签约项目清单.xlsx"
     export_signing_list(path)
@@ -546,7 +548,7 @@ def test_round_trip_of_the_signing_list(app, make_user, make_team, make_enterpri
 def project_facts() -> list[tuple[Any, ...]]:
     return sorted(db.session.execute(
         select(Project.name, Enterprise.name, Project.total_investment_yuan, Project.fixed_asset_investment_yuan,
-               Project.signed_on, Team.name).join(Project.enterprise).join(Project.team)).all())
+               Project.signed_on, Team.name, Project.remarks).join(Project.enterprise).join(Project.team)).all())
 
 
 def export_signing_list(path: Path) -> None:
@@ -554,10 +556,11 @@ def export_signing_list(path: Path) -> None:
     rows: list[list[Any]] = [["张湾区招商引资签约项目清单"], EXPORT_HEADERS]
     projects = db.session.scalars(select(Project).order_by(Project.signed_on.desc())).all()
     for n, p in enumerate(projects, start=1):
+        notes = "；".join(filter(None, (None if p.verified else "待认定", p.remarks)))
         rows.append([n, p.name, p.enterprise.name, f"{p.enterprise.province}{p.enterprise.city}", "内资",
                      p.total_investment_yuan / 100_000_000, p.fixed_asset_investment_yuan / 100_000_000, p.industry,
                      str(p.project_type.label), str(p.agreement_kind.label), DateCell(p.signed_on), p.location,
-                     p.team.name, None, "已签约", None])
+                     p.team.name, None, "已签约", notes])
     total = sum(p.total_investment_yuan for p in projects)
     rows.append(["合计", f"{len(projects)}个项目", None, None, None, total / 100_000_000])
     rows.append(["其中", "亿元以上项目2个", None, None, None, 1_358_024_680 / 100_000_000])

@@ -26,6 +26,7 @@ from .rules import CommitContext, Existing, Rules, insert_rows
 from .values import CellError, parse_date
 
 EARLIEST = date(2000, 1, 1)
+PENDING = "待认定"
 MILESTONES = {ProjectStatus.STARTED: "started_on", ProjectStatus.PRODUCING: "production_on",
               ProjectStatus.AT_CAPACITY: "capacity_on", ProjectStatus.TERMINATED: "terminated_on"}
 DATE_IN_TEXT = re.compile(r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?")
@@ -56,6 +57,10 @@ class ProjectRules(Rules):
 
     def check(self, row: RowOutcome) -> None:
         values = row.values
+        if "remarks" in values:  # the signing list notes 待认定 on unverified projects; imported ones are verified
+            values["remarks"] = "；".join(part for part in values["remarks"].split("；") if part != PENDING) or None
+            if values["remarks"] is None:
+                del values["remarks"]
         signed = values.get("signed_on")
         if signed is not None and signed > today():
             row.error(_("签约时间晚于今天：%(day)s", day=signed.isoformat()))

@@ -78,6 +78,9 @@ def read_upload(data: bytes, filename: str, *, sheet: str | None = None) -> Tabl
         return read_workbook(data, filename, "xlsx", sheet)
     if data.startswith(OLE_MAGIC):
         return read_workbook(data, filename, "xls", sheet)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        # Some systems save a web page or an XML spreadsheet under an .xls name.
+        raise ImportRefused(_("这是网页或XML格式的表格，请在Excel中另存为xlsx后再导入"), "wrong_type")
     return read_csv(data, filename)
 
 

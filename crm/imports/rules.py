@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Table, insert
@@ -68,6 +68,7 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]], ctx: CommitContext
     """Insert rows in batches with one executemany each; with `returning`, the new ids in the rows' order."""
     ids: list[int] = []
     for batch in batches(rows):
+        batch = without_nulls(table, batch)
         if returning:
             result = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), batch)
             ids.extend(result.scalars())
@@ -78,8 +79,15 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]], ctx: CommitContext
     return ids
 
 
-def in_range(day: date, earliest: date, latest: date) -> bool:
-    return earliest <= day <= latest
+def without_nulls(table: Table, batch: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
+    """The batch without the columns that are NULL in every row and have no default: fewer values to bind."""
+    if not batch:
+        return batch
+    empty = {key for key in batch[0] if table.c[key].default is None and table.c[key].server_default is None
+             and all(row[key] is None for row in batch)}
+    if not empty:
+        return batch
+    return [{key: value for key, value in row.items() if key not in empty} for row in batch]
 
 
 class Rules:
