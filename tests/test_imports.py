@@ -17,6 +17,7 @@ import pytest
 import xlsxwriter
 from sqlalchemy import func, select
 
+from crm.exports.signing_list import columns as signing_list_columns
 from crm.extensions import db
 from crm.imports.commit import commit_import
 from crm.imports.headers import change_mapping, match_header
@@ -36,6 +37,7 @@ from crm.models import (
     ProjectStatus,
     Role,
     Team,
+    User,
     Visit,
 )
 from crm.money import Unit
@@ -43,12 +45,6 @@ from crm.periods import LOCAL
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 ROOT = Path(__file__).resolve().parent.parent
-# The signing list's columns as crm/exports writes them.
-EXPORT_HEADERS = ["序号", "项目名称", "投资方（签约企业）", "来源地", "内/外资", "总投资（亿元）",
-                  "其中固定资产投资（亿元）", "产业类别", "项目类型", "协议类型", "签约时间", "落户地", "招商专班",
-                  "首席服务官", "当前进展", "备注"]
-
-
 @dataclass(frozen=True)
 class DateCell:
     value: date
@@ -204,9 +200,11 @@ def test_headers_by_their_many_names(header, field, unit, currency):
 
 
 def test_every_column_of_the_exported_signing_list_is_recognised():
-    fields = [match_header("projects", header)[0] for header in EXPORT_HEADERS]
-    assert all(fields), [h for h, f in zip(EXPORT_HEADERS, fields, strict=True) if f is None]
-    assert len({f.name for f in fields}) == len(EXPORT_HEADERS)
+    headers = [column.header for column in signing_list_columns()]
+    assert "其中固定资产投资（亿元）" in headers and len(headers) == 16
+    fields = [match_header("projects", header)[0] for header in headers]
+    assert all(fields), [h for h, f in zip(headers, fields, strict=True) if f is None]
+    assert len({f.name for f in fields}) == len(headers)
 
 
 # Refusals -------------------------------------------------------------------------------------------------------
@@ -522,9 +520,10 @@ def test_codes_follow_the_signing_year_unless_the_file_gives_one(app, make_user,
     assert projects["丙项目"].remarks == "当前进展：正在办理用地手续"
 
 
-def test_round_trip_of_the_signing_list(app, make_user, make_team, make_enterprise, make_project, tmp_path):
-    """Projects written out as the signing list and imported into an empty database come back the same."""
-    first_admin(make_user)
+def test_round_trip_of_the_signing_list(app, runner, make_user, make_team, make_enterprise, make_project,
+                                       tmp_path):
+    """The signing list from `flask export projects`, imported into an empty database, gives the same projects."""
+    chief = make_user(Role.LEADER, display_name="周正", title="区委副书记")
     teams = [make_team(name=name) for name in ("上海专班", "深圳专班")]
     investors = [make_enterprise(name=name, province=p, city=c) for name, p, c in (
         ("宁德新能源科技有限公司", "福建", "宁德"), ("深圳华芯电子有限公司", "广东", "深圳"))]
@@ -532,49 +531,32 @@ def test_round_trip_of_the_signing_list(app, make_user, make_team, make_enterpri
     for n, amount in enumerate(amounts):
         make_project(name=f"往返项目{n}", team=teams[n % 2], enterprise=investors[n % 2], total_investment_yuan=amount,
                      fixed_asset_investment_yuan=amount // 3, signed_on=date(2024, 1 + n, 10 + n),
-                     verified=n != 1, remarks="二期" if n == 2 else None)
+                     verified=n != 1, remarks="二期" if n == 2 else None, industry="新能源",
+                     status=ProjectStatus.STARTED if n == 0 else ProjectStatus.SIGNED,
+                     started_on=date(2024, 2, 1) if n == 0 else None, chief_officer=chief if n == 0 else None)
     original = project_facts()
     path = tmp_path / "签约项目清单.xlsx"
-    export_signing_list(path)
+    exported = runner.invoke(args=["export", "projects", "-o", str(path)])
+    assert exported.exit_code == 0, exported.output
     db.session.remove()
     db.drop_all()
     db.create_all()
-    admin = first_admin_again()
-    commit_import(run_preview(path, confirm_new=True), actor=admin)
-    db.session.commit()
+    db.session.add(chief_again := User(username="zhou", display_name="周正", role=Role.LEADER, password_hash="x"))
+    first_admin(make_user)
+    imported = runner.invoke(args=["import", "projects", str(path), "--confirm-new", "--json"])
+    assert imported.exit_code == 0, imported.output
+    report = json.loads(imported.output)
+    assert report["counts"]["new"] == 4 and report["counts"]["skipped"] == report["counts"]["rows"] - 4
     assert project_facts() == original
+    assert db.session.scalar(select(Project.chief_officer_id).where(Project.name == "往返项目0")) == chief_again.id
+    assert db.session.scalar(select(func.count()).where(Project.verified.is_(False))) == 0
 
 
 def project_facts() -> list[tuple[Any, ...]]:
     return sorted(db.session.execute(
         select(Project.name, Enterprise.name, Project.total_investment_yuan, Project.fixed_asset_investment_yuan,
-               Project.signed_on, Team.name, Project.remarks).join(Project.enterprise).join(Project.team)).all())
-
-
-def export_signing_list(path: Path) -> None:
-    """The signing list's layout: merged title, the sixteen columns, amounts in 亿元, a 合计 row and bucket rows."""
-    rows: list[list[Any]] = [["张湾区招商引资签约项目清单"], EXPORT_HEADERS]
-    projects = db.session.scalars(select(Project).order_by(Project.signed_on.desc())).all()
-    for n, p in enumerate(projects, start=1):
-        notes = "；".join(filter(None, (None if p.verified else "待认定", p.remarks)))
-        rows.append([n, p.name, p.enterprise.name, f"{p.enterprise.province}{p.enterprise.city}", "内资",
-                     p.total_investment_yuan / 100_000_000, p.fixed_asset_investment_yuan / 100_000_000, p.industry,
-                     str(p.project_type.label), str(p.agreement_kind.label), DateCell(p.signed_on), p.location,
-                     p.team.name, None, "已签约", notes])
-    total = sum(p.total_investment_yuan for p in projects)
-    rows.append(["合计", f"{len(projects)}个项目", None, None, None, total / 100_000_000])
-    rows.append(["其中", "亿元以上项目2个", None, None, None, 1_358_024_680 / 100_000_000])
-    write_xlsx(path, rows, merge_title=len(EXPORT_HEADERS))
-
-
-def first_admin_again():
-    from crm.auth.services import hash_password
-    from crm.models import User
-
-    admin = User(username="office", display_name="办公室", role=Role.ADMIN, password_hash=hash_password("x" * 12))
-    db.session.add(admin)
-    db.session.commit()
-    return admin
+               Project.signed_on, Team.name, Project.status, Project.started_on, Project.industry, Project.remarks)
+        .join(Project.enterprise).join(Project.team)).all())
 
 
 # The other kinds ------------------------------------------------------------------------------------------------
