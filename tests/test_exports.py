@@ -130,8 +130,9 @@ def test_signing_list_csv_is_utf8_with_bom_and_no_formulas(client, login, admin,
     names = [row[1] for row in rows[2:9]]
     assert names[:2] == ["大项目", "电池项目"]
     assert names[2:] == ["'" + name for name in reversed(HOSTILE)]  # shown as text, never run
-    assert rows[3][5:7] == ["2.68", "1.00"] and rows[3][10] == "2026-04-01" and rows[3][15] == "'=HYPERLINK(\"x\")"
-    assert rows[9][:2] == ["合计", "7个项目"] and rows[9][5] == "40.18"
+    # Exact to the yuan, never fewer than two decimals: a CSV brought back in loses nothing.
+    assert rows[3][5:7] == ["2.675", "1.00"] and rows[3][10] == "2026-04-01" and rows[3][15] == "'=HYPERLINK(\"x\")"
+    assert rows[9][:2] == ["合计", "7个项目"] and rows[9][5] == "40.175"
     assert [row[1] for row in rows[10:]][:2] == ["亿元以上项目7个", "10亿元以上项目1个"]
     assert export_events()[0]["rows"] == 7 and export_events()[0]["format"] == "csv"
 

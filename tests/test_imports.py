@@ -520,8 +520,9 @@ def test_codes_follow_the_signing_year_unless_the_file_gives_one(app, make_user,
     assert projects["丙项目"].remarks == "当前进展：正在办理用地手续"
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_round_trip_of_the_signing_list(app, runner, make_user, make_team, make_enterprise, make_project,
-                                       tmp_path):
+                                       tmp_path, suffix):
     """The signing list from `flask export projects`, imported into an empty database, gives the same projects."""
     chief = make_user(Role.LEADER, display_name="周正", title="区委副书记")
     teams = [make_team(name=name) for name in ("上海专班", "深圳专班")]
@@ -535,7 +536,7 @@ def test_round_trip_of_the_signing_list(app, runner, make_user, make_team, make_
                      status=ProjectStatus.STARTED if n == 0 else ProjectStatus.SIGNED,
                      started_on=date(2024, 2, 1) if n == 0 else None, chief_officer=chief if n == 0 else None)
     original = project_facts()
-    path = tmp_path / "签约项目清单.xlsx"
+    path = tmp_path / f"签约项目清单.{suffix}"
     exported = runner.invoke(args=["export", "projects", "-o", str(path)])
     assert exported.exit_code == 0, exported.output
     db.session.remove()

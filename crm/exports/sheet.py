@@ -83,19 +83,12 @@ def formula_safe(text: str) -> str:
     return text
 
 
-def yi_cents(yuan: int) -> int:
-    """Yuan in hundredths of 亿元, rounded half up, exactly (integer arithmetic, as crm/money.py format_yi)."""
-    if yuan < 0:
-        return -yi_cents(-yuan)
-    return (2 * yuan + 1_000_000) // 2_000_000
-
-
 def yi_text(yuan: int) -> str:
-    """Yuan as 亿元 text with two decimals, e.g. 12.35."""
-    cents = yi_cents(yuan)
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+    """Yuan as 亿元 text, exact to the yuan and with at least two decimals: 3.50, 2.675, 1.23456789."""
+    sign = "-" if yuan < 0 else ""
+    whole, rest = divmod(abs(yuan), 100_000_000)
+    decimals = f"{rest:08d}".rstrip("0").ljust(2, "0")
+    return f"{sign}{whole}.{decimals}"
 
 
 def yi_decimal(amount: int | Decimal) -> Decimal:
