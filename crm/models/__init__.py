@@ -16,6 +16,7 @@ from .enums import (
                     VisitKind,
 )
 from .fieldwork import Trip, Visit, VisitPhoto, trip_participant, visit_participant
+from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
 from .people import LoginAttempt, Team, TeamTarget, User
@@ -27,6 +28,7 @@ __all__ = [
     "YI", "AgreementKind", "AuditEvent", "Contact", "Enterprise", "ImportMapping", "IssueStatus", "Lead", "LeadStage",
     "LeadStageChange", "LeadStatus", "LoginAttempt", "Milestone", "Overlap", "Ownership", "Project", "ProjectDocument",
     "ProjectIssue",
+    "ImportJob", "ImportJobStatus",
     "ProjectStatus", "ProjectType", "RankingSettings",
     "RankingSnapshot", "Role", "ServiceItem", "ServiceItemStatus", "Team", "TeamTarget",
     "TargetMetric", "Trip", "User", "Visit", "VisitKind", "VisitPhoto", "project_service_member", "trip_participant",

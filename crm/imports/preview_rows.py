@@ -1,0 +1,64 @@
+"""The rows of a preview as its page shows them: errors and duplicates first, 200 at a time."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..pagination import requested_page
+
+ROWS_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One row's fate, as kept with its job."""
+
+    row: int
+    fate: str
+    label: str
+    amount_yuan: int | None
+    reasons: list[str]
+    warnings: list[str]
+    duplicate_of: int | None
+    duplicate_label: str | None
+
+    @classmethod
+    def from_record(cls, record: list[Any]) -> PreviewRow:
+        return cls(*record)
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """One page of rows held in memory, with what the pagination macro reads."""
+
+    items: list[PreviewRow]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def rows_page(records: list[list[Any]], per_page: int = ROWS_PER_PAGE) -> RowsPage:
+    """The page of rows `?page=` asks for (the last one when it asks past the end)."""
+    pages = max(math.ceil(len(records) / per_page), 1)
+    page = min(requested_page(), pages)
+    start = (page - 1) * per_page
+    return RowsPage([PreviewRow.from_record(record) for record in records[start:start + per_page]], page, pages,
+                    len(records))
