@@ -18,6 +18,6 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict:
-        return {"may": lambda right: may(current_user, right), "csrf_form": FlaskForm(),
+        return {"may": lambda right: may(current_user, right), "csrf_form": FlaskForm(formdata=None),
                 "languages": app.config["LANGUAGES"],
                 "locale": str(get_locale())}

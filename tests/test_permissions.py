@@ -13,7 +13,8 @@ ADMIN_ONLY = {"users.index", "users.create", "users.edit", "users.deactivate", "
               "teams.create", "teams.edit", "teams.targets", "leads.overlap_list", "leads.resolve_overlap",
               "enterprises.merge", "projects.verify", "projects.withdraw", "projects.void", "projects.restore",
               "projects.upload_document", "projects.pending", "projects.assign_service", "rankings.weights",
-              "rankings.freeze"}
+              "rankings.freeze", "imports.index", "imports.mapping", "imports.job", "imports.progress",
+              "imports.start_import"}
 
 
 def url_of(rule: Rule) -> str:

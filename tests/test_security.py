@@ -43,6 +43,13 @@ def test_error_pages_speak_chinese(client, make_user, login):
     assert response.status_code == 403 and "没有权限" in response.text
 
 
+def test_a_request_too_large_gets_the_413_page(app, client, make_user, login):
+    login(make_user(Role.MEMBER))
+    app.config["MAX_CONTENT_LENGTH"] = 1_000
+    response = client.post("/visits/new", data={"summary": "x" * 2_000})
+    assert response.status_code == 413 and "<!doctype html>" in response.text
+
+
 def test_server_error_page_is_ours(app, client, make_user, login):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
