@@ -52,6 +52,7 @@ def create_user_command(username: str, role: str, team_name: str | None, display
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's `flask` group."""
+    from .backup import backup_command
     from .demo.cli import demo_command
     from .exports.cli import export_command
     from .imports.cli import import_command
@@ -63,3 +64,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rankings_cli)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(backup_command)
