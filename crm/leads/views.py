@@ -125,8 +125,10 @@ def create():
 def edit(lead_id: int):
     """Change a lead; an edit made over someone else's newer one is refused with the current values."""
     lead = editable_or_404(lead_id)
-    form = LeadForm(obj=lead, team=lead.team, lead=lead)
-    if request.method == "GET":
+    # A submission carries every field, its version among them: nothing is taken from the stored lead.
+    shown = request.method == "GET"
+    form = LeadForm(obj=lead if shown else None, team=lead.team, lead=lead)
+    if shown:
         form.fill(lead)
     if not form.validate_on_submit():
         return render_form(form, lead, lead.team_id), form_status()

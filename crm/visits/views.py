@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
 
 from ..auth.access import requires
 from ..extensions import db
@@ -22,7 +23,8 @@ bp = Blueprint("visits", __name__, url_prefix="/visits")
 
 def save_photos(visit: Visit, form: VisitForm) -> None:
     for upload in form.photos.data or []:
-        if upload and upload.filename:
+        # A submission without the photos field leaves the visit's stored photos in the field: only uploads count.
+        if isinstance(upload, FileStorage) and upload.filename:
             photos.add_photo(visit, upload.stream, upload.filename, actor=current_user)
 
 
