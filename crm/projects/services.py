@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ..enterprises.services import current
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..models import AgreementKind, Lead, LeadStage, LeadStatus, Project, ProjectStatus, ProjectType, User
+from ..models import AgreementKind, Lead, LeadStage, LeadStatus, Project, ProjectStatus, ProjectType, Role, User
 from ..periods import today
 
 # What the project form changes; status, milestones, verification and voiding have their own pages.
@@ -19,6 +19,9 @@ EDITABLE = frozenset({
     "total_investment_yuan", "fixed_asset_investment_yuan", "currency", "original_amount", "fx_rate",
     "expected_annual_sales_yuan", "expected_annual_tax_yuan", "jobs", "land_area_mu", "from_event", "event_name",
     "planned_start_on", "planned_production_on", "planned_capacity_on", "remarks"})
+# What a verification (认定) vouches for: when the team changes one, the office verifies the project again.
+VERIFIED_FACTS = frozenset({"enterprise", "team", "signed_on", "agreement_kind", "total_investment_yuan",
+                            "fixed_asset_investment_yuan"})
 
 
 class SigningRefused(ValueError):
@@ -132,7 +135,11 @@ def update_project(project: Project, *, actor: User, version: int, **fields: Any
     check_project(values)
     if project.started_on is not None and values["signed_on"] > project.started_on:
         raise ProjectRefused(_l("签约日期不能晚于开工日期"), "signed_on")
+    changed = {key for key, value in values.items() if getattr(project, key) != value}
     for key, value in values.items():
         setattr(project, key, value)
+    if project.verified and changed & VERIFIED_FACTS and actor.role is not Role.ADMIN:
+        # Back to the pending list: a verified figure changed by the team counts again only once checked.
+        project.verified, project.verified_at, project.verified_by_id = False, None, None
     db.session.flush()
     return project
