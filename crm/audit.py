@@ -6,7 +6,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from .extensions import db
 from .models import AUDITED, AuditEvent, now_utc
@@ -102,13 +102,34 @@ def forget_pending(session: Session, *args: Any) -> None:
     session.info.pop("audit_pending", None)
 
 
+class AuditTrailIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove an audit event through the ORM."""
+
+
+def refuse_change(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    """Before a flush would update or delete an audit event: refuse, so the flush and its transaction fail."""
+    raise AuditTrailIsAppendOnly(f"audit event {target.id} cannot be changed or removed")
+
+
+def refuse_bulk_change(state: ORMExecuteState) -> None:
+    """Refuse UPDATE and DELETE statements on the audit table sent through a session."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if state.bind_mapper is AuditEvent.__mapper__ or table is AuditEvent.__table__:
+        raise AuditTrailIsAppendOnly("the audit trail cannot be changed or removed")
+
+
 def register_audit() -> None:
-    """Listen to every session: audited records are changed through no other path."""
+    """Listen to every session: audited records are changed through no other path, audit events through none."""
     if event.contains(Session, "before_flush", collect_changes):
         return
     event.listen(Session, "before_flush", collect_changes)
     event.listen(Session, "after_flush", write_audit_rows)
     event.listen(Session, "after_soft_rollback", forget_pending)
+    event.listen(AuditEvent, "before_update", refuse_change)
+    event.listen(AuditEvent, "before_delete", refuse_change)
+    event.listen(Session, "do_orm_execute", refuse_bulk_change)
 
 
 def set_actor(user_id: int | None, address: str | None = None) -> None:

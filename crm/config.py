@@ -28,6 +28,11 @@ class Config:
     ARGON2_MEMORY_COST = 64 * 1024
     ARGON2_PARALLELISM = 4
 
+    # The password policy (crm/passwords.py); 等保 sites set PASSWORD_MIN_CLASSES to 3
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MIN_CLASSES = 1  # of 4: lower case, upper case, digits, symbols
+    PASSWORD_REJECT_USERNAME = True
+
     LOGIN_FAILURES_BEFORE_WAIT = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_WAIT = timedelta(seconds=60)  # doubles with each further failure, capped below

@@ -1,5 +1,7 @@
 """Sign-in, sessions that can be revoked, throttling, and safe redirects."""
 
+import statistics
+import time
 from datetime import timedelta
 
 import pytest
@@ -189,3 +191,133 @@ def test_csrf_is_required_on_forms(app_config, make_user):
         db.engine.dispose()
     assert response.status_code == 400
     assert "页面已过期或表单无效" in response.text
+
+
+# The same answer and the same work for an unknown user and a wrong password ----------------------------------
+
+def test_an_unknown_or_inactive_user_is_throttled_like_a_known_one(client, make_user):
+    make_user(Role.MEMBER, username="gone", active=False)
+    for username in ("ghost", "gone"):
+        for _ in range(5):
+            assert client.post("/login", data={"username": username, "password": "bad-bad-bad"},
+                               environ_base={"REMOTE_ADDR": f"192.0.2.{len(username)}"}).status_code == 401
+        response = client.post("/login", data={"username": username, "password": "bad-bad-bad"},
+                               environ_base={"REMOTE_ADDR": "198.51.100.9"})
+        assert response.status_code == 429 and "登录失败次数过多" in response.text
+
+
+def test_each_failed_sign_in_runs_exactly_one_argon2_verification(app, client, make_user, monkeypatch):
+    from argon2 import PasswordHasher
+    make_user(Role.MEMBER, username="zhang")
+    make_user(Role.MEMBER, username="gone", active=False)
+    calls: list[str] = []
+    verify, hash_ = PasswordHasher.verify, PasswordHasher.hash
+    monkeypatch.setattr(PasswordHasher, "verify", lambda self, *a: calls.append("verify") or verify(self, *a))
+    monkeypatch.setattr(PasswordHasher, "hash", lambda self, *a, **k: calls.append("hash") or hash_(self, *a, **k))
+    client.post("/login", data={"username": "warm-up", "password": "nope-nope-nope"})  # makes the dummy hash once
+    for username in ("zhang", "nobody", "gone"):
+        calls.clear()
+        response = client.post("/login", data={"username": username, "password": "nope-nope-nope"})
+        assert response.status_code == 401 and "用户名或密码不正确" in response.text
+        assert calls == ["verify"], username
+
+
+def test_unknown_user_and_wrong_password_take_about_the_same_time(app_config):
+    from crm import create_app
+    from tests.conftest import RequestContextClient, empty_database
+    # argon2 costly enough to be most of a sign-in (here ~13 ms against ~2 ms for the rest), and no throttling
+    app = create_app(app_config | {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_COST": 16 * 1024, "ARGON2_PARALLELISM": 1,
+                                   "LOGIN_FAILURES_BEFORE_WAIT": 1_000})
+    app.test_client_class = RequestContextClient
+    with app.app_context():
+        empty_database()
+        db.session.add(User(username="zhang", display_name="张", role=Role.ADMIN,
+                            password_hash=hash_password(PASSWORD)))
+        db.session.commit()
+        client = app.test_client()
+        times: dict[str, list[float]] = {"zhang": [], "nobody": []}
+        for _ in range(12):  # interleaved, so a busy moment of the machine falls on both
+            for username, spent in times.items():
+                start = time.perf_counter()
+                response = client.post("/login", data={"username": username, "password": "nope-nope-nope"})
+                spent.append(time.perf_counter() - start)
+                assert response.status_code == 401
+        db.session.remove()
+        db.engine.dispose()
+    wrong, unknown = (statistics.median(spent[2:]) for spent in times.values())  # the first two warm up
+    assert 0.5 < unknown / wrong < 2, (wrong, unknown)
+
+
+# The password policy, wherever a password is set ---------------------------------------------------------------
+
+DENGBAO = {"PASSWORD_MIN_CLASSES": 3}  # 等保: three of lower case, upper case, digits, symbols
+
+
+def test_the_default_policy_accepts_the_documented_passwords_and_refuses_weak_ones(app):
+    from crm.passwords import password_problems
+    for password in (PASSWORD, "magnet-demo-2026", "long-enough-pw", "a-new-password-1", "brand-new-password"):
+        assert password_problems(password, app.config, username="admin") == []
+    assert password_problems("short-1", app.config) == ["密码至少需要 10 个字符，当前只有 7 个"]
+    for common in ("1234567890", "Password@2024", "admin123456!", "Woaini1314", "qwertyuiop"):
+        assert "密码过于常见，容易被猜到，请换一个" in password_problems(common, app.config), common
+    assert password_problems("zhang.wei.2026", app.config, username="Zhang.Wei") == ["密码不能包含用户名"]
+    assert password_problems("zhang.wei.2026", app.config | {"PASSWORD_REJECT_USERNAME": False},
+                             username="zhang.wei") == []
+
+
+def test_a_dengbao_site_asks_for_three_kinds_of_character_and_says_which_are_missing(app):
+    from crm.passwords import generate_password, password_problems
+    config = app.config | DENGBAO
+    assert password_problems("correct-horse-battery", config) == [
+        "密码需包含小写字母、大写字母、数字、符号中的至少 3 类，当前只有 2 类（缺少：大写字母、数字）"]
+    assert password_problems("magnet-demo-2026", config) == []
+    assert password_problems("Magnet2026Demo", config) == []
+    strict = config | {"PASSWORD_MIN_CLASSES": 4, "PASSWORD_MIN_LENGTH": 20}
+    assert all(password_problems(generate_password(strict), strict) == [] for _ in range(200))
+
+
+def test_settings_come_from_the_environment(app_config, monkeypatch):
+    from crm import create_app
+    monkeypatch.setenv("FLASK_PASSWORD_MIN_LENGTH", "12")
+    monkeypatch.setenv("FLASK_PASSWORD_MIN_CLASSES", "3")
+    monkeypatch.setenv("FLASK_PASSWORD_REJECT_USERNAME", "false")
+    config = create_app(app_config).config
+    assert (config["PASSWORD_MIN_LENGTH"], config["PASSWORD_MIN_CLASSES"], config["PASSWORD_REJECT_USERNAME"]) == (
+        12, 3, False)
+
+
+def test_changing_ones_password_follows_the_policy(app, client, make_user, login):
+    app.config.update(DENGBAO)
+    user = make_user(Role.MEMBER)
+    login(user)
+    response = client.post("/account/password", data={"current": PASSWORD, "new": "only-lower-case",
+                                                      "confirm": "only-lower-case"})
+    assert response.status_code == 422 and "缺少：大写字母、数字" in response.text
+    assert authenticate(user.username, PASSWORD, address="192.0.2.1") is not None
+
+
+def test_an_admin_creating_or_resetting_follows_the_policy(app, client, make_user, login):
+    app.config.update(DENGBAO)
+    member = make_user(Role.MEMBER)
+    login(make_user(Role.ADMIN))
+    created = client.post("/admin/users/new", data={
+        "username": "wang", "display_name": "王", "role": "admin", "team_id": 0, "password": "long-enough-pw"})
+    assert created.status_code == 422 and "缺少：大写字母、数字" in created.text
+    named = client.post("/admin/users/new", data={
+        "username": "wang", "display_name": "王", "role": "admin", "team_id": 0, "password": "Wang-2026-pass"})
+    assert named.status_code == 422 and "密码不能包含用户名" in named.text
+    assert db.session.scalar(select(User).where(User.username == "wang")) is None
+    before = member.password_hash
+    reset = client.post(f"/admin/users/{member.id}/password", data={"password": "brand-new-password"})
+    assert reset.status_code == 422 and "缺少：大写字母、数字" in reset.text
+    assert db.session.get(User, member.id).password_hash == before
+    assert client.post(f"/admin/users/{member.id}/password", data={"password": "Brand-New-2026"}).status_code == 302
+
+
+def test_the_command_line_follows_the_policy(app, runner):
+    app.config.update(DENGBAO)
+    result = runner.invoke(args=["users", "create", "root", "--role", "admin", "--password", "long-enough-pw"])
+    assert result.exit_code != 0 and "缺少：大写字母、数字" in result.output
+    assert db.session.scalar(select(User).where(User.username == "root")) is None
+    ok = runner.invoke(args=["users", "create", "root", "--role", "admin", "--password", "Long-Enough-2026"])
+    assert ok.exit_code == 0, ok.output

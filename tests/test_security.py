@@ -5,8 +5,9 @@ import re
 import pytest
 
 from crm import create_app
+from crm.extensions import db
 from crm.models import Role
-from tests.conftest import FAST_SETTINGS
+from tests.conftest import FAST_SETTINGS, PASSWORD, RequestContextClient, empty_database
 
 PAGES = ["/", "/teams/", "/admin/users/", "/admin/users/new", "/teams/new", "/account/password"]
 
@@ -74,3 +75,53 @@ def test_production_refuses_to_start_without_a_real_secret(secret, tmp_path):
 def test_production_cookie_is_secure_by_default(tmp_path):
     from crm.config import Config
     assert Config.SESSION_COOKIE_SECURE and Config.SESSION_COOKIE_HTTPONLY and Config.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+@pytest.fixture
+def production_app(app_config):
+    """The app as deployed: not testing, not debugging, a real secret, secure cookies and CSRF checks on."""
+    testing_only = {"TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED"}
+    config = {k: v for k, v in app_config.items() if k not in testing_only} | {"SECRET_KEY": "k" * 48}
+    app = create_app(config)
+    app.test_client_class = RequestContextClient
+    with app.app_context():
+        empty_database()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def sign_in_with_the_form(client, username: str):
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    return client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+
+
+def test_production_has_no_debugger_and_shows_no_stack_trace(production_app):
+    def broken():
+        raise RuntimeError("boom: secret detail")
+    broken.access_right = "public"
+    production_app.add_url_rule("/broken", "broken", broken)
+    assert not production_app.debug and not production_app.testing
+    assert production_app.config["PROPAGATE_EXCEPTIONS"] is not True
+    assert not any(rule.rule.startswith("/console") for rule in production_app.url_map.iter_rules())
+    client = production_app.test_client()
+    for path in ("/console", "/console?__debugger__=yes&cmd=resource&f=debugger.js"):
+        assert client.get(path).status_code == 404
+    response = client.get("/broken")  # answered, not raised: exceptions do not propagate
+    assert response.status_code == 500 and "系统出错" in response.text
+    assert "boom" not in response.text and "Traceback" not in response.text and "RuntimeError" not in response.text
+
+
+def test_production_session_cookie_is_secure_httponly_and_lax_at_sign_in(production_app, make_user):
+    user = make_user(Role.MEMBER)
+    client = production_app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    response = sign_in_with_the_form(client, user.username)
+    assert response.status_code == 302
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert len(cookies) == 1
+    flags = {part.strip().split("=")[0].lower(): part for part in cookies[0].split(";")[1:]}
+    assert {"secure", "httponly", "samesite", "path"} <= flags.keys() and "domain" not in flags
+    assert flags["samesite"].strip() == "SameSite=Lax"
+    assert not any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))

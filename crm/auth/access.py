@@ -1,11 +1,14 @@
 """Who may use which route: each route declares a right, checked in one place."""
 
+import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from ..audit import record
+from ..extensions import db
 from ..models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -83,13 +86,24 @@ def declared_right(endpoint: str | None) -> str | None:
     return getattr(view, "access_right", None)
 
 
+def refuse(user: Any) -> NoReturn:
+    """Answer 403, noting in the audit trail who was refused what, and from where."""
+    if user.is_authenticated:
+        user_id = user.id
+        db.session.commit()  # end the reading transaction: the event is written in one of its own
+        record("forbidden", user_id=user_id, address=request.remote_addr, detail=json.dumps(
+            {"method": request.method, "path": request.path[:300], "endpoint": request.endpoint}, ensure_ascii=False))
+        db.session.commit()
+    abort(403)
+
+
 def check_access() -> Any:
     """Before each request: refuse what the route's declared right does not allow."""
     if request.endpoint is None:
         return None  # 404 and 405 are answered by Flask itself
     right = declared_right(request.endpoint)
     if right is None:
-        abort(403)  # fail closed: a route that declared nothing is open to no one
+        refuse(current_user)  # fail closed: a route that declared nothing is open to no one
     if right == PUBLIC:
         return None
     if not current_user.is_authenticated:
@@ -97,5 +111,5 @@ def check_access() -> Any:
             abort(401)  # a program gets a status, not a sign-in page
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
     if current_user.role not in RIGHTS[right]:
-        abort(403)
+        refuse(current_user)
     return None

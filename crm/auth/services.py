@@ -1,6 +1,7 @@
 """Passwords, sign-in with throttling, and the rules for user accounts."""
 
 import contextlib
+import secrets
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -12,6 +13,7 @@ from ..audit import record
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import LoginAttempt, Role, Team, User, now_utc
+from ..passwords import password_problems
 
 
 class LoginThrottled(Exception):
@@ -26,6 +28,14 @@ class AccountError(ValueError):
     """A user-account change that breaks a rule; the message is for the user."""
 
 
+class WeakPassword(AccountError):
+    """A password the policy refuses; each problem is a message for the user."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("；".join(problems))
+        self.problems = problems
+
+
 def password_hasher() -> PasswordHasher:
     """Return the argon2id hasher with this app's cost settings."""
     cfg = current_app.config
@@ -38,19 +48,37 @@ def hash_password(password: str) -> str:
     return password_hasher().hash(password)
 
 
+def require_strong(password: str, *, username: str | None) -> None:
+    """Refuse a password the site's policy does not accept."""
+    problems = password_problems(password, current_app.config, username=username)
+    if problems:
+        raise WeakPassword(problems)
+
+
 def set_password(user: User, password: str) -> None:
-    """Give a user a new password and end their other sessions."""
+    """Give a user a new password that meets the policy, and end their other sessions."""
+    require_strong(password, username=user.username)
     user.password_hash = hash_password(password)
     user.end_sessions()
 
 
+_dummy_hashes: dict[tuple[int, int, int], str] = {}
+
+
+def dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of no one's password at this cost, made once per process."""
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hashes[key]
+
+
 def check_password(user: User | None, password: str) -> bool:
-    """Whether password is the user's; spends the same time when there is no user."""
+    """Whether password is the user's; one argon2 verification either way, so timing does not tell who exists."""
     hasher = password_hasher()
     if user is None:
-        # Verify against a throwaway hash so timing does not tell who exists.
         with contextlib.suppress(VerificationError):
-            hasher.verify(hasher.hash("not-a-user"), password + "x")
+            hasher.verify(dummy_hash(hasher), password)
         return False
     try:
         hasher.verify(user.password_hash, password)
@@ -115,6 +143,7 @@ def create_user(*, username: str, display_name: str, role: Role, password: str, 
         raise AccountError(_("用户名 %(name)s 已存在", name=username))
     if role in (Role.LEAD, Role.MEMBER) and team is None:
         raise AccountError(_("专班负责人和专班成员必须属于一个专班"))
+    require_strong(password, username=username)
     user = User(username=username, display_name=display_name, role=role, team=team, title=title,
                 password_hash=hash_password(password))
     db.session.add(user)

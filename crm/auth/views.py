@@ -73,7 +73,7 @@ def logout():
 @requires("account.edit")
 def change_password():
     """Change one's own password; other sessions end."""
-    form = PasswordChangeForm()
+    form = PasswordChangeForm(account_name=current_user.username)
     if not form.validate_on_submit():
         return render_template("auth/password.html", form=form), form_status()
     if not services.check_password(current_user, form.current.data):

@@ -6,7 +6,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ..auth.forms import MIN_PASSWORD
+from ..auth.forms import StrongPassword
 from ..extensions import db
 from ..forms import options
 from ..i18n import lazy_gettext as _l
@@ -39,7 +39,7 @@ class NewUserForm(UserForm):
     username = StringField(_l("用户名"), validators=[
         DataRequired(), Length(min=2, max=64),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("用户名只能包含字母、数字、下划线、点和横线"))])
-    password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=256)])
+    password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(max=256), StrongPassword()])
 
     def validate_username(self, field) -> None:
         if db.session.scalar(select(User.id).where(User.username == field.data)) is not None:
@@ -47,4 +47,8 @@ class NewUserForm(UserForm):
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=256)])
+    password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(max=256), StrongPassword()])
+
+    def __init__(self, *args, account_name: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_name = account_name

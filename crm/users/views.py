@@ -94,7 +94,7 @@ def deactivate(user_id: int):
 def reset_password(user_id: int):
     """Set a new password for a user; their sessions end."""
     user = db.get_or_404(User, user_id)
-    form = PasswordResetForm()
+    form = PasswordResetForm(account_name=user.username)
     if not form.validate_on_submit():
         return render_template("users/password.html", form=form, user=user), form_status()
     if user.id == current_user.id:
