@@ -1,11 +1,12 @@
 """Error pages in the user's language."""
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, login_manager
+from .health import unreachable
 from .i18n import lazy_gettext as _l
 
 MESSAGES = {
@@ -51,6 +52,11 @@ def register_error_pages(app: Flask) -> None:
     def database_down(error: OperationalError):
         db.session.rollback()
         app.logger.warning("database unavailable: %s", error.orig)
+        # Who is signed in is read from the database too: the page (its language, its menu) is rendered for an
+        # anonymous visitor rather than asking the lost database again, which would raise a second time.
+        g._login_user = login_manager.anonymous_user()
+        if request.blueprint == "health":
+            return unreachable()
         return render_error(503)
 
     @app.errorhandler(500)

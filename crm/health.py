@@ -10,6 +10,11 @@ from .extensions import db
 bp = Blueprint("health", __name__)
 
 
+def unreachable():
+    """The answer while the database cannot be reached (also given when it is lost before this view runs)."""
+    return jsonify(status="error", database="unreachable"), 503
+
+
 @bp.get("/healthz")
 @public
 def healthz():
@@ -18,5 +23,5 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
+        return unreachable()
     return jsonify(status="ok", database="ok")
