@@ -1,16 +1,16 @@
 """Command-line commands: `flask --app crm …`."""
 
 import json
-import secrets
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .auth import services as accounts
 from .extensions import db
 from .models import Role, Team
+from .passwords import generate_password
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -32,9 +32,7 @@ def create_user_command(username: str, role: str, team_name: str | None, display
         if team is None:
             raise click.ClickException(f"no team named {team_name!r}")
     generated = password is None
-    password = password or secrets.token_urlsafe(12)
-    if len(password) < 10:
-        raise click.ClickException("the password needs at least 10 characters")
+    password = password or generate_password(current_app.config)
     try:
         user = accounts.create_user(username=username, display_name=display_name or username, role=Role(role),
                                     password=password, team=team)

@@ -10,6 +10,7 @@ from ..audit import set_actor
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
+from ..passwords import policy_summary
 from . import services
 from .access import public, requires
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
@@ -69,16 +70,20 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def password_page(form: PasswordChangeForm) -> str:
+    return render_template("auth/password.html", form=form, password_policy=policy_summary(current_app.config))
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @requires("account.edit")
 def change_password():
     """Change one's own password; other sessions end."""
     form = PasswordChangeForm(account_name=current_user.username)
     if not form.validate_on_submit():
-        return render_template("auth/password.html", form=form), form_status()
+        return password_page(form), form_status()
     if not services.check_password(current_user, form.current.data):
         form.current.errors.append(_("当前密码不正确"))
-        return render_template("auth/password.html", form=form), 422
+        return password_page(form), 422
     services.set_password(current_user, form.new.data)
     db.session.commit()
     login_user(current_user._get_current_object())  # this session carries the new token; others stop working
