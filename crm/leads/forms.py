@@ -74,6 +74,8 @@ class LeadForm(FlaskForm):
         self.investment_yuan = parsed_yuan(field.data, Unit.WAN)
 
     def validate_owner_id(self, field: Any) -> None:
+        if field.errors:  # not one of the choices (said so already), so no id to look up
+            return
         team_id = self._team.id if self._team else self.team_id.data
         owner = db.session.get(User, field.data) if field.data else None
         if owner is not None and owner.team_id != team_id:
@@ -158,6 +160,8 @@ class SignForm(FlaskForm):
     location = StringField(_l("落户园区"), validators=[Optional(), Length(max=100)])
 
     def validate_signed_on(self, field: Any) -> None:
+        if field.data is None:  # not a date: said so already
+            return
         if field.data > today():
             raise ValidationError(_l("签约日期不能晚于今天"))
         if field.data.year < 2000:

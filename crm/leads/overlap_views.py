@@ -49,6 +49,9 @@ def overlap_list():
 def resolve_overlap(overlap_id: int):
     """Settle an overlap with a note, optionally handing the rival lead to the other team."""
     overlap = db.get_or_404(Overlap, overlap_id)
+    if overlap.resolved_at is not None:  # its form is no longer on the page to show what was wrong
+        flash(_("该撞单已处理"), "error")
+        return render_queue(status=422)
     form = resolve_form(overlap)
     if not form.validate_on_submit():
         return render_queue(form, overlap.id, 422)

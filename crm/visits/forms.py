@@ -38,7 +38,8 @@ class VisitForm(FlaskForm):
                                   render_kw={"autocomplete": "off", "placeholder": _l("输入企业名称的一部分")})
     visited_on = DateField(_l("拜访日期"), validators=[DataRequired(message=_l("请填写拜访日期"))], default=today)
     kind = RadioField(_l("方式"), choices=options(VisitKind.choices()), default=VisitKind.CALL_ON.value)
-    participant_ids = CheckboxesField(_l("参与人员"), coerce=int, validators=[Optional()])
+    # Choices checked below: WTForms' own message for a multiple choice has no Chinese translation.
+    participant_ids = CheckboxesField(_l("参与人员"), coerce=int, validate_choice=False, validators=[Optional()])
     summary = TextAreaField(_l("拜访情况"), validators=[Length(max=TEXT_LIMIT)], render_kw={"rows": 3})
     next_step = TextAreaField(_l("下一步"), validators=[Length(max=TEXT_LIMIT)], render_kw={"rows": 2})
     follow_up_on = DateField(_l("跟进日期"), validators=[Optional()])
@@ -59,6 +60,10 @@ class VisitForm(FlaskForm):
         leads = db.session.scalars(select(Lead).where(Lead.team_id == team_id, Lead.stage.in_(ACTIVE_STAGES))
                                    .order_by(Lead.title).limit(100))
         self.lead_id.choices = options([(0, _l("（无）"))] + [(lead.id, lead.title) for lead in leads])
+
+    def validate_participant_ids(self, field) -> None:
+        if not set(field.data or []) <= {choice.value for choice in field.choices}:
+            raise ValidationError(_l("参与人员必须是本专班的成员"))
 
     def validate_enterprise_name(self, field) -> None:
         if not self.enterprise_id.data and not (field.data or "").strip():

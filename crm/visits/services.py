@@ -111,8 +111,10 @@ def apply_input(visit: Visit, actor: User, data: VisitInput) -> None:
     visit.summary = (data.summary or "").strip() or None
     visit.next_step = (data.next_step or "").strip() or None
     visit.follow_up_on = data.follow_up_on
-    visit.trip = own(Trip, data.trip_id, team_id, "trip_id", _("所选外出招商不属于本专班"))
-    visit.lead = own(Lead, data.lead_id, team_id, "lead_id", _("所选线索不属于本专班"))
+    trip = own(Trip, data.trip_id, team_id, "trip_id", _("所选外出招商不属于本专班"))
+    lead = own(Lead, data.lead_id, team_id, "lead_id", _("所选线索不属于本专班"))
+    # Set by id: a new visit is not in the session yet, and setting the objects would add it to their lists
+    visit.trip_id, visit.lead_id = trip.id if trip else None, lead.id if lead else None
     visit.participants = participants(data.participant_ids, team_id)
 
 
