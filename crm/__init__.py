@@ -69,6 +69,7 @@ def register_security(app: Flask) -> None:
 
     from .auth.access import check_access
     from .auth.views import enforce_session_limits
+    from .input_checks import refuse_nul
     from .security import add_security_headers
 
     proxies = int(app.config.get("TRUSTED_PROXIES", 0))
@@ -76,6 +77,7 @@ def register_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(check_access)
     app.before_request(enforce_session_limits)
+    app.before_request(refuse_nul)
     app.after_request(add_security_headers)
 
 

@@ -25,7 +25,9 @@ class EnterpriseForm(FlaskForm):
     industry = StringField(_l("行业"), validators=[Optional(), Length(max=64)])
     province = StringField(_l("省份"), validators=[Optional(), Length(max=32)])
     city = StringField(_l("城市"), validators=[Optional(), Length(max=32)])
-    ownership = SelectField(_l("企业性质"), choices=ownership_choices(_l("（未填）")), validators=[Optional()])
+    # Only an empty value skips the choice check: plain Optional() would let " " or "\r" through unchecked.
+    ownership = SelectField(_l("企业性质"), choices=ownership_choices(_l("（未填）")),
+                            validators=[Optional(strip_whitespace=False)])
     fortune500 = BooleanField(_l("世界500强"))
     listed = BooleanField(_l("上市企业"))
     confirm = BooleanField(_l("仍然保存"))
@@ -68,7 +70,8 @@ class FilterForm(FlaskForm):
     industry = SelectField(_l("行业"), validators=[Optional()], validate_choice=False)
     province = StringField(_l("省份"), validators=[Optional(), Length(max=32)])
     city = StringField(_l("城市"), validators=[Optional(), Length(max=32)])
-    ownership = SelectField(_l("企业性质"), choices=ownership_choices(_l("（全部）")), validators=[Optional()])
+    ownership = SelectField(_l("企业性质"), choices=ownership_choices(_l("（全部）")),
+                            validators=[Optional(strip_whitespace=False)])
 
     def __init__(self, formdata: Any, industries: list[str]) -> None:
         super().__init__(formdata)

@@ -118,8 +118,11 @@ class LeadFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    stage = SelectField(_l("阶段"), choices=options([ALL, *LeadStage.choices()]), validators=[Optional()])
-    status = SelectField(_l("状态"), choices=options([ALL, *LeadStatus.choices()]), validators=[Optional()])
+    # Only an empty value skips the choice check: plain Optional() would let " " or "\r" through unchecked.
+    stage = SelectField(_l("阶段"), choices=options([ALL, *LeadStage.choices()]),
+                        validators=[Optional(strip_whitespace=False)])
+    status = SelectField(_l("状态"), choices=options([ALL, *LeadStatus.choices()]),
+                         validators=[Optional(strip_whitespace=False)])
     owner = SelectField(_l("负责人"), coerce=int, validators=[Optional()])
     enterprise = StringField(_l("企业名称"), validators=[Optional(), Length(max=100)])
     team = SelectField(_l("专班"), coerce=int, validators=[Optional()])

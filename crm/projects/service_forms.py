@@ -91,7 +91,8 @@ class IssueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    status = SelectField(_l("状态"), validators=[Optional()], choices=options(
+    # Only an empty value skips the choice check: plain Optional() would let " " or "\r" through unchecked.
+    status = SelectField(_l("状态"), validators=[Optional(strip_whitespace=False)], choices=options(
         [("", _l("全部")), ("open", _l("未销号")), *IssueStatus.choices()]))
     team = SelectField(_l("专班"), coerce=int, validators=[Optional()])
 

@@ -87,6 +87,8 @@ class VisitFilterForm(FlaskForm):
 
     start = DateField(_l("从"), validators=[Optional()])
     end = DateField(_l("到"), validators=[Optional()])
-    kind = SelectField(_l("方式"), choices=options([("", _l("全部"))] + VisitKind.choices()), validators=[Optional()])
+    # Only an empty value skips the choice check: plain Optional() would let " " or "\r" through unchecked.
+    kind = SelectField(_l("方式"), choices=options([("", _l("全部"))] + VisitKind.choices()),
+                       validators=[Optional(strip_whitespace=False)])
     q = StringField(_l("企业"), validators=[Optional(), Length(max=100)])
     team_id = SelectField(_l("专班"), coerce=int, validators=[Optional()])
