@@ -22,6 +22,13 @@ class RowPagination(SelectPagination):
         return known if known is not None else super()._query_count()
 
 
+def link_args(*taken: str) -> dict[str, str]:
+    """The query string as links to other pages of a list keep it: no page number, no blanks, and none of the
+    words url_for reads as its own (endpoint, _external, _method…) or a link names itself (`taken`)."""
+    return {key: value for key, value in request.args.items()
+            if value and key not in ("page", "endpoint", *taken) and not key.startswith("_")}
+
+
 def requested_page() -> int:
     """`?page=` from the request, clamped to a sane range."""
     page = request.args.get("page", 1, type=int) or 1

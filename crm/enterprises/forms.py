@@ -86,4 +86,4 @@ class FilterForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     keep_id = IntegerField(_l("保留的企业编号"), validators=[DataRequired(message=_l("请填写保留的企业编号")),
-                                                            NumberRange(min=1)])
+                                                            NumberRange(min=1, max=2**31 - 1)])

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
 from ..models import Enterprise, Lead, LeadStage, Role, Team
-from ..pagination import paginate
+from ..pagination import link_args, paginate
 from ..scoping import may_edit_team, sees_all, team_scoped_or_404
 from . import services
 from .forms import LeadFilterForm, LeadForm
@@ -45,7 +45,7 @@ def table():
     filters = form.filters()
     scope = services.visible_teams(current_user, filters.pop("team_id"))
     page = paginate(services.lead_list(scope, **filters))
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args = link_args()
     return render_template("leads/list.html", form=form, page=page, args=args)
 
 

@@ -14,7 +14,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
-from ..pagination import paginate
+from ..pagination import link_args, paginate
 from ..periods import today
 from . import service
 from . import views as project_pages
@@ -189,6 +189,6 @@ def issues():
     filters = form.filters()
     page = paginate(service.issue_list(**filters))
     figures = service.issue_figures(*([Project.team_id == filters["team_id"]] if filters["team_id"] else []))
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args = link_args()
     return render_template("projects/issues.html", form=form, page=page, figures=figures, args=args,
                            today=today())

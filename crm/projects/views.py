@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.access import requires
 from ..extensions import db
 from ..models import Project
-from ..pagination import paginate
+from ..pagination import link_args, paginate
 from ..periods import today
 from ..scoping import may_edit_team
 from . import queries
@@ -36,7 +36,7 @@ def index():
     page = paginate(queries.project_list(criteria))
     day = today()
     rows = [(project, [OVERDUE[code] for code in overdue_reasons(project, day)]) for project in page.items]
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args = link_args()
     return render_template("projects/index.html", form=form, page=page, rows=rows,
                            totals=queries.list_totals(criteria), args=args)
 

@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 from ..auth.access import requires
 from ..i18n import lazy_gettext as _l
 from ..models import TargetMetric
-from ..pagination import paginate_rows
+from ..pagination import link_args, paginate_rows
 from ..periods import Period, today
 from ..projects.queries import SIZE_BUCKETS
 from ..reports.figures import METRICS
@@ -48,7 +48,7 @@ def chosen_period(form: ReportPeriodForm) -> Period | None:
 
 def query_args() -> dict[str, str]:
     """The query string minus the page number: what links to other views of the same list keep."""
-    return {key: value for key, value in request.args.items() if key != "page" and value}
+    return link_args("team_id")  # the ranking's rows link to rankings.team by team_id
 
 
 def export_links(name: str, args: dict[str, str]) -> list[tuple[Any, str]]:

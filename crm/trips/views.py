@@ -8,7 +8,7 @@ from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
 from ..models import Role, Team, Trip
-from ..pagination import paginate
+from ..pagination import link_args, paginate
 from ..scoping import may_edit_team, sees_all, team_scoped_or_404
 from . import services
 from .forms import TripFilterForm, TripForm
@@ -26,7 +26,7 @@ def index():
     page = paginate(services.visible_trips(current_user, **form.criteria()))
     tallies = services.trip_tallies([trip.id for trip in page.items])
     rows = [(trip, tallies.get(trip.id, services.TripTally())) for trip in page.items]
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args = link_args()
     return render_template("trips/index.html", form=form, page=page, rows=rows, args=args)
 
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..forms import form_status, options
 from ..i18n import gettext as _
 from ..models import Enterprise, Team, Visit
-from ..pagination import paginate
+from ..pagination import link_args, paginate
 from ..scoping import sees_all, team_filter, team_scoped_or_404
 from . import photos, services
 from .forms import VisitFilterForm, VisitForm
@@ -85,7 +85,7 @@ def index():
         if data["team_id"]:
             query = query.where(Visit.team_id == data["team_id"])
     page = paginate(query)
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = link_args()
     return render_template("visits/index.html", page=page, filters=filters, args=args)
 
 
