@@ -37,9 +37,9 @@ VISIT = {"type": "object", "required": ["id", "uuid", "team_id", "enterprise_id"
 
 
 def answers(ok: dict, *statuses: int) -> dict:
-    """Responses: the success ones given, and the JSON errors for the rest."""
+    """Responses: the success ones given, and the JSON errors for the rest (400: text holding NUL, anywhere)."""
     errors = {str(s): {"description": "error", "content": {"application/json": {"schema": ERROR}}}
-              for s in (401, 403, *statuses)}
+              for s in (400, 401, 403, *statuses)}
     return ok | errors
 
 
@@ -59,7 +59,8 @@ SPEC = {
                                "responses": answers(json_ok(200, {"type": "object"}, "the user"))}},
         "/api/v1/enterprises": {"get": {
             "operationId": "searchEnterprises", "summary": "Enterprises by part of the name or credit code",
-            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}}],
+            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"},
+                            "description": "Only its first 100 characters are used."}],
             "responses": answers(json_ok(200, {"type": "object", "required": ["items"], "properties": {
                 "items": {"type": "array", "maxItems": 20, "items": {"type": "object"}}}}, "matches"))}},
         "/api/v1/follow-ups": {"get": {
@@ -68,8 +69,10 @@ SPEC = {
         "/api/v1/visits": {
             "get": {"operationId": "listVisits", "summary": "Visits of the teams the user may see",
                     "parameters": [{"name": n, "in": "query", "schema": s} for n, s in (
-                        ("start", DATE), ("end", DATE), ("page", {"type": "integer", "minimum": 1}),
-                        ("per_page", {"type": "integer", "minimum": 1, "maximum": 200}))],
+                        ("start", DATE), ("end", DATE),
+                        ("page", {"type": "integer", "description": "From 1; smaller numbers read as 1."}),
+                        ("per_page", {"type": "integer", "description": "1 to 200 (default 50); others are "
+                                                                        "brought into that range."}))],
                     "responses": answers(json_ok(200, {"type": "object", "required": ["items", "page", "total"],
                                                        "properties": {"items": {"type": "array", "items": VISIT}}},
                                                  "a page of visits"), 422)},
