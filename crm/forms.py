@@ -17,6 +17,15 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, str(label)) for value, label in pairs]
 
 
+MAX_ID = 2**31 - 1  # the databases' integer: a larger number names no record, and would overflow a query
+
+
+def id_arg(name: str, args: Any = None) -> int | None:
+    """A record's id from the query string (or the arguments given), or None when the value cannot be one."""
+    value = (request.args if args is None else args).get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
 def form_status() -> int:
     """The status of a form page: 200 when first shown, 422 when a submission was refused."""
     return 422 if request.method == "POST" else 200

@@ -288,7 +288,7 @@ FORMS = [
          lambda w: {"current": st.just(PASSWORD), "new": st.just("another-horse-battery"),
                     "confirm": st.just("another-horse-battery")}, each=lambda w, client: password_back(w)),
     Form("auth.set_language", "member", lambda w: "/account/language", lazy_form("crm.auth.forms", "LanguageForm"),
-         stored=lambda w: w.users["member"]),
+         stored=lambda w: w.users["member"], each=lambda w, client: chinese_again(w)),
     Form("users.create", "admin", lambda w: "/admin/users/new", lazy_form("crm.users.forms", "NewUserForm"),
          lambda w: {"username": st.from_regex(r"[a-z][a-z0-9_.-]{2,20}", fullmatch=True),
                     "password": st.just("a-long-enough-password"), "team_id": st.just(str(w.team.id)),
@@ -450,6 +450,12 @@ def open_overlap(w: World) -> None:
 def unmerged(w: World) -> None:
     if w.spare_enterprise.merged_into_id is not None:
         w.spare_enterprise = w.make["enterprise"]()
+
+
+def chinese_again(w: World) -> None:
+    """Back to Chinese, in which the refusals are checked, after an example chose English."""
+    w.users["member"].locale = "zh_CN"
+    db.session.commit()
 
 
 def password_back(w: World) -> None:
@@ -658,12 +664,12 @@ LIST_PAGES = ["/", "/enterprises/", "/trips/", "/visits/", "/visits/follow-ups",
               "/projects/", "/projects/issues", "/projects/pending", "/rankings/projects", "/rankings/teams",
               "/rankings/teams/{team}", "/leads/overlaps", "/admin/users/", "/teams/", "/imports/",
               "/dashboard/data/monthly", "/exports/projects.xlsx", "/exports/ranking.csv", "/exports/teams.xlsx",
-              "/exports/visits.csv", "/exports/leads.xlsx"]
+              "/exports/visits.csv", "/exports/leads.xlsx", "/leads/new", "/projects/new", "/enterprises/new"]
 # The filters' own names, and words links or url_for could mistake for their own.
 QUERY_NAMES = ["q", "industry", "province", "city", "ownership", "team", "team_id", "year", "quarter", "month",
                "start", "end", "ytd", "destination", "kind", "stage", "status", "owner", "enterprise", "size", "page",
                "per_page", "verified", "endpoint", "_method", "_external", "_scheme", "_anchor", "name", "ext",
-               "project_id", "values"]
+               "project_id", "values", "enterprise_id"]
 
 
 @pytest.mark.parametrize("path", LIST_PAGES)

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..forms import id_arg
 from ..i18n import gettext as _
 from ..leads import services
 from ..leads.forms import LeadFilterForm
@@ -25,7 +26,7 @@ def lead_filters(args: Any, viewer: User) -> tuple[Any, dict[str, Any]]:
     """The lead list's scope and filters, checked as its form checks them; a bad one is refused here."""
     readers_of_all = sees_all(viewer)
     teams = list(db.session.scalars(select(Team).order_by(Team.active.desc(), Team.name))) if readers_of_all else None
-    chosen_team = args.get("team", type=int) if readers_of_all else viewer.team_id
+    chosen_team = id_arg("team", args) if readers_of_all else viewer.team_id
     form = LeadFilterForm(args, teams=teams, members=services.team_members(chosen_team))
     if not form.validate():
         raise FilterError(form_errors(form))

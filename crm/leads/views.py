@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.access import requires
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
-from ..forms import form_status
+from ..forms import form_status, id_arg
 from ..i18n import gettext as _
 from ..models import Enterprise, Lead, LeadStage, Role, Team
 from ..pagination import link_args, paginate
@@ -28,7 +28,7 @@ def all_teams() -> list[Team]:
 @requires("leads.view")
 def board():
     """Show the pipeline of the viewer's team (or a chosen team, or all) by stage."""
-    team_id = request.args.get("team", type=int) if sees_all(current_user) else current_user.team_id
+    team_id = id_arg("team") if sees_all(current_user) else current_user.team_id
     columns = services.board(services.visible_teams(current_user, team_id))
     return render_template("leads/board.html", columns=columns, team_id=team_id,
                            teams=all_teams() if sees_all(current_user) else None)
@@ -40,7 +40,7 @@ def table():
     """List leads with filters, a page at a time."""
     readers_of_all = sees_all(current_user)
     form = LeadFilterForm(request.args, teams=all_teams() if readers_of_all else None,
-                          members=services.team_members(request.args.get("team", type=int) if readers_of_all
+                          members=services.team_members(id_arg("team") if readers_of_all
                                                         else current_user.team_id))
     filters = form.filters()
     scope = services.visible_teams(current_user, filters.pop("team_id"))
@@ -93,7 +93,7 @@ def create():
         abort(404)
     form = LeadForm(team=team)
     if request.method == "GET":
-        enterprise = db.session.get(Enterprise, request.args.get("enterprise_id", 0, type=int))
+        enterprise = db.session.get(Enterprise, id_arg("enterprise_id") or 0)
         if enterprise is not None:
             enterprise = current(enterprise)
             form.enterprise_name.data, form.enterprise_id.data = enterprise.name, str(enterprise.id)

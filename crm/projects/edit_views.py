@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.access import requires
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
-from ..forms import form_status
+from ..forms import form_status, id_arg
 from ..i18n import gettext as _
 from ..leads.services import enterprise_suggestions, known_enterprise
 from ..models import Enterprise, Project, Role, Team
@@ -72,7 +72,7 @@ def create():
     form = ProjectForm(admin=is_admin())
     if request.method == "GET":
         form.signed_on.data = today()
-        enterprise = db.session.get(Enterprise, request.args.get("enterprise_id", 0, type=int))
+        enterprise = db.session.get(Enterprise, id_arg("enterprise_id") or 0)
         if enterprise is not None:  # coming from an enterprise's page
             enterprise = current(enterprise)
             form.enterprise_name.data, form.enterprise_id.data = enterprise.name, str(enterprise.id)

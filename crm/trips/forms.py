@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
-from ..forms import PeriodFilter, options
+from ..forms import MAX_ID, PeriodFilter, options
 from ..i18n import lazy_gettext as _l
 from ..models import Role, Team, Trip, User
 
@@ -70,7 +70,8 @@ class TripForm(FlaskForm):
 
     def validate_participant_ids(self, field: SelectMultipleField) -> None:
         ids = set(field.data or [])
-        self.participants = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)).all()
+        wanted = {i for i in ids if 0 < i <= MAX_ID}
+        self.participants = db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id)).all()
         if len(self.participants) != len(ids):
             raise ValidationError(_l("所选人员不存在"))
 
