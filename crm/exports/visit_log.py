@@ -16,6 +16,7 @@ from ..i18n import gettext as _
 from ..models import Enterprise, Lead, Team, Trip, User, Visit, VisitKind, visit_participant
 from ..scoping import sees_all, team_filter
 from ..visits.forms import VisitFilterForm
+from ..visits.services import filter_visits
 from .forms import form_errors, labels
 from .query import count_of, stream
 from .sheet import DATE, INT, LONG, TEXT, Column, Export, FilterError, Table
@@ -51,17 +52,7 @@ def visit_query(filters: dict[str, Any], viewer: User) -> Select[Any]:
              .outerjoin(author, author.id == Visit.created_by_id).outerjoin(Trip, Trip.id == Visit.trip_id)
              .outerjoin(Lead, Lead.id == Visit.lead_id)
              .where(team_filter(viewer, Visit.team_id)).order_by(Visit.visited_on.desc(), Visit.id.desc()))
-    if filters["start"]:
-        query = query.where(Visit.visited_on >= filters["start"])
-    if filters["end"]:
-        query = query.where(Visit.visited_on <= filters["end"])
-    if filters["kind"]:
-        query = query.where(Visit.kind == filters["kind"])
-    if filters["q"]:
-        query = query.where(Enterprise.name.contains(filters["q"].strip(), autoescape=True))
-    if filters["team_id"]:
-        query = query.where(Visit.team_id == filters["team_id"])
-    return query
+    return filter_visits(query, filters)
 
 
 def visit_rows(query: Select[Any]) -> Iterator[tuple[Any, ...]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -199,3 +200,18 @@ def due_follow_ups(user: User, on: date) -> tuple[Sequence[Visit], Sequence[Lead
         select(Lead).where(Lead.owner_id == user.id, Lead.next_action_on <= on, Lead.stage.in_(ACTIVE_STAGES))
         .options(selectinload(Lead.enterprise)).order_by(Lead.next_action_on, Lead.id)).all()
     return visits, leads
+
+
+def filter_visits(query: Select[Any], data: dict[str, Any]) -> Select[Any]:
+    """The visit list's filters (dates, kind, enterprise name, team) on a query already joined to the enterprise."""
+    if data.get("start"):
+        query = query.where(Visit.visited_on >= data["start"])
+    if data.get("end"):
+        query = query.where(Visit.visited_on <= data["end"])
+    if data.get("kind"):
+        query = query.where(Visit.kind == data["kind"])
+    if data.get("q"):
+        query = query.where(Enterprise.name.contains(data["q"].strip(), autoescape=True))
+    if data.get("team_id"):
+        query = query.where(Visit.team_id == data["team_id"])
+    return query

@@ -12,7 +12,7 @@ from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status, options
 from ..i18n import gettext as _
-from ..models import Enterprise, Team, Visit
+from ..models import Team, Visit
 from ..pagination import link_args, paginate
 from ..scoping import sees_all, team_filter, team_scoped_or_404
 from . import photos, services
@@ -73,17 +73,7 @@ def index():
              .options(selectinload(Visit.enterprise), selectinload(Visit.team), selectinload(Visit.created_by))
              .order_by(Visit.visited_on.desc(), Visit.id.desc()))
     if filters.validate():
-        data = filters.data
-        if data["start"]:
-            query = query.where(Visit.visited_on >= data["start"])
-        if data["end"]:
-            query = query.where(Visit.visited_on <= data["end"])
-        if data["kind"]:
-            query = query.where(Visit.kind == data["kind"])
-        if data["q"]:
-            query = query.where(Enterprise.name.contains(data["q"].strip(), autoescape=True))
-        if data["team_id"]:
-            query = query.where(Visit.team_id == data["team_id"])
+        query = services.filter_visits(query, filters.data)
     page = paginate(query)
     args = link_args()
     return render_template("visits/index.html", page=page, filters=filters, args=args)
