@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select
 
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import YI, Lead, LeadStage, LeadStatus, Project
 from ..money import format_yi
 from ..periods import Period
-from .figures import counted, utc_bounds
+from .figures import counted, of_team, utc_bounds
 from .sql import year_month
 from .team_ranking import team_ranking
 
@@ -29,10 +29,6 @@ TOP_INDUSTRIES = 10  # the rest are summed as 其他, so the chart stays readabl
 
 def money(yuan: int) -> dict[str, Any]:
     return {"investment_yuan": yuan, "investment_yi": format_yi(yuan)}
-
-
-def of_team(column: Any, team_id: int | None) -> ColumnElement[bool]:
-    return true() if team_id is None else column == team_id
 
 
 def signed_in(period: Period, team_id: int | None) -> tuple[ColumnElement[bool], ...]:

@@ -70,6 +70,11 @@ def utc_bounds(period: Period) -> tuple[datetime, datetime]:
     return start, end
 
 
+def of_team(column: Any, team_id: int | None) -> ColumnElement[bool]:
+    """WHERE clause: the team's rows, or every team's when none is given."""
+    return true() if team_id is None else column == team_id
+
+
 def _in(column: Any, period: Period) -> ColumnElement[bool]:
     return column.between(period.start, period.end)
 
@@ -78,26 +83,25 @@ def team_figures(period: Period, team_id: int | None = None) -> dict[int, Figure
     """Every team's figures for the period (or one team's), keyed by team id; teams with nothing are absent."""
     rows: dict[int, dict[str, int]] = {}
 
-    def of_team(column: Any) -> ColumnElement[bool]:
-        return true() if team_id is None else column == team_id
-
     def merge(result: Any, names: tuple[str, ...]) -> None:
         for team, *values in result:
             row = rows.setdefault(team, {})
             row.update({name: int(value or 0) for name, value in zip(names, values, strict=True)})
 
-    merge(db.session.execute(select(Trip.team_id, func.count()).where(_in(Trip.start_on, period), of_team(Trip.team_id))
+    merge(db.session.execute(select(Trip.team_id, func.count())
+                             .where(_in(Trip.start_on, period), of_team(Trip.team_id, team_id))
                              .group_by(Trip.team_id)), ("trips",))
     merge(db.session.execute(select(Visit.team_id, func.count(), func.count(distinct(Visit.enterprise_id)))
-                             .where(_in(Visit.visited_on, period), of_team(Visit.team_id)).group_by(Visit.team_id)),
+                             .where(_in(Visit.visited_on, period), of_team(Visit.team_id, team_id))
+                             .group_by(Visit.team_id)),
           ("visits", "enterprises_visited"))
     start, end = utc_bounds(period)
     merge(db.session.execute(select(Lead.team_id, func.count())
-                             .where(Lead.created_at >= start, Lead.created_at < end, of_team(Lead.team_id))
+                             .where(Lead.created_at >= start, Lead.created_at < end, of_team(Lead.team_id, team_id))
                              .group_by(Lead.team_id)),
           ("new_leads",))
     merge(db.session.execute(select(Project.team_id, *project_columns(period))
-                             .where(*projects_in(period), of_team(Project.team_id)).group_by(Project.team_id)),
+                             .where(*projects_in(period), of_team(Project.team_id, team_id)).group_by(Project.team_id)),
           ("signed_projects", "yi_projects", "signed_investment_yuan", "started_projects", "producing_projects"))
     return {team: Figures(**values) for team, values in rows.items()}
 
