@@ -113,7 +113,10 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     """Fill in and submit the sign-in form the way a person does."""
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    # Wait for the next page's load event, stylesheets and all: a check of its layout made while
+    # its CSS is still on the way would measure an unstyled page.
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
 
 
 def fits_width(page: Any) -> bool:
