@@ -120,7 +120,8 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
 
 
 def fits_width(page: Any) -> bool:
-    """Whether the page needs no sideways scrolling."""
+    """Whether the page needs no sideways scrolling, measured once its stylesheets have loaded."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

@@ -35,6 +35,7 @@ def ranked_work(make_team, make_trip, make_visit, make_project, make_enterprise)
 
 def wide_table_scrolls_inside(page: Any) -> bool:
     """Whether the ranking's table is wider than the phone and scrolls in its own wrapper."""
+    page.wait_for_load_state("load")
     return page.evaluate("""() => {
         const wrapper = document.querySelector('.table-scroll');
         return wrapper.scrollWidth > wrapper.clientWidth && getComputedStyle(wrapper).overflowX === 'auto';
