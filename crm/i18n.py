@@ -1,5 +1,6 @@
 """The language and time zone of each request."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from babel.support import NullTranslations, Translations
@@ -48,6 +49,16 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
 def lazy_gettext(string: str, **variables: Any) -> LazyString:
     """A message translated when shown, in the language of the request that shows it."""
     return LazyString(gettext, string, **variables)
+
+
+def join_names(items: Iterable[Any]) -> str:
+    """Names as a list in the request's language: 甲、乙、丙 in Chinese, "a, b, c" in English."""
+    return gettext("、").join(map(str, items))
+
+
+def join_clauses(items: Iterable[Any]) -> str:
+    """Messages as one sentence in the request's language: 甲；乙 in Chinese, "a; b" in English."""
+    return gettext("；").join(map(str, items))
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .i18n import gettext as _
+from .i18n import join_names
 from .i18n import lazy_gettext as _l
 
 CLASS_NAMES = {"lower": _l("小写字母"), "upper": _l("大写字母"), "digit": _l("数字"), "symbol": _l("符号")}
@@ -60,7 +61,7 @@ def password_problems(password: str, config: Mapping[str, Any], *, username: str
         problems.append(_("密码至少需要 %(n)s 个字符，当前只有 %(have)s 个", n=min_length, have=len(password)))
     kinds = character_classes(password)
     if len(kinds) < min_classes:
-        missing = "、".join(str(name) for key, name in CLASS_NAMES.items() if key not in kinds)
+        missing = join_names(str(name) for key, name in CLASS_NAMES.items() if key not in kinds)
         problems.append(_("密码需包含小写字母、大写字母、数字、符号中的至少 %(n)s 类，"
                           "当前只有 %(have)s 类（缺少：%(missing)s）", n=min_classes, have=len(kinds), missing=missing))
     name = (username or "").strip().lower()

@@ -8,12 +8,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .auth.access import may
+from .i18n import join_clauses, join_names
 from .money import money_filter
 
 
 def register_template_helpers(app: Flask) -> None:
     """Make the money filter, the rights check and a CSRF-only form available to templates."""
     app.jinja_env.filters["money"] = money_filter
+    app.jinja_env.filters["names"] = join_names  # 甲、乙 / "a, b"
+    app.jinja_env.filters["clauses"] = join_clauses  # 甲；乙 / "a; b"
     app.jinja_env.filters["day"] = lambda d: d.isoformat() if isinstance(d, date) else "—"
 
     @app.context_processor

@@ -4,10 +4,13 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -24,6 +27,7 @@ pytest_plugins = ["tests.browser_fixtures"]
 CI = os.environ.get("CI") == "true"
 PASSWORD = "correct-horse-battery"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+ENGLISH_PO = Path(__file__).resolve().parent.parent / "crm" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 FAST_SETTINGS = {
     "TESTING": True,
@@ -42,6 +46,20 @@ def unavailable(reason: str) -> None:
     if CI:
         pytest.fail(f"CI=true but {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def compiled_catalogue() -> Path:
+    """The compiled English catalogue; `make test` builds it, a bare pytest run builds it here."""
+    mo = ENGLISH_PO.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < ENGLISH_PO.stat().st_mtime:
+        with ENGLISH_PO.open("rb") as f:
+            catalogue = read_po(f, locale="en")
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as f:
+            write_mo(f, catalogue, use_fuzzy=True)
+        partial.replace(mo)  # atomic, so a concurrent run never reads half a file
+    return mo
 
 
 @pytest.fixture(scope="session")

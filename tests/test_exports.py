@@ -137,6 +137,15 @@ def test_signing_list_csv_is_utf8_with_bom_and_no_formulas(client, login, admin,
     assert export_events()[0]["rows"] == 7 and export_events()[0]["format"] == "csv"
 
 
+def test_english_titles_keep_their_words_apart(compiled_catalogue, client, login, admin, signed):
+    login(admin)
+    assert client.post("/account/language", data={"locale": "en"}).status_code == 302
+    year = csv_rows(download(client, "/exports/projects.csv?year=2026").data)[0][0]
+    custom = csv_rows(download(client, "/exports/projects.csv?start=2026-03-01&end=2026-06-30").data)[0][0]
+    assert year == "张湾区 2026 Investment projects signed"
+    assert custom == "张湾区 Investment projects signed (2026-03-01 to 2026-06-30)"
+
+
 def test_signing_list_takes_the_project_pages_filters(client, login, admin, signed):
     login(admin)
     rows = csv_rows(download(client, "/exports/projects.csv?year=2026&size=10").data)

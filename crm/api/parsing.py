@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from ..i18n import gettext as _
+from ..i18n import join_names
 from .errors import ApiError
 
 
@@ -20,7 +21,7 @@ class Fields:
 
     def raise_if_invalid(self) -> None:
         if self.errors:
-            raise ApiError(422, _("提交的内容有误：%(fields)s", fields="、".join(self.errors)), self.errors)
+            raise ApiError(422, _("提交的内容有误：%(fields)s", fields=join_names(self.errors)), self.errors)
 
     def uuid(self, name: str) -> str:
         value = self.body.get(name)

@@ -8,6 +8,7 @@ from wtforms import Field, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..forms import options
+from ..i18n import join_clauses
 from ..i18n import lazy_gettext as _l
 from ..passwords import password_problems
 
@@ -22,7 +23,7 @@ class StrongPassword:
         username = form.username.data if "username" in form else getattr(form, "account_name", None)
         problems = password_problems(field.data or "", current_app.config, username=username)
         if problems:
-            raise ValidationError("；".join(problems))
+            raise ValidationError(join_clauses(problems))
 
 
 class LoginForm(FlaskForm):

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..audit import record
 from ..extensions import db
 from ..i18n import gettext as _
+from ..i18n import join_clauses
 from ..models import LoginAttempt, Role, Team, User, now_utc
 from ..passwords import password_problems
 
@@ -32,7 +33,7 @@ class WeakPassword(AccountError):
     """A password the policy refuses; each problem is a message for the user."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("；".join(problems))
+        super().__init__(join_clauses(problems))
         self.problems = problems
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..i18n import gettext as _
+from ..i18n import join_clauses
 from ..periods import Period
 
 # Periods people name (2026年, 2026年第1季度, 2026年3月, 2026年1—3月累计) stand before the list's name.
@@ -18,16 +19,16 @@ def form_errors(form: Any) -> str:
     for field in form:
         for error in field.errors:
             problems.append(f"{field.label.text}：{error}")
-    return _("筛选条件有误：%(problems)s", problems="；".join(problems) or _("无法识别"))
+    return _("筛选条件有误：%(problems)s", problems=join_clauses(problems) or _("无法识别"))
 
 
 def period_title(district: str, name: str, period: Period | None) -> str:
     """张湾区2026年第1季度招商引资签约项目清单; a custom range follows the name in brackets, no period none."""
     if period is None:
-        return f"{district}{name}"
+        return _("%(district)s%(name)s", district=district, name=name)
     if period.kind in NAMED_PERIODS:
-        return f"{district}{period.label}{name}"
-    return f"{district}{name}（{period.label}）"
+        return _("%(district)s%(period)s%(name)s", district=district, period=period.label, name=name)
+    return _("%(district)s%(name)s（%(period)s）", district=district, name=name, period=period.label)
 
 
 def labels(choice: Any) -> Mapping[Any, str]:

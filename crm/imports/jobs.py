@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..i18n import gettext as _
+from ..i18n import join_names
 from ..models import ImportJob, ImportJobStatus, Team, User, now_utc
 from ..models.import_jobs import RUNNING
 from ..money import Unit
@@ -161,7 +162,7 @@ def apply_choices(layout: Layout, chosen: dict[int, tuple[str | None, str | None
         name for name, _unit in chosen.values() if name and field_named(layout.kind, name).type is not Type.IGNORE
     ).items() if n > 1]
     if duplicated:
-        labels = "、".join(str(field_named(layout.kind, name).label) for name in duplicated)
+        labels = join_names(str(field_named(layout.kind, name).label) for name in duplicated)
         raise ImportRefused(_("每个字段只能对应一列：%(fields)s对应了多列", fields=labels), "mapping")
     changes: dict[int | str, str | None] = {}
     for column in layout.columns:
@@ -171,7 +172,7 @@ def apply_choices(layout: Layout, chosen: dict[int, tuple[str | None, str | None
         changes[column.index] = f"{name}:{unit}" if name and unit else name
     layout = change_mapping(layout, changes) if changes else layout
     if missing := layout.missing():
-        raise ImportRefused(_("缺少必需的列：%(fields)s", fields="、".join(str(f.label) for f in missing)), "mapping")
+        raise ImportRefused(_("缺少必需的列：%(fields)s", fields=join_names(str(f.label) for f in missing)), "mapping")
     return layout
 
 

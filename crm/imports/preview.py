@@ -21,6 +21,7 @@ from typing import Any
 
 from ..credit_code import is_valid_credit_code, normalize_credit_code
 from ..i18n import gettext as _
+from ..i18n import join_names
 from .fields import FIELDS, Field, Type
 from .headers import Column, Layout, header_key
 from .kinds import RULES, Rules
@@ -120,7 +121,7 @@ def read_choice(field: Field, index: dict[str, Any], cell: Any) -> tuple[Any, st
         start = max((word for word in index if key.startswith(word)), key=len, default=None)
         return (index[start] if start else None), text
     raise CellError(_("无法识别：%(text)s（可填：%(choices)s）", text=text,
-                      choices="、".join(str(member.label) for member in dict.fromkeys(field.choices.values()))))
+                      choices=join_names(str(member.label) for member in dict.fromkeys(field.choices.values()))))
 
 
 class RowReader:
@@ -239,7 +240,7 @@ def preview_import(table: Table, layout: Layout, options: ImportOptions | None =
     options = options or ImportOptions()
     missing = layout.missing()
     if missing:
-        raise ImportRefused(_("缺少必需的列：%(fields)s", fields="、".join(str(f.label) for f in missing)), "mapping")
+        raise ImportRefused(_("缺少必需的列：%(fields)s", fields=join_names(str(f.label) for f in missing)), "mapping")
     rules: Rules = RULES[layout.kind]
     reader = RowReader(layout, options)
     required = [field for field in FIELDS[layout.kind] if field.required]

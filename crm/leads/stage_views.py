@@ -10,6 +10,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
+from ..i18n import join_clauses
 from ..models import Lead, LeadStage
 from ..money import Unit
 from ..projects import services as projects
@@ -27,7 +28,7 @@ def move(lead_id: int):
     if not form.validate_on_submit():
         problems = [f"{form[name].label.text}：{errors[0]}" for name, errors in form.errors.items()
                     if name != "stage"]
-        return render_detail(lead, error="；".join(problems) if problems and not form.stage.errors
+        return render_detail(lead, error=join_clauses(problems) if problems and not form.stage.errors
                              else _("请选择要移至的阶段"), status=422)
     try:
         services.move_stage(lead, LeadStage(form.stage.data), actor=current_user, note=form.note.data,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import gettext as _
+from ..i18n import join_names
 from ..models import Role, Team, Trip, User, Visit, trip_participant
 from ..periods import Period
 from ..scoping import may_edit_team, team_filter
@@ -41,7 +42,7 @@ def check_trip(*, actor: User, team: Team, start_on: date, end_on: date, leader:
         raise TripError(_("带队领导须为区领导"), "leader_id")
     strangers = [user.display_name for user in participants if user.team_id != team.id]
     if strangers:
-        raise TripError(_("参加人员须为%(team)s成员：%(names)s", team=team.name, names="、".join(strangers)),
+        raise TripError(_("参加人员须为%(team)s成员：%(names)s", team=team.name, names=join_names(strangers)),
                         "participant_ids")
 
 
