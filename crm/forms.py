@@ -13,8 +13,12 @@ from .periods import Period, period_from
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    """Turn (value, label) pairs into select options."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]
+    """Turn (value, label) pairs into select options.
+
+    A lazy label stays lazy: options made once, when a form class is defined, are then shown in the language of
+    each request that renders them (made into text here, they would stay in the language of the import).
+    """
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 MAX_ID = 2**31 - 1  # the databases' integer: a larger number names no record, and would overflow a query

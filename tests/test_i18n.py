@@ -131,3 +131,14 @@ def test_lists_in_messages_are_joined_the_english_way(compiled_catalogue, client
     page = html.unescape(response.text)
     assert "needs at least 10 characters; it has 8; The password must not contain the username" in page
     assert "、" not in page and "；" not in page
+
+
+def test_choices_made_when_forms_are_defined_follow_the_pages_language(compiled_catalogue, client, make_user,
+                                                                        login):
+    """Options written once in a form class (quarters, visit kinds) are shown in the language of each request."""
+    login(make_user(Role.LEADER))
+    for language, quarter, kind in (("en", "Q1", "On-site visit"), ("zh_CN", "第1季度", "走访")):
+        choose_language(client, language)
+        ranking, visits = client.get("/rankings/teams").text, client.get("/visits/").text
+        assert f'<option value="1">{quarter}</option>' in ranking
+        assert f">{kind}</option>" in visits
