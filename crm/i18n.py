@@ -61,6 +61,11 @@ def join_clauses(items: Iterable[Any]) -> str:
     return gettext("；").join(map(str, items))
 
 
+def with_note(text: Any, note: Any) -> str:
+    """A text with a note after it in brackets: 李明（上海专班） in Chinese, "Li Ming (Shanghai team)" in English."""
+    return gettext("%(text)s（%(note)s）", text=text, note=note)
+
+
 def install_template_gettext(app: Flask) -> None:
     """Let templates' _() use the kept translations too (Flask-Babel installs its own, slower, callables)."""
     app.jinja_env.install_gettext_callables(

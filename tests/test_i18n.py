@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -142,3 +143,18 @@ def test_choices_made_when_forms_are_defined_follow_the_pages_language(compiled_
         ranking, visits = client.get("/rankings/teams").text, client.get("/visits/").text
         assert f'<option value="1">{quarter}</option>' in ranking
         assert f">{kind}</option>" in visits
+
+
+def test_brackets_and_colons_around_names_are_english_in_english(compiled_catalogue, client, make_user, login,
+                                                                   make_project):
+    """Punctuation the pages put between their words and the records' text follows the page's language."""
+    leader = make_user(Role.LEADER, display_name="王伟", title="副区长")
+    admin = make_user(Role.ADMIN, display_name="李主任")
+    project = make_project(chief_officer=leader, verified_by=admin,
+                           verified_at=datetime(2026, 3, 6, 2, 0, tzinfo=UTC))
+    login(admin)
+    for language, chief, verified in (("en", "王伟 (副区长)", "Verified (李主任, 2026-03-06)"),
+                                      ("zh_CN", "王伟（副区长）", "已认定（李主任，2026-03-06）")):
+        choose_language(client, language)
+        page = client.get(f"/projects/{project.id}").text
+        assert chief in page and verified in page

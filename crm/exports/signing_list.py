@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..i18n import gettext as _
+from ..i18n import with_note
 from ..models import AgreementKind, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Team, User
 from ..periods import Period, today
 from ..projects.filters import ProjectFilterForm
@@ -79,14 +80,14 @@ def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ..
          void_reason, remarks) = row
         reached = {ProjectStatus.STARTED: started, ProjectStatus.PRODUCING: producing,
                    ProjectStatus.AT_CAPACITY: capacity, ProjectStatus.TERMINATED: terminated}.get(status)
-        progress = f"{statuses[status]}（{reached.isoformat()}）" if reached else statuses[status]
+        progress = with_note(statuses[status], reached.isoformat()) if reached else statuses[status]
         if overdue:
             progress = f"{progress}，{late}"
         notes = [text for text in (None if verified else pending,
                                    f"{void}：{void_reason}" if voided else None, remarks) if text]
         yield (number, name, investor, place(province, city), ownership.get(owner, ""), total, fixed, industry,
                types[type_], kinds[kind], signed_on, location, team,
-               f"{chief_name}（{chief_title}）" if chief_name and chief_title else chief_name,
+               with_note(chief_name, chief_title) if chief_name and chief_title else chief_name,
                progress, "；".join(notes))
 
 

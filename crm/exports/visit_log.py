@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..forms import options
 from ..i18n import gettext as _
+from ..i18n import with_note
 from ..models import Enterprise, Lead, Team, Trip, User, Visit, VisitKind, visit_participant
 from ..scoping import sees_all, team_filter
 from ..visits.forms import VisitFilterForm
@@ -61,7 +62,7 @@ def visit_rows(query: Select[Any]) -> Iterator[tuple[Any, ...]]:
         (visited_on, enterprise, kind, team, author, people, destination, trip_start, lead, summary, next_step,
          follow_up_on) = row
         people = NAME_SEPARATOR.join(sorted(people.split(NAME_SEPARATOR))) if people else None
-        trip = f"{destination}（{trip_start.isoformat()}）" if destination else None
+        trip = with_note(destination, trip_start.isoformat()) if destination else None
         yield (number, visited_on, enterprise, kinds[kind], team, author, people, trip, lead, summary, next_step,
                follow_up_on)
 

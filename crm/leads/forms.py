@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..extensions import db
 from ..forms import options
 from ..i18n import lazy_gettext as _l
+from ..i18n import with_note
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, ProjectType, Team, User
 from ..money import AmountError, Unit, parse_amount, to_unit
 from ..periods import today
@@ -64,7 +65,7 @@ class LeadForm(FlaskForm):
             del self.status  # closed by signing or dropping, not by hand
         members = team_members(team.id if team else None)
         self.owner_id.choices = options([(0, _l("（无）"))] + [
-            (u.id, u.display_name if team else f"{u.display_name}（{u.team.name}）") for u in members])
+            (u.id, u.display_name if team else with_note(u.display_name, u.team.name)) for u in members])
 
     def validate_team_id(self, field: Any) -> None:
         if not field.data:
