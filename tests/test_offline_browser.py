@@ -242,6 +242,24 @@ def test_visits_logged_offline_are_sent_once_back_online(phone: Any, console_err
     assert unexpected(console_errors, f"status of 503 () ({live_server}/visits/)") == []  # the offline page
 
 
+def test_a_refusal_names_each_field_in_the_pages_language(phone: Any, member: Member) -> None:
+    """The server's reason and each field's own reason, joined the way the page's language writes a list."""
+    open_visit_form(phone, member)
+    reason = phone.evaluate(f"""async () => {{
+        const outbox = {OUTBOX};
+        await outbox.add({REFUSABLE}({{kind: "no-such-kind", follow_up_on: "not-a-date"}}));
+        return (await outbox.flush()).refused[0].message;
+    }}""")
+    assert reason.startswith("提交的内容有误：") and reason.endswith("）") and "；" in reason, reason
+
+    english = phone.evaluate("""async () => {
+        document.documentElement.lang = "en";
+        const { t } = await import("/static/js/messages.js");
+        return t("details", { details: ["a", "b"].join(t("separator")) });
+    }""")
+    assert english == " (a; b)"
+
+
 def test_refused_visit_stays_in_the_outbox_with_the_reason(phone: Any, console_errors: list[str], member: Member,
                                                            live_server: str, make_user: Callable[..., User],
                                                            make_enterprise: Callable[..., Enterprise]) -> None:

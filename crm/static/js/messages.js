@@ -21,6 +21,8 @@ const ZH = {
   remove: "删除",
   removeConfirm: "确定删除这条未发送的拜访记录吗？删除后无法恢复。",
   photos: "{count}张照片",
+  details: "（{details}）",
+  separator: "；",
 };
 
 const EN = {
@@ -43,6 +45,8 @@ const EN = {
   remove: "Delete",
   removeConfirm: "Delete this unsent visit? It cannot be restored.",
   photos: "{count} photo(s)",
+  details: " ({details})",
+  separator: "; ",
 };
 
 /** Return the text for key in the page's language, with {name} placeholders filled in. */

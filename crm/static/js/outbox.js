@@ -200,7 +200,7 @@ async function refusal(response) {
   let message = typeof body?.message === "string" && body.message ? body.message
     : t("refusedStatus", { status: response.status });
   const details = Object.values(fields).filter((detail) => typeof detail === "string" && detail !== message);
-  if (details.length) message += `（${details.join("；")}）`; // "提交的内容有误：kind（取值无效）"
+  if (details.length) message += t("details", { details: details.join(t("separator")) }); // "提交的内容有误：kind（取值无效）"
   return new Refused(message, fields);
 }
 

@@ -213,7 +213,7 @@ function readyForNextVisit(form) {
 
 async function outcome(result, uuid) {
   const sent = result.sent.find((item) => item.uuid === uuid);
-  if (sent && sent.warnings.length) return [t("savedWithWarnings", { warnings: sent.warnings.join("；") }), "saved"];
+  if (sent && sent.warnings.length) return [t("savedWithWarnings", { warnings: sent.warnings.join(t("separator")) }), "saved"];
   if (sent || !(await outbox.get(uuid))) return [t("saved"), "saved"]; // or another tab sent it meanwhile
   if (result.stopped === outbox.UNAUTHENTICATED) return [t("expiredQueued", { count: result.remaining }), "queued"];
   return [t("savedOffline", { count: result.remaining }), "queued"];
@@ -225,7 +225,7 @@ async function save(form, status, { sendQueued }) {
   const found = problems(form, photos);
   if (found.length) {
     found.forEach(({ field }) => field?.setAttribute("aria-invalid", "true"));
-    say(status, found.map(({ message }) => message).join("；"), "error");
+    say(status, found.map(({ message }) => message).join(t("separator")), "error");
     found[0].field?.focus();
     return;
   }
