@@ -18,7 +18,7 @@ def form_errors(form: Any) -> str:
     problems = []
     for field in form:
         for error in field.errors:
-            problems.append(f"{field.label.text}：{error}")
+            problems.append(f"{field.label.text}{_('：')}{error}")
     return _("筛选条件有误：%(problems)s", problems=join_clauses(problems) or _("无法识别"))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..i18n import gettext as _
-from ..i18n import with_note
+from ..i18n import join_clauses, with_note
 from ..models import AgreementKind, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Team, User
 from ..periods import Period, today
 from ..projects.filters import ProjectFilterForm
@@ -74,6 +74,7 @@ def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ..
     ownership = {member: _("外资") if member in FOREIGN else _("内资") for member in Ownership}
     types, kinds, statuses = labels(ProjectType), labels(AgreementKind), labels(ProjectStatus)
     late, pending, void = _("超时限未开工"), _("待认定"), _("已作废")
+    comma, colon = _("，"), _("：")
     for number, row in enumerate(stream(query), start=1):
         (name, investor, province, city, owner, total, fixed, industry, type_, kind, signed_on, location, team,
          chief_name, chief_title, status, started, producing, capacity, terminated, overdue, verified, voided,
@@ -82,13 +83,13 @@ def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ..
                    ProjectStatus.AT_CAPACITY: capacity, ProjectStatus.TERMINATED: terminated}.get(status)
         progress = with_note(statuses[status], reached.isoformat()) if reached else statuses[status]
         if overdue:
-            progress = f"{progress}，{late}"
+            progress = f"{progress}{comma}{late}"
         notes = [text for text in (None if verified else pending,
-                                   f"{void}：{void_reason}" if voided else None, remarks) if text]
+                                   f"{void}{colon}{void_reason}" if voided else None, remarks) if text]
         yield (number, name, investor, place(province, city), ownership.get(owner, ""), total, fixed, industry,
                types[type_], kinds[kind], signed_on, location, team,
                with_note(chief_name, chief_title) if chief_name and chief_title else chief_name,
-               progress, "；".join(notes))
+               progress, join_clauses(notes))
 
 
 def place(province: str | None, city: str | None) -> str:

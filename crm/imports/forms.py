@@ -68,7 +68,7 @@ def unit_choices(column: dict[str, Any]) -> list[tuple[str, str]]:
     """The units an amount column may be read in; the first keeps the one found in its header."""
     found = Unit(column["unit"]).label if column.get("unit") else str(_l("未注明"))
     if column.get("unit") and column.get("currency", "CNY") != "CNY":
-        found = with_note(Unit(column['unit']).label, column['currency'])
+        found = with_note(Unit(column["unit"]).label, column["currency"])
     return [("", str(_l("按表头：%(unit)s", unit=found)))] + [(unit.value, unit.label) for unit in Unit]
 
 
