@@ -37,7 +37,7 @@ def signings(make_team, make_project, make_lead, make_trip) -> Any:
     return team
 
 
-def open_dashboard(phone: Any, username: str) -> list[str]:
+def open_dashboard(phone: Any, username: str, heading: str = "招商引资工作概况") -> list[str]:
     """Sign in, land on the dashboard, wait for every chart; return the messages of any dialog that opens."""
     from playwright.sync_api import expect
 
@@ -50,7 +50,7 @@ def open_dashboard(phone: Any, username: str) -> list[str]:
     phone.on("dialog", on_dialog)
     phone.goto("/login")
     sign_in(phone, username)
-    expect(phone.get_by_role("heading", level=1)).to_have_text("招商引资工作概况")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(heading)
     for name in CHARTS:
         expect(phone.locator(f'.chart[data-chart="{name}"] canvas').first).to_be_visible()
         expect(phone.locator(f'.chart[data-chart="{name}"]')).to_have_attribute("data-drawn", "true")
@@ -94,6 +94,20 @@ def test_charts_draw_and_show_names_as_text(phone: Any, console_errors: list[str
     assert dialogs == [], "markup in a name was run as HTML"
     assert phone.locator('img[src="x"]').count() == 0
     assert console_errors == []
+
+
+def test_tooltips_speak_english_to_an_english_reader(phone: Any, compiled_catalogue: Any, signings: Any,
+                                                     account: Callable[..., str]) -> None:
+    from playwright.sync_api import expect
+
+    open_dashboard(phone, account(Role.LEADER, locale="en"), heading="Investment promotion overview")
+    monthly = phone.locator('.chart[data-chart="monthly"]')
+    monthly.scroll_into_view_if_needed()
+    box = monthly.bounding_box()
+    point_at(phone, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = monthly.locator("div").filter(has_text="Signed projects").last
+    expect(tooltip).to_be_visible()
+    assert "Signed projects: " in tooltip.inner_text() and "：" not in tooltip.inner_text()
 
 
 def test_phone_width_has_no_sideways_scroll(phone: Any, console_errors: list[str], signings: Any,

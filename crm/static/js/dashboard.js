@@ -12,8 +12,8 @@ function escapeHtml(value) {
   return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-function tooltipLines(title, lines) {
-  const body = lines.map(([label, value]) => `${escapeHtml(label)}：${escapeHtml(value)}`).join("<br>");
+function tooltipLines(title, lines, colon) {
+  const body = lines.map(([label, value]) => escapeHtml(label) + escapeHtml(colon) + escapeHtml(value)).join("<br>");
   return `<strong>${escapeHtml(title)}</strong><br>${body}`;
 }
 
@@ -88,7 +88,8 @@ function monthlyOption(data, labels) {
       trigger: "axis",
       formatter: (params) => {
         const row = rows[params[0].dataIndex];
-        return tooltipLines(row.label, [[labels.signed, row.signed], [labels.investment, row.investment_yi]]);
+        return tooltipLines(row.label,
+          [[labels.signed, row.signed], [labels.investment, row.investment_yi]], labels.colon);
       },
     },
     xAxis: { type: "category", data: rows.map((r) => r.label) },
@@ -112,7 +113,8 @@ function funnelOption(data, labels) {
       axisPointer: { type: "shadow" },
       formatter: (params) => {
         const row = rows[params[0].dataIndex];
-        return tooltipLines(row.label, [[labels.leads, row.count], [labels.investment, row.investment_yi]]);
+        return tooltipLines(row.label,
+          [[labels.leads, row.count], [labels.investment, row.investment_yi]], labels.colon);
       },
     },
     xAxis: { type: "value", max: widest, show: false },
@@ -137,7 +139,8 @@ function industriesOption(data, labels, width) {
       trigger: "item",
       formatter: (p) => {
         const row = rows[p.dataIndex];
-        return tooltipLines(row.industry, [[labels.signed, row.signed], [labels.investment, row.investment_yi]]);
+        return tooltipLines(row.industry,
+          [[labels.signed, row.signed], [labels.investment, row.investment_yi]], labels.colon);
       },
     },
     legend: { type: "scroll", bottom: 0 },
@@ -158,7 +161,7 @@ function teamsOption(data, labels) {
       axisPointer: { type: "shadow" },
       formatter: (params) => {
         const row = rows[params[0].dataIndex];
-        return tooltipLines(row.team_name, [[labels.rank, row.rank], [labels.score, row.score]]);
+        return tooltipLines(row.team_name, [[labels.rank, row.rank], [labels.score, row.score]], labels.colon);
       },
     },
     xAxis: { type: "value" },
@@ -181,7 +184,7 @@ function sizesOption(data, labels) {
       axisPointer: { type: "shadow" },
       formatter: (params) => {
         const row = rows[params[0].dataIndex];
-        return tooltipLines(row.band, [[labels.count, row.count]]);
+        return tooltipLines(row.band, [[labels.count, row.count]], labels.colon);
       },
     },
     xAxis: { type: "category", data: rows.map((r) => r.band), axisLabel: { interval: 0, hideOverlap: false } },
