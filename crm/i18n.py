@@ -61,6 +61,11 @@ def join_clauses(items: Iterable[Any]) -> str:
     return gettext("；").join(map(str, items))
 
 
+def labelled(label: Any, text: Any) -> str:
+    """A label and what it says: 汇率：格式不正确 in Chinese, "Rate: not a number" in English."""
+    return gettext("%(label)s：%(text)s", label=label, text=text)
+
+
 def with_note(text: Any, note: Any) -> str:
     """A text with a note after it in brackets: 李明（上海专班） in Chinese, "Li Ming (Shanghai team)" in English."""
     return gettext("%(text)s（%(note)s）", text=text, note=note)

@@ -144,6 +144,9 @@ def test_english_titles_keep_their_words_apart(compiled_catalogue, client, login
     custom = csv_rows(download(client, "/exports/projects.csv?start=2026-03-01&end=2026-06-30").data)[0][0]
     assert year == "张湾区 2026 Investment projects signed"
     assert custom == "张湾区 Investment projects signed (2026-03-01 to 2026-06-30)"
+    refused = download(client, "/exports/projects.csv?year=1900")
+    assert refused.status_code == 400
+    assert "Invalid filters: Signing year: Number must be between 2000 and 2100." in refused.text
 
 
 def test_signing_list_takes_the_project_pages_filters(client, login, admin, signed):

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..auth.access import requires
 from ..extensions import db
 from ..i18n import gettext as _
+from ..i18n import join_clauses, labelled
 from ..models import Team, User
 from ..periods import today
 from ..reports.charts import CHARTS, chart_data
@@ -30,8 +31,8 @@ def period_query() -> dict[str, str]:
 
 
 def form_errors(form: ReportPeriodForm) -> str:
-    return "；".join(f"{form[name].label.text}：{message}" for name, messages in form.errors.items()
-                    for message in messages)
+    return join_clauses(labelled(form[name].label.text, message) for name, messages in form.errors.items()
+                        for message in messages)
 
 
 @bp.get("/")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..i18n import gettext as _
-from ..i18n import join_clauses
+from ..i18n import join_clauses, labelled
 from ..periods import Period
 
 # Periods people name (2026年, 2026年第1季度, 2026年3月, 2026年1—3月累计) stand before the list's name.
@@ -18,7 +18,7 @@ def form_errors(form: Any) -> str:
     problems = []
     for field in form:
         for error in field.errors:
-            problems.append(f"{field.label.text}{_('：')}{error}")
+            problems.append(labelled(field.label.text, error))
     return _("筛选条件有误：%(problems)s", problems=join_clauses(problems) or _("无法识别"))
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..credit_code import is_valid_credit_code, normalize_credit_code
 from ..i18n import gettext as _
-from ..i18n import join_names
+from ..i18n import join_names, labelled
 from .fields import FIELDS, Field, Type
 from .headers import Column, Layout, header_key
 from .kinds import RULES, Rules
@@ -142,13 +142,13 @@ class RowReader:
             try:
                 rate = parse_rate(cell_at(cells, self.rate_column.index))
             except CellError as error:
-                outcome.error(f"{_('汇率')}：{error}")
+                outcome.error(labelled(_("汇率"), error))
         width = len(cells)
         for index, spec, read in self.columns:
             try:
                 value = read(cells[index] if index < width else "", rate)
             except CellError as error:
-                outcome.error(f"{spec.label}：{error}")
+                outcome.error(labelled(spec.label, error))
                 continue
             if spec.type is Type.CHOICE:
                 value, text = value

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from ..enterprises.names import fold
 from ..extensions import db
 from ..i18n import gettext as _
+from ..i18n import labelled
 from ..models import AgreementKind, Project, ProjectStatus, ProjectType
 from ..periods import today
 from .lookups import chunks
@@ -92,7 +93,7 @@ class ProjectRules(Rules):
             try:
                 values.setdefault(MILESTONES[status], parse_date(found[0]))
             except CellError as error:
-                row.error(f"{_('当前进展')}：{error}")
+                row.error(labelled(_("当前进展"), error))
         if status is None:
             status = next((s for s in (ProjectStatus.AT_CAPACITY, ProjectStatus.PRODUCING, ProjectStatus.STARTED)
                            if MILESTONES[s] in values), None)

@@ -10,7 +10,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
-from ..i18n import join_clauses
+from ..i18n import join_clauses, labelled
 from ..models import Lead, LeadStage
 from ..money import Unit
 from ..projects import services as projects
@@ -26,7 +26,7 @@ def move(lead_id: int):
     lead = editable_or_404(lead_id)
     form = StageForm()
     if not form.validate_on_submit():
-        problems = [f"{form[name].label.text}：{errors[0]}" for name, errors in form.errors.items()
+        problems = [labelled(form[name].label.text, errors[0]) for name, errors in form.errors.items()
                     if name != "stage"]
         return render_detail(lead, error=join_clauses(problems) if problems and not form.stage.errors
                              else _("请选择要移至的阶段"), status=422)

@@ -6,6 +6,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..forms import options
+from ..i18n import labelled
 from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus
 from .verification import DOCUMENT_KINDS
@@ -15,7 +16,7 @@ def first_problem(form: FlaskForm) -> str:
     """The first refused field of a form, as one line for the user."""
     for name, errors in form.errors.items():
         label = form[name].label.text if name in form else ""
-        return f"{label}：{errors[0]}" if label else str(errors[0])
+        return labelled(label, errors[0]) if label else str(errors[0])
     return str(_l("提交的内容无法处理，请返回重试。"))
 
 

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..extensions import db
 from ..forms import options
-from ..i18n import join_clauses
+from ..i18n import join_clauses, labelled
 from ..i18n import lazy_gettext as _l
 from ..models import IssueStatus, ServiceItemStatus, Team, User
 
@@ -37,7 +37,7 @@ def user_or_none(user_id: int | None) -> User | None:
 class ServiceForm(FlaskForm):
     def problems(self) -> str:
         """The refusals, one per field, as one line to show on the page."""
-        return join_clauses(f"{self[name].label.text}：{errors[0]}" for name, errors in self.errors.items())
+        return join_clauses(labelled(self[name].label.text, errors[0]) for name, errors in self.errors.items())
 
 
 class AssignForm(ServiceForm):
