@@ -3,6 +3,7 @@
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -141,15 +142,22 @@ class RequestContextClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(app_config)
+@contextmanager
+def running_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """An app on an empty database, its test client's requests each in their own context; torn down after."""
+    app = create_app(config)
     app.test_client_class = RequestContextClient
     with app.app_context():
         empty_database()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    with running_app(app_config) as app:
+        yield app
 
 
 @pytest.fixture

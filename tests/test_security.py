@@ -5,9 +5,8 @@ import re
 import pytest
 
 from crm import create_app
-from crm.extensions import db
 from crm.models import Role
-from tests.conftest import FAST_SETTINGS, PASSWORD, RequestContextClient, empty_database
+from tests.conftest import FAST_SETTINGS, PASSWORD, running_app
 
 PAGES = ["/", "/teams/", "/admin/users/", "/admin/users/new", "/teams/new", "/account/password"]
 
@@ -82,13 +81,8 @@ def production_app(app_config):
     """The app as deployed: not testing, not debugging, a real secret, secure cookies and CSRF checks on."""
     testing_only = {"TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED"}
     config = {k: v for k, v in app_config.items() if k not in testing_only} | {"SECRET_KEY": "k" * 48}
-    app = create_app(config)
-    app.test_client_class = RequestContextClient
-    with app.app_context():
-        empty_database()
+    with running_app(config) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def sign_in_with_the_form(client, username: str):
