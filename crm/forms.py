@@ -8,6 +8,7 @@ from wtforms import Field
 from wtforms.fields import SelectChoice
 from wtforms.validators import ValidationError
 
+from .i18n import join_clauses, labelled
 from .i18n import lazy_gettext as _l
 from .periods import Period, period_from
 
@@ -28,6 +29,11 @@ def id_arg(name: str, args: Any = None) -> int | None:
     """A record's id from the query string (or the arguments given), or None when the value cannot be one."""
     value = (request.args if args is None else args).get(name, type=int)
     return value if value is not None and 0 < value <= MAX_ID else None
+
+
+def field_errors(form: Any) -> str:
+    """Every refused field of a form as one line: 年份：…；月份：… (Year: …; Month: … in English)."""
+    return join_clauses(labelled(field.label.text, error) for field in form for error in field.errors)
 
 
 def form_status() -> int:

@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from ..auth.access import requires
 from ..extensions import db
+from ..forms import field_errors
 from ..i18n import gettext as _
-from ..i18n import join_clauses, labelled
 from ..models import Team, User
 from ..periods import today
 from ..reports.charts import CHARTS, chart_data
@@ -28,11 +28,6 @@ def own_team(user: User) -> int | None:
 def period_query() -> dict[str, str]:
     """The period's query arguments as given, for the chart data URLs."""
     return {key: value for key, value in request.args.items() if key in PERIOD_ARGS and value}
-
-
-def form_errors(form: ReportPeriodForm) -> str:
-    return join_clauses(labelled(form[name].label.text, message) for name, messages in form.errors.items()
-                        for message in messages)
 
 
 @bp.get("/")
@@ -66,7 +61,7 @@ def chart(name: str):
         return json_error(404, _("没有名为 %(name)s 的图表", name=name))
     form = ReportPeriodForm(request.args)
     if not form.validate():
-        return json_error(400, _("时段参数有误：%(errors)s", errors=form_errors(form)))
+        return json_error(400, _("时段参数有误：%(errors)s", errors=field_errors(form)))
     team_id = None
     if team := request.args.get("team", "").strip():
         if not (team.isascii() and team.isdigit() and len(team) <= 9):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..forms import field_errors
 from ..i18n import gettext as _
-from ..i18n import join_clauses, labelled
 from ..periods import Period
 
 # Periods people name (2026年, 2026年第1季度, 2026年3月, 2026年1—3月累计) stand before the list's name.
@@ -14,12 +14,8 @@ NAMED_PERIODS = frozenset({"year", "quarter", "month", "ytd"})
 
 
 def form_errors(form: Any) -> str:
-    """The form's errors as one Chinese message: which filter, and what is wrong with it."""
-    problems = []
-    for field in form:
-        for error in field.errors:
-            problems.append(labelled(field.label.text, error))
-    return _("筛选条件有误：%(problems)s", problems=join_clauses(problems) or _("无法识别"))
+    """The form's errors as one message: which filter, and what is wrong with it."""
+    return _("筛选条件有误：%(problems)s", problems=field_errors(form) or _("无法识别"))
 
 
 def period_title(district: str, name: str, period: Period | None) -> str:
