@@ -57,6 +57,11 @@ def plain_number(number: float | int) -> str:
     return repr(number) if isinstance(number, float) else str(number)
 
 
+def number_text(cell: Any) -> str:
+    """A cell meant as a number, as text to read: a number cell as people write it, text folded to half-width."""
+    return plain_number(cell) if isinstance(cell, float | int) and not isinstance(cell, bool) else fold(str(cell))
+
+
 def is_placeholder(text: str) -> bool:
     """A dash, a slash or 无 standing in for a value: read as blank."""
     return len(text) <= PLACEHOLDER_LENGTH and short_placeholder(text)
@@ -209,7 +214,7 @@ def parse_rate(cell: Any) -> Decimal | None:
     """An exchange rate in yuan per unit of foreign currency."""
     if is_empty(cell):
         return None
-    text = plain_number(cell) if isinstance(cell, float | int) and not isinstance(cell, bool) else fold(str(cell))
+    text = number_text(cell)
     try:
         rate = Decimal(text)
     except InvalidOperation:
@@ -223,7 +228,7 @@ def parse_count(cell: Any) -> int | None:
     """A whole number such as a head count (300, 300人)."""
     if is_empty(cell):
         return None
-    text = plain_number(cell) if isinstance(cell, float | int) and not isinstance(cell, bool) else fold(str(cell))
+    text = number_text(cell)
     match = _COUNT.fullmatch(text.replace(",", ""))
     if match is None:
         raise CellError(_("须为整数：%(text)s", text=text))
@@ -234,7 +239,7 @@ def parse_decimal(cell: Any) -> Decimal | None:
     """A non-negative decimal such as an area (120.5, 120.5亩)."""
     if is_empty(cell):
         return None
-    text = plain_number(cell) if isinstance(cell, float | int) and not isinstance(cell, bool) else fold(str(cell))
+    text = number_text(cell)
     match = _DECIMAL.fullmatch(text.replace(",", ""))
     if match is None:
         raise CellError(_("须为数字：%(text)s", text=text))
