@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import subprocess
 import sys
 import zipfile
@@ -17,6 +18,7 @@ import pytest
 import xlsxwriter
 from sqlalchemy import func, select
 
+from crm.credit_code import make_credit_code
 from crm.exports.signing_list import columns as signing_list_columns
 from crm.extensions import db
 from crm.imports.commit import commit_import
@@ -558,6 +560,107 @@ def project_facts() -> list[tuple[Any, ...]]:
         select(Project.name, Enterprise.name, Project.total_investment_yuan, Project.fixed_asset_investment_yuan,
                Project.signed_on, Team.name, Project.status, Project.started_on, Project.industry, Project.remarks)
         .join(Project.enterprise).join(Project.team)).all())
+
+
+# What each row was read as ----------------------------------------------------------------------------------------
+
+def dry_run_rows(runner, kind: str, path: Path, *args: str) -> dict[int, dict[str, Any]]:
+    """The rows of `flask import KIND FILE --dry-run --json`, by row number (the report before any Error: line)."""
+    result = runner.invoke(args=["import", kind, str(path), "--dry-run", "--json", *args])
+    return {row["row"]: row for row in json.loads(result.output.split("\nError:")[0])["rows"]}
+
+
+def test_the_dry_run_says_what_each_amount_date_team_and_investor_was_read_as(
+        app, runner, make_team, make_enterprise, tmp_path):
+    hangzhou = make_team(name="驻杭州招商专班")
+    known = make_enterprise(name="浙江恒轮汽配有限公司")
+    code = make_credit_code(random.Random(3))
+    path = write_xlsx(tmp_path / "签约.xlsx", [
+        ["项目名称", "投资方", "统一社会信用代码", "总投资", "其中固定资产投资（亿元）", "预计年税收（元）", "汇率",
+         "签约时间", "招商专班"],
+        ["汽车轮毂项目", "恒轮汽配（浙江）有限公司", None, "8000万元", 0.5, 3_500_000, None, "2024.3.5", "杭州专班"],
+        ["电子元件项目", "香港华科电子有限公司", code, "1000万美元", None, None, 7.1, "2024年3月6日", "深圳专班"],
+        ["智能装备项目", "苏州精工装备有限公司", None, "1.5亿", None, None, None, 45358, "驻杭州招商专班"],
+        ["冷链物流中心", "深圳顺达冷链物流有限公司", None, "200万欧元", None, None, None, DateCell(date(2024, 3, 18)),
+         "深圳专班"],
+        ["坏日期项目", "某某公司", None, "3000万元", None, None, None, "2024-13-01", "深圳专班"],
+        ["合计", None, None, "1.5亿"],
+    ])
+    rows = dry_run_rows(runner, "projects", path, "--rate", "EUR=7.8")
+    assert {"row", "fate", "label", "reasons", "warnings", "duplicate_of", "duplicate_label"} <= rows[2].keys()
+
+    wheels = rows[2]["read"]
+    assert wheels["total_investment"] == {"yuan": 80_000_000, "yi": "0.80", "unit": "万元", "unit_from": "cell",
+                                          "text": "8000万元"}
+    assert wheels["fixed_asset_investment"] == {"yuan": 50_000_000, "yi": "0.50", "unit": "亿元",
+                                                "unit_from": "column", "text": "0.5"}
+    assert wheels["expected_annual_tax"] == {"yuan": 3_500_000, "yi": "0.04", "unit": "元", "unit_from": "column",
+                                             "text": "3500000"}
+    assert wheels["signed_on"] == "2024-03-05" and wheels["cell_text"] == {"signed_on": "2024.3.5"}
+    assert wheels["team"] == {"name": "驻杭州招商专班", "id": hangzhou.id, "new": False, "text": "杭州专班"}
+    assert wheels["enterprise"] == {"name": "浙江恒轮汽配有限公司", "credit_code": known.credit_code, "id": known.id,
+                                    "new": False, "text": "恒轮汽配（浙江）有限公司"}
+    assert "currency" not in wheels
+
+    chips = rows[3]["read"]
+    dollars = {"code": "USD", "original": 10_000_000, "rate": "7.1", "rate_from": "column"}
+    assert chips["total_investment"] == {"yuan": 71_000_000, "yi": "0.71", "unit": "万美元", "unit_from": "cell",
+                                         "text": "1000万美元", "currency": dollars}
+    assert chips["currency"] == {"field": "total_investment"} | dollars
+    assert chips["signed_on"] == "2024-03-06" and chips["cell_text"] == {"signed_on": "2024年3月6日"}
+    assert chips["team"] == {"name": "深圳专班", "id": None, "new": True}
+    assert chips["enterprise"] == {"name": "香港华科电子有限公司", "credit_code": code, "id": None, "new": True}
+
+    machines = rows[4]["read"]
+    assert machines["total_investment"] == {"yuan": 150_000_000, "yi": "1.50", "unit": "亿元", "unit_from": "cell",
+                                            "text": "1.5亿"}
+    assert machines["signed_on"] == "2024-03-07" and machines["cell_text"] == {"signed_on": "45358"}  # Excel serial
+    assert machines["team"] == {"name": "驻杭州招商专班", "id": hangzhou.id, "new": False}
+
+    cold = rows[5]["read"]
+    assert cold["currency"] == {"field": "total_investment", "code": "EUR", "original": 2_000_000, "rate": "7.8",
+                                "rate_from": "given"}
+    assert cold["total_investment"]["yuan"] == 15_600_000 and cold["total_investment"]["unit"] == "万欧元"
+    assert cold["signed_on"] == "2024-03-18" and "cell_text" not in cold  # a date cell says what it is
+
+    broken = rows[6]
+    assert broken["fate"] == "error" and broken["read"]["total_investment"]["yi"] == "0.30"  # what could be read
+    assert "signed_on" not in broken["read"] and "team" not in broken["read"]
+    assert rows[7]["fate"] == "skipped" and rows[7]["read"] == {}
+
+
+def test_leads_visits_and_enterprises_say_what_they_were_read_as(app, runner, make_team, make_enterprise, tmp_path):
+    shanghai = make_team(name="上海专班")
+    known = make_enterprise(name="上海储能科技有限公司")
+    leads = tmp_path / "线索.csv"
+    leads.write_text("项目名称,企业名称,专班,拟投资额（万元）,阶段,预计签约时间,登记日期\n"
+                     "储能电站,储能科技（上海）有限公司,上海专班,30000,洽谈,2024/6/30,20240402\n", encoding="utf-8")
+    lead = dry_run_rows(runner, "leads", leads)[2]["read"]
+    assert lead["intended_investment"] == {"yuan": 300_000_000, "yi": "3.00", "unit": "万元", "unit_from": "column",
+                                           "text": "30000"}
+    assert (lead["expected_sign_on"], lead["created_on"]) == ("2024-06-30", "2024-04-02")
+    assert lead["cell_text"] == {"expected_sign_on": "2024/6/30", "created_on": "20240402"}
+    assert lead["team"] == {"name": "上海专班", "id": shanghai.id, "new": False}
+    assert lead["enterprise"]["id"] == known.id and lead["enterprise"]["name"] == "上海储能科技有限公司"
+
+    visits = tmp_path / "拜访.csv"
+    visits.write_text("拜访日期,拜访企业,专班,跟进日期\n2024年5月8日,上海储能科技有限公司,沪专班,2024-05-20\n",
+                      encoding="utf-8")
+    visit = dry_run_rows(runner, "visits", visits)[2]["read"]
+    assert (visit["visited_on"], visit["follow_up_on"]) == ("2024-05-08", "2024-05-20")
+    assert visit["cell_text"] == {"visited_on": "2024年5月8日"}
+    assert visit["team"] == {"name": "沪专班", "id": None, "new": True}
+    assert visit["enterprise"] == {"name": "上海储能科技有限公司", "credit_code": known.credit_code, "id": known.id,
+                                   "new": False}
+
+    companies = tmp_path / "企业.csv"
+    companies.write_text(f"企业名称,统一社会信用代码,所属行业\n上海储能科技股份公司,{known.credit_code},储能\n"
+                         "远景能源有限公司,,新能源\n", encoding="utf-8")
+    by_row = dry_run_rows(runner, "enterprises", companies)
+    assert by_row[2]["read"] == {"enterprise": {"name": "上海储能科技有限公司", "credit_code": known.credit_code,
+                                                "id": known.id, "new": False, "text": "上海储能科技股份公司"}}
+    assert by_row[3]["read"] == {"enterprise": {"name": "远景能源有限公司", "credit_code": None, "id": None,
+                                                "new": True}}
 
 
 # The other kinds ------------------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ The engine, step by step (each step is a plain function; none commits):
                                                           rates={"USD": Decimal("7.1")}), progress=callback)
         # Preview: rows (RowOutcome: row number as seen, fate NEW / DUPLICATE / ERROR / SKIPPED, label, reasons,
         # warnings, duplicate_of, duplicate_label), counts(), ok, errors, new_teams, new_enterprises,
-        # new_industries, needs_confirmation, as_dict() for JSON
+        # new_industries, needs_confirmation, readings.of(row) (what a row was read as: amounts with their
+        # units, dates, the team and enterprise matched; crm/imports/parsed.py), as_dict() for JSON
     result = commit_import(preview, actor=admin, progress=callback)  # ImportResult; ImportRefused when rows are
                                                # in error, new teams/enterprises are unconfirmed, or not an admin
     remember_mapping(layout, admin)            # the confirmed mapping, for the next file of this shape

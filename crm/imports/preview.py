@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from ..credit_code import is_valid_credit_code, normalize_credit_code
@@ -27,6 +28,7 @@ from .headers import Column, Layout, header_key
 from .kinds import RULES, Rules
 from .lookups import Lookups, NewEnterprise, split_origin
 from .outcomes import Fate, ImportOptions, RowOutcome
+from .parsed import RowReading
 from .reading import ImportRefused, Table
 from .values import (
     CellError,
@@ -81,6 +83,11 @@ class Preview:
     def new_industries(self) -> list[str]:
         return sorted(self.lookups.new_industries.values())
 
+    @cached_property
+    def readings(self) -> RowReading:
+        """What each row was read as: `readings.of(row)` (crm/imports/parsed.py)."""
+        return RowReading(self.table, self.layout, self.lookups)
+
     @property
     def needs_confirmation(self) -> bool:
         """New teams or enterprises are named and the user has not confirmed creating them."""
@@ -102,7 +109,8 @@ class Preview:
                 "layout": self.layout.as_dict(), "duplicates": self.options.duplicates, "counts": self.counts(),
                 "ok": self.ok, "needs_confirmation": self.needs_confirmation, "new_teams": self.new_teams,
                 "new_enterprises": [new.as_dict() for new in self.new_enterprises],
-                "new_industries": self.new_industries, "rows": [row.as_dict() for row in self.rows]}
+                "new_industries": self.new_industries,
+                "rows": [row.as_dict() | {"read": self.readings.of(row)} for row in self.rows]}
 
 
 def choice_index(field: Field) -> dict[str, Any]:

@@ -199,6 +199,20 @@ def parse_money(cell: Any, *, unit: Unit | None, currency: str = "CNY", rate: De
         raise CellError(str(error)) from None
 
 
+def amount_unit(cell: Any, unit: Unit | None) -> tuple[Unit | None, bool]:
+    """The unit parse_money read an amount in, and whether the cell wrote it (8000万元) rather than its column."""
+    if not isinstance(cell, str):
+        return unit, False
+    text = "".join(fold(cell).split())
+    if "亿" in text:
+        return Unit.YI, True
+    if "万" in text:
+        return Unit.WAN, True
+    if currency_in(text) is not None:  # 5000元, 500美元: a unit of one
+        return Unit.YUAN, True
+    return unit, False
+
+
 def number_amount(number: float, unit: Unit) -> Amount:
     """A number cell in a renminbi unit, as parse_amount would read its digits."""
     try:
