@@ -85,6 +85,12 @@ def test_an_admin_imports_a_messy_signing_list_on_a_phone(phone: Any, console_er
     expect(counts.locator("div.fate-error dd")).to_have_text("0")
     expect(phone.locator(".new-teams")).to_contain_text("苏州专班")
     expect(phone.locator(".preview-rows tbody tr")).to_have_count(200)
+    read_as = phone.locator(".preview-rows tbody tr", has_text="汽车轮毂项目").locator(".read-as")
+    expect(read_as).to_contain_text("总投资：8000万元 → 0.80亿元（80,000,000元）")
+    expect(read_as).to_contain_text("签约时间：2024.3.5 → 2024-03-05")
+    battery = phone.locator(".preview-rows tbody tr", has_text="新能源电池项目").locator(".read-as")
+    expect(battery).to_contain_text("总投资：12.5（单位按列：亿元） → 12.50亿元（1,250,000,000元）")
+    expect(battery).to_contain_text("招商专班：上海专班（已有）")
     assert fits_width(phone), "the preview scrolls sideways on a phone"
     phone.get_by_label("确认新建上面列出的专班和企业").check()
     phone.get_by_role("button", name="全部导入").click()

@@ -316,6 +316,58 @@ def test_the_preview_shows_every_rows_fate_and_an_error_blocks_the_import(client
     assert count(Project) == 1 and db.session.get(ImportJob, job_id).status is ImportJobStatus.PREVIEWED
 
 
+def read_lines(page: str) -> list[str]:
+    """The preview's 读取为 lines, as shown."""
+    return re.findall(r'<small class="row-note read">([^<]*)</small>', page)
+
+
+def test_the_preview_says_what_each_row_was_read_as(compiled_catalogue, client, make_user, login, admin, shanghai,
+                                                    make_enterprise):
+    known = make_enterprise(name="苏州精工装备有限公司")
+    header = ["项目名称", "投资方", "总投资", "其中固定资产投资（亿元）", "汇率", "签约时间", "招商专班"]
+    data = xlsx_bytes([
+        header,
+        ["汽车轮毂项目", "浙江恒轮汽配有限公司", "8000万元", 0.5, None, "2024.3.5", "上海专班"],
+        ["智能装备项目", "苏州精工装备有限公司", "1.5亿", None, None, date(2024, 3, 6), "驻上海招商专班"],
+        ["电子元件项目", "香港华科电子有限公司", "1000万美元", None, 7.1, "2024年3月7日", "深圳专班"],
+    ])
+    job_id = job_id_from(upload(client, data))
+    assert confirm_mapping(client, job_id)[-1]["status"] == "previewed"
+    page = client.get(f"/imports/jobs/{job_id}").text
+    assert "<th>读取为</th>" in page
+    assert_strict_csp_holds(page)
+    lines = read_lines(page)
+    assert "总投资：8000万元 → 0.80亿元（80,000,000元）" in lines
+    assert "其中固定资产投资：0.5（单位按列：亿元） → 0.50亿元（50,000,000元）" in lines
+    assert "总投资：1.5亿 → 1.50亿元（150,000,000元）" in lines
+    assert "总投资：1000万美元 → 0.71亿元（71,000,000元）；USD 10,000,000，汇率7.1（汇率列）" in lines
+    assert "签约时间：2024.3.5 → 2024-03-05" in lines and "签约时间：2024-03-06" in lines
+    assert "签约时间：2024年3月7日 → 2024-03-07" in lines
+    assert "招商专班：上海专班（已有）" in lines and "招商专班：驻上海招商专班 → 上海专班（已有）" in lines
+    assert "招商专班：深圳专班（新建）" in lines
+    assert "投资方（签约企业）：浙江恒轮汽配有限公司（新建）" in lines
+    assert f"投资方（签约企业）：苏州精工装备有限公司（已有，统一社会信用代码{known.credit_code}）" in lines
+
+    client.post("/logout")
+    login(make_user(Role.ADMIN, username="office-en", locale="en"))
+    english = read_lines(client.get(f"/imports/jobs/{job_id}").text)
+    assert "Total investment: 8000万元 → 0.80亿元 (80,000,000 yuan)" in english
+    assert "Of which fixed-asset investment: 0.5 (in 亿元, as the column says) → 0.50亿元 (50,000,000 yuan)" in english
+    assert ("Total investment: 1000万美元 → 0.71亿元 (71,000,000 yuan); USD 10,000,000 at a rate of 7.1 "
+            "(from the rate column)") in english
+    assert "Promotion team: 上海专班 (on file)" in english and "Promotion team: 深圳专班 (New)" in english
+
+
+def test_a_job_previewed_before_rows_kept_their_reading_still_shows(client, admin, shanghai):
+    job_id = job_id_from(upload(client, signing_list([signing_row(1)])))
+    confirm_mapping(client, job_id)
+    job = db.session.get(ImportJob, job_id)
+    job.rows = [record[:8] for record in job.rows]  # as such a job was kept: the fate only
+    db.session.commit()
+    page = client.get(f"/imports/jobs/{job_id}")
+    assert page.status_code == 200 and "导入测试项目1" in page.text and read_lines(page.text) == []
+
+
 def test_new_teams_need_confirming_then_everything_is_imported(app, client, admin, shanghai):
     rows = [signing_row(n, team="苏州专班" if n == 2 else "上海专班") for n in range(1, 4)]
     job_id = job_id_from(upload(client, signing_list(rows)))

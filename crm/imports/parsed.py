@@ -121,12 +121,14 @@ def amount_text(entry: Mapping[str, Any]) -> str:
     """8000万元 → 0.80亿元（80,000,000元）, with the column's unit named when the cell gave none."""
     text = entry["text"] if entry["unit_from"] == "cell" else _(
         "%(text)s（单位按列：%(unit)s）", text=entry["text"], unit=entry["unit"])
-    line = _("%(text)s → %(yi)s亿元（%(yuan)s元）", text=text, yi=entry["yi"], yuan=f"{entry['yuan']:,}")
+    yuan = f"{entry['yuan']:,}"  # 80,000,000: digits grouped as both languages write them
+    line = _("%(text)s → %(yi)s亿元（%(yuan)s元）", text=text, yi=entry["yi"], yuan=yuan)
     if (fx := entry.get("currency")) is None:
         return line
     source = _("汇率列") if fx["rate_from"] == "column" else _("导入时给出")
+    original = f"{fx['original']:,}"
     return join_clauses([line, _("%(code)s %(original)s，汇率%(rate)s（%(source)s）", code=fx["code"],
-                                 original=f"{fx['original']:,}", rate=fx["rate"], source=source)])
+                                 original=original, rate=fx["rate"], source=source)])
 
 
 def matched_text(entry: Mapping[str, Any]) -> str:

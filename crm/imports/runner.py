@@ -192,7 +192,7 @@ def preview_summary(preview: Preview) -> tuple[dict[str, Any], list[list[Any]]]:
     for row in ordered:
         amount = row.values.get(amount_field) if amount_field else None
         rows.append([row.row, row.fate.value, row.label, getattr(amount, "yuan", None), row.reasons, row.warnings,
-                     row.duplicate_of, row.duplicate_label])
+                     row.duplicate_of, row.duplicate_label, preview.readings.of(row)])
     new_enterprises = preview.new_enterprises
     summary = {"counts": preview.counts(), "ok": preview.ok, "file": preview.table.file_name,
                "sheet": preview.table.sheet, "header_row": preview.layout.header_row,

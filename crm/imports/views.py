@@ -96,7 +96,7 @@ def render_preview(job: ImportJob, form: FlaskForm | None = None, *, error: str 
     return render_template(
         "imports/preview.html", job=job, summary=summary, counts=summary.get("counts", {}), error=error,
         form=form or import_form(summary.get("new_teams", []), jobs.team_options()),
-        page=rows_page(job.rows or []), detail=DETAIL_ENDPOINTS[job.kind], kinds=KIND_LABELS), status
+        page=rows_page(job.rows or [], job.kind), detail=DETAIL_ENDPOINTS[job.kind], kinds=KIND_LABELS), status
 
 
 @bp.get("/jobs/<int:job_id>", endpoint="job")
