@@ -69,6 +69,7 @@ def register_security(app: Flask) -> None:
 
     from .auth.access import check_access
     from .auth.views import enforce_session_limits
+    from .district_scope import register_district_scope
     from .input_checks import refuse_nul
     from .security import add_security_headers
 
@@ -76,6 +77,7 @@ def register_security(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(check_access)
+    register_district_scope(app)  # after check_access: the user is known
     app.before_request(enforce_session_limits)
     app.before_request(refuse_nul)
     app.after_request(add_security_headers)

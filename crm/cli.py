@@ -1,6 +1,8 @@
 """Command-line commands: `flask --app crm …`."""
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -8,38 +10,93 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .auth import services as accounts
+from .district_scope import home_district, limit_to_district
 from .extensions import db
-from .models import Role, Team
+from .models import District, Role, Team
 from .passwords import generate_password
 
 users_cli = AppGroup("users", help="Manage user accounts.")
+districts_cli = AppGroup("districts", help="The city's districts (区/县).")
+
+
+def choose_district(name: str | None) -> District:
+    """The district a command works on: the one named (by name or code), else the home district (the first)."""
+    districts = list(db.session.scalars(select(District).order_by(District.id)))
+    if name:
+        chosen = next((d for d in districts if name in (d.name, d.code)), None)
+        if chosen is None:
+            names = ", ".join(d.name for d in districts)
+            raise click.ClickException(f"no district named {name!r} (there are: {names})")
+        return chosen
+    return districts[0] if districts else home_district()
+
+
+def district_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --district: the command then sees that district's records only, as its users do."""
+    def scope(_ctx: click.Context, _param: click.Parameter, name: str | None) -> District:
+        district = choose_district(name)
+        limit_to_district(db.session(), district.id)
+        return district
+    return click.option("--district", "district", callback=scope, expose_value=True, is_eager=False,
+                        help="District name or code (default: the home district, the first one).")(command)
+
+
+@districts_cli.command("create")
+@click.argument("name")
+@click.option("--code", required=True, help="Short code its project codes start with, e.g. ZW (ZW-2026-001).")
+def create_district_command(name: str, code: str) -> None:
+    """Add a district of the city."""
+    if db.session.scalar(select(District.id).where((District.name == name) | (District.code == code))):
+        raise click.ClickException(f"a district named {name!r} or coded {code!r} exists already")
+    if not code.isascii() or not code.isalnum() or len(code) > 8:
+        raise click.ClickException("the code is up to 8 letters or digits")
+    db.session.add(District(name=name, code=code.upper()))
+    db.session.commit()
+    click.echo(f"created district {name} ({code.upper()})")
+
+
+@districts_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the districts as JSON.")
+def list_districts_command(as_json: bool) -> None:
+    """List the city's districts."""
+    rows = [{"id": d.id, "name": d.name, "code": d.code, "active": d.active}
+            for d in db.session.scalars(select(District).order_by(District.id))]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+    else:
+        for row in rows:
+            click.echo(f"{row['id']:>3}  {row['code']:8} {row['name']}" + ("" if row["active"] else "  (inactive)"))
 
 
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
-              help="admin, leader, lead or member.")
+              help="admin, leader, lead, member, or city (市招商局: reads every district).")
 @click.option("--team", "team_name", help="Team name (required for lead and member).")
+@click.option("--district", "district_name", help="District name or code (default: the only one; none for city).")
 @click.option("--name", "display_name", help="Display name (default: the username).")
 @click.option("--password", help="Password (default: a random one, printed once).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def create_user_command(username: str, role: str, team_name: str | None, display_name: str | None,
-                        password: str | None, as_json: bool) -> None:
+def create_user_command(username: str, role: str, team_name: str | None, district_name: str | None,
+                        display_name: str | None, password: str | None, as_json: bool) -> None:
     """Add a user."""
+    district = None if role == Role.CITY.value else choose_district(district_name)
     team = None
     if team_name:
-        team = db.session.scalar(select(Team).where(Team.name == team_name))
+        team = db.session.scalar(select(Team).where(Team.name == team_name,
+                                                    Team.district_id == (district.id if district else None)))
         if team is None:
-            raise click.ClickException(f"no team named {team_name!r}")
+            raise click.ClickException(f"no team named {team_name!r}" + (f" in {district.name}" if district else ""))
     generated = password is None
     password = password or generate_password(current_app.config)
     try:
         user = accounts.create_user(username=username, display_name=display_name or username, role=Role(role),
-                                    password=password, team=team)
+                                    password=password, team=team, district=district)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    result = {"id": user.id, "username": user.username, "role": role, "team": team_name}
+    result = {"id": user.id, "username": user.username, "role": role, "team": team_name,
+              "district": district.name if district else None}
     if generated:
         result["password"] = password
     if as_json:
@@ -57,6 +114,7 @@ def register_commands(app: Flask) -> None:
     from .reports.cli import rankings_cli, summary_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(districts_cli)
     app.cli.add_command(summary_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(rankings_cli)

@@ -38,8 +38,9 @@ class Config:
     LOGIN_WAIT = timedelta(seconds=60)  # doubles with each further failure, capped below
     LOGIN_WAIT_MAX = timedelta(minutes=15)
 
-    DISTRICT_NAME = "张湾区"
-    PROJECT_CODE_PREFIX = "ZW"  # project codes read ZW-2026-001
+    CITY_NAME = "十堰市"  # the city whose districts share the deployment
+    DISTRICT_NAME = "张湾区"  # an existing single-district install becomes this district when it migrates
+    PROJECT_CODE_PREFIX = "ZW"  # … with this code: its project codes read ZW-2026-001
     PAGE_SIZE = 50
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
     DOCUMENT_MAX_BYTES = 20 * 1024 * 1024

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from .auth.access import may
 from .i18n import join_clauses, join_names
+from .models import Role
 from .money import money_filter
 
 
@@ -21,6 +22,8 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict:
-        return {"may": lambda right: may(current_user, right), "csrf_form": FlaskForm(formdata=None),
+        return {"may": lambda right: may(current_user, right),
+                "is_city": current_user.is_authenticated and current_user.role is Role.CITY,
+                "csrf_form": FlaskForm(formdata=None),
                 "languages": app.config["LANGUAGES"],
                 "locale": str(get_locale())}

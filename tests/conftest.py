@@ -14,14 +14,27 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from crm import create_app
 from crm.auth.services import hash_password
 from crm.credit_code import make_credit_code
 from crm.enterprises.names import normalise_name
 from crm.extensions import db
-from crm.models import AgreementKind, Enterprise, Lead, Project, ProjectType, Role, Team, Trip, User, Visit, VisitKind
+from crm.models import (
+    AgreementKind,
+    District,
+    Enterprise,
+    Lead,
+    Project,
+    ProjectType,
+    Role,
+    Team,
+    Trip,
+    User,
+    Visit,
+    VisitKind,
+)
 
 pytest_plugins = ["tests.browser_fixtures"]
 
@@ -182,12 +195,36 @@ def login(client: FlaskClient) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def make_team() -> Callable[..., Team]:
+def home_district(app: Flask) -> District:
+    """The district every made record belongs to unless a test names another."""
+    district = db.session.scalar(select(District).where(District.code == "ZW"))
+    if district is None:
+        district = District(name="张湾区", code="ZW")
+        db.session.add(district)
+        db.session.commit()
+    return district
+
+
+@pytest.fixture
+def make_district() -> Callable[..., District]:
+    counter = iter(range(1, 10_000))
+
+    def make(**fields: Any) -> District:
+        n = next(counter)
+        district = District(**({"name": f"测试{n}区", "code": f"T{n}"} | fields))
+        db.session.add(district)
+        db.session.commit()
+        return district
+    return make
+
+
+@pytest.fixture
+def make_team(home_district: District) -> Callable[..., Team]:
     counter = iter(range(1, 10_000))
 
     def make(**fields: Any) -> Team:
         n = next(counter)
-        team = Team(**({"name": f"测试{n}专班", "base_city": "上海"} | fields))
+        team = Team(**({"name": f"测试{n}专班", "base_city": "上海", "district_id": home_district.id} | fields))
         db.session.add(team)
         db.session.commit()
         return team
@@ -198,13 +235,16 @@ _password_hash: dict[str, str] = {}
 
 
 @pytest.fixture
-def make_user(make_team: Callable[..., Team]) -> Callable[..., User]:
+def make_user(make_team: Callable[..., Team], home_district: District) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
 
     def make(role: Role = Role.MEMBER, **fields: Any) -> User:
         n = next(counter)
         if "team" not in fields and role in (Role.LEAD, Role.MEMBER):
             fields["team"] = make_team()
+        if role is not Role.CITY and "district_id" not in fields and "district" not in fields:
+            team = fields.get("team")
+            fields["district_id"] = team.district_id if team is not None else home_district.id
         if PASSWORD not in _password_hash:
             _password_hash[PASSWORD] = hash_password(PASSWORD)
         user = User(**({"username": f"{role.value}{n}", "display_name": f"用户{n}", "role": role,
@@ -216,7 +256,7 @@ def make_user(make_team: Callable[..., Team]) -> Callable[..., User]:
 
 
 @pytest.fixture
-def make_enterprise() -> Callable[..., Enterprise]:
+def make_enterprise(home_district: District) -> Callable[..., Enterprise]:
     import random
     rng = random.Random(7)
     counter = iter(range(1, 10_000))
@@ -224,7 +264,7 @@ def make_enterprise() -> Callable[..., Enterprise]:
     def make(**fields: Any) -> Enterprise:
         n = next(counter)
         name = fields.pop("name", f"测试科技{n}有限公司")
-        enterprise = Enterprise(**({"name": name, "name_key": normalise_name(name),
+        enterprise = Enterprise(**({"name": name, "name_key": normalise_name(name), "district_id": home_district.id,
                                     "credit_code": make_credit_code(rng), "industry": "新材料", "province": "上海",
                                     "city": "上海"} | fields))
         db.session.add(enterprise)

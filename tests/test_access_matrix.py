@@ -36,7 +36,7 @@ from crm.visits import photos
 from tests.conftest import PASSWORD
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "security.md"
-ROLES = ("anonymous", "member A", "lead A", "member B", "leader", "admin")
+ROLES = ("anonymous", "member A", "lead A", "member B", "leader", "admin", "city")
 CELLS = {"allow", "deny", "login", "404", "own", "serves"}
 SCOPES = {"none", "own team", "project served", "admin"}
 METHODS = {"GET", "POST"}
@@ -84,6 +84,7 @@ def test_the_table_is_well_formed():
         assert set(rule.cells.values()) <= CELLS, rule.endpoint
         if rule.scope == "admin":
             assert {rule.cells[r] for r in ROLES[1:5]} == {"deny"} and rule.cells["admin"] == "allow", rule.endpoint
+            assert rule.cells["city"] == "deny", rule.endpoint  # the city reads, it keeps no district's records
         if "own" in rule.cells.values():
             assert rule.scope == "own team", rule.endpoint
         if "serves" in rule.cells.values():
@@ -115,13 +116,15 @@ class World:
     leader: User
     admin: User
     target: User  # the user the admin pages are asked about
+    city: User  # 市招商局: reads every district, changes none
     snapshot_id: int
+    city_snapshot_id: int
     job_id: int
     fresh: dict[str, Callable[[Side], Any]]
 
     def user(self, role: str) -> User | None:
         return {"anonymous": None, "member A": self.a.member, "lead A": self.a.lead, "member B": self.b.member,
-                "leader": self.leader, "admin": self.admin}[role]
+                "leader": self.leader, "admin": self.admin, "city": self.city}[role]
 
 
 def build_side(name: str, make: dict[str, Callable[..., Any]], leader: User, admin: User) -> Side:
@@ -158,7 +161,9 @@ def build_world(make: dict[str, Callable[..., Any]]) -> World:
                       source_id=b.records["visit"].id)
     db.session.add(overlap)
     a.records["overlap"] = b.records["overlap"] = overlap
-    snapshot = freeze_quarter(2025, 4, actor_id=admin.id, today=today())
+    snapshot = freeze_quarter(2025, 4, district_id=admin.district_id, actor_id=admin.id, today=today())
+    city = make["user"](Role.CITY, username="city")
+    city_snapshot = freeze_quarter(2025, 4, district_id=None, actor_id=city.id, today=today())
     job = ImportJob(kind="enterprises", file_name="企业.xlsx", layout={"columns": []}, options={},
                     status=ImportJobStatus.DONE, summary={}, created_by_id=admin.id)
     db.session.add(job)
@@ -180,7 +185,7 @@ def build_world(make: dict[str, Callable[..., Any]]) -> World:
     def fresh_user(side: Side) -> Any:
         return make["user"](Role.MEMBER, team=side.team)
 
-    return World(a, b, leader, admin, target, snapshot.id, job.id,
+    return World(a, b, leader, admin, target, city, snapshot.id, city_snapshot.id, job.id,
                  fresh={"trips.delete": fresh_trip, "visits.delete": fresh_visit,
                         "enterprises.delete_contact": fresh_contact, "users.deactivate": fresh_user})
 
@@ -209,7 +214,8 @@ def url_for_side(app: Flask, world: World, endpoint: str, side: Side) -> str:
         elif argument == "user_id":
             values[argument] = records["user"].id if "user" in records else world.target.id
         elif argument == "snapshot_id":
-            values[argument] = world.snapshot_id
+            city = endpoint.startswith("rankings.district_")
+            values[argument] = world.city_snapshot_id if city else world.snapshot_id
         elif argument == "job_id":
             values[argument] = world.job_id
         elif argument == "year":

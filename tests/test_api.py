@@ -141,12 +141,15 @@ def api_app(app_config):
     with application.app_context():
         empty_database()
         from crm.auth.services import create_user
-        from crm.models import Enterprise, Team
-        team = Team(name="接口专班", base_city="上海")
+        from crm.models import District, Enterprise, Team
+        district = District(name="张湾区", code="ZW")
+        db.session.add(district)
+        db.session.flush()
+        team = Team(name="接口专班", base_city="上海", district_id=district.id)
         db.session.add(team)
         member = create_user(username="api-member", display_name="接口", role=Role.MEMBER, password=PASSWORD,
                              team=team)
-        enterprise = Enterprise(name="接口测试有限公司", name_key="接口测试有限公司")
+        enterprise = Enterprise(name="接口测试有限公司", name_key="接口测试有限公司", district_id=district.id)
         db.session.add(Visit(uuid=VISIT_UUID, team=team, enterprise=enterprise, visited_on=today(),
                              kind=VisitKind.CALL_ON, created_by=member, follow_up_on=today()))
         db.session.commit()

@@ -14,7 +14,7 @@ def events(entity: str) -> list[AuditEvent]:
 def test_insert_update_delete_are_recorded_with_user_and_changes(app, make_user):
     admin = make_user(Role.ADMIN)
     set_actor(admin.id, "192.0.2.7")
-    team = Team(name="苏州专班", base_city="苏州")
+    team = Team(name="苏州专班", base_city="苏州", district_id=admin.district_id)
     db.session.add(team)
     db.session.commit()
     team.base_city = "昆山"

@@ -107,7 +107,7 @@ def test_cookie_flags(app_config):
     from crm import create_app
     app = create_app(app_config | {"SESSION_COOKIE_SECURE": True})
     with app.app_context():
-        user = User(username="flags", display_name="F", role=Role.ADMIN, password_hash=hash_password(PASSWORD))
+        user = User(username="flags", display_name="F", role=Role.CITY, password_hash=hash_password(PASSWORD))
         db.session.add(user)
         db.session.commit()
         response = app.test_client().post("/login", data={"username": "flags", "password": PASSWORD})
@@ -227,7 +227,7 @@ def test_unknown_user_and_wrong_password_take_about_the_same_time(app_config):
     # argon2 costly enough to be most of a sign-in (here ~13 ms against ~2 ms for the rest), and no throttling
     with running_app(app_config | {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_COST": 16 * 1024, "ARGON2_PARALLELISM": 1,
                                    "LOGIN_FAILURES_BEFORE_WAIT": 1_000}) as app:
-        db.session.add(User(username="zhang", display_name="张", role=Role.ADMIN,
+        db.session.add(User(username="zhang", display_name="张", role=Role.CITY,
                             password_hash=hash_password(PASSWORD)))
         db.session.commit()
         client = app.test_client()

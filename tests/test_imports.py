@@ -31,6 +31,7 @@ from crm.imports.values import CellError, parse_date, parse_money, text_value
 from crm.models import (
     AuditEvent,
     Contact,
+    District,
     Enterprise,
     ImportMapping,
     Lead,
@@ -524,7 +525,7 @@ def test_codes_follow_the_signing_year_unless_the_file_gives_one(app, make_user,
 
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_round_trip_of_the_signing_list(app, runner, make_user, make_team, make_enterprise, make_project,
-                                       tmp_path, suffix):
+                                       tmp_path, suffix, home_district):
     """The signing list from `flask export projects`, imported into an empty database, gives the same projects."""
     chief = make_user(Role.LEADER, display_name="周正", title="区委副书记")
     teams = [make_team(name=name) for name in ("上海专班", "深圳专班")]
@@ -544,7 +545,9 @@ def test_round_trip_of_the_signing_list(app, runner, make_user, make_team, make_
     db.session.remove()
     db.drop_all()
     db.create_all()
-    db.session.add(chief_again := User(username="zhou", display_name="周正", role=Role.LEADER, password_hash="x"))
+    db.session.add(District(id=home_district.id, name="张湾区", code="ZW"))  # the same district, emptied
+    db.session.add(chief_again := User(district_id=home_district.id, username="zhou", display_name="周正",
+                                       role=Role.LEADER, password_hash="x"))
     first_admin(make_user)
     imported = runner.invoke(args=["import", "projects", str(path), "--confirm-new", "--json"])
     assert imported.exit_code == 0, imported.output

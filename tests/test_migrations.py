@@ -1,5 +1,6 @@
 """The migrations build, on an empty SQLite or PostgreSQL database, exactly the schema the models describe."""
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -12,7 +13,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from crm import create_app
+from crm.demo.district import load_district
 from crm.extensions import db
+from crm.periods import today
 from tests.conftest import CI, FAST_SETTINGS, PG_SERVER, unavailable
 
 
@@ -70,3 +73,32 @@ def test_constraints_have_conventional_names(migrating_app):
     inspector = inspect(db.engine)
     names = [fk["name"] for table in db.metadata.tables for fk in inspector.get_foreign_keys(table)]
     assert names and all(name and name.startswith("fk_") for name in names)
+
+
+def test_a_single_district_install_migrates_with_every_figure_unchanged(migrating_app):
+    """The district demo without neighbours, taken back to the schema before districts and up again."""
+    runner = migrating_app.test_cli_runner()
+    upgrade()
+    load_district(today().year, 1, neighbours=False)
+    db.session.commit()
+
+    def figures() -> dict[str, object]:
+        db.session.remove()
+        out = {}
+        for name, args in (("summary", ["summary", "--json"]), ("summary q1", ["summary", "--json", "--quarter", "1"]),
+                           ("teams", ["rankings", "teams", "--json"]),
+                           ("teams q1", ["rankings", "teams", "--json", "--quarter", "1"]),
+                           ("projects", ["rankings", "projects", "--json"])):
+            result = runner.invoke(args=args)
+            assert result.exit_code == 0, result.output
+            out[name] = json.loads(result.output)
+        return out
+
+    before = figures()
+    assert before["summary"]["signed_projects"] == 60 and before["summary"]["signed_investment_yuan"] == 57_200_000_000
+    db.session.remove()
+    downgrade(revision="15bfbadf2b92")  # the schema of a single-district install
+    with db.engine.connect() as conn:
+        assert "district" not in inspect(conn).get_table_names()
+    upgrade()
+    assert figures() == before

@@ -213,7 +213,8 @@ def test_page_states_the_rule_time_progress_and_completion(client, login, member
 
 def test_equal_teams_share_a_rank_and_the_next_is_skipped(client, login, admin, make_team, make_trip,
                                                           make_project):
-    save_rule(ScoringRule(2026, {**{m: 0 for m in DEFAULT_WEIGHTS}, TargetMetric.TRIPS: 100}), None)
+    save_rule(ScoringRule(2026, {**{m: 0 for m in DEFAULT_WEIGHTS}, TargetMetric.TRIPS: 100}), None,
+              admin.district_id)
     teams = {name: make_team(name=name) for name in ("甲专班", "乙专班", "丙专班", "丁专班", "戊专班")}
     for name, trips, amounts in (("甲专班", 3, [YI]), ("乙专班", 2, [3 * YI]), ("丙专班", 2, [3 * YI]),
                                  ("丁专班", 2, [YI, YI, YI]), ("戊专班", 1, [9 * YI])):
@@ -267,7 +268,7 @@ def test_weights_page_changes_the_order(client, login, admin, field_work):
     assert settings.weights["new_leads"] == 100 and settings.weights["trips"] == 0
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.entity == "RankingSettings", AuditEvent.user_id == admin.id)) == 1
-    assert rule_for(2025).is_default  # other years keep the default rule
+    assert rule_for(2025, admin.district_id).is_default  # other years keep the default rule
 
 
 def test_weights_page_shows_the_defaults_when_unset(client, login, admin):
@@ -277,7 +278,7 @@ def test_weights_page_shows_the_defaults_when_unset(client, login, admin):
     assert re.search(r'name="weight_yi_signed"[^>]*value="20"', html) and "默认 20" in html
     assert re.search(r'value="best"[^>]*checked|checked[^>]*value="best"', html)
     save_rule(ScoringRule(2026, dict(DEFAULT_WEIGHTS) | {TargetMetric.TRIPS: 30}, "target", True,
-                          Decimal("1.5")), admin.id)
+                          Decimal("1.5")), admin.id, admin.district_id)
     html = client.get("/rankings/weights/2026").text
     assert "本年度尚未设置评分办法" not in html
     assert re.search(r'name="weight_trips"[^>]*value="30"', html) and 'value="1.50"' in html

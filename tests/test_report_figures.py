@@ -15,6 +15,7 @@ from crm.extensions import db
 from crm.models import (
     YI,
     AgreementKind,
+    District,
     Enterprise,
     Lead,
     Project,
@@ -49,9 +50,13 @@ def some_day(rng: random.Random) -> date:
 def build(seed: int) -> dict[str, list[Any]]:
     """Random teams, enterprises, trips, visits, leads and projects over 2025–2026, committed once."""
     rng = random.Random(seed)
-    teams = [Team(name=f"随机{seed}-{n}专班", base_city="上海", active=n != 3) for n in range(4)]
-    enterprises = [Enterprise(name=f"随机企业{seed}-{n}", name_key=f"随机企业{seed}-{n}", industry=rng.choice(
-        ["新材料", "新能源", None])) for n in range(12)]
+    district = District(name=f"随机{seed}区", code=f"R{seed}")
+    db.session.add(district)
+    db.session.flush()
+    teams = [Team(name=f"随机{seed}-{n}专班", base_city="上海", active=n != 3, district_id=district.id)
+             for n in range(4)]
+    enterprises = [Enterprise(name=f"随机企业{seed}-{n}", name_key=f"随机企业{seed}-{n}", district_id=district.id,
+                              industry=rng.choice(["新材料", "新能源", None])) for n in range(12)]
     db.session.add_all(teams + enterprises)
     db.session.flush()
     trips = []
@@ -186,7 +191,7 @@ def test_team_scores_and_ranks_follow_the_written_rule(data: dict[str, list[Any]
     rule = ScoringRule(year=2026, weights=dict(DEFAULT_WEIGHTS), normalisation=normalisation, deduct_overdue=deduct,
                        overdue_deduction=Decimal("1.5"))
     for period in (Period.year(2026), Period.quarter(2026, 2), Period.year_to_month(2026, 5)):
-        ranking = team_ranking(period, TODAY, rule)
+        ranking = team_ranking(period, TODAY, rule, district_id=data["teams"][0].district_id)
         scores = {row.team_id: row.score for row in ranking.rows}
         assert scores == {team.id: plain_score(data, period, team, rule) for team in data["teams"]}
         for row in ranking.rows:

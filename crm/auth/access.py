@@ -14,7 +14,10 @@ from ..models import Role
 F = TypeVar("F", bound=Callable[..., Any])
 
 EVERYONE = frozenset(Role)
+IN_A_DISTRICT = frozenset({Role.ADMIN, Role.LEADER, Role.LEAD, Role.MEMBER})  # all but the city, which only reads
 OFFICE = frozenset({Role.ADMIN})
+CITY = frozenset({Role.CITY})  # 市招商局: sets the district ranking's rule and freezes its quarters
+CITY_AND_LEADERSHIP = frozenset({Role.CITY, Role.ADMIN, Role.LEADER})  # who reads the city's district ranking
 READ_ALL = frozenset({Role.ADMIN, Role.LEADER})
 TEAM_WORK = frozenset({Role.ADMIN, Role.LEAD, Role.MEMBER})  # who changes team records (scoped per record)
 IN_A_TEAM = frozenset({Role.LEAD, Role.MEMBER})  # who logs new work for their team
@@ -27,7 +30,7 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "teams.manage": OFFICE,
     "teams.view": EVERYONE,
     "enterprises.view": EVERYONE,
-    "enterprises.edit": EVERYONE,
+    "enterprises.edit": IN_A_DISTRICT,
     "enterprises.merge": OFFICE,
     "trips.view": EVERYONE,
     "trips.edit": TEAM_WORK,
@@ -42,11 +45,13 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "projects.edit": TEAM_WORK,  # scoped: the credited team's members, or an admin
     "projects.verify": OFFICE,
     "projects.assign": OFFICE,  # chief service officer and service team
-    "projects.serve": EVERYONE,  # service items and investor issues: scoped to who serves the project
+    "projects.serve": IN_A_DISTRICT,  # service items and investor issues: scoped to who serves the project
     "projects.mine": EVERYONE,
     "api.use": EVERYONE,
     "rankings.view": EVERYONE,
     "rankings.manage": OFFICE,  # scoring weights per year, freezing a quarter as published
+    "districts.view": CITY_AND_LEADERSHIP,  # 市级拉练排名: the city's districts side by side
+    "districts.manage": CITY,  # the district ranking's weights per year, freezing its quarters
     "exports.download": EVERYONE,  # scoped: a file holds only what its page shows the user
     "imports.run": OFFICE,  # the investment office brings old spreadsheets in
 }

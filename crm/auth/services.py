@@ -13,7 +13,7 @@ from ..audit import record
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import join_clauses
-from ..models import LoginAttempt, Role, Team, User, now_utc
+from ..models import District, LoginAttempt, Role, Team, User, now_utc
 from ..passwords import password_problems
 
 
@@ -138,15 +138,22 @@ def authenticate(username: str, password: str, *, address: str, now: datetime | 
 
 
 def create_user(*, username: str, display_name: str, role: Role, password: str, team: Team | None = None,
-                title: str | None = None, actor: User | None = None) -> User:
-    """Add a user; team members and leads belong to a team."""
-    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+                title: str | None = None, actor: User | None = None, district: District | None = None) -> User:
+    """Add a user of a district (its team's, the actor's, or the one given); a city user belongs to none."""
+    taken = select(User.id).where(User.username == username).execution_options(all_districts=True)
+    if db.session.scalar(taken) is not None:  # usernames are unique in the whole city
         raise AccountError(_("用户名 %(name)s 已存在", name=username))
     if role in (Role.LEAD, Role.MEMBER) and team is None:
         raise AccountError(_("专班负责人和专班成员必须属于一个专班"))
+    district_id = None
+    if role is not Role.CITY:
+        chosen = district.id if district else (actor.district_id if actor else None)
+        district_id = team.district_id if team else chosen
+        if district_id is None:
+            raise AccountError(_("请选择用户所属的区县"))
     require_strong(password, username=username)
     user = User(username=username, display_name=display_name, role=role, team=team, title=title,
-                password_hash=hash_password(password))
+                district_id=district_id, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
     return user

@@ -13,7 +13,7 @@ from ..reports.charts import CHARTS, chart_data
 from ..reports.dashboard import chart_scopes, dashboard_cards
 from ..reports.forms import ReportPeriodForm
 from ..reports.summary import brief, district_summary
-from ..scoping import may_see_team, sees_all
+from ..scoping import may_see_team, sees_all, viewed_district
 
 bp = Blueprint("dashboard", __name__)
 
@@ -27,7 +27,7 @@ def own_team(user: User) -> int | None:
 
 def period_query() -> dict[str, str]:
     """The period's query arguments as given, for the chart data URLs."""
-    return {key: value for key, value in request.args.items() if key in PERIOD_ARGS and value}
+    return {key: value for key, value in request.args.items() if key in (*PERIOD_ARGS, "district") and value}
 
 
 @bp.get("/")
@@ -38,11 +38,12 @@ def index():
     if not form.validate():
         return render_template("dashboard/index.html", form=form, board=None), 400
     period, now = form.report_period(), today()
-    board = dashboard_cards(period, now, own_team(current_user))
-    summary = district_summary(period, now, board.district_figures)
+    district_id = viewed_district(current_user)
+    board = dashboard_cards(period, now, own_team(current_user), district_id)
+    summary = district_summary(period, now, board.district_figures, district_id)
     return render_template("dashboard/index.html", form=form, board=board, summary=summary,
-                           brief=brief(summary, now), charts=CHARTS, query=period_query(),
-                           scopes=chart_scopes(own_team(current_user)))
+                           brief=brief(summary, now, city=district_id is None), charts=CHARTS, query=period_query(),
+                           scopes=chart_scopes(own_team(current_user), district_id))
 
 
 NO_STORE = {"Cache-Control": "no-store"}  # a team's figures are not kept by browsers or proxies
@@ -67,8 +68,8 @@ def chart(name: str):
         if not (team.isascii() and team.isdigit() and len(team) <= 9):
             return json_error(400, _("专班参数须为专班编号"))
         team_id = int(team)
+        if db.session.get(Team, team_id) is None:  # another district's team is not found either
+            return json_error(404, _("专班不存在"))
         if not may_see_team(current_user, team_id):
             return json_error(403, _("只能查看本专班的数据"))
-        if db.session.get(Team, team_id) is None:
-            return json_error(404, _("专班不存在"))
-    return chart_data(name, form.report_period(), today(), team_id), 200, NO_STORE
+    return chart_data(name, form.report_period(), today(), team_id, viewed_district(current_user)), 200, NO_STORE

@@ -36,6 +36,7 @@ class District:
     year: int
     end: date  # the demo's today: nothing after it has happened yet
     password_hash: str
+    district_id: int  # the demo district's record
     admin: User = field(init=False)
     leaders: list[User] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
@@ -68,17 +69,17 @@ def build_people(district: District) -> None:
     d, rng = district, district.rng
     joined = moment(date(d.year - 2, 1, 4))
     d.admin = User(username="admin", display_name=d.person(), title="区招商服务中心副主任", role=Role.ADMIN,
-                   password_hash=d.password_hash, created_at=joined)
+                   password_hash=d.password_hash, created_at=joined, district_id=d.district_id)
     d.leaders = [User(username=f"leader{i:02d}", display_name=d.person(), title=title, role=Role.LEADER,
-                      password_hash=d.password_hash, created_at=joined)
+                      password_hash=d.password_hash, created_at=joined, district_id=d.district_id)
                  for i, title in enumerate(LEADER_TITLES, 1)]
     heads = rng.sample(d.leaders[4:], len(TEAM_CODES))  # the four principals head no single team
     for (city, code), head in zip(TEAM_CODES.items(), heads, strict=True):
-        team = Team(name=f"{city}专班", base_city=city, leader=head, created_at=joined)
+        team = Team(name=f"{city}专班", base_city=city, leader=head, created_at=joined, district_id=d.district_id)
         crew = [User(username=f"{code}-lead", display_name=d.person(), title="专班负责人", role=Role.LEAD,
-                     team=team, password_hash=d.password_hash, created_at=joined)]
+                     team=team, password_hash=d.password_hash, created_at=joined, district_id=d.district_id)]
         crew += [User(username=f"{code}-member{i}", display_name=d.person(), title="专班成员", role=Role.MEMBER,
-                      team=team, password_hash=d.password_hash, created_at=joined)
+                      team=team, password_hash=d.password_hash, created_at=joined, district_id=d.district_id)
                  for i in range(1, rng.randint(3, 5) + 1)]
         d.teams.append(team)
         d.crews[team] = crew
@@ -111,6 +112,7 @@ def new_enterprise(district: District, team: Team, industry: str | None = None) 
     d.codes.add(code)
     ownership = rng.choices(list(OWNERSHIP_WEIGHTS), weights=list(OWNERSHIP_WEIGHTS.values()))[0]
     enterprise = Enterprise(
+        district_id=d.district_id,
         name=name, name_key=name_key(name), credit_code=code, industry=industry, province=PROVINCE_OF[city],
         city=city, ownership=ownership, fortune500=ownership is Ownership.FOREIGN and rng.random() < 0.3,
         listed=rng.random() < 0.25, created_by_id=d.crews[team][0].id,

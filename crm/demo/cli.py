@@ -67,14 +67,18 @@ def existing_demo_logins() -> DemoLogins | None:
     def first(*conditions) -> User | None:
         return db.session.scalar(select(User).where(*conditions).order_by(User.id).limit(1))
     admin = first(User.username == "admin", User.role == Role.ADMIN)
-    team = db.session.scalar(select(Team).order_by(Team.id).limit(1))
+    in_district = Team.district_id == (admin.district_id if admin else None)
+    team = db.session.scalar(select(Team).where(in_district).order_by(Team.id).limit(1))
     if admin is None or team is None or team.leader is None:
         return None  # not a demo database: show nothing
     lead = first(User.team_id == team.id, User.role == Role.LEAD)
     member = first(User.team_id == team.id, User.role == Role.MEMBER)
     if lead is None or member is None:
         return None
-    return DemoLogins.of(admin.username, team.leader.username, lead.username, member.username)
+    city = db.session.scalar(select(User).where(User.role == Role.CITY).order_by(User.id).limit(1)
+                             .execution_options(all_districts=True))  # the city's user is of no district
+    return DemoLogins.of(admin.username, team.leader.username, lead.username, member.username,
+                         city.username if city else None)
 
 
 def load_province_with_progress(year: int, seed: int, show: bool) -> DemoLogins:

@@ -6,17 +6,20 @@ import random
 from datetime import date
 
 from ..auth.services import hash_password
+from ..district_scope import home_district
 from ..extensions import db
 from ..periods import today as local_today
 from .cast import District, build_people
+from .districts import CITY_LOGIN, build_neighbours
 from .fieldwork import build_fieldwork
 from .logins import DEMO_PASSWORD, DemoLogins
 from .pipeline import build_leads
 from .signings import build_projects
 
 
-def load_district(year: int, seed: int = 1, today: date | None = None) -> DemoLogins:
-    """Fill an empty database with the year's demo data; the caller commits."""
+def load_district(year: int, seed: int = 1, today: date | None = None, *, neighbours: bool = True) -> DemoLogins:
+    """Fill an empty database with the year's demo data (and, unless told not to, the neighbour districts and
+    the city's login); the caller commits."""
     end = min(today or local_today(), date(year, 12, 31))
     if end < date(year, 1, 1):
         raise ValueError(f"{year} has not begun yet")
@@ -25,12 +28,16 @@ def load_district(year: int, seed: int = 1, today: date | None = None) -> DemoLo
     session.info["audit_off"] = True  # demo rows are not changes anyone made
     try:
         # argon2 is slow on purpose: hash the shared password once for every demo user.
-        district = District(random.Random(seed), year, end, hash_password(DEMO_PASSWORD))
+        password_hash = hash_password(DEMO_PASSWORD)
+        district = District(random.Random(seed), year, end, password_hash, home_district().id)
         build_people(district)
         session.flush()  # ids for the created_by columns that have no relationship
         visits = build_fieldwork(district)
         projects = build_projects(district)
         build_leads(district, projects, visits)
+        # the neighbours draw from a generator of their own: 张湾区's figures stay those of the report
+        if neighbours:
+            build_neighbours(random.Random(seed + 1000), year, end, password_hash)
         session.flush()
     finally:
         if before is None:
@@ -40,4 +47,4 @@ def load_district(year: int, seed: int = 1, today: date | None = None) -> DemoLo
     team = district.teams[0]
     crew = district.crews[team]
     return DemoLogins.of(district.admin.username, team.leader.username if team.leader else "leader01",
-                         crew[0].username, crew[1].username)
+                         crew[0].username, crew[1].username, CITY_LOGIN if neighbours else None)

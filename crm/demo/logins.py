@@ -16,12 +16,14 @@ class DemoLogins:
     leader: tuple[str, str]
     lead: tuple[str, str]
     member: tuple[str, str]
+    city: tuple[str, str] | None = None  # 市招商局, where the demo has several districts
 
     @classmethod
-    def of(cls, admin: str, leader: str, lead: str, member: str) -> DemoLogins:
+    def of(cls, admin: str, leader: str, lead: str, member: str, city: str | None = None) -> DemoLogins:
         """Build the logins from usernames that share the demo password."""
-        return cls(*((name, DEMO_PASSWORD) for name in (admin, leader, lead, member)))
+        return cls(*((name, DEMO_PASSWORD) for name in (admin, leader, lead, member)),
+                   city=(city, DEMO_PASSWORD) if city else None)
 
     def as_dict(self) -> dict[str, dict[str, str]]:
         """Return {role: {"username": …, "password": …}} for JSON output."""
-        return {role: {"username": pair[0], "password": pair[1]} for role, pair in asdict(self).items()}
+        return {role: {"username": pair[0], "password": pair[1]} for role, pair in asdict(self).items() if pair}

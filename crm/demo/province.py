@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, bindparam, text, update
 
 from ..auth.services import hash_password
 from ..credit_code import make_credit_code
+from ..district_scope import home_district
 from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import (
@@ -84,6 +85,7 @@ class Bulk:
     days: list[date] = field(default_factory=list)  # every day of the year up to the demo's today
     stamps: list[datetime] = field(default_factory=list)  # an evening moment of each of those days
     crews: list[list[int]] = field(default_factory=list)  # user ids per team, the lead first
+    district_id: int = 0  # the one district the benchmark's teams belong to
 
     def insert(self, table: Table, rows: Iterable[dict[str, Any]], counted: bool = True) -> None:
         """Insert rows in chunks of executemany, reporting progress for counted tables."""
@@ -143,7 +145,9 @@ def base_city(team: int) -> str:
 def add_people(bulk: Bulk) -> None:
     """Add the admin, a heading leader per team, and the teams with their leads, members and targets."""
     rng, password_hash, teams = bulk.rng, hash_password(PROVINCE_LOGINS.admin[1]), VOLUMES["teams"]
+    bulk.district_id = home_district().id  # the benchmark's 100 teams are one district's
     bulk.insert(Team.__table__, ({"id": n, "name": f"{DISTRICTS[(n - 1) // 10]}{base_city(n)}专班",
+                                  "district_id": bulk.district_id,
                                   "base_city": base_city(n), "active": True, "created_at": bulk.stamps[0]}
                                  for n in range(1, teams + 1)))
 
@@ -151,6 +155,7 @@ def add_people(bulk: Bulk) -> None:
         """Return the row of one user."""
         return {"id": uid, "username": username, "display_name": person_name(rng), "title": title,
                 "password_hash": password_hash, "role": role, "team_id": team, "active": True, "locale": "zh_CN",
+                "district_id": bulk.district_id,
                 "session_token": f"demo{uid:012d}", "created_at": bulk.stamps[0]}
 
     users = [user(1, "admin", Role.ADMIN, None, "省招商服务中心")]
@@ -187,7 +192,8 @@ def add_enterprises(bulk: Bulk) -> None:
                     + rng.choice(LEGAL_FORMS))
             yield {"id": n, "name": name, "name_key": normalise_name(name), "credit_code": code, "industry": industry,
                    "province": PROVINCE_OF[city], "city": city, "ownership": rng.choice(ownerships),
-                   "fortune500": False, "listed": rng.random() < 0.05, "created_at": bulk.stamps[0]}
+                   "fortune500": False, "listed": rng.random() < 0.05, "created_at": bulk.stamps[0],
+                   "district_id": bulk.district_id}
 
     bulk.insert(Enterprise.__table__, rows())
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import record
 from ..credit_code import is_valid_credit_code, normalize_credit_code
+from ..district_scope import scoped_district
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Contact, Enterprise, Lead, Overlap, Ownership, Project, User, Visit
@@ -88,8 +89,9 @@ def create_enterprise(*, actor: User | None, name: str, credit_code: str | None 
     code = clean_credit_code(credit_code)
     if code and (existing := by_credit_code(code)) is not None:
         raise DuplicateCreditCode(existing)
-    enterprise = Enterprise(name=name.strip(), name_key=normalise_name(name), credit_code=code,
-                            created_by_id=actor.id if actor else None, **fields)
+    district_id = fields.pop("district_id", None) or (actor.district_id if actor else None) or scoped_district()
+    enterprise = Enterprise(district_id=district_id, name=name.strip(), name_key=normalise_name(name),
+                            credit_code=code, created_by_id=actor.id if actor else None, **fields)
     db.session.add(enterprise)
     db.session.flush()
     return enterprise

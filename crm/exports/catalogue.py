@@ -10,7 +10,7 @@ from ..audit import record
 from ..models import User
 from .csvfile import write_csv
 from .leads_list import leads_list
-from .rankings import team_ranking_export, yi_ranking_export
+from .rankings import district_ranking_export, team_ranking_export, yi_ranking_export
 from .sheet import Export
 from .signing_list import signing_list
 from .visit_log import visit_log
@@ -21,6 +21,7 @@ EXPORTS: dict[str, Callable[[Any, User], Export]] = {
     "projects": signing_list,  # 签约项目清单
     "ranking": yi_ranking_export,  # 亿元以上项目榜
     "teams": team_ranking_export,  # 专班排名, with its score breakdown
+    "districts": district_ranking_export,  # 市级拉练排名, with its score breakdown
     "visits": visit_log,  # 拜访记录
     "leads": leads_list,  # 在谈项目清单
 }

@@ -8,6 +8,8 @@ import click
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from ..cli import choose_district
+from ..district_scope import limit_to_district
 from ..extensions import db
 from ..models import Role, Team, User
 from ..reports.cli import period_of, period_options
@@ -71,8 +73,10 @@ def filter_query(filters: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The file to write; .xlsx or .csv by its suffix.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--district", "district_name", help="District name or code (default: the only one); "
+              "the districts list covers the whole city.")
 def export_command(name, year, quarter, month, ytd, start, end, team_name, filters, output: Path,
-                   as_json: bool) -> None:
+                   as_json: bool, district_name: str | None) -> None:
     """Write a list to an .xlsx or .csv file: projects (签约项目清单), ranking (亿元以上项目榜),
     teams (专班排名 with its score breakdown), visits (拜访记录) or leads (在谈项目清单).
 
@@ -82,9 +86,14 @@ def export_command(name, year, quarter, month, ytd, start, end, team_name, filte
     ext = output.suffix.lower().lstrip(".")
     if ext not in ("xlsx", "csv"):
         raise click.BadParameter("the file name must end in .xlsx or .csv", param_hint="-o")
+    if name == "districts":
+        office = User(username="cli", display_name="cli", role=Role.CITY)  # the city reads every district
+    else:
+        district = choose_district(district_name)
+        limit_to_district(db.session(), district.id)
+        office = User(username="cli", display_name="cli", role=Role.ADMIN, district_id=district.id)
     query = MultiDict(period_query(name, year, quarter, month, ytd, start, end) + team_query(name, team_name)
                       + filter_query(filters))
-    office = User(username="cli", display_name="cli", role=Role.ADMIN)  # the command line reads every team
     try:
         export = build_export(name, query, office)
     except FilterError as error:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
+from ..district_scope import district_name
 from ..extensions import db
 from ..forms import id_arg
 from ..i18n import gettext as _
@@ -61,7 +61,7 @@ def leads_list(args: Mapping[str, str], viewer: User) -> Export:
     count, total = db.session.execute(
         select(func.count(), func.coalesce(func.sum(counted.c.intended_investment_yuan), 0))).one()
     own_team = "" if sees_all(viewer) or viewer.team is None else viewer.team.name
-    title = f"{current_app.config['DISTRICT_NAME']}{own_team}{_('在谈项目清单')}"
+    title = f"{district_name()}{own_team}{_('在谈项目清单')}"
     columns = [Column(_("序号"), INT), Column(_("项目名称"), LONG, 40), Column(_("企业"), LONG, 36),
                Column(_("专班"), TEXT, 16), Column(_("产业类别"), TEXT, 16), Column(_("意向投资额（亿元）"), YI),
                Column(_("阶段"), TEXT, 8), Column(_("状态"), TEXT, 8), Column(_("负责人"), TEXT, 12),

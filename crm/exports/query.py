@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from ..district_scope import criteria as district_criteria
+from ..district_scope import scoped_district
 from ..extensions import db
 
 BATCH = 1000  # rows fetched at a time (a server-side cursor on PostgreSQL)
@@ -16,8 +18,12 @@ def stream(query: Select[Any]) -> Iterator[Any]:
     """The query's rows, fetched in batches.
 
     Run on the session's connection as a plain select of columns: no ORM objects are wanted, and the ORM's
-    row handling would cost a third more than reading the rows.
+    row handling would cost a third more than reading the rows. The connection runs no session events, so the
+    session's district limit is added here.
     """
+    district = scoped_district()
+    if district is not None:
+        query = query.options(*district_criteria(district))
     yield from db.session.connection().execute(query.execution_options(yield_per=BATCH))
 
 

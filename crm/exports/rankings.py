@@ -6,14 +6,18 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
+from ..district_scope import district_name, scoped_district
+from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..models import ProjectStatus, TargetMetric, User
+from ..models import District, ProjectStatus, TargetMetric, User
 from ..periods import Period, today
 from ..projects.queries import SIZE_BUCKETS
 from ..rankings.forms import ProjectRankingForm
 from ..rankings.labels import METRIC_LABELS
+from ..reports.district_ranking import district_ranking
 from ..reports.figures import METRICS, Figures
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria, YiTotals, yi_ranking, yi_totals
@@ -57,7 +61,7 @@ def yi_ranking_export(args: Mapping[str, str], viewer: User) -> Export:
     form = ProjectRankingForm(args)
     criteria = form.criteria(report_period(form))
     totals = yi_totals(criteria)
-    title = period_title(current_app.config["DISTRICT_NAME"], _("亿元以上项目榜"), criteria.period)
+    title = period_title(district_name(), _("亿元以上项目榜"), criteria.period)
     columns = [Column(_("排名"), INT), Column(_("项目名称"), LONG, 40), Column(_("总投资（亿元）"), YI),
                Column(_("项目编号"), TEXT, 16), Column(_("投资方"), LONG, 36), Column(_("招商专班"), TEXT, 16),
                Column(_("产业类别"), TEXT, 16), Column(_("签约时间"), DATE), Column(_("状态"), TEXT, 8)]
@@ -111,22 +115,44 @@ def breakdown_rows(ranking: TeamRanking) -> Iterator[list[Any]]:
 def team_ranking_export(args: Mapping[str, str], viewer: User) -> Export:
     """专班排名 for the ranking page's period: a sheet as the page shows it, and a sheet of each score's parts."""
     period = report_period(ReportPeriodForm(args))
-    ranking = team_ranking(period, today())
-    district = current_app.config["DISTRICT_NAME"]
-    title = period_title(district, _("专班排名"), period)
-    columns = [Column(_("排名"), INT), Column(_("专班"), TEXT, 16), Column(_("得分"), POINTS),
+    district_id = viewer.district_id or scoped_district() or chosen_district(args)
+    ranking = team_ranking(period, today(), district_id=district_id)
+    name = db.session.get(District, district_id).name if district_id else district_name()
+    return ranking_export("teams", ranking, period_title(name, _("专班排名"), period), _("专班"), _("全区合计"),
+                          _("专班排名"))
+
+
+def district_ranking_export(args: Mapping[str, str], viewer: User) -> Export:
+    """市级拉练排名 for the page's period: the districts as the page shows them, and each score's parts."""
+    period = report_period(ReportPeriodForm(args))
+    ranking = district_ranking(period, today())
+    title = period_title(current_app.config.get("CITY_NAME", ""), _("区县排名"), period)
+    return ranking_export("districts", ranking, title, _("区县"), _("全市合计"), _("区县排名"))
+
+
+def chosen_district(args: Mapping[str, str]) -> int | None:
+    """The district a city reader's query names (`district=`), or the first one."""
+    wanted = str(args.get("district") or "")
+    if wanted.isdigit() and len(wanted) < 10 and db.session.get(District, int(wanted)) is not None:
+        return int(wanted)
+    return db.session.scalar(select(District.id).order_by(District.active.desc(), District.id).limit(1))
+
+
+def ranking_export(name: str, ranking: TeamRanking, title: str, unit: str, total_label: str, sheet: str) -> Export:
+    """A ranking of teams (or of districts) as a sheet, with a second sheet of each score's parts."""
+    columns = [Column(_("排名"), INT), Column(unit, TEXT, 16), Column(_("得分"), POINTS),
                *(Column(metric_header(metric), YI if metric is TargetMetric.SIGNED_INVESTMENT else INT)
                  for metric in METRICS),
                *(Column(str(label), PERCENT) for _metric, label in COMPLETIONS),
                Column(_("超时限未开工项目"), INT), Column(_("扣分"), POINTS),
                *(Column(f"{METRIC_LABELS[metric]}{_('得分')}", POINTS) for metric in METRICS)]
-    totals = [None, _("全区合计"), None, *figure_cells(ranking.district)]
-    main = Table(_("专班排名"), title, columns, rows=lambda: team_rows(ranking),
+    totals = [None, total_label, None, *figure_cells(ranking.district)]
+    main = Table(sheet, title, columns, rows=lambda: team_rows(ranking),
                  footer=lambda: [totals, [scoring_note(ranking)]], frozen_columns=2)
     basis = _("比较基数（目标）") if ranking.rule.normalisation == "target" else _("比较基数（最高）")
-    parts = Table(_("得分明细"), period_title(district, _("专班排名得分明细"), period),
-                  [Column(_("排名"), INT), Column(_("专班"), TEXT, 16), Column(_("指标"), TEXT, 24),
-                   Column(_("本专班"), NUMBER), Column(basis, NUMBER), Column(_("权重"), INT),
+    parts = Table(_("得分明细"), f"{title} · {_('得分明细')}",
+                  [Column(_("排名"), INT), Column(unit, TEXT, 16), Column(_("指标"), TEXT, 24),
+                   Column(_("本单位"), NUMBER), Column(basis, NUMBER), Column(_("权重"), INT),
                    Column(_("得分"), POINTS)],
                   rows=lambda: breakdown_rows(ranking), footer=lambda: [[scoring_note(ranking)]], frozen_columns=2)
-    return Export("teams", title, [main, parts], len(ranking.rows))
+    return Export(name, title, [main, parts], len(ranking.rows))

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import case, func, select
 
+from ..district_scope import district_name
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import join_clauses, with_note
@@ -119,7 +119,7 @@ def signing_list(args: Mapping[str, str], viewer: User) -> Export:
         raise FilterError(_("筛选条件有误：时段不成立")) from error
     totals = signing_totals(criteria)
     day = today()
-    title = project_title(current_app.config["DISTRICT_NAME"], criteria.period)
+    title = project_title(district_name(), criteria.period)
     table = Table(sheet=_("签约项目清单"), title=title, columns=columns(),
                   rows=lambda: signing_rows(criteria, day), footer=lambda: footer(totals), frozen_columns=2)
     return Export("projects", title, [table], totals.count)

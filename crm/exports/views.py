@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, request, send_file, stream_with_context
 from flask_login import current_user
 
-from ..auth.access import requires
+from ..auth.access import may, requires
 from ..errors import render_error
 from ..extensions import db
 from .catalogue import EXPORTS, FORMATS, build_export, record_export, write_export
@@ -41,6 +41,8 @@ def download(name: str, ext: str):
     if name not in EXPORTS or ext not in FORMATS:
         abort(404)
     viewer = current_user._get_current_object()
+    if name == "districts" and not may(viewer, "districts.view"):
+        abort(403)  # the city's ranking of its districts: for the city and the districts' leadership
     viewer_id = viewer.id
     try:
         export = build_export(name, request.args, viewer)

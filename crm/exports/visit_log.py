@@ -6,10 +6,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
+from ..district_scope import district_name
 from ..extensions import db
 from ..forms import options
 from ..i18n import gettext as _
@@ -83,7 +83,7 @@ def visit_log(args: Mapping[str, str], viewer: User) -> Export:
     query = visit_query(filters, viewer)
     count = count_of(query)
     own_team = "" if sees_all(viewer) or viewer.team is None else viewer.team.name
-    title = (f"{current_app.config['DISTRICT_NAME']}{own_team}{_('拜访记录')}"
+    title = (f"{district_name()}{own_team}{_('拜访记录')}"
              f"{dates_named(filters['start'], filters['end'])}")
     columns = [Column(_("序号"), INT), Column(_("拜访日期"), DATE), Column(_("企业"), LONG, 36),
                Column(_("方式"), TEXT, 10), Column(_("专班"), TEXT, 16), Column(_("登记人"), TEXT, 12),

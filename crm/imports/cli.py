@@ -19,6 +19,8 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy import select
 
+from ..cli import choose_district
+from ..district_scope import limit_to_district
 from ..extensions import db
 from ..models import Role, User
 from .commit import ImportResult, commit_import
@@ -192,14 +194,19 @@ def fail(message: str, as_json: bool, **extra: Any) -> NoReturn:
               help="Map one column, e.g. '甲方=investor' or '金额=total_investment:万元'; 'HEADER=' ignores it.")
 @click.option("--sheet", help="Worksheet to read (default: the first visible one).")
 @click.option("--user", "username", help="Admin making the import (default: the only active admin).")
+@click.option("--district", "district_name", help="District a dry run checks against (default: the admin's, "
+              "or the only district).")
 def import_command(kind: str, file: Path, dry_run: bool, as_json: bool, update_duplicates: bool, confirm_new: bool,
                    rates: tuple[str, ...], mapping_file: Path | None, maps: tuple[str, ...], sheet: str | None,
-                   username: str | None) -> None:
-    """Import enterprises, leads, projects or visits from an .xlsx, .xls or .csv file."""
+                   username: str | None, district_name: str | None) -> None:
+    """Import enterprises, leads, projects or visits from an .xlsx, .xls or .csv file into one district."""
     options = ImportOptions(duplicates="update" if update_duplicates else "skip", confirm_new=confirm_new,
                             rates=parse_rates(rates))
     changes = mapping_changes(mapping_file, maps)
     actor = acting_admin(username) if username or not dry_run else None
+    # teams and enterprises are matched in the admin's district only, as on the import page
+    district_id = actor.district_id if actor else choose_district(district_name).id
+    limit_to_district(db.session(), district_id)
     terminal = sys.stderr.isatty() and not as_json
     try:
         table = read_path(file, sheet=sheet)

@@ -58,9 +58,9 @@ def refusal(preview: Preview, actor: User) -> ImportRefused | None:
     return None
 
 
-def create_teams(names: dict[str, str]) -> dict[str, int]:
-    """Add the confirmed new teams (recorded on the audit trail one by one)."""
-    teams = {key: Team(name=name[:64], base_city=NEW_TEAM_CITY) for key, name in names.items()}
+def create_teams(names: dict[str, str], district_id: int | None) -> dict[str, int]:
+    """Add the confirmed new teams to the importing admin's district (audited one by one)."""
+    teams = {key: Team(district_id=district_id, name=name[:64], base_city=NEW_TEAM_CITY) for key, name in names.items()}
     db.session.add_all(teams.values())
     db.session.flush()
     return {"team:" + key: team.id for key, team in teams.items()}
@@ -71,7 +71,8 @@ def create_enterprises(preview: Preview, ctx: CommitContext) -> dict[str, int]:
     new = preview.new_enterprises
     rows = [{"name": e.name, "name_key": name_key(e.name), "credit_code": e.credit_code, "industry": e.industry,
              "province": e.province, "city": e.city, "ownership": e.ownership, "fortune500": False, "listed": False,
-             "merged_into_id": None, "created_at": ctx.now, "created_by_id": ctx.actor.id} for e in new]
+             "merged_into_id": None, "created_at": ctx.now, "created_by_id": ctx.actor.id,
+             "district_id": ctx.actor.district_id} for e in new]
     ids = insert_rows(Enterprise.__table__, rows, ctx, returning=True, report=False)
     return {e.key: enterprise_id for e, enterprise_id in zip(new, ids, strict=True)}
 
@@ -86,7 +87,7 @@ def commit_import(preview: Preview, *, actor: User, progress: Progress | None = 
     duplicates = [row for row in preview.rows if row.fate is Fate.DUPLICATE]
     ctx = CommitContext(actor, now_utc(), preview.options, {}, {}, progress,
                         total=len(new) + (len(duplicates) if update else 0))
-    ctx.team_ids = create_teams(preview.lookups.new_teams)
+    ctx.team_ids = create_teams(preview.lookups.new_teams, actor.district_id)
     ctx.enterprise_ids = create_enterprises(preview, ctx)
     if new:
         rules.insert(new, ctx)

@@ -12,9 +12,9 @@ from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from ..district_scope import district_code
 from ..enterprises.names import fold
 from ..extensions import db
 from ..i18n import gettext as _
@@ -143,7 +143,7 @@ class ProjectRules(Rules):
 
     def next_codes(self, rows: Sequence[RowOutcome]) -> dict[int, int]:
         """The highest serial given so far in each signing year, on file or in the file's own codes."""
-        prefix = current_app.config.get("PROJECT_CODE_PREFIX") or "ZW"
+        prefix = district_code()
         highest: dict[int, int] = {}
         for year in sorted({row.values["signed_on"].year for row in rows}):
             stem = f"{prefix}-{year}-"
@@ -156,7 +156,7 @@ class ProjectRules(Rules):
         return highest
 
     def insert(self, rows: Sequence[RowOutcome], ctx: CommitContext) -> None:
-        prefix = current_app.config.get("PROJECT_CODE_PREFIX") or "ZW"
+        prefix = district_code()
         highest = self.next_codes(rows)
         records = []
         actor, now = ctx.actor.id, ctx.now

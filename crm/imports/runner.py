@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from sqlalchemy import update
 
 from .. import audit
+from ..district_scope import limit_to_district
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import ImportJob, ImportJobStatus, User, now_utc
@@ -142,6 +143,9 @@ def load(job_id: int) -> JobInput:
     job = db.session.get(ImportJob, job_id)
     if job is None:
         raise ImportRefused(_("导入任务不存在"), "missing")
+    # the thread works in the district of the admin who uploaded the file, as their pages do
+    owner = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    limit_to_district(db.session(), owner.district_id if owner else None)
     found = JobInput(job.kind, job.file_name, job.stored_name, dict(job.layout), dict(job.options),
                      read_stored(job.stored_name))
     db.session.commit()

@@ -19,13 +19,14 @@ from .fieldwork import Trip, Visit, VisitPhoto, trip_participant, visit_particip
 from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
-from .people import LoginAttempt, Team, TeamTarget, User
+from .people import District, LoginAttempt, Team, TeamTarget, User
 from .projects import YI, Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
 from .types import now_utc
 
 __all__ = [
-    "YI", "AgreementKind", "AuditEvent", "Contact", "Enterprise", "ImportMapping", "IssueStatus", "Lead", "LeadStage",
+    "YI", "AgreementKind", "AuditEvent", "Contact", "District", "Enterprise", "ImportMapping", "IssueStatus", "Lead",
+    "LeadStage",
     "LeadStageChange", "LeadStatus", "LoginAttempt", "Milestone", "Overlap", "Ownership", "Project", "ProjectDocument",
     "ProjectIssue",
     "ImportJob", "ImportJobStatus",
@@ -36,5 +37,5 @@ __all__ = [
 ]
 
 # Core records: every insert, update and delete of these is written to the audit trail.
-AUDITED = (Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project, Milestone,
-           ServiceItem, ProjectIssue, ProjectDocument, RankingSettings, RankingSnapshot)
+AUDITED = (District, Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project,
+           Milestone, ServiceItem, ProjectIssue, ProjectDocument, RankingSettings, RankingSnapshot)

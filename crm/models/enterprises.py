@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -17,12 +17,15 @@ if TYPE_CHECKING:
 
 
 class Enterprise(db.Model):
-    """A company, shared by every team so that overlaps are noticed."""
+    """A company as one district holds it, shared by the district's teams so that overlaps are noticed."""
+
+    __table_args__ = (UniqueConstraint("district_id", "credit_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), index=True)  # normalised name, for duplicates
-    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+    credit_code: Mapped[str | None] = mapped_column(String(18))  # 统一社会信用代码, once per district
     industry: Mapped[str | None] = mapped_column(String(64), index=True)
     province: Mapped[str | None] = mapped_column(String(32))
     city: Mapped[str | None] = mapped_column(String(32))

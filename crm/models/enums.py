@@ -9,6 +9,7 @@ class Role(Choice):
     LEADER = "leader", _l("区领导")
     LEAD = "lead", _l("专班负责人")
     MEMBER = "member", _l("专班成员")
+    CITY = "city", _l("市招商局")  # reads every district of the city; belongs to none
 
 
 class Ownership(Choice):

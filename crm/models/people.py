@@ -1,4 +1,4 @@
-"""Users, promotion teams and their yearly targets."""
+"""Districts, their users, promotion teams and the teams' yearly targets."""
 
 from __future__ import annotations
 
@@ -23,8 +23,28 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+class District(db.Model):
+    """A district or county (区/县) of the city: its teams, enterprises and all their records are its own."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # e.g. 张湾区
+    code: Mapped[str] = mapped_column(String(8), unique=True)  # project codes start with it: ZW-2026-001
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    teams: Mapped[list[Team]] = relationship(back_populates="district")
+
+    def __repr__(self) -> str:
+        return f"<District {self.name}>"
+
+
 class User(UserMixin, db.Model):
-    """A person who signs in."""
+    """A person who signs in: of one district, or of the city (市招商局), who reads every district."""
+
+    __table_args__ = (
+        CheckConstraint("(role = 'city' AND district_id IS NULL) OR (role != 'city' AND district_id IS NOT NULL)",
+                        name="district_unless_city"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -32,6 +52,7 @@ class User(UserMixin, db.Model):
     title: Mapped[str | None] = mapped_column(String(64))  # 职务, e.g. 区委副书记
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(choice_type(Role, "role"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
@@ -39,6 +60,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    district: Mapped[District | None] = relationship()
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     chief_of: Mapped[list[Project]] = relationship(back_populates="chief_officer",
                                                    foreign_keys="Project.chief_officer_id")
@@ -62,15 +84,19 @@ class User(UserMixin, db.Model):
 
 
 class Team(db.Model):
-    """A promotion team (驻外招商工作专班) stationed in another city."""
+    """A promotion team (驻外招商工作专班) of a district, stationed in another city."""
+
+    __table_args__ = (UniqueConstraint("district_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))  # unique within its district
     base_city: Mapped[str] = mapped_column(String(64))  # 驻点城市
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
+    district: Mapped[District] = relationship(back_populates="teams")
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])  # 带队领导
     members: Mapped[list[User]] = relationship(back_populates="team", foreign_keys=[User.team_id])
     targets: Mapped[list[TeamTarget]] = relationship(back_populates="team", cascade="all, delete-orphan")

@@ -4,9 +4,9 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from ..district_scope import district_code
 from ..enterprises.services import current
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -46,7 +46,7 @@ class StaleEdit(Exception):
 
 def next_project_code(signed_on: date) -> str:
     """The next code of the signing year, {prefix}-{year}-{NNN}: one past the highest ever given, never reused."""
-    prefix = f"{current_app.config.get('PROJECT_CODE_PREFIX') or 'ZW'}-{signed_on.year}-"
+    prefix = f"{district_code()}-{signed_on.year}-"
     serial = re.compile(re.escape(prefix) + r"([0-9]+)")
     # Longest first, then highest: -1000 sorts after -999 as text, but is longer.
     codes = db.session.scalars(select(Project.code).where(Project.code.startswith(prefix, autoescape=True))

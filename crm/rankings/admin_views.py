@@ -21,7 +21,8 @@ def weights(year: int):
     """Set the year's scoring rule: weights, normalisation and the deduction for overdue projects."""
     if not 2000 <= year <= 2100:
         abort(404)
-    rule = rule_for(year)
+    district_id = current_user.district_id
+    rule = rule_for(year, district_id)
     form = WeightsForm()
     if request.method == "GET":
         form.fill(rule)
@@ -29,12 +30,12 @@ def weights(year: int):
         return render_template("rankings/weights.html", form=form, year=year, rule=rule,
                                default=default_rule(year)), form_status()
     try:
-        save_rule(form.rule(year), current_user.id)
+        save_rule(form.rule(year), current_user.id, district_id)
         db.session.commit()
     except IntegrityError:  # another admin set the year's first rule a moment ago
         db.session.rollback()
         flash(_("其他管理员刚刚保存了本年度评分办法，请核对后重新保存"), "error")
-        return render_template("rankings/weights.html", form=form, year=year, rule=rule_for(year),
+        return render_template("rankings/weights.html", form=form, year=year, rule=rule_for(year, district_id),
                                default=default_rule(year)), 409
     flash(_("已保存%(year)s年专班排名评分办法", year=year), "success")
     return redirect(url_for("rankings.teams", year=year))
@@ -49,8 +50,8 @@ def freeze():
         return render_template("rankings/freeze.html", form=form, existing=None), 422
     year, quarter = form.year.data, form.quarter.data
     try:
-        snapshot = services.freeze_quarter(year, quarter, actor_id=current_user.id, today=today(),
-                                           confirmed=form.confirm.data)
+        snapshot = services.freeze_quarter(year, quarter, district_id=current_user.district_id,
+                                           actor_id=current_user.id, today=today(), confirmed=form.confirm.data)
         db.session.commit()
     except services.AlreadyFrozen as refused:
         return render_template("rankings/freeze.html", form=form, existing=refused.snapshot), 409
@@ -60,6 +61,6 @@ def freeze():
     except IntegrityError:  # frozen by someone else a moment ago
         db.session.rollback()
         return render_template("rankings/freeze.html", form=form,
-                               existing=services.snapshot_of(year, quarter)), 409
+                               existing=services.snapshot_of(year, quarter, current_user.district_id)), 409
     flash(_("已冻结%(year)s年第%(quarter)s季度专班排名", year=year, quarter=quarter), "success")
     return redirect(url_for("rankings.frozen", snapshot_id=snapshot.id))

@@ -14,10 +14,11 @@ from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus, TargetMetric, Team
 from ..periods import Period
 from ..projects.queries import SIZE_BUCKETS, industries
+from ..reports.district_ranking import DISTRICT_METRICS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria
-from ..reports.scoring import DEFAULT_WEIGHTS, ScoringRule
+from ..reports.scoring import DEFAULT_CITY_WEIGHTS, DEFAULT_WEIGHTS, ScoringRule
 from .labels import METRIC_LABELS
 
 ALL = ("", _l("全部"))
@@ -53,6 +54,9 @@ def weight_field(metric: TargetMetric) -> IntegerField:
 class WeightsForm(FlaskForm):
     """One weight per metric (points), the normalisation, and the deduction for overdue projects."""
 
+    metrics = METRICS
+    defaults = DEFAULT_WEIGHTS
+
     normalisation = RadioField(_l("得分计算"), default="best", choices=options([
         ("best", _l("与最高的专班相比（最高者得满分）")), ("target", _l("与按时段折算的年度目标相比（完成即满分）"))]))
     deduct_overdue = BooleanField(_l("超时限未开工项目扣分"))
@@ -74,8 +78,8 @@ class WeightsForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        if valid and sum(self.weight(m).data for m in METRICS) <= 0:
-            self.weight(METRICS[0]).errors.append(_l("权重合计须大于0"))
+        if valid and sum(self.weight(m).data for m in self.metrics) <= 0:
+            self.weight(self.metrics[0]).errors.append(_l("权重合计须大于0"))
             return False
         return valid
 
@@ -84,23 +88,36 @@ class WeightsForm(FlaskForm):
 
     def weights(self) -> list[Any]:
         """The weight fields with their metric's default, in the ranking's order."""
-        return [(self.weight(m), DEFAULT_WEIGHTS[m]) for m in METRICS]
+        return [(self.weight(m), self.defaults[m]) for m in self.metrics]
 
     def fill(self, rule: ScoringRule) -> None:
-        for metric in METRICS:
+        for metric in self.metrics:
             self.weight(metric).data = rule.weights.get(metric, 0)
         self.normalisation.data = rule.normalisation
         self.deduct_overdue.data = rule.deduct_overdue
         self.overdue_deduction.data = format(rule.overdue_deduction, "f")
 
     def rule(self, year: int) -> ScoringRule:
-        return ScoringRule(year=year, weights={m: self.weight(m).data for m in METRICS},
+        return ScoringRule(year=year, weights={m: self.weight(m).data if m in self.metrics else 0 for m in METRICS},
                            normalisation=self.normalisation.data, deduct_overdue=self.deduct_overdue.data,
                            overdue_deduction=self.deduction)
 
 
 for _metric in METRICS:
     setattr(WeightsForm, f"weight_{_metric.value}", weight_field(_metric))
+
+
+class CityWeightsForm(WeightsForm):
+    """The city's rule for its districts: weights for the figures districts are ranked by only."""
+
+    metrics = DISTRICT_METRICS
+    defaults = DEFAULT_CITY_WEIGHTS
+    normalisation = RadioField(_l("得分计算"), default="best", choices=options([
+        ("best", _l("与最高的区县相比（最高者得满分）")), ("target", _l("与按时段折算的年度目标相比（完成即满分）"))]))
+
+
+for _metric in set(METRICS) - set(DISTRICT_METRICS):
+    setattr(CityWeightsForm, f"weight_{_metric.value}", None)  # WTForms: None removes an inherited field
 
 
 class FreezeForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Quarters frozen as published: the list, and a frozen ranking read back from its stored rows."""
 
 from flask import abort, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -8,15 +9,17 @@ from ..auth.access import requires
 from ..extensions import db
 from ..models import RankingSnapshot
 from ..periods import today
+from ..scoping import may_see_district, ranked_district
 from . import services
 from .forms import FreezeForm
 from .views import bp
 
 
 def snapshot_or_404(snapshot_id: int) -> RankingSnapshot:
+    """A frozen team ranking the user may read: their district's (the city reads every district's)."""
     snapshot = db.session.scalar(select(RankingSnapshot).where(RankingSnapshot.id == snapshot_id)
                                  .options(joinedload(RankingSnapshot.frozen_by)))
-    if snapshot is None:
+    if snapshot is None or snapshot.district_id is None or not may_see_district(current_user, snapshot.district_id):
         abort(404)
     return snapshot
 
@@ -26,7 +29,7 @@ def snapshot_or_404(snapshot_id: int) -> RankingSnapshot:
 def frozen_list():
     """Every quarter frozen so far, and (for admins) a form to freeze another."""
     day = today()
-    return render_template("rankings/frozen_list.html", snapshots=services.snapshots(),
+    return render_template("rankings/frozen_list.html", snapshots=services.snapshots(ranked_district(current_user)),
                            freeze_form=FreezeForm(formdata=None, year=day.year, quarter=(day.month + 2) // 3))
 
 

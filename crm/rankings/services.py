@@ -1,4 +1,5 @@
-"""Quarters frozen as published: storing a quarter's team ranking once, and reading it back as it was."""
+"""Quarters frozen as published: a district's team ranking or the city's district ranking, stored once and read
+back as it was. district_id None names the city's ranking of its districts."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
 from ..audit import record
 from ..extensions import db
 from ..models import RankingSnapshot
 from ..periods import LOCAL, Period
+from ..reports.district_ranking import district_ranking
 from ..reports.figures import Figures
 from ..reports.scoring import ScoringRule
 from ..reports.targets import time_progress
@@ -50,29 +52,37 @@ def quarter_of(period: Period) -> tuple[int, int] | None:
     return period.start.year, (period.start.month + 2) // 3
 
 
-def snapshot_of(year: int, quarter: int) -> RankingSnapshot | None:
+def of_owner(district_id: int | None) -> ColumnElement[bool]:
+    """The snapshots of a district's team ranking, or (None) of the city's district ranking."""
+    column = RankingSnapshot.district_id
+    return column.is_(None) if district_id is None else column == district_id
+
+
+def snapshot_of(year: int, quarter: int, district_id: int | None) -> RankingSnapshot | None:
     return db.session.scalar(select(RankingSnapshot).where(RankingSnapshot.year == year,
-                                                           RankingSnapshot.quarter == quarter))
+                                                           RankingSnapshot.quarter == quarter, of_owner(district_id)))
 
 
-def freeze_quarter(year: int, quarter: int, *, actor_id: int | None, today: date,
+def freeze_quarter(year: int, quarter: int, *, district_id: int | None, actor_id: int | None, today: date,
                    confirmed: bool = False) -> RankingSnapshot:
-    """Compute the quarter's team ranking now and store it as published; flushes, never commits."""
-    existing = snapshot_of(year, quarter)
+    """Compute the quarter's ranking now and store it as published; flushes, never commits."""
+    existing = snapshot_of(year, quarter, district_id)
     if existing is not None:
         raise AlreadyFrozen(existing)
     period = Period.quarter(year, quarter)
     if period.end >= today and not confirmed:
         raise QuarterNotEnded()
-    ranking = team_ranking(period, today)
-    snapshot = RankingSnapshot(year=year, quarter=quarter, period_start=period.start, period_end=period.end,
+    ranking = (district_ranking(period, today) if district_id is None
+               else team_ranking(period, today, district_id=district_id))
+    snapshot = RankingSnapshot(district_id=district_id, year=year, quarter=quarter,
+                               period_start=period.start, period_end=period.end,
                                frozen_by_id=actor_id, settings=ranking.rule.as_dict(),
                                totals=ranking.district.as_dict(),
                                rows=[row.as_dict() for row in ranking.rows])
     db.session.add(snapshot)
     db.session.flush()
     record("freeze", user_id=actor_id, entity="RankingSnapshot", entity_id=snapshot.id,
-           detail=f"{year}-Q{quarter}")
+           detail=f"{year}-Q{quarter}" + ("" if district_id is None else f" district {district_id}"))
     db.session.flush()
     return snapshot
 
@@ -87,7 +97,8 @@ def frozen_ranking(snapshot: RankingSnapshot) -> FrozenRanking:
                          district=Figures.from_dict(snapshot.totals))
 
 
-def snapshots() -> list[RankingSnapshot]:
-    """Every frozen quarter, newest first."""
+def snapshots(district_id: int | None) -> list[RankingSnapshot]:
+    """Every frozen quarter of a district's team ranking (None: of the city's district ranking), newest first."""
     return list(db.session.scalars(select(RankingSnapshot).options(joinedload(RankingSnapshot.frozen_by))
+                                   .where(of_owner(district_id))
                                    .order_by(RankingSnapshot.year.desc(), RankingSnapshot.quarter.desc())))

@@ -3,11 +3,13 @@
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from ..auth.access import requires
+from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..models import TargetMetric
+from ..models import District, TargetMetric
 from ..pagination import link_args, paginate_rows
 from ..periods import Period, today
 from ..projects.queries import SIZE_BUCKETS
@@ -15,6 +17,7 @@ from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import yi_ranking, yi_totals
 from ..reports.team_ranking import team_ranking
+from ..scoping import ranked_district
 from . import services
 from .forms import FreezeForm, ProjectRankingForm
 from .labels import METRIC_LABELS, metric_value
@@ -48,7 +51,7 @@ def chosen_period(form: ReportPeriodForm) -> Period | None:
 
 def query_args() -> dict[str, str]:
     """The query string minus the page number: what links to other views of the same list keep."""
-    return link_args("team_id")  # the ranking's rows link to rankings.team by team_id
+    return link_args("team_id")  # the ranking's rows link to rankings.team by team_id (`district` is kept)
 
 
 def export_links(name: str, args: dict[str, str]) -> list[tuple[Any, str]]:
@@ -89,13 +92,15 @@ def teams():
     if period is None:
         return render_template("rankings/teams.html", form=form, ranking=None, args={}), 400
     day = today()
+    district_id = ranked_district(current_user)
     quarter = services.quarter_of(period)
-    snapshot = services.snapshot_of(*quarter) if quarter else None
+    snapshot = services.snapshot_of(*quarter, district_id) if quarter else None
     freeze_form = None
     if quarter and snapshot is None:
         freeze_form = FreezeForm(formdata=None, year=quarter[0], quarter=quarter[1])
-    return render_template("rankings/teams.html", form=form, ranking=team_ranking(period, day), args=query_args(),
-                           snapshot=snapshot, freeze_form=freeze_form, running=period.end >= day)
+    return render_template("rankings/teams.html", form=form, ranking=team_ranking(period, day, district_id=district_id),
+                           args=query_args(), snapshot=snapshot, freeze_form=freeze_form, running=period.end >= day,
+                           district=db.session.get(District, district_id))
 
 
 @bp.get("/teams/<int:team_id>")
@@ -106,7 +111,7 @@ def team(team_id: int):
     period = chosen_period(form)
     if period is None:
         abort(400)
-    ranking = team_ranking(period, today())
+    ranking = team_ranking(period, today(), district_id=ranked_district(current_user))
     row = next((r for r in ranking.rows if r.team_id == team_id), None)
     if row is None:
         abort(404)
@@ -114,4 +119,4 @@ def team(team_id: int):
                            back=url_for("rankings.teams", **query_args()), frozen=None)
 
 
-from . import admin_views, frozen_views  # noqa: E402, F401  (their routes join this blueprint)
+from . import admin_views, district_views, frozen_views  # noqa: E402, F401  (their routes join this blueprint)

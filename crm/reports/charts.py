@@ -16,6 +16,7 @@ from ..i18n import gettext as _
 from ..models import YI, Lead, LeadStage, LeadStatus, Project
 from ..money import format_yi
 from ..periods import Period
+from .district_ranking import district_ranking
 from .figures import counted, of_team, utc_bounds
 from .sql import year_month
 from .team_ranking import team_ranking
@@ -31,9 +32,10 @@ def money(yuan: int) -> dict[str, Any]:
     return {"investment_yuan": yuan, "investment_yi": format_yi(yuan)}
 
 
-def signed_in(period: Period, team_id: int | None) -> tuple[ColumnElement[bool], ...]:
-    """Counted projects signed in the period, of the team if one is given."""
-    return counted(), Project.signed_on.between(period.start, period.end), of_team(Project.team_id, team_id)
+def signed_in(period: Period, team_id: int | None, district_id: int | None) -> tuple[ColumnElement[bool], ...]:
+    """Counted projects signed in the period, of the team (or the district) if one is given."""
+    return (counted(), Project.signed_on.between(period.start, period.end),
+            of_team(Project.team_id, team_id, district_id))
 
 
 def months_of(period: Period) -> list[tuple[int, int]]:
@@ -45,12 +47,12 @@ def months_of(period: Period) -> list[tuple[int, int]]:
     return months
 
 
-def monthly(period: Period, team_id: int | None = None) -> dict[str, Any]:
+def monthly(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:
     """Signings per month of the period: how many, and their investment."""
     month_of = year_month(Project.signed_on)
     found = {key: (count, int(total)) for key, count, total in db.session.execute(
         select(month_of, func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0))
-        .where(*signed_in(period, team_id)).group_by(month_of))}
+        .where(*signed_in(period, team_id, district_id)).group_by(month_of))}
     rows = []
     for y, m in months_of(period):
         count, total = found.get(f"{y}-{m:02d}", (0, 0))
@@ -59,17 +61,17 @@ def monthly(period: Period, team_id: int | None = None) -> dict[str, Any]:
     return {"months": rows}
 
 
-def funnel(period: Period, team_id: int | None = None) -> dict[str, Any]:
+def funnel(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:
     """The pipeline: open leads per stage with their intended investment, then the period's signings."""
     _start, end = utc_bounds(period)
     found = {stage: (count, int(total)) for stage, count, total in db.session.execute(
         select(Lead.stage, func.count(), func.coalesce(func.sum(Lead.intended_investment_yuan), 0))
         .where(Lead.stage.in_(OPEN_STAGES), Lead.status != LeadStatus.CLOSED, Lead.created_at < end,
-               of_team(Lead.team_id, team_id))
+               of_team(Lead.team_id, team_id, district_id))
         .group_by(Lead.stage))}
     signed, total = db.session.execute(
         select(func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0))
-        .where(*signed_in(period, team_id))).one()
+        .where(*signed_in(period, team_id, district_id))).one()
     stages = [{"stage": stage.value, "label": str(stage.label), "count": found.get(stage, (0, 0))[0],
                **money(found.get(stage, (0, 0))[1])} for stage in OPEN_STAGES]
     stages.append({"stage": LeadStage.SIGNED.value, "label": str(LeadStage.SIGNED.label), "count": signed,
@@ -77,13 +79,13 @@ def funnel(period: Period, team_id: int | None = None) -> dict[str, Any]:
     return {"stages": stages}
 
 
-def industries(period: Period, team_id: int | None = None) -> dict[str, Any]:
+def industries(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:
     """Investment signed in the period per industry, largest first; past the top ten, one 其他 row."""
     industry = func.coalesce(Project.industry, "")
     total = func.coalesce(func.sum(Project.total_investment_yuan), 0)
     rows = [{"industry": name or _("未分类"), "signed": count, **money(int(amount))}
             for name, count, amount in db.session.execute(
-                select(industry, func.count(), total).where(*signed_in(period, team_id))
+                select(industry, func.count(), total).where(*signed_in(period, team_id, district_id))
                 .group_by(industry).order_by(total.desc(), industry))]
     if len(rows) > TOP_INDUSTRIES:
         rest = rows[TOP_INDUSTRIES:]
@@ -92,9 +94,13 @@ def industries(period: Period, team_id: int | None = None) -> dict[str, Any]:
     return {"industries": rows}
 
 
-def teams(period: Period, today: date, team_id: int | None = None) -> dict[str, Any]:
-    """The team ranking's scores for the period, best first; the team asked for is marked."""
-    ranking = team_ranking(period, today)
+def teams(period: Period, today: date, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:
+    """The district's team ranking scores for the period, best first; the team asked for is marked.
+
+    For the city (no district) the chart ranks its districts instead.
+    """
+    ranking = (team_ranking(period, today, district_id=district_id) if district_id is not None
+               else district_ranking(period, today))
     return {"teams": [{"team_id": row.team_id, "team_name": row.team_name, "rank": row.rank,
                        "score": str(row.score), "mine": row.team_id == team_id} for row in ranking.rows]}
 
@@ -103,22 +109,23 @@ def band_label(low: int, high: int | None) -> str:
     return _("%(low)d亿元以上", low=low) if high is None else _("%(low)d–%(high)d亿元", low=low, high=high)
 
 
-def sizes(period: Period, team_id: int | None = None) -> dict[str, Any]:
+def sizes(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:
     """Projects of 1亿元 or more signed in the period, counted per size band."""
     amount = Project.total_investment_yuan
     columns = [func.count().filter(amount >= low * YI, *(() if high is None else (amount < high * YI,)))
                for low, high in SIZE_BANDS]
-    counts = db.session.execute(select(*columns).where(*signed_in(period, team_id))).one()
+    counts = db.session.execute(select(*columns).where(*signed_in(period, team_id, district_id))).one()
     return {"sizes": [{"band": band_label(low, high), "low_yi": low, "high_yi": high, "count": count}
                       for (low, high), count in zip(SIZE_BANDS, counts, strict=True)]}
 
 
-def chart_data(name: str, period: Period, today: date, team_id: int | None = None) -> dict[str, Any]:
-    """One chart's data by name (one of CHARTS), with the period it covers."""
+def chart_data(name: str, period: Period, today: date, team_id: int | None = None,
+               district_id: int | None = None) -> dict[str, Any]:
+    """One chart's data by name (one of CHARTS), with the period it covers: a team's, a district's or the city's."""
     if name == "teams":
-        data = teams(period, today, team_id)
+        data = teams(period, today, team_id, district_id)
     else:
         data = {"monthly": monthly, "funnel": funnel, "industries": industries, "sizes": sizes}[name](
-            period, team_id)
+            period, team_id, district_id)
     return {"chart": name, "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
                                       "label": period.label}, "team_id": team_id, **data}

@@ -5,7 +5,9 @@ import json
 import click
 from flask.cli import AppGroup
 
+from ..cli import district_option
 from ..periods import period_from, today
+from .district_ranking import district_ranking
 from .project_ranking import YiCriteria, yi_ranking, yi_totals
 from .summary import brief, district_summary
 from .team_ranking import team_ranking
@@ -33,12 +35,13 @@ def period_of(year, quarter, month, start, end, ytd=False):
 
 @click.command("summary")
 @period_options
+@district_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--brief", "as_brief", is_flag=True, help="The brief (简报) sentence only.")
-def summary_command(year, quarter, month, ytd, start, end, as_json: bool, as_brief: bool) -> None:
+def summary_command(year, quarter, month, ytd, start, end, district, as_json: bool, as_brief: bool) -> None:
     """Print the district totals for a period."""
     period = period_of(year, quarter, month, start, end, ytd)
-    summary = district_summary(period, today())
+    summary = district_summary(period, today(), district_id=district.id)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     elif as_brief:
@@ -53,8 +56,9 @@ rankings_cli = AppGroup("rankings", help="The 亿元以上 project ranking and t
 
 @rankings_cli.command("projects")
 @period_options
+@district_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def projects_command(year, quarter, month, ytd, start, end, as_json: bool) -> None:
+def projects_command(year, quarter, month, ytd, start, end, district, as_json: bool) -> None:
     """Print the 亿元以上项目榜 for a period: largest first, with the totals row."""
     from ..extensions import db
 
@@ -77,10 +81,11 @@ def projects_command(year, quarter, month, ytd, start, end, as_json: bool) -> No
 
 @rankings_cli.command("teams")
 @period_options
+@district_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def teams_command(year, quarter, month, ytd, start, end, as_json: bool) -> None:
-    """Print the 专班排名 for a period: figures, score and rank of every team."""
-    ranking = team_ranking(period_of(year, quarter, month, start, end, ytd), today())
+def teams_command(year, quarter, month, ytd, start, end, district, as_json: bool) -> None:
+    """Print the 专班排名 for a period: figures, score and rank of every team of the district."""
+    ranking = team_ranking(period_of(year, quarter, month, start, end, ytd), today(), district_id=district.id)
     if as_json:
         click.echo(json.dumps({"period_start": ranking.period.start.isoformat(),
                                "period_end": ranking.period.end.isoformat(),
@@ -92,3 +97,25 @@ def teams_command(year, quarter, month, ytd, start, end, as_json: bool) -> None:
         click.echo(f"{row.rank:>3}  {row.score:>7}  {row.team_name}  trips {figures.trips}  visits {figures.visits}  "
                    f"signed {figures.signed_projects}  yi {figures.yi_projects}  "
                    f"investment {figures.signed_investment_yuan / 1e8:.2f}亿")
+
+
+@rankings_cli.command("districts")
+@period_options
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def districts_command(year, quarter, month, ytd, start, end, as_json: bool) -> None:
+    """Print the 市级拉练排名 for a period: figures, score and rank of every district of the city."""
+    ranking = district_ranking(period_of(year, quarter, month, start, end, ytd), today())
+    if as_json:
+        click.echo(json.dumps({"period_start": ranking.period.start.isoformat(),
+                               "period_end": ranking.period.end.isoformat(),
+                               "time_progress": str(ranking.time_progress), "rule": ranking.rule.as_dict(),
+                               "districts": [row.as_dict() | {"district_id": row.team_id, "district": row.team_name}
+                                             for row in ranking.rows],
+                               "city": ranking.district.as_dict()}, ensure_ascii=False, indent=2))
+        return
+    for row in ranking.rows:
+        figures = row.figures
+        click.echo(f"{row.rank:>3}  {row.score:>7}  {row.team_name}  signed {figures.signed_projects}  "
+                   f"yi {figures.yi_projects}  investment {figures.signed_investment_yuan / 1e8:.2f}亿  "
+                   f"started {figures.started_projects}  producing {figures.producing_projects}  "
+                   f"trips {figures.trips}  enterprises {figures.enterprises_visited}")

@@ -18,7 +18,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import Project, ProjectIssue, TargetMetric, Team
 from ..money import format_yi
 from ..periods import Period
-from .figures import FIELD_OF, Figures, district_figures, team_figures, team_of
+from .figures import FIELD_OF, Figures, district_figures, of_district, team_figures, team_of
 from .targets import PERCENT, completion, district_targets, team_targets, time_progress, year_to_date
 
 OPEN_ISSUES = "open_issues"
@@ -92,12 +92,13 @@ class DashboardCards:
     team: CardBlock | None
 
 
-def open_issue_counts(on: date) -> dict[int, int]:
+def open_issue_counts(on: date, district_id: int | None = None) -> dict[int, int]:
     """Issues raised by a day and not resolved by then, per credited team (voided projects left out)."""
     still_open = or_(ProjectIssue.resolved_on.is_(None), ProjectIssue.resolved_on > on)
     rows = db.session.execute(
         select(Project.team_id, func.count()).select_from(ProjectIssue).join(Project)
-        .where(Project.voided.is_(False), ProjectIssue.raised_on <= on, still_open)
+        .where(Project.voided.is_(False), ProjectIssue.raised_on <= on, still_open,
+               of_district(Project.team_id, district_id))
         .group_by(Project.team_id))
     return {team_id: count for team_id, count in rows}
 
@@ -117,16 +118,19 @@ def make_block(team: tuple[int, str] | None, now: Figures, before: Figures, ytd:
     return CardBlock(team[0] if team else None, team[1] if team else None, tuple(cards))
 
 
-def dashboard_cards(period: Period, today: date, team_id: int | None = None) -> DashboardCards:
-    """The district's cards for the period and, given a team, that team's as well."""
+def dashboard_cards(period: Period, today: date, team_id: int | None = None,
+                    district_id: int | None = None) -> DashboardCards:
+    """The district's (or, without one, the city's) cards for the period and, given a team, that team's as well."""
     last_year = period.same_period_last_year()
     ytd_period = year_to_date(period)
     same = (ytd_period.start, ytd_period.end) == (period.start, period.end)
-    district = district_figures(period)
-    issues_now, issues_before = open_issue_counts(period.end), open_issue_counts(last_year.end)
+    district = district_figures(period, district_id=district_id)
+    issues_now = open_issue_counts(period.end, district_id)
+    issues_before = open_issue_counts(last_year.end, district_id)
     district_block = make_block(
-        None, district, district_figures(last_year), district if same else district_figures(ytd_period),
-        district_targets(period.end.year), sum(issues_now.values()), sum(issues_before.values()))
+        None, district, district_figures(last_year, district_id=district_id),
+        district if same else district_figures(ytd_period, district_id=district_id),
+        district_targets(period.end.year, district_id), sum(issues_now.values()), sum(issues_before.values()))
     team_block = None
     if team_id is not None:
         team = db.session.get(Team, team_id)
@@ -138,8 +142,11 @@ def dashboard_cards(period: Period, today: date, team_id: int | None = None) -> 
     return DashboardCards(period, last_year, time_progress(period, today), district, district_block, team_block)
 
 
-def chart_scopes(team_id: int | None) -> list[tuple[int, str]]:
-    """The teams whose charts the viewer may switch to: their own, or (team_id None) every active team."""
+def chart_scopes(team_id: int | None, district_id: int | None = None) -> list[tuple[int, str]]:
+    """The teams whose charts the viewer may switch to: their own, or (team_id None) the district's active teams."""
     query = select(Team.id, Team.name).order_by(Team.name)
-    query = query.where(Team.id == team_id) if team_id is not None else query.where(Team.active.is_(True))
+    if team_id is not None:
+        query = query.where(Team.id == team_id)
+    else:
+        query = query.where(Team.active.is_(True), *(() if district_id is None else (Team.district_id == district_id,)))
     return [(row.id, row.name) for row in db.session.execute(query)]

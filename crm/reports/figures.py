@@ -1,4 +1,4 @@
-"""The figures every report is made of, per team and for the district, aggregated in the database.
+"""The figures every report is made of, per team and for a district (or the city), aggregated in the database.
 
 One grouped query per table: trips, visits (count and distinct enterprises), new leads, and projects (signed,
 亿元以上, investment, started, producing). Only counted projects enter: verified (认定) and not voided. The summary,
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, distinct, func, or_, select, true
 
 from ..extensions import db
-from ..models import YI, Lead, Project, TargetMetric, Trip, Visit
+from ..models import YI, Lead, Project, TargetMetric, Team, Trip, Visit
 from ..periods import LOCAL, Period
 
 
@@ -70,40 +70,62 @@ def utc_bounds(period: Period) -> tuple[datetime, datetime]:
     return start, end
 
 
-def of_team(column: Any, team_id: int | None) -> ColumnElement[bool]:
-    """WHERE clause: the team's rows, or every team's when none is given."""
-    return true() if team_id is None else column == team_id
+def of_team(column: Any, team_id: int | None, district_id: int | None = None) -> ColumnElement[bool]:
+    """WHERE clause: the team's rows, else the district's teams' rows, else every row (the whole city)."""
+    if team_id is not None:
+        return column == team_id
+    return of_district(column, district_id)
+
+
+def of_district(column: Any, district_id: int | None) -> ColumnElement[bool]:
+    """WHERE clause on a team id column: the district's teams, or every team when no district is given."""
+    return true() if district_id is None else column.in_(select(Team.id).where(Team.district_id == district_id))
 
 
 def _in(column: Any, period: Period) -> ColumnElement[bool]:
     return column.between(period.start, period.end)
 
 
-def team_figures(period: Period, team_id: int | None = None) -> dict[int, Figures]:
-    """Every team's figures for the period (or one team's), keyed by team id; teams with nothing are absent."""
+def team_figures(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[int, Figures]:
+    """Every team's figures for the period (one team's, or one district's teams'), keyed by team id.
+
+    Teams with nothing are absent.
+    """
+    def grouped(query: Any, team_column: Any) -> Any:
+        return query.where(of_team(team_column, team_id, district_id)).group_by(team_column)
+
+    return grouped_figures(period, lambda team_column: team_column, grouped)
+
+
+def districts_figures(period: Period) -> dict[int, Figures]:
+    """Every district's figures for the period, keyed by district id: enterprises visited counted once in each.
+
+    An enterprise record is held by one district, so counting distinct enterprises per district counts each once.
+    """
+    def grouped(query: Any, team_column: Any) -> Any:
+        return query.join(Team, Team.id == team_column).group_by(Team.district_id)
+
+    return grouped_figures(period, lambda _team_column: Team.district_id, grouped)
+
+
+def grouped_figures(period: Period, key: Any, grouped: Any) -> dict[int, Figures]:
+    """The four grouped queries of the figures: `key` gives the grouping column, `grouped` adds WHERE and GROUP BY."""
     rows: dict[int, dict[str, int]] = {}
 
-    def merge(result: Any, names: tuple[str, ...]) -> None:
-        for team, *values in result:
-            row = rows.setdefault(team, {})
+    def merge(team_column: Any, columns: tuple[Any, ...], where: tuple[Any, ...], names: tuple[str, ...]) -> None:
+        query = select(key(team_column), *columns).select_from(team_column.table).where(*where)
+        for unit, *values in db.session.execute(grouped(query, team_column)):
+            row = rows.setdefault(unit, {})
             row.update({name: int(value or 0) for name, value in zip(names, values, strict=True)})
 
-    merge(db.session.execute(select(Trip.team_id, func.count())
-                             .where(_in(Trip.start_on, period), of_team(Trip.team_id, team_id))
-                             .group_by(Trip.team_id)), ("trips",))
-    merge(db.session.execute(select(Visit.team_id, func.count(), func.count(distinct(Visit.enterprise_id)))
-                             .where(_in(Visit.visited_on, period), of_team(Visit.team_id, team_id))
-                             .group_by(Visit.team_id)),
+    merge(Trip.team_id, (func.count(),), (_in(Trip.start_on, period),), ("trips",))
+    merge(Visit.team_id, (func.count(), func.count(distinct(Visit.enterprise_id))), (_in(Visit.visited_on, period),),
           ("visits", "enterprises_visited"))
     start, end = utc_bounds(period)
-    merge(db.session.execute(select(Lead.team_id, func.count())
-                             .where(Lead.created_at >= start, Lead.created_at < end, of_team(Lead.team_id, team_id))
-                             .group_by(Lead.team_id)),
-          ("new_leads",))
-    merge(db.session.execute(select(Project.team_id, *project_columns(period))
-                             .where(*projects_in(period), of_team(Project.team_id, team_id)).group_by(Project.team_id)),
+    merge(Lead.team_id, (func.count(),), (Lead.created_at >= start, Lead.created_at < end), ("new_leads",))
+    merge(Project.team_id, project_columns(period), projects_in(period),
           ("signed_projects", "yi_projects", "signed_investment_yuan", "started_projects", "producing_projects"))
-    return {team: Figures(**values) for team, values in rows.items()}
+    return {unit: Figures(**values) for unit, values in rows.items()}
 
 
 def project_columns(period: Period) -> tuple[Any, ...]:
@@ -122,28 +144,34 @@ def projects_in(period: Period) -> tuple[ColumnElement[bool], ...]:
                           _in(Project.production_on, period))
 
 
-def district_figures(period: Period, per_team: dict[int, Figures] | None = None) -> Figures:
-    """The district's figures: the teams' sums, except enterprises visited, counted once across teams.
+def district_figures(period: Period, per_team: dict[int, Figures] | None = None,
+                     district_id: int | None = None) -> Figures:
+    """A district's figures (the city's, without one): the teams' sums, except enterprises visited, counted once.
 
     Given the teams' figures, it sums them; else it counts the district directly, one query per table, which
     spares the per-team grouping of a million visits.
     """
     if per_team is None:
-        return whole_district(period)
+        return whole_district(period, district_id)
     totals = {f.name: sum(getattr(row, f.name) for row in per_team.values()) for f in fields(Figures)}
     totals["enterprises_visited"] = db.session.scalar(
-        select(func.count(distinct(Visit.enterprise_id))).where(_in(Visit.visited_on, period))) or 0
+        select(func.count(distinct(Visit.enterprise_id)))
+        .where(_in(Visit.visited_on, period), of_district(Visit.team_id, district_id))) or 0
     return Figures(**totals)
 
 
-def whole_district(period: Period) -> Figures:
-    """The district's figures counted over all teams at once (every record belongs to a team)."""
-    trips = db.session.scalar(select(func.count()).where(_in(Trip.start_on, period)))
+def whole_district(period: Period, district_id: int | None = None) -> Figures:
+    """A district's figures (the city's, without one) counted over its teams at once (every record has a team)."""
+    trips = db.session.scalar(select(func.count()).where(_in(Trip.start_on, period),
+                                                         of_district(Trip.team_id, district_id)))
     visits, enterprises = db.session.execute(
-        select(func.count(), func.count(distinct(Visit.enterprise_id))).where(_in(Visit.visited_on, period))).one()
+        select(func.count(), func.count(distinct(Visit.enterprise_id)))
+        .where(_in(Visit.visited_on, period), of_district(Visit.team_id, district_id))).one()
     start, end = utc_bounds(period)
-    leads = db.session.scalar(select(func.count()).where(Lead.created_at >= start, Lead.created_at < end))
-    projects = db.session.execute(select(*project_columns(period)).where(*projects_in(period))).one()
+    leads = db.session.scalar(select(func.count()).where(Lead.created_at >= start, Lead.created_at < end,
+                                                         of_district(Lead.team_id, district_id)))
+    projects = db.session.execute(select(*project_columns(period))
+                                  .where(*projects_in(period), of_district(Project.team_id, district_id))).one()
     return Figures(trips or 0, enterprises or 0, visits or 0, leads or 0, *(int(value or 0) for value in projects))
 
 

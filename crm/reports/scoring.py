@@ -1,4 +1,5 @@
-"""The team ranking's scoring rule (专班排名评分办法), set by an admin per year.
+"""The team ranking's scoring rule (专班排名评分办法), set by a district's admin per year; and the city's rule
+for ranking its districts (市级拉练排名), set by the city (市招商局), with the same parts.
 
 Score = Σ weight × share − deductions, each part rounded to 0.01 point.
 
@@ -68,25 +69,50 @@ class ScoringRule:
                    overdue_deduction=Decimal(data["overdue_deduction"]))
 
 
-def default_rule(year: int) -> ScoringRule:
-    return ScoringRule(year=year, weights=dict(DEFAULT_WEIGHTS), is_default=True)
+# The city's ranking of its districts (市级拉练排名), 100 points over the figures it ranks districts by.
+DEFAULT_CITY_WEIGHTS: dict[TargetMetric, int] = {
+    TargetMetric.TRIPS: 5,
+    TargetMetric.ENTERPRISES_VISITED: 5,
+    TargetMetric.VISITS: 0,
+    TargetMetric.NEW_LEADS: 0,
+    TargetMetric.SIGNED_PROJECTS: 20,
+    TargetMetric.YI_PROJECTS: 25,
+    TargetMetric.SIGNED_INVESTMENT: 25,
+    TargetMetric.STARTED_PROJECTS: 10,
+    TargetMetric.PRODUCING_PROJECTS: 10,
+}
 
 
-def rule_for(year: int) -> ScoringRule:
-    """The rule an admin set for the year, or the default."""
-    settings = db.session.scalar(select(RankingSettings).where(RankingSettings.year == year))
+def default_rule(year: int, *, city: bool = False) -> ScoringRule:
+    return ScoringRule(year=year, weights=dict(DEFAULT_CITY_WEIGHTS if city else DEFAULT_WEIGHTS), is_default=True)
+
+
+def settings_of(year: int, district_id: int | None) -> RankingSettings | None:
+    """The stored rule of a district's team ranking for the year (district None: the city's district ranking)."""
+    owner = RankingSettings.district_id.is_(None) if district_id is None else RankingSettings.district_id == district_id
+    return db.session.scalar(select(RankingSettings).where(RankingSettings.year == year, owner))
+
+
+def city_rule_for(year: int) -> ScoringRule:
+    """The rule the city (市招商局) set for ranking its districts in the year, or the city's default."""
+    return rule_for(year, None)
+
+
+def rule_for(year: int, district_id: int | None) -> ScoringRule:
+    """The rule set for a district's team ranking in the year (district None: the city's), or the default."""
+    settings = settings_of(year, district_id)
     if settings is None:
-        return default_rule(year)
+        return default_rule(year, city=district_id is None)
     return ScoringRule(year=year, weights={m: int(settings.weights.get(m.value, 0)) for m in METRICS},
                        normalisation=settings.normalisation, deduct_overdue=settings.deduct_overdue,
                        overdue_deduction=settings.overdue_deduction)
 
 
-def save_rule(rule: ScoringRule, actor_id: int | None) -> RankingSettings:
-    """Store the year's rule (creating or changing its row); flushes, never commits."""
-    settings = db.session.scalar(select(RankingSettings).where(RankingSettings.year == rule.year))
+def save_rule(rule: ScoringRule, actor_id: int | None, district_id: int | None) -> RankingSettings:
+    """Store the year's rule of a district (None: the city's); creates or changes its row, flushes, never commits."""
+    settings = settings_of(rule.year, district_id)
     if settings is None:
-        settings = RankingSettings(year=rule.year)
+        settings = RankingSettings(year=rule.year, district_id=district_id)
         db.session.add(settings)
     settings.weights = {m.value: rule.weights.get(m, 0) for m in METRICS}
     settings.normalisation = rule.normalisation

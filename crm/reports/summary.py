@@ -13,7 +13,7 @@ from ..i18n import gettext as _
 from ..models import YI, Project, ProjectStatus, Team
 from ..money import format_yi
 from ..periods import Period
-from .figures import Figures, counted, district_figures
+from .figures import Figures, counted, district_figures, of_district
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,29 @@ class DistrictSummary:
         return asdict(self) | {"signed_investment_yi": self.signed_investment_yi}
 
 
-def district_summary(period: Period, today: date, figures: Figures | None = None) -> DistrictSummary:
-    """The district's totals for a period: the shared figures, plus teams, pending signings and service officers."""
-    figures = figures or district_figures(period)
-    teams = db.session.scalar(select(func.count()).select_from(Team).where(Team.active.is_(True)))
+def district_summary(period: Period, today: date, figures: Figures | None = None,
+                     district_id: int | None = None) -> DistrictSummary:
+    """A district's totals for a period (the city's, without one): the shared figures, plus teams, pending
+    signings and service officers."""
+    figures = figures or district_figures(period, district_id=district_id)
+    in_district = of_district(Project.team_id, district_id)
+    teams = db.session.scalar(select(func.count()).select_from(Team).where(
+        Team.active.is_(True), *(() if district_id is None else (Team.district_id == district_id,))))
     pending = db.session.scalar(select(func.count()).select_from(Project).where(
         Project.signed_on.between(period.start, period.end), Project.verified.is_(False),
-        Project.voided.is_(False)))
+        Project.voided.is_(False), in_district))
     officers, key = db.session.execute(
         select(func.count(distinct(Project.chief_officer_id)), func.count())
         .where(counted(), Project.total_investment_yuan >= YI, Project.signed_on <= period.end,
-               Project.status != ProjectStatus.TERMINATED, Project.chief_officer_id.is_not(None))).one()
+               Project.status != ProjectStatus.TERMINATED, Project.chief_officer_id.is_not(None),
+               in_district)).one()
     return DistrictSummary(period_start=period.start.isoformat(), period_end=period.end.isoformat(),
                            as_of=min(period.end, today).isoformat(), teams=teams or 0,
                            pending_verification=pending or 0, chief_officers=officers, key_projects=key,
                            **figures.as_dict())
 
 
-def brief(summary: DistrictSummary, today: date) -> str:
+def brief(summary: DistrictSummary, today: date, *, city: bool = False) -> str:
     """The sentence a district report opens with (简报), made from the figures.
 
     截至5月31日，全区招商引资签约项目60个，其中亿元以上项目38个，总投资572亿元；10支驻外招商专班外出招商192次，拜访企业95家。
@@ -71,8 +76,10 @@ def brief(summary: DistrictSummary, today: date) -> str:
     day = (_("%(month)d月%(day)d日", month=as_of.month, day=as_of.day) if as_of.year == today.year
            else _("%(year)d年%(month)d月%(day)d日", year=as_of.year, month=as_of.month, day=as_of.day))
     whole = summary.signed_investment_yuan % YI == 0
-    return _("截至%(day)s，全区招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
-             "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。",
-             day=day, signed=summary.signed_projects, yi=summary.yi_projects,
-             amount=format_yi(summary.signed_investment_yuan, 0 if whole else 2), teams=summary.teams,
-             trips=summary.trips, enterprises=summary.enterprises_visited)
+    sentence = (_("截至%(day)s，全市招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
+                  "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。") if city else
+                _("截至%(day)s，全区招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
+                  "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。"))
+    return sentence % dict(day=day, signed=summary.signed_projects, yi=summary.yi_projects,
+                           amount=format_yi(summary.signed_investment_yuan, 0 if whole else 2), teams=summary.teams,
+                           trips=summary.trips, enterprises=summary.enterprises_visited)

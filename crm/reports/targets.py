@@ -10,23 +10,26 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import TargetMetric, TeamTarget
 from ..periods import Period
+from .figures import of_district
 
 PERCENT = Decimal("0.1")
 
 
-def team_targets(year: int) -> dict[int, dict[TargetMetric, int]]:
-    """Every team's targets for a year: {team id: {metric: target}}."""
+def team_targets(year: int, district_id: int | None = None) -> dict[int, dict[TargetMetric, int]]:
+    """Every team's (of a district's) targets for a year: {team id: {metric: target}}."""
     targets: dict[int, dict[TargetMetric, int]] = {}
     for team_id, metric, target in db.session.execute(
-            select(TeamTarget.team_id, TeamTarget.metric, TeamTarget.target).where(TeamTarget.year == year)):
+            select(TeamTarget.team_id, TeamTarget.metric, TeamTarget.target)
+            .where(TeamTarget.year == year, of_district(TeamTarget.team_id, district_id))):
         targets.setdefault(team_id, {})[metric] = target
     return targets
 
 
-def district_targets(year: int) -> dict[TargetMetric, int]:
-    """The district's target for each metric: the sum of the teams' targets."""
+def district_targets(year: int, district_id: int | None = None) -> dict[TargetMetric, int]:
+    """The district's (or the city's) target for each metric: the sum of its teams' targets."""
     return {metric: int(total) for metric, total in db.session.execute(
-        select(TeamTarget.metric, func.sum(TeamTarget.target)).where(TeamTarget.year == year)
+        select(TeamTarget.metric, func.sum(TeamTarget.target))
+        .where(TeamTarget.year == year, of_district(TeamTarget.team_id, district_id))
         .group_by(TeamTarget.metric))}
 
 

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Project, TargetMetric, Team
 from ..periods import Period
 from ..projects.overdue import start_overdue
-from .figures import METRICS, Figures, days_in, district_figures, team_figures
+from .figures import METRICS, Figures, days_in, district_figures, of_district, team_figures
 from .scoring import POINT, ScoringRule, points, rule_for, share
 from .targets import completion, team_targets, time_progress, year_to_date
 
@@ -45,7 +45,7 @@ class Contribution:
 
 @dataclass(frozen=True)
 class TeamRow:
-    """One team's line in the ranking."""
+    """One team's line in the ranking (in the city's ranking, one district's: team_id and team_name are its own)."""
 
     team_id: int
     team_name: str
@@ -91,28 +91,40 @@ class TeamRanking:
     district: Figures = field(default_factory=Figures)  # the totals row: enterprises visited counted once
 
 
-def overdue_counts(on: date) -> dict[int, int]:
+def overdue_counts(on: date, district_id: int | None = None) -> dict[int, int]:
     """Each team's counted projects overdue to start (超时限未开工) on a day."""
     return dict(db.session.execute(
-        select(Project.team_id, func.count()).where(start_overdue(on), Project.verified.is_(True))
+        select(Project.team_id, func.count())
+        .where(start_overdue(on), Project.verified.is_(True), of_district(Project.team_id, district_id))
         .group_by(Project.team_id)).all())
 
 
-def team_ranking(period: Period, today: date, rule: ScoringRule | None = None) -> TeamRanking:
-    """Rank the teams for a period under the year's rule (or the one given)."""
-    rule = rule or rule_for(period.end.year)
-    figures = team_figures(period)
+def team_ranking(period: Period, today: date, rule: ScoringRule | None = None, *, district_id: int) -> TeamRanking:
+    """Rank a district's teams for a period under the district's rule for the year (or the one given)."""
+    rule = rule or rule_for(period.end.year, district_id)
+    figures = team_figures(period, district_id=district_id)
     ytd_period = year_to_date(period)
     same = (ytd_period.start, ytd_period.end) == (period.start, period.end)
-    ytd = figures if same else team_figures(ytd_period)
-    targets = team_targets(period.end.year)
-    overdue = overdue_counts(min(period.end, today)) if rule.deduct_overdue else {}
-    teams = db.session.execute(select(Team.id, Team.name).where(or_(Team.active.is_(True), Team.id.in_(list(figures))))
+    ytd = figures if same else team_figures(ytd_period, district_id=district_id)
+    targets = team_targets(period.end.year, district_id)
+    overdue = overdue_counts(min(period.end, today), district_id) if rule.deduct_overdue else {}
+    teams = db.session.execute(select(Team.id, Team.name)
+                               .where(or_(Team.active.is_(True), Team.id.in_(list(figures))),
+                                      Team.district_id == district_id)
                                .order_by(Team.name)).all()
+    rows = scored_rows(teams, figures, ytd, targets, overdue, rule, period)
+    return TeamRanking(period, rule, time_progress(period, today), ranked(rows),
+                       district_figures(period, figures, district_id))
+
+
+def scored_rows(units: Any, figures: dict[int, Figures], ytd: dict[int, Figures],
+                targets: dict[int, dict[TargetMetric, int]], overdue: dict[int, int], rule: ScoringRule,
+                period: Period) -> list[TeamRow]:
+    """Score each (id, name) unit, a team or a district, under the rule: unranked rows."""
     best = {m: max((figures[t][m] for t in figures), default=0) for m in METRICS}
     prorate = Decimal(days_in(period)) / Decimal(days_in(Period.year(period.end.year)))
     rows = []
-    for team_id, name in teams:
+    for team_id, name in units:
         mine = figures.get(team_id, Figures())
         goals = targets.get(team_id, {})
         parts = []
@@ -130,7 +142,7 @@ def team_ranking(period: Period, today: date, rule: ScoringRule | None = None) -
         score = sum((c.points for c in parts), Decimal(0)) - deduction
         rows.append(TeamRow(team_id, name, mine, ytd.get(team_id, Figures()), goals, tuple(parts), late,
                             deduction, score))
-    return TeamRanking(period, rule, time_progress(period, today), ranked(rows), district_figures(period, figures))
+    return rows
 
 
 def ranked(rows: list[TeamRow]) -> list[TeamRow]:

@@ -1,6 +1,7 @@
 """Teams: the list for everyone, editing and yearly targets for admins."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.access import requires
@@ -33,7 +34,8 @@ def create():
     form = TeamForm()
     if not form.validate_on_submit():
         return render_template("teams/form.html", form=form, team=None), form_status()
-    team = Team(name=form.name.data.strip(), base_city=form.base_city.data.strip(), active=form.active.data,
+    team = Team(district_id=current_user.district_id, name=form.name.data.strip(),
+                base_city=form.base_city.data.strip(), active=form.active.data,
                 leader_id=form.leader_id.data or None)
     db.session.add(team)
     db.session.commit()

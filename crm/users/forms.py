@@ -22,7 +22,8 @@ def team_choices() -> list[SelectChoice]:
 class UserForm(FlaskForm):
     display_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
     title = StringField(_l("职务"), validators=[Optional(), Length(max=64)])
-    role = SelectField(_l("角色"), choices=options(Role.choices()))
+    # a district's admin manages its own people: city (市招商局) accounts are made on the command line
+    role = SelectField(_l("角色"), choices=options(c for c in Role.choices() if c[0] != Role.CITY.value))
     team_id = SelectField(_l("专班"), coerce=int)
     active = BooleanField(_l("启用"), default=True)
 
@@ -42,7 +43,8 @@ class NewUserForm(UserForm):
     password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(max=256), StrongPassword()])
 
     def validate_username(self, field) -> None:
-        if db.session.scalar(select(User.id).where(User.username == field.data)) is not None:
+        taken = select(User.id).where(User.username == field.data).execution_options(all_districts=True)
+        if db.session.scalar(taken) is not None:  # usernames are unique in the whole city
             raise ValidationError(_l("该用户名已被使用"))
 
 

@@ -1,0 +1,87 @@
+"""The demo city's districts: 张湾区, whose year is the district report's, and two smaller neighbours.
+
+The neighbours have teams, trips, visits and signed projects of their own, on a smaller scale, so the city's
+district ranking (市级拉练排名) has districts to compare and 张湾区 leads the first quarter.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, timedelta
+
+from ..credit_code import make_credit_code
+from ..enterprises.names import normalise_name
+from ..extensions import db
+from ..models import (
+    YI,
+    AgreementKind,
+    District,
+    Enterprise,
+    Project,
+    ProjectType,
+    Role,
+    Team,
+    Trip,
+    User,
+    Visit,
+    VisitKind,
+)
+
+# name, code, username prefix, base cities of its teams
+NEIGHBOURS = (("茅箭区", "MJ", "mj", ("上海", "深圳", "杭州")), ("郧阳区", "YY", "yy", ("武汉", "合肥", "成都")))
+CITY_LOGIN = "city"
+
+
+def build_neighbours(rng: random.Random, year: int, end: date, password_hash: str) -> list[District]:
+    """Add the two neighbouring districts with their people, teams and a smaller year of work."""
+    made = []
+    for name, code, prefix, cities in NEIGHBOURS:
+        district = District(name=name, code=code)
+        db.session.add(district)
+        db.session.flush()
+        admin = User(username=f"{prefix}-admin", display_name=f"{name}管理员", role=Role.ADMIN,
+                     district_id=district.id, password_hash=password_hash, title="区招商服务中心主任")
+        db.session.add(admin)
+        for number, city in enumerate(cities, 1):
+            team = Team(district_id=district.id, name=f"{city}专班", base_city=city)
+            lead = User(username=f"{prefix}-{number}-lead", display_name=f"{name}{city}负责人", role=Role.LEAD,
+                        district_id=district.id, team=team, password_hash=password_hash, title="专班负责人")
+            db.session.add_all([team, lead])
+            db.session.flush()
+            build_team_year(rng, district, team, year, end)
+        made.append(district)
+    city = User(username=CITY_LOGIN, display_name="市招商局", role=Role.CITY, password_hash=password_hash,
+                title="市招商局综合科")
+    db.session.add(city)
+    return made
+
+
+def build_team_year(rng: random.Random, district: District, team: Team, year: int, end: date) -> None:
+    """A neighbour team's year: about a third of a 张湾区 team's trips, visits and signings."""
+    start = date(year, 1, 1)
+    span = max((end - start).days, 1)
+    enterprises = []
+    for n in range(6):
+        company = f"{team.base_city}{district.name[:2]}{rng.choice('华新鑫宏达盛')}{n}科技有限公司"
+        enterprise = Enterprise(district_id=district.id, name=company, name_key=normalise_name(company),
+                                credit_code=make_credit_code(rng),
+                                industry=rng.choice(("新材料", "汽车零部件", "电子信息")),
+                                province=None, city=team.base_city)
+        enterprises.append(enterprise)
+    db.session.add_all(enterprises)
+    for _ in range(rng.randint(4, 6)):
+        day = start + timedelta(days=rng.randrange(span))
+        trip = Trip(team=team, destination=team.base_city, start_on=day, end_on=min(day + timedelta(days=2), end))
+        db.session.add(trip)
+        for enterprise in rng.sample(enterprises, 2):
+            db.session.add(Visit(uuid=str(uuid.UUID(int=rng.getrandbits(128))), team=team, trip=trip,
+                                 enterprise=enterprise, visited_on=day, kind=VisitKind.CALL_ON,
+                                 summary="走访企业，介绍区里的产业政策。"))
+    for n in range(rng.randint(2, 4)):
+        signed = start + timedelta(days=rng.randrange(span))
+        db.session.add(Project(code=f"{district.code}-{year}-{team.id:02d}{n:02d}",
+                               name=f"{team.base_city}产业项目{n + 1}",
+                               team=team, enterprise=rng.choice(enterprises), signed_on=signed,
+                               agreement_kind=AgreementKind.CONTRACT, project_type=ProjectType.NEW,
+                               total_investment_yuan=rng.randint(3, 25) * YI // 2, verified=True))

@@ -1,0 +1,130 @@
+"""A second district's records never reach the first district's users: by page, API, export or import.
+
+Beside the access matrix's world (district 张湾区, teams 甲 and 乙) stands district 茅箭区 with a team of its own and
+a record of every kind. Each of 张湾区's people asks for every endpoint with 茅箭区's ids (404 or refused, never
+served), every list and export without ids (茅箭区's names never appear), and imports a file naming 茅箭区's
+enterprise (matched to nothing). The city (市招商局) reads 茅箭区's records and changes none.
+"""
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from crm.exports.catalogue import EXPORTS
+from crm.extensions import db
+from crm.models import ImportJob, ImportJobStatus, Overlap, Role
+from crm.periods import today
+from crm.rankings.services import freeze_quarter
+from tests.test_access_matrix import RULES, Sessions, Side, World, ask, build_side, build_world, outcome, url_for_side
+
+SECRET = "茅箭区秘密"  # in every name 茅箭区's records carry
+READERS_OF_A = ("member A", "lead A", "member B", "leader", "admin")
+RECORD_ARGUMENTS = {"enterprise_id", "contact_id", "trip_id", "visit_id", "photo_id", "lead_id", "overlap_id",
+                    "project_id", "document_id", "item_id", "issue_id", "team_id", "user_id", "uuid", "job_id"}
+
+
+@pytest.fixture
+def worlds(app: Flask, make_district, make_team, make_user, make_enterprise, make_trip, make_visit, make_lead,
+           make_project) -> tuple[World, Side, dict[str, Any]]:
+    """The access matrix's world in 张湾区, and a side of 茅箭区 with its own admin, leader and records."""
+    make = {"team": make_team, "user": make_user, "enterprise": make_enterprise, "trip": make_trip,
+            "visit": make_visit, "lead": make_lead, "project": make_project}
+    world = build_world(make)
+    other = make_district(name="茅箭区", code="MJ")
+    there = dict(make, team=lambda **kw: make_team(**({"district_id": other.id} | kw)),
+                 enterprise=lambda **kw: make_enterprise(**({"district_id": other.id} | kw)))
+    admin = make_user(Role.ADMIN, username="mj-admin", district_id=other.id)
+    leader = make_user(Role.LEADER, username="mj-leader", district_id=other.id)
+    side = build_side(SECRET, there, leader, admin)
+    side.records["overlap"] = Overlap(enterprise=side.records["enterprise"], team=side.team, lead=side.records["lead"],
+                                      source="visit", source_id=side.records["visit"].id)
+    db.session.add(side.records["overlap"])
+    snapshot = freeze_quarter(2025, 4, district_id=other.id, actor_id=admin.id, today=today())
+    job = ImportJob(kind="enterprises", file_name=f"{SECRET}.xlsx", layout={"columns": []}, options={},
+                    status=ImportJobStatus.DONE, summary={}, created_by_id=admin.id)
+    db.session.add(job)
+    db.session.commit()
+    return world, side, {"admin": admin, "leader": leader, "snapshot_id": snapshot.id, "job_id": job.id,
+                         "user": side.member}
+
+
+def url_for_other(app: Flask, world: World, side: Side, extra: dict[str, Any], endpoint: str) -> str:
+    """The endpoint's URL naming 茅箭区's records (its snapshot, job and users too)."""
+    there = World(world.a, world.b, extra["leader"], extra["admin"], extra["user"], world.city, extra["snapshot_id"],
+                  world.city_snapshot_id, extra["job_id"], fresh={})
+    return url_for_side(app, there, endpoint, side)
+
+
+def takes_a_record(app: Flask, endpoint: str) -> bool:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    return bool(set(rule.arguments) & RECORD_ARGUMENTS) or endpoint == "rankings.frozen"
+
+
+def test_no_endpoint_serves_another_districts_record(app: Flask, worlds) -> None:
+    world, side, extra = worlds
+    sessions = Sessions(app, world)
+    leaks: list[str] = []
+    for method in ("GET", "POST"):
+        for rule in RULES.values():
+            if method not in rule.methods or rule.endpoint == "auth.logout":
+                continue
+            record = takes_a_record(app, rule.endpoint)
+            url = url_for_other(app, world, side, extra, rule.endpoint) if record else None
+            for role in READERS_OF_A:
+                if url is None:
+                    url = url_for_side(app, world, rule.endpoint, world.a)
+                response = ask(sessions.client(role), method, rule.endpoint, url)
+                got = outcome(rule.endpoint, response)
+                body = response.get_data(as_text=True)
+                response.close()
+                if record and got not in ("404", "deny"):
+                    leaks.append(f"{method} {url} as {role}: {got}")
+                elif SECRET in body:
+                    leaks.append(f"{method} {url} as {role}: shows {SECRET}")
+                url = url if record else None
+    assert leaks == [], "\n" + "\n".join(leaks)
+
+
+def test_lists_exports_and_the_api_hold_only_the_districts_records(app: Flask, worlds) -> None:
+    world, _side, _extra = worlds
+    sessions = Sessions(app, world)
+    pages = ["/", "/visits/", "/trips/", "/leads/", "/projects/", "/enterprises/", "/teams/", "/rankings/projects",
+             "/rankings/teams", "/projects/issues", "/api/v1/visits", "/api/v1/enterprises?q=茅箭",
+             "/api/v1/follow-ups", "/enterprises/?q=茅箭", "/rankings/frozen"]
+    pages += [f"/exports/{name}.csv" for name in EXPORTS if name != "districts"]
+    for role in ("admin", "leader", "member A"):
+        client = sessions.client(role)
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code in (200, 403), (role, page, response.status_code)
+            assert SECRET not in response.get_data(as_text=True), (role, page)
+    # the city reads 茅箭区 too
+    city = sessions.client("city")
+    assert SECRET in city.get("/enterprises/").get_data(as_text=True)
+    assert SECRET in city.get("/exports/projects.csv").get_data(as_text=True)
+
+
+def test_an_import_matches_nothing_of_another_district(app: Flask, worlds, runner, tmp_path) -> None:
+    world, side, _extra = worlds
+    theirs = side.records["enterprise"]
+    path = tmp_path / "企业.csv"
+    path.write_text(f"企业名称,统一社会信用代码\n{theirs.name},{theirs.credit_code}\n", encoding="utf-8-sig")
+    result = runner.invoke(args=["import", "enterprises", str(path), "--dry-run", "--json",
+                                 "--user", world.admin.username])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [row["fate"] for row in report["rows"]] == ["new"], report["rows"]
+    assert str(theirs.id) not in json.dumps(report["rows"][0].get("duplicate_of"))
+
+
+def test_the_city_reads_every_district_and_changes_none(app: Flask, worlds) -> None:
+    world, side, extra = worlds
+    city = Sessions(app, world).client("city")
+    project = side.records["project"]
+    assert city.get(f"/projects/{project.id}").status_code == 200
+    assert city.get(f"/visits/{side.records['visit'].id}").status_code == 200
+    assert city.post(f"/projects/{project.id}/edit", data={"name": "改名"}).status_code == 403
+    assert city.get(f"/rankings/teams?district={extra['admin'].district_id}&year={date.today().year}").status_code == 200
