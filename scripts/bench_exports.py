@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,18 @@ def build_database(path: Path, projects: int) -> None:
     """Teams, leaders, enterprises and `projects` projects, inserted in bulk (no ORM objects, no audit)."""
     from crm.auth.services import hash_password
     from crm.extensions import db
-    from crm.models import AgreementKind, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Role, Team, User
+    from crm.models import (
+        AgreementKind,
+        District,
+        Enterprise,
+        Ownership,
+        Project,
+        ProjectStatus,
+        ProjectType,
+        Role,
+        Team,
+        User,
+    )
 
     rng = random.Random(2026)
     cities = [("上海", "上海"), ("江苏", "苏州"), ("广东", "深圳"), ("浙江", "宁波"), ("北京", "北京"),
@@ -72,16 +83,20 @@ def build_database(path: Path, projects: int) -> None:
         engine = db.engine
         password_hash = hash_password(PASSWORD)
         with engine.begin() as conn:
-            conn.execute(Team.__table__.insert(), [{"id": i, "name": f"{city}专班{i}", "base_city": city}
+            made = datetime.now(UTC)
+            conn.execute(District.__table__.insert(),
+                         [{"id": 1, "name": "张湾区", "code": "ZW", "active": True, "created_at": made}])
+            conn.execute(Team.__table__.insert(), [{"id": i, "name": f"{city}专班{i}", "base_city": city,
+                                                    "district_id": 1}
                                                    for i, (_, city) in enumerate(cities * 2, start=1)])
             conn.execute(User.__table__.insert(), [
                 {"id": i, "username": f"leader{i:03d}", "display_name": f"领导{i}", "title": "副区长",
-                 "role": Role.LEADER, "password_hash": password_hash, "team_id": None}
+                 "role": Role.LEADER, "password_hash": password_hash, "team_id": None, "district_id": 1}
                 for i in range(1, 31)])
             conn.execute(Enterprise.__table__.insert(), [
                 {"id": i, "name": f"{city}{rng.choice(firms)}{rng.choice(words)}科技有限公司{i}", "name_key": f"e{i}",
                  "industry": rng.choice(words), "province": province, "city": city,
-                 "ownership": rng.choice(list(Ownership))}
+                 "ownership": rng.choice(list(Ownership)), "district_id": 1}
                 for i in range(1, 20_001) for province, city in [rng.choice(cities)]])
             start = date(2020, 1, 1)
             for first in range(1, projects + 1, 10_000):

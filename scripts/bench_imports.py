@@ -94,14 +94,17 @@ def app_for(url: str) -> Any:
 def empty_database(url: str, *, admin: bool) -> None:
     """Create the schema, the teams and (for the import) the admin making it."""
     from crm.extensions import db
-    from crm.models import Role, Team, User
+    from crm.models import District, Role, Team, User
 
     app = app_for(url)
     with app.app_context():
         db.create_all()
-        db.session.add_all(Team(name=name, base_city=name[:2]) for name in TEAMS)
+        db.session.add(District(id=1, name="张湾区", code="ZW"))
+        db.session.flush()
+        db.session.add_all(Team(name=name, base_city=name[:2], district_id=1) for name in TEAMS)
         if admin:
-            db.session.add(User(username="admin", display_name="管理员", role=Role.ADMIN, password_hash="x"))
+            db.session.add(User(username="admin", display_name="管理员", role=Role.ADMIN, password_hash="x",
+                                district_id=1))
         db.session.commit()
         db.engine.dispose()
 
@@ -124,8 +127,8 @@ def floor_run(path: Path, url: str) -> tuple[float, int]:
     teams = dict(conn.execute("SELECT name, id FROM team").fetchall())
     names = sorted({row[2] for row in rows})
     conn.cursor().executemany(
-        f"INSERT INTO enterprise (name, name_key, fortune500, listed, created_at) VALUES ({mark}, {mark}, "
-        f"FALSE, FALSE, {mark})", [(name, name, stamp) for name in names])
+        f"INSERT INTO enterprise (district_id, name, name_key, fortune500, listed, created_at) VALUES (1, {mark}, "
+        f"{mark}, FALSE, FALSE, {mark})", [(name, name, stamp) for name in names])
     investors = dict(conn.execute("SELECT name, id FROM enterprise").fetchall())
     columns = ("code", "name", "enterprise_id", "team_id", "signed_on", "agreement_kind", "project_type", "industry",
                "location", "total_investment_yuan", "fixed_asset_investment_yuan", "currency", "from_event", "status",
@@ -146,6 +149,7 @@ def import_run(path: Path, url: str) -> tuple[float, int]:
     """(b): the engine, as `flask import projects FILE --confirm-new` runs it; seconds and rows written."""
     from sqlalchemy import func, select
 
+    from crm.district_scope import limit_to_district
     from crm.extensions import db
     from crm.imports.commit import commit_import
     from crm.imports.mapping import propose_layout, remember_mapping
@@ -157,6 +161,7 @@ def import_run(path: Path, url: str) -> tuple[float, int]:
     app = app_for(url)
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.username == "admin"))
+        limit_to_district(db.session(), admin.district_id)  # as the admin's import runs
         db.session.commit()
         started = time.perf_counter()
         table = read_path(path)

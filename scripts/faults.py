@@ -419,8 +419,9 @@ def backup_under_writes(source: DemoSource, folder: Path, seconds: float) -> Ver
     url = source.copy()
     cast = Cast.read(url)
     db = PlainDB(url)
-    visited = [row[0] for row in db.rows("SELECT DISTINCT enterprise_id FROM visit WHERE visited_on >= :start",
-                                         start=f"{today()[:4]}-01-01")]
+    visited = [row[0] for row in db.rows(
+        "SELECT DISTINCT enterprise_id FROM visit WHERE visited_on >= :start AND team_id IN "
+        "(SELECT id FROM team WHERE district_id = (SELECT min(id) FROM district))", start=f"{today()[:4]}-01-01")]
     db.close()
     figures = summary(url)  # the burst's visits go to enterprises already visited this year: only `visits` moves
     file = folder / f"backup-{source.kind}-{secrets.token_hex(3)}.{'sqlite' if source.kind == 'sqlite' else 'dump'}"

@@ -282,9 +282,13 @@ class Cast:
     @classmethod
     def read(cls, url: str) -> Cast:
         db = PlainDB(url)
-        users = db.rows("""SELECT username, role, team_id FROM "user" WHERE active = TRUE ORDER BY id""")
-        open_leads = db.rows("SELECT id, team_id FROM lead WHERE stage NOT IN ('signed', 'dropped') ORDER BY id")
-        enterprises = [row[0] for row in db.rows("SELECT id FROM enterprise ORDER BY id")]
+        # the home district's people and records: the demo's neighbour districts are not visited by its teams
+        home = "(SELECT min(id) FROM district)"
+        users = db.rows(f"""SELECT username, role, team_id FROM "user" WHERE active = TRUE AND district_id = {home}
+                            ORDER BY id""")
+        open_leads = db.rows(f"""SELECT id, team_id FROM lead WHERE stage NOT IN ('signed', 'dropped')
+                                 AND team_id IN (SELECT id FROM team WHERE district_id = {home}) ORDER BY id""")
+        enterprises = [row[0] for row in db.rows(f"SELECT id FROM enterprise WHERE district_id = {home} ORDER BY id")]
         visits = db.rows("SELECT count(*) FROM visit")[0][0]
         db.close()
         members, leads, leaders = defaultdict(list), {}, []

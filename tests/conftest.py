@@ -221,10 +221,11 @@ def make_district() -> Callable[..., District]:
 @pytest.fixture
 def make_team(home_district: District) -> Callable[..., Team]:
     counter = iter(range(1, 10_000))
+    home_id = home_district.id  # read once: a test may empty the database and start again
 
     def make(**fields: Any) -> Team:
         n = next(counter)
-        team = Team(**({"name": f"测试{n}专班", "base_city": "上海", "district_id": home_district.id} | fields))
+        team = Team(**({"name": f"测试{n}专班", "base_city": "上海", "district_id": home_id} | fields))
         db.session.add(team)
         db.session.commit()
         return team
@@ -237,6 +238,7 @@ _password_hash: dict[str, str] = {}
 @pytest.fixture
 def make_user(make_team: Callable[..., Team], home_district: District) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
+    home_id = home_district.id
 
     def make(role: Role = Role.MEMBER, **fields: Any) -> User:
         n = next(counter)
@@ -244,7 +246,7 @@ def make_user(make_team: Callable[..., Team], home_district: District) -> Callab
             fields["team"] = make_team()
         if role is not Role.CITY and "district_id" not in fields and "district" not in fields:
             team = fields.get("team")
-            fields["district_id"] = team.district_id if team is not None else home_district.id
+            fields["district_id"] = team.district_id if team is not None else home_id
         if PASSWORD not in _password_hash:
             _password_hash[PASSWORD] = hash_password(PASSWORD)
         user = User(**({"username": f"{role.value}{n}", "display_name": f"用户{n}", "role": role,
@@ -260,11 +262,12 @@ def make_enterprise(home_district: District) -> Callable[..., Enterprise]:
     import random
     rng = random.Random(7)
     counter = iter(range(1, 10_000))
+    home_id = home_district.id
 
     def make(**fields: Any) -> Enterprise:
         n = next(counter)
         name = fields.pop("name", f"测试科技{n}有限公司")
-        enterprise = Enterprise(**({"name": name, "name_key": normalise_name(name), "district_id": home_district.id,
+        enterprise = Enterprise(**({"name": name, "name_key": normalise_name(name), "district_id": home_id,
                                     "credit_code": make_credit_code(rng), "industry": "新材料", "province": "上海",
                                     "city": "上海"} | fields))
         db.session.add(enterprise)

@@ -127,4 +127,5 @@ def test_the_city_reads_every_district_and_changes_none(app: Flask, worlds) -> N
     assert city.get(f"/projects/{project.id}").status_code == 200
     assert city.get(f"/visits/{side.records['visit'].id}").status_code == 200
     assert city.post(f"/projects/{project.id}/edit", data={"name": "改名"}).status_code == 403
-    assert city.get(f"/rankings/teams?district={extra['admin'].district_id}&year={date.today().year}").status_code == 200
+    teams = city.get(f"/rankings/teams?district={extra['admin'].district_id}&year={date.today().year}")
+    assert teams.status_code == 200 and f"{SECRET}专班" in teams.text

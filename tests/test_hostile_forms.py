@@ -181,7 +181,7 @@ class World:
 @pytest.fixture
 def world(make_user, make_team, make_enterprise, make_trip, make_visit, make_lead, make_project) -> World:
     team, other_team = make_team(name="上海专班"), make_team(name="深圳专班")
-    users = {"admin": make_user(Role.ADMIN), "leader": make_user(Role.LEADER),
+    users = {"admin": make_user(Role.ADMIN), "leader": make_user(Role.LEADER), "city": make_user(Role.CITY),
              "lead": make_user(Role.LEAD, team=team), "member": make_user(Role.MEMBER, team=team),
              "other": make_user(Role.MEMBER, team=other_team), "target": make_user(Role.MEMBER, team=team)}
     enterprise, spare = make_enterprise(name="远航动力有限公司"), make_enterprise(name="远航动力（上海）有限公司")
@@ -406,6 +406,12 @@ FORMS = [
          lazy_form("crm.rankings.forms", "WeightsForm"),
          lambda w: {"overdue_deduction": st.sampled_from(["2", "0.5", "0", "100"])}),
     Form("rankings.freeze", "admin", lambda w: "/rankings/teams/freeze",
+         lazy_form("crm.rankings.forms", "FreezeForm"),
+         lambda w: {"year": st.integers(2020, 2025)}),
+    Form("rankings.district_weights", "city", lambda w: "/rankings/districts/weights/2026",
+         lazy_form("crm.rankings.forms", "CityWeightsForm"),
+         lambda w: {"overdue_deduction": st.sampled_from(["2", "0.5", "0", "100"])}),
+    Form("rankings.district_freeze", "city", lambda w: "/rankings/districts/freeze",
          lazy_form("crm.rankings.forms", "FreezeForm"),
          lambda w: {"year": st.integers(2020, 2025)}),
     Form("imports.index", "admin", lambda w: "/imports/", lazy_form("crm.imports.forms", "UploadForm"),

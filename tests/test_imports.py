@@ -527,6 +527,7 @@ def test_codes_follow_the_signing_year_unless_the_file_gives_one(app, make_user,
 def test_round_trip_of_the_signing_list(app, runner, make_user, make_team, make_enterprise, make_project,
                                        tmp_path, suffix, home_district):
     """The signing list from `flask export projects`, imported into an empty database, gives the same projects."""
+    home_id = home_district.id  # the district the list is exported from and imported into
     chief = make_user(Role.LEADER, display_name="周正", title="区委副书记")
     teams = [make_team(name=name) for name in ("上海专班", "深圳专班")]
     investors = [make_enterprise(name=name, province=p, city=c) for name, p, c in (
@@ -545,8 +546,8 @@ def test_round_trip_of_the_signing_list(app, runner, make_user, make_team, make_
     db.session.remove()
     db.drop_all()
     db.create_all()
-    db.session.add(District(id=home_district.id, name="张湾区", code="ZW"))  # the same district, emptied
-    db.session.add(chief_again := User(district_id=home_district.id, username="zhou", display_name="周正",
+    db.session.add(District(id=home_id, name="张湾区", code="ZW"))  # the same district, emptied
+    db.session.add(chief_again := User(district_id=home_id, username="zhou", display_name="周正",
                                        role=Role.LEADER, password_hash="x"))
     first_admin(make_user)
     imported = runner.invoke(args=["import", "projects", str(path), "--confirm-new", "--json"])

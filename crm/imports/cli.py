@@ -93,9 +93,11 @@ def mapping_changes(mapping_file: Path | None, pairs: tuple[str, ...]) -> dict[s
     return changes
 
 
-def acting_admin(username: str | None) -> User:
-    """The admin the import is made by: the one named, or the only active admin."""
+def acting_admin(username: str | None, district_name: str | None = None) -> User:
+    """The admin the import is made by: the one named, or the district's only active admin."""
     query = select(User).where(User.role == Role.ADMIN, User.active.is_(True))
+    if not username:
+        query = query.where(User.district_id == choose_district(district_name).id)
     if username:
         user = db.session.scalar(query.where(User.username == username))
         if user is None:
@@ -193,9 +195,9 @@ def fail(message: str, as_json: bool, **extra: Any) -> NoReturn:
 @click.option("--map", "maps", multiple=True, metavar="HEADER=FIELD",
               help="Map one column, e.g. '甲方=investor' or '金额=total_investment:万元'; 'HEADER=' ignores it.")
 @click.option("--sheet", help="Worksheet to read (default: the first visible one).")
-@click.option("--user", "username", help="Admin making the import (default: the only active admin).")
-@click.option("--district", "district_name", help="District a dry run checks against (default: the admin's, "
-              "or the only district).")
+@click.option("--user", "username", help="Admin making the import (default: the district's only active admin).")
+@click.option("--district", "district_name", help="District imported into, when no --user names its admin "
+              "(default: the home district).")
 def import_command(kind: str, file: Path, dry_run: bool, as_json: bool, update_duplicates: bool, confirm_new: bool,
                    rates: tuple[str, ...], mapping_file: Path | None, maps: tuple[str, ...], sheet: str | None,
                    username: str | None, district_name: str | None) -> None:
@@ -203,7 +205,7 @@ def import_command(kind: str, file: Path, dry_run: bool, as_json: bool, update_d
     options = ImportOptions(duplicates="update" if update_duplicates else "skip", confirm_new=confirm_new,
                             rates=parse_rates(rates))
     changes = mapping_changes(mapping_file, maps)
-    actor = acting_admin(username) if username or not dry_run else None
+    actor = acting_admin(username, district_name) if username or not dry_run else None
     # teams and enterprises are matched in the admin's district only, as on the import page
     district_id = actor.district_id if actor else choose_district(district_name).id
     limit_to_district(db.session(), district_id)
@@ -225,7 +227,7 @@ def import_command(kind: str, file: Path, dry_run: bool, as_json: bool, update_d
         if preview.needs_confirmation and not dry_run:
             raise click.ClickException("表中有系统里没有的专班或企业（见上），确认新建请加 --confirm-new")
         return
-    actor = actor or acting_admin(username)
+    actor = actor or acting_admin(username, district_name)
     writing = ProgressBar("导入", terminal)
     try:
         result = commit_import(preview, actor=actor, progress=writing)

@@ -65,7 +65,7 @@ class EnterpriseRules(Rules):
                     "province": row.values.get("province"), "city": row.values.get("city"),
                     "ownership": row.values.get("ownership"), "fortune500": bool(row.values.get("fortune500")),
                     "listed": bool(row.values.get("listed")), "merged_into_id": None, "created_at": ctx.now,
-                    "created_by_id": ctx.actor.id} for row in rows]
+                    "created_by_id": ctx.actor.id, "district_id": ctx.actor.district_id} for row in rows]
         ids = insert_rows(Enterprise.__table__, records, ctx, returning=True)
         contacts = [contact | {"enterprise_id": enterprise_id, "created_at": ctx.now}
                     for row, enterprise_id in zip(rows, ids, strict=True) if (contact := contact_of(row.values))]
