@@ -45,6 +45,8 @@ PAGES = (("dashboard", "/"), ("project-ranking", "/rankings/projects"), ("team-r
          ("projects", "/projects/"), ("enterprises", "/enterprises/"), ("teams", "/teams/"), ("users", "/admin/users/"))
 # Pages a team member uses on the road, taken signed in as the demo member.
 MEMBER_PAGES = (("visit-form", "/visits/new"), ("leads", "/leads/"), ("follow-ups", "/visits/follow-ups"))
+# The city's (市招商局) view: its districts side by side for the first quarter.
+CITY_PAGES = (("district-ranking", "/rankings/districts?quarter=1"),)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -54,6 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--username", default="admin", help="an admin's username (the demo admin's by default)")
     parser.add_argument("--password", default="magnet-demo-2026", help="that admin's password")
     parser.add_argument("--member", default="sh-member1", help="a team member's username (the demo member's)")
+    parser.add_argument("--city", default="city", help="a city user's username (the demo city's)")
     return parser.parse_args(argv)
 
 
@@ -115,6 +118,8 @@ def main(argv: list[str] | None = None) -> None:
             for device in DEVICES:
                 shoot(browser, device, args, args.username, PAGES, with_sign_in=True)
             shoot(browser, DEVICES[-1], args, args.member, MEMBER_PAGES, with_sign_in=False)
+            for device in DEVICES:
+                shoot(browser, device, args, args.city, CITY_PAGES, with_sign_in=False)
         except PlaywrightError as error:
             sys.exit(f"is the app running at {args.base_url}? {error.message.splitlines()[0]}")
         finally:
