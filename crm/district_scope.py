@@ -8,6 +8,7 @@ The city (市招商局) reads every district and is given no limit; nor are the 
 jobs, which name their district themselves. Explicit checks in the views stay: this is the second wall.
 """
 
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app
@@ -50,8 +51,12 @@ def limit_to_district(session: Session, district_id: int | None) -> None:
         session.info[KEY] = district_id
 
 
-def criteria(district: int) -> list[Any]:
-    """The WHERE criteria that keep each model's rows to the district (lambdas, so SQLAlchemy caches them)."""
+@lru_cache(maxsize=1024)
+def criteria(district: int) -> tuple[Any, ...]:
+    """The WHERE criteria that keep each model's rows to the district (lambdas, so SQLAlchemy caches their SQL).
+
+    Made once per district: every query a district's user makes carries them.
+    """
     limits: list[tuple[type, Any]] = [
         (Team, lambda cls: cls.district_id == district),
         (Enterprise, lambda cls: cls.district_id == district),
@@ -79,7 +84,7 @@ def criteria(district: int) -> list[Any]:
             select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district))),
         (ImportJob, lambda cls: cls.created_by_id.in_(select(User.id).where(User.district_id == district))),
     ]
-    return [with_loader_criteria(model, limit, include_aliases=True) for model, limit in limits]
+    return tuple(with_loader_criteria(model, limit, include_aliases=True) for model, limit in limits)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -11,7 +11,7 @@ from flask import abort, request
 from sqlalchemy import ColumnElement, select, true
 
 from .extensions import db
-from .models import District, Enterprise, Role, Team, User
+from .models import District, Role, Team, User
 
 M = TypeVar("M")
 
@@ -59,11 +59,6 @@ def team_filter(user: User, column: Any) -> ColumnElement[bool]:
     return true() if user.role in SEES_ALL else column == user.team_id
 
 
-def district_filter(user: User, column: Any) -> ColumnElement[bool]:
-    """A WHERE clause keeping the rows of the user's district (every district for the city)."""
-    return true() if is_city(user) else column == user.district_id
-
-
 def may_see_district(user: User, district_id: int | None) -> bool:
     """Whether the user may read a record held by this district."""
     return is_city(user) or (district_id is not None and district_id == user.district_id)
@@ -76,31 +71,6 @@ def team_scoped_or_404(model: type[M], record_id: int, user: User) -> M:
     """
     record = db.session.get(model, record_id)
     if record is None or not may_see_team(user, record.team_id):  # type: ignore[attr-defined]
-        abort(404)
-    return record
-
-
-def district_scoped_or_404(model: type[M], record_id: int, user: User) -> M:
-    """Load a record the district holds (a team, an enterprise, a user), or 404 outside the user's district."""
-    record = db.session.get(model, record_id)
-    if record is None or not may_see_district(user, record.district_id):  # type: ignore[attr-defined]
-        abort(404)
-    return record
-
-
-def district_of_record(record: Any) -> int | None:
-    """The district a record belongs to: its own, or its team's, or its enterprise's."""
-    if isinstance(record, (Team, Enterprise, User)):
-        return record.district_id
-    if getattr(record, "team_id", None) is not None:
-        return team_district(record.team_id)
-    enterprise = getattr(record, "enterprise", None)
-    return enterprise.district_id if enterprise is not None else None
-
-
-def in_district_or_404(user: User, record: M | None) -> M:
-    """The record, or 404 when it is missing or outside the user's district."""
-    if record is None or not may_see_district(user, district_of_record(record)):
         abort(404)
     return record
 
