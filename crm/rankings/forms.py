@@ -4,41 +4,41 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from ..extensions import db
+from ..district_scope import scoped_district
 from ..forms import options
 from ..i18n import lazy_gettext as _l
-from ..models import ProjectStatus, TargetMetric, Team
+from ..models import ProjectStatus, TargetMetric
+from ..option_lists import ListedSelectField, OptionList
 from ..periods import Period
-from ..projects.queries import SIZE_BUCKETS, industries
+from ..projects.queries import SIZE_BUCKETS
 from ..reports.district_ranking import DISTRICT_METRICS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria
 from ..reports.scoring import DEFAULT_CITY_WEIGHTS, DEFAULT_WEIGHTS, ScoringRule
+from .filter_options import ALL, industry_options, team_options
 from .labels import METRIC_LABELS
 
-ALL = ("", _l("全部"))
 MAX_DEDUCTION = Decimal(100)
 
 
 class ProjectRankingForm(ReportPeriodForm):
     """The period, and the team, industry, size bucket and status the ranking is limited to."""
 
-    team = SelectField(_l("专班"), coerce=int, default=0)
-    industry = SelectField(_l("产业类别"), default="")
-    size = SelectField(_l("投资规模"), default="1",
-                       choices=options((key, label) for key, (_, label) in SIZE_BUCKETS.items()))
-    status = SelectField(_l("状态"), choices=options([ALL, *ProjectStatus.choices()]), default="")
+    team = ListedSelectField(_l("专班"), coerce=int, default=0)
+    industry = ListedSelectField(_l("产业类别"), default="")
+    size = ListedSelectField(_l("投资规模"), default="1",
+                             listed=OptionList((key, label) for key, (_, label) in SIZE_BUCKETS.items()))
+    status = ListedSelectField(_l("状态"), default="", listed=OptionList([ALL, *ProjectStatus.choices()]))
 
     def __init__(self, formdata: Any) -> None:
         super().__init__(formdata)
-        teams = db.session.execute(select(Team.id, Team.name).order_by(Team.active.desc(), Team.name))
-        self.team.choices = options([(0, _l("全部专班")), *teams])
-        self.industry.choices = options([ALL, *((name, name) for name in industries())])
+        district_id = scoped_district()  # the lists a district's session reads are that district's
+        self.team.listed = team_options(district_id, self.team.data)
+        self.industry.listed = industry_options(district_id, self.industry.data)
 
     def criteria(self, period: Period) -> YiCriteria:
         return YiCriteria(period=period, team_id=self.team.data or None, industry=self.industry.data or None,
