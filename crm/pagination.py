@@ -1,5 +1,6 @@
 """Pages of query results, with the page number read safely from the request."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
@@ -20,6 +21,16 @@ class RowPagination(SelectPagination):
     def _query_count(self) -> int:
         known = self._query_args.get("total")
         return known if known is not None else super()._query_count()
+
+
+class FetchedPagination(Pagination):
+    """A page of rows a function fetches by (limit, offset), for a query built once; the total already counted."""
+
+    def _query_items(self) -> list[Any]:
+        return self._query_args["fetch"](self.per_page, self._query_offset)
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
 
 
 def link_args(*taken: str) -> dict[str, str]:
@@ -45,3 +56,9 @@ def paginate_rows(query: Any, *, total: int | None = None, per_page: int | None 
     """One page of a select of columns, as rows; give `total` when it is already known, to spare the count."""
     return RowPagination(select=query, session=db.session, total=total, page=requested_page(),
                          per_page=per_page or current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False)
+
+
+def paginate_fetched(fetch: Callable[[int, int], list[Any]], *, total: int, per_page: int | None = None) -> Pagination:
+    """One page of the rows `fetch(limit, offset)` returns, of `total` in all."""
+    return FetchedPagination(fetch=fetch, total=total, page=requested_page(),
+                             per_page=per_page or current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False)

@@ -1,5 +1,6 @@
 """The two rankings: 亿元以上项目榜 and 专班排名, the scoring rule, and quarters frozen as published."""
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -10,17 +11,18 @@ from ..auth.access import requires
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import District, TargetMetric
-from ..pagination import link_args, paginate_rows
+from ..pagination import link_args, paginate_fetched
 from ..periods import Period, today
 from ..projects.queries import SIZE_BUCKETS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
-from ..reports.project_ranking import yi_ranking, yi_totals
+from ..reports.project_ranking import yi_page, yi_totals
 from ..reports.team_ranking import team_ranking
 from ..scoping import ranked_district
 from . import services
 from .forms import FreezeForm, ProjectRankingForm
 from .labels import METRIC_LABELS, metric_value
+from .shown_rows import shown_projects
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
 
@@ -75,11 +77,11 @@ def projects():
         return render_template("rankings/projects.html", form=form, page=None, args={}, exports=[]), 400
     criteria = form.criteria(period)
     totals = yi_totals(criteria)
-    page = paginate_rows(yi_ranking(criteria), total=totals.count)
+    page = paginate_fetched(partial(yi_page, criteria), total=totals.count)
     args = query_args()
     first_rank = (page.page - 1) * page.per_page + 1
     return render_template("rankings/projects.html", form=form, page=page, period=period,
-                           rows=list(enumerate(page.items, start=first_rank)), totals=totals,
+                           rows=shown_projects(page.items, first_rank), totals=totals,
                            args=args, exports=export_links("ranking", args), buckets=BUCKET_LABELS)
 
 

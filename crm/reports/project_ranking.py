@@ -6,9 +6,10 @@ Ties (DESIGN "Rankings"): equal total investment → earlier signing date first,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import BigInteger, ColumnElement, Date, Select, and_, bindparam, func, select
 
 from ..extensions import db
 from ..models import YI, Enterprise, Project, ProjectStatus, Team
@@ -37,33 +38,65 @@ class YiTotals:
     buckets: dict[str, int]
 
 
-def ranked_projects(criteria: YiCriteria) -> ColumnElement[bool]:
-    clauses = [counted(), Project.signed_on.between(criteria.period.start, criteria.period.end),
-               Project.total_investment_yuan >= max(YI, SIZE_BUCKETS[criteria.size][0])]
-    if criteria.team_id:
-        clauses.append(Project.team_id == criteria.team_id)
-    if criteria.industry:
-        clauses.append(Project.industry == criteria.industry)
-    if criteria.status is not None:
-        clauses.append(Project.status == criteria.status)
+# The filters a criteria may leave out; the statements are built once per combination of those it names, with
+# every value a bound parameter: building and keying a statement costs about as much as this page's smaller queries.
+OPTIONAL = ("team_id", "industry", "status")
+
+
+def shape_of(criteria: YiCriteria) -> tuple[str, ...]:
+    """The optional filters the criteria name."""
+    return tuple(name for name in OPTIONAL if getattr(criteria, name))
+
+
+def params_of(criteria: YiCriteria) -> dict[str, Any]:
+    """The bound values of the statements for these criteria."""
+    values = {"start": criteria.period.start, "end": criteria.period.end,
+              "floor": max(YI, SIZE_BUCKETS[criteria.size][0])}
+    return values | {name: getattr(criteria, name) for name in shape_of(criteria)}
+
+
+def ranked_where(shape: tuple[str, ...]) -> ColumnElement[bool]:
+    clauses = [counted(), Project.signed_on.between(bindparam("start", type_=Date), bindparam("end", type_=Date)),
+               Project.total_investment_yuan >= bindparam("floor", type_=BigInteger)]
+    clauses += [getattr(Project, name) == bindparam(name) for name in shape]
     return and_(*clauses)
 
 
-def yi_ranking(criteria: YiCriteria) -> Select[Any]:
-    """The ranking's rows in order, as plain rows of what the ranking shows (no ORM objects to build)."""
+@cache
+def ranking_statement(shape: tuple[str, ...]) -> Select[Any]:
     return (select(Project.id, Project.code, Project.name, Project.total_investment_yuan, Project.industry,
                    Project.signed_on, Project.status, Project.team_id, Enterprise.name.label("investor"),
                    Team.name.label("team_name"))
             .join(Enterprise, Enterprise.id == Project.enterprise_id).join(Team, Team.id == Project.team_id)
-            .where(ranked_projects(criteria))
+            .where(ranked_where(shape))
             .order_by(Project.total_investment_yuan.desc(), Project.signed_on, Project.code))
+
+
+@cache
+def page_statement(shape: tuple[str, ...]) -> Select[Any]:
+    return ranking_statement(shape).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@cache
+def totals_statement(shape: tuple[str, ...]) -> Select[Any]:
+    return (select(func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0),
+                   *(func.count().filter(Project.total_investment_yuan >= floor) for floor, _ in SIZE_BUCKETS.values()))
+            .where(ranked_where(shape)))
+
+
+def yi_ranking(criteria: YiCriteria) -> Select[Any]:
+    """The ranking's rows in order, as plain rows of what the ranking shows (no ORM objects to build)."""
+    return ranking_statement(shape_of(criteria)).params(params_of(criteria))
+
+
+def yi_page(criteria: YiCriteria, limit: int, offset: int) -> list[Any]:
+    """One page of the ranking's rows, from the statement built once for this shape of criteria."""
+    return list(db.session.execute(page_statement(shape_of(criteria)),
+                                   params_of(criteria) | {"limit": limit, "offset": offset}))
 
 
 def yi_totals(criteria: YiCriteria) -> YiTotals:
     """Count, sum and the per-bucket counts of the ranking, in one query."""
-    row = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0),
-               *(func.count().filter(Project.total_investment_yuan >= floor) for floor, _ in SIZE_BUCKETS.values()))
-        .where(ranked_projects(criteria))).one()
+    row = db.session.execute(totals_statement(shape_of(criteria)), params_of(criteria)).one()
     return YiTotals(count=row[0], total_yuan=int(row[1]),
                     buckets=dict(zip(SIZE_BUCKETS, (int(n) for n in row[2:]), strict=True)))
