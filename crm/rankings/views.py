@@ -20,6 +20,7 @@ from ..reports.project_ranking import yi_page, yi_totals
 from ..reports.team_ranking import team_ranking
 from ..scoping import ranked_district
 from . import services
+from .filter_form import filter_form
 from .forms import FreezeForm, ProjectRankingForm
 from .labels import METRIC_LABELS, metric_value
 from .shown_rows import shown_projects
@@ -74,13 +75,15 @@ def projects():
     form = ProjectRankingForm(request.args)
     period = chosen_period(form)
     if period is None:
-        return render_template("rankings/projects.html", form=form, page=None, args={}, exports=[]), 400
+        return render_template("rankings/projects.html", form=form, filters=filter_form(form, "rankings.projects"),
+                               page=None, args={}, exports=[]), 400
     criteria = form.criteria(period)
     totals = yi_totals(criteria)
     page = paginate_fetched(partial(yi_page, criteria), total=totals.count)
     args = query_args()
     first_rank = (page.page - 1) * page.per_page + 1
-    return render_template("rankings/projects.html", form=form, page=page, period=period,
+    return render_template("rankings/projects.html", form=form, filters=filter_form(form, "rankings.projects"),
+                           page=page, period=period,
                            rows=shown_projects(page.items, first_rank), totals=totals,
                            args=args, exports=export_links("ranking", args), buckets=BUCKET_LABELS)
 
