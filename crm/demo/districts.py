@@ -49,7 +49,7 @@ def build_neighbours(rng: random.Random, year: int, end: date, password_hash: st
                         district_id=district.id, team=team, password_hash=password_hash, title="专班负责人")
             db.session.add_all([team, lead])
             db.session.flush()
-            build_team_year(rng, district, team, year, end)
+            build_team_year(rng, district, team, number, year, end)
         made.append(district)
     city = User(username=CITY_LOGIN, display_name="市招商局", role=Role.CITY, password_hash=password_hash,
                 title="市招商局综合科")
@@ -57,7 +57,7 @@ def build_neighbours(rng: random.Random, year: int, end: date, password_hash: st
     return made
 
 
-def build_team_year(rng: random.Random, district: District, team: Team, year: int, end: date) -> None:
+def build_team_year(rng: random.Random, district: District, team: Team, number: int, year: int, end: date) -> None:
     """A neighbour team's year: about a third of a 张湾区 team's trips, visits and signings."""
     start = date(year, 1, 1)
     span = max((end - start).days, 1)
@@ -80,7 +80,8 @@ def build_team_year(rng: random.Random, district: District, team: Team, year: in
                                  summary="走访企业，介绍区里的产业政策。"))
     for n in range(rng.randint(2, 4)):
         signed = start + timedelta(days=rng.randrange(span))
-        db.session.add(Project(code=f"{district.code}-{year}-{team.id:02d}{n:02d}",
+        # the code is made of numbers the seed fixes, never database ids: same seed, same data
+        db.session.add(Project(code=f"{district.code}-{year}-{number}{n + 1:02d}",
                                name=f"{team.base_city}产业项目{n + 1}",
                                team=team, enterprise=rng.choice(enterprises), signed_on=signed,
                                agreement_kind=AgreementKind.CONTRACT, project_type=ProjectType.NEW,
