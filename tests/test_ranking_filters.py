@@ -47,7 +47,8 @@ def test_each_district_is_offered_its_own_teams(client, login, make_district, ma
     make_team(name="茅箭专班", district_id=other.id)
     here, there = make_user(Role.LEADER), make_user(Role.LEADER, district_id=other.id)
     db.session.commit()
-    for user, own, foreign in ((here, "张湾专班", "茅箭专班"), (there, "茅箭专班", "张湾专班"), (here, "张湾专班", "茅箭专班")):
+    turns = ((here, "张湾专班", "茅箭专班"), (there, "茅箭专班", "张湾专班"), (here, "张湾专班", "茅箭专班"))
+    for user, own, foreign in turns:  # back to the first: what the second district read is not what it is offered
         login(user)
         teams = offered(client.get("/rankings/projects").text, "team")
         assert own in teams and foreign not in teams
