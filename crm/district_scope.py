@@ -34,6 +34,7 @@ from .models import (
     Role,
     ServiceItem,
     Team,
+    TeamTarget,
     Trip,
     User,
     Visit,
@@ -64,6 +65,7 @@ def criteria(district: int) -> tuple[Any, ...]:
         # a district reads its own rules and snapshots, and the city's (its ranking of the districts)
         (RankingSettings, lambda cls: or_(cls.district_id == district, cls.district_id.is_(None))),
         (RankingSnapshot, lambda cls: or_(cls.district_id == district, cls.district_id.is_(None))),
+        (TeamTarget, lambda cls: cls.team_id.in_(select(Team.id).where(Team.district_id == district))),
         (Trip, lambda cls: cls.team_id.in_(select(Team.id).where(Team.district_id == district))),
         (Visit, lambda cls: cls.team_id.in_(select(Team.id).where(Team.district_id == district))),
         (Lead, lambda cls: cls.team_id.in_(select(Team.id).where(Team.district_id == district))),
@@ -87,11 +89,33 @@ def criteria(district: int) -> tuple[Any, ...]:
     return tuple(with_loader_criteria(model, limit, include_aliases=True) for model, limit in limits)
 
 
+@lru_cache(maxsize=1)
+def scoped_models() -> dict[Any, Any]:
+    """The models the criteria limit, by their table."""
+    return {model.__table__: model for model in (Team, Enterprise, User, RankingSettings, RankingSnapshot, TeamTarget,
+                                                  Trip, Visit, Lead, Overlap, Project, Contact, LeadStageChange,
+                                                  VisitPhoto, Milestone, ServiceItem, ProjectIssue, ProjectDocument,
+                                                  ImportJob)}
+
+
+def limited(statement: Any, district: int, *, orm: bool) -> Any:
+    """The select with the district's criteria.
+
+    A select whose columns name a model only inside an aggregate's FILTER (count(*) FILTER (WHERE project…)) runs
+    as a Core statement, and the ORM would skip its criteria: naming the model in FROM makes it the ORM's.
+    """
+    if not orm:
+        models = [scoped_models()[table] for table in statement.get_final_froms() if table in scoped_models()]
+        if models:
+            statement = statement.select_from(*models)
+    return statement.options(*criteria(district))
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _only_the_district(state: ORMExecuteState) -> None:
     district = state.session.info.get(KEY)
     if district is not None and state.is_select and not state.execution_options.get("all_districts"):
-        state.statement = state.statement.options(*criteria(district))
+        state.statement = limited(state.statement, district, orm=state.is_orm_statement)
 
 
 def scope_request_to_district() -> None:

@@ -129,3 +129,24 @@ def test_the_city_reads_every_district_and_changes_none(app: Flask, worlds) -> N
     assert city.post(f"/projects/{project.id}/edit", data={"name": "改名"}).status_code == 403
     teams = city.get(f"/rankings/teams?district={extra['admin'].district_id}&year={date.today().year}")
     assert teams.status_code == 200 and f"{SECRET}专班" in teams.text
+
+
+def test_a_districts_figures_and_targets_are_its_own_under_its_scope(app: Flask, worlds) -> None:
+    from crm.district_scope import limit_to_district
+    from crm.models import TargetMetric, TeamTarget
+    from crm.periods import Period
+    from crm.reports.figures import district_figures
+    from crm.reports.targets import district_targets
+
+    world, side, extra = worlds
+    db.session.add_all([TeamTarget(team_id=world.a.team.id, year=2026, metric=TargetMetric.TRIPS, target=5),
+                        TeamTarget(team_id=side.team.id, year=2026, metric=TargetMetric.TRIPS, target=70)])
+    db.session.commit()
+    home = world.admin.district_id
+    everywhere = district_figures(Period.year(2026))
+    limit_to_district(db.session(), home)
+    assert district_targets(2026, home) == {TargetMetric.TRIPS: 5}
+    mine = district_figures(Period.year(2026), district_id=home)
+    assert mine.trips == everywhere.trips - 1 and mine.signed_projects == everywhere.signed_projects - 1
+    limit_to_district(db.session(), None)
+    assert district_targets(2026, extra["admin"].district_id) == {TargetMetric.TRIPS: 70}

@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from ..district_scope import criteria as district_criteria
-from ..district_scope import scoped_district
+from ..district_scope import limited, scoped_district
 from ..extensions import db
 
 BATCH = 1000  # rows fetched at a time (a server-side cursor on PostgreSQL)
@@ -23,7 +22,7 @@ def stream(query: Select[Any]) -> Iterator[Any]:
     """
     district = scoped_district()
     if district is not None:
-        query = query.options(*district_criteria(district))
+        query = limited(query, district, orm=False)
     yield from db.session.connection().execute(query.execution_options(yield_per=BATCH))
 
 
