@@ -33,15 +33,18 @@ SIZE_FLOORS = (YI, 10 * YI, 30 * YI, 50 * YI, 100 * YI)  # 亿元以上, 10亿�
 PAGE_SIZE = 50
 TARGET_RATIO = 1.5
 
+# The signed-in user's district: a record belongs to it through its team (the app limits every query so).
+DISTRICT_TEAMS = "team_id IN (SELECT id FROM team WHERE district_id = :district)"
 # 亿元以上项目榜, first page: counted (verified, not voided) projects of at least 1亿元 signed in the period.
-YI_WHERE = """p.verified = TRUE AND p.voided = FALSE AND p.signed_on BETWEEN :start AND :end
-  AND p.total_investment_yuan >= :floor"""
-YI_TEAM_OPTIONS = "SELECT id, name FROM team ORDER BY active DESC, name"
-YI_INDUSTRY_OPTIONS = "SELECT DISTINCT industry FROM project WHERE industry IS NOT NULL ORDER BY industry"
+YI_WHERE = f"""p.verified = TRUE AND p.voided = FALSE AND p.signed_on BETWEEN :start AND :end
+  AND p.total_investment_yuan >= :floor AND p.{DISTRICT_TEAMS}"""
+YI_TEAM_OPTIONS = "SELECT id, name FROM team WHERE district_id = :district ORDER BY active DESC, name"
+YI_INDUSTRY_OPTIONS = f"""SELECT DISTINCT industry FROM project WHERE industry IS NOT NULL AND {DISTRICT_TEAMS}
+  ORDER BY industry"""
 YI_PAGE = f"""
 SELECT p.id, p.code, p.name, p.total_investment_yuan, p.industry, p.signed_on, p.status, e.name, t.name
 FROM project p JOIN enterprise e ON e.id = p.enterprise_id JOIN team t ON t.id = p.team_id
-WHERE {YI_WHERE}
+WHERE {YI_WHERE} AND e.district_id = :district AND t.district_id = :district
 ORDER BY p.total_investment_yuan DESC, p.signed_on, p.code
 LIMIT :limit OFFSET :offset"""
 YI_TOTALS = f"""
@@ -66,10 +69,13 @@ class PlainDB:
         else:
             raise ValueError(f"not a SQLite or PostgreSQL URL: {url}")
         self._sql: dict[str, str] = {}
+        # the home district, whose admin the benchmarks sign in as (:district in every statement that needs it)
+        self.district = self.conn.execute("SELECT min(id) FROM district").fetchone()[0]
+        self.conn.rollback()
 
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         """Run one statement and fetch all its rows."""
-        return self.conn.execute(self.spelled(sql), params).fetchall()
+        return self.conn.execute(self.spelled(sql), {"district": self.district} | params).fetchall()
 
     def spelled(self, sql: str) -> str:
         """The statement in the driver's parameter style (sqlite3 takes :name; psycopg wants %(name)s)."""
@@ -145,7 +151,8 @@ def chosen_urls(given: Sequence[str] | None) -> list[str]:
 
 def leader_login(db: PlainDB) -> str:
     """The username of the first active district leader (leader001 in the province demo)."""
-    found = db.rows("""SELECT username FROM "user" WHERE role = 'leader' AND active = TRUE ORDER BY id LIMIT 1""")
+    found = db.rows("""SELECT username FROM "user" WHERE role = 'leader' AND active = TRUE
+                       AND district_id = :district ORDER BY id LIMIT 1""")
     db.end()
     if not found:
         raise SystemExit("no active leader in this database: load the demo data first")

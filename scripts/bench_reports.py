@@ -31,6 +31,7 @@ from datetime import date
 from typing import Any
 
 from bench_common import (
+    DISTRICT_TEAMS,
     TARGET_RATIO,
     YI,
     PlainDB,
@@ -86,17 +87,17 @@ def team_figures(db: PlainDB, window: Window) -> dict[int, dict[str, int]]:
     p = window.params(db)
     rows: dict[int, dict[str, int]] = {}
     for team, trips in db.rows("SELECT team_id, count(*) FROM trip WHERE start_on BETWEEN :start AND :end "
-                               "GROUP BY team_id", **p):
+                               f"AND {DISTRICT_TEAMS} GROUP BY team_id", **p):
         rows.setdefault(team, {})["trips"] = trips
     for team, visits, enterprises in db.rows(
             "SELECT team_id, count(*), count(DISTINCT enterprise_id) FROM visit "
-            "WHERE visited_on BETWEEN :start AND :end GROUP BY team_id", **p):
+            f"WHERE visited_on BETWEEN :start AND :end AND {DISTRICT_TEAMS} GROUP BY team_id", **p):
         rows.setdefault(team, {}).update(visits=visits, enterprises_visited=enterprises)
     for team, leads in db.rows("SELECT team_id, count(*) FROM lead WHERE created_at >= :since "
-                               "AND created_at < :until GROUP BY team_id", **p):
+                               f"AND created_at < :until AND {DISTRICT_TEAMS} GROUP BY team_id", **p):
         rows.setdefault(team, {})["new_leads"] = leads
     for team, *values in db.rows(f"SELECT team_id, {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} "
-                                 "GROUP BY team_id", **p):
+                                 f"AND {DISTRICT_TEAMS} GROUP BY team_id", **p):
         rows.setdefault(team, {}).update(zip(FIGURES[4:], (int(v) for v in values), strict=True))
     return {team: {name: values.get(name, 0) for name in FIGURES} for team, values in rows.items()}
 
@@ -104,11 +105,12 @@ def team_figures(db: PlainDB, window: Window) -> dict[int, dict[str, int]]:
 def district_figures(db: PlainDB, window: Window) -> dict[str, int]:
     """The district's figures: one query per table, enterprises visited counted once across teams."""
     p = window.params(db)
-    (trips,), = db.rows("SELECT count(*) FROM trip WHERE start_on BETWEEN :start AND :end", **p)
+    (trips,), = db.rows(f"SELECT count(*) FROM trip WHERE start_on BETWEEN :start AND :end AND {DISTRICT_TEAMS}", **p)
     (visits, enterprises), = db.rows("SELECT count(*), count(DISTINCT enterprise_id) FROM visit "
-                                     "WHERE visited_on BETWEEN :start AND :end", **p)
-    (leads,), = db.rows("SELECT count(*) FROM lead WHERE created_at >= :since AND created_at < :until", **p)
-    projects = db.rows(f"SELECT {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN}", **p)[0]
+                                     f"WHERE visited_on BETWEEN :start AND :end AND {DISTRICT_TEAMS}", **p)
+    (leads,), = db.rows(f"SELECT count(*) FROM lead WHERE created_at >= :since AND created_at < :until "
+                        f"AND {DISTRICT_TEAMS}", **p)
+    projects = db.rows(f"SELECT {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} AND {DISTRICT_TEAMS}", **p)[0]
     return dict(zip(FIGURES, (trips, enterprises, visits, leads, *(int(v) for v in projects)), strict=True))
 
 
@@ -117,32 +119,36 @@ def team_ranking(db: PlainDB, window: Window, quarter: int | None, today: date) 
     figures per team, the district's enterprises visited (the totals row), the targets, overdue projects when
     the rule deducts for them, and the teams."""
     year = window.end.year
-    snapshot = db.rows("SELECT * FROM ranking_snapshot WHERE year = :year AND quarter = :quarter",
+    snapshot = db.rows("SELECT * FROM ranking_snapshot WHERE year = :year AND quarter = :quarter "
+                       "AND district_id = :district",
                        year=year, quarter=quarter) if quarter else []
     rule = db.rows("SELECT weights, normalisation, deduct_overdue, overdue_deduction FROM ranking_settings "
-                   "WHERE year = :year", year=year)
+                   "WHERE year = :year AND district_id = :district", year=year)
     figures = team_figures(db, window)
     (district_enterprises,), = db.rows("SELECT count(DISTINCT enterprise_id) FROM visit "
-                                       "WHERE visited_on BETWEEN :start AND :end", **window.params(db))
+                                       f"WHERE visited_on BETWEEN :start AND :end AND {DISTRICT_TEAMS}",
+                                       **window.params(db))
     ytd = window.year_to_date()
     year_to_date = figures if ytd == window else team_figures(db, ytd)
-    targets = db.rows("SELECT team_id, metric, target FROM team_target WHERE year = :year", year=year)
+    targets = db.rows(f"SELECT team_id, metric, target FROM team_target WHERE year = :year AND {DISTRICT_TEAMS}",
+                      year=year)
     overdue = []
     if rule and rule[0][2]:
         from crm.projects.overdue import months_before
 
-        overdue = db.rows("""SELECT team_id, count(*) FROM project WHERE status = 'signed' AND started_on IS NULL
-            AND signed_on < :deadline AND voided = FALSE AND verified = TRUE GROUP BY team_id""",
+        overdue = db.rows(f"""SELECT team_id, count(*) FROM project WHERE status = 'signed' AND started_on IS NULL
+            AND signed_on < :deadline AND voided = FALSE AND verified = TRUE AND {DISTRICT_TEAMS} GROUP BY team_id""",
                           deadline=months_before(min(window.end, today), 6).isoformat())
-    teams = db.rows("SELECT id, name, active FROM team ORDER BY name")
+    teams = db.rows("SELECT id, name, active FROM team WHERE district_id = :district ORDER BY name")
     db.end()
     return {"snapshot": snapshot, "figures": figures, "ytd": year_to_date, "targets": targets,
             "overdue": overdue, "teams": teams, "district_enterprises": district_enterprises}
 
 
 def open_issues(db: PlainDB, on: date) -> int:
-    (count,), = db.rows("""SELECT count(*) FROM project_issue i JOIN project p ON p.id = i.project_id
-        WHERE p.voided = FALSE AND i.raised_on <= :on AND (i.resolved_on IS NULL OR i.resolved_on > :on)""",
+    (count,), = db.rows(f"""SELECT count(*) FROM project_issue i JOIN project p ON p.id = i.project_id
+        WHERE p.voided = FALSE AND p.{DISTRICT_TEAMS} AND i.raised_on <= :on
+        AND (i.resolved_on IS NULL OR i.resolved_on > :on)""",
                         on=on.isoformat())
     return count
 
@@ -154,22 +160,25 @@ def dashboard(db: PlainDB, window: Window) -> dict[str, Any]:
     result = {"now": now, "before": district_figures(db, before),
               "ytd": now if window.year_to_date() == window else district_figures(db, window.year_to_date()),
               "issues": (open_issues(db, window.end), open_issues(db, before.end)),
-              "targets": db.rows("SELECT metric, sum(target) FROM team_target WHERE year = :year GROUP BY metric",
+              "targets": db.rows(f"SELECT metric, sum(target) FROM team_target WHERE year = :year AND {DISTRICT_TEAMS} "
+                                 "GROUP BY metric",
                                  year=window.end.year)}
-    (result["teams"],), = db.rows("SELECT count(*) FROM team WHERE active = TRUE")
+    (result["teams"],), = db.rows("SELECT count(*) FROM team WHERE active = TRUE AND district_id = :district")
     (result["pending"],), = db.rows("SELECT count(*) FROM project WHERE signed_on BETWEEN :start AND :end "
-                                    "AND verified = FALSE AND voided = FALSE", **window.params(db))
+                                    f"AND verified = FALSE AND voided = FALSE AND {DISTRICT_TEAMS}",
+                                    **window.params(db))
     result["officers"], result["key_projects"] = db.rows(
         f"""SELECT count(DISTINCT chief_officer_id), count(*) FROM project WHERE {COUNTED}
         AND total_investment_yuan >= :yi AND signed_on <= :end AND status <> 'terminated'
-        AND chief_officer_id IS NOT NULL""", yi=YI, end=window.end.isoformat())[0]
-    result["scopes"] = db.rows("SELECT id, name FROM team WHERE active = TRUE ORDER BY name")
+        AND chief_officer_id IS NOT NULL AND {DISTRICT_TEAMS}""", yi=YI, end=window.end.isoformat())[0]
+    result["scopes"] = db.rows(
+        "SELECT id, name FROM team WHERE active = TRUE AND district_id = :district ORDER BY name")
     db.end()
     return result
 
 
 def signed(window: Window) -> str:
-    return f"{COUNTED} AND signed_on BETWEEN :start AND :end"
+    return f"{COUNTED} AND signed_on BETWEEN :start AND :end AND {DISTRICT_TEAMS}"
 
 
 def chart_monthly(db: PlainDB, window: Window) -> dict[str, tuple[int, int]]:
@@ -186,7 +195,8 @@ def chart_funnel(db: PlainDB, window: Window) -> dict[str, tuple[int, int]]:
     stages = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
     found = {stage: (n, int(total)) for stage, n, total in db.rows(
         f"""SELECT stage, count(*), coalesce(sum(intended_investment_yuan), 0) FROM lead
-        WHERE stage IN ({stages}) AND status <> 'closed' AND created_at < :until GROUP BY stage""", **p)}
+        WHERE stage IN ({stages}) AND status <> 'closed' AND created_at < :until AND {DISTRICT_TEAMS}
+        GROUP BY stage""", **p)}
     n, total = db.rows(f"SELECT count(*), coalesce(sum(total_investment_yuan), 0) FROM project "
                        f"WHERE {signed(window)}", **p)[0]
     db.end()
@@ -212,6 +222,14 @@ def chart_sizes(db: PlainDB, window: Window) -> list[int]:
 
 # ---- checks: the SQL's figures are the page's -----------------------------------------------------------
 
+def as_the_home_districts_user() -> None:
+    """Read the app's figures as the signed-in pages do: limited to the home district (the SQL's :district)."""
+    from crm.district_scope import home_district, limit_to_district
+    from crm.extensions import db
+
+    limit_to_district(db.session(), home_district().id)
+
+
 def same_figures(app_figures: dict[int, Any], sql_figures: dict[int, dict[str, int]]) -> str | None:
     mine = {team: figures.as_dict() for team, figures in app_figures.items()}
     if mine != sql_figures:
@@ -225,6 +243,7 @@ def check_team_ranking(app: Any, window: Window, result: dict[str, Any], _body: 
     from crm.reports.figures import team_figures as app_team_figures
 
     with app.app_context():
+        as_the_home_districts_user()
         return (same_figures(app_team_figures(Period(window.start, window.end)), result["figures"])
                 or same_figures(app_team_figures(Period(date(window.end.year, 1, 1), window.end)), result["ytd"]))
 
@@ -246,6 +265,7 @@ def check_dashboard(app: Any, window: Window, result: dict[str, Any], _body: byt
     from crm.reports.summary import district_summary
 
     with app.app_context():
+        as_the_home_districts_user()
         period = Period(window.start, window.end)
         if app_district_figures(period).as_dict() != result["now"]:
             return "the period's district figures differ"

@@ -23,6 +23,7 @@ depends_on = None
 ROLES_BEFORE = "role IN ('admin', 'leader', 'lead', 'member')"
 ROLES_AFTER = "role IN ('admin', 'leader', 'lead', 'member', 'city')"
 CITY_ONLY_WHERE = sa.text('district_id IS NULL')
+COUNTED_COLUMNS = ['verified', 'voided', 'total_investment_yuan', 'signed_on', 'code', 'industry']
 
 
 def upgrade():
@@ -86,6 +87,10 @@ def upgrade():
     # a district's visits are read as its teams' runs: the enterprise in the index spares the table lookups
     op.drop_index('ix_visit_team_date', table_name='visit')
     op.create_index('ix_visit_team_date', 'visit', ['team_id', 'visited_on', 'enterprise_id'], unique=False)
+    # a district's counted projects and industries: the team is read in the index
+    op.drop_index('ix_project_counted_investment', table_name='project')
+    op.create_index('ix_project_counted_investment', 'project', COUNTED_COLUMNS + ['team_id'], unique=False)
+    op.create_index('ix_project_team_industry', 'project', ['team_id', 'industry'], unique=False)
 
 
 def downgrade():
@@ -98,6 +103,9 @@ def downgrade():
     op.execute(sa.text('DELETE FROM ranking_settings WHERE district_id IS NULL'))
     op.drop_index('ix_visit_team_date', table_name='visit')
     op.create_index('ix_visit_team_date', 'visit', ['team_id', 'visited_on'], unique=False)
+    op.drop_index('ix_project_team_industry', table_name='project')
+    op.drop_index('ix_project_counted_investment', table_name='project')
+    op.create_index('ix_project_counted_investment', 'project', COUNTED_COLUMNS, unique=False)
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_user_district_unless_city'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_user_role'), type_='check')
