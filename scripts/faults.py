@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import pty
@@ -197,14 +198,18 @@ class VisitBurst:
         self.sent: dict[str, dict[str, Any]] = {}
         self.unanswered: dict[str, tuple[Browser, dict[str, Any]]] = {}  # cut off: sent again later
         self.statuses: list[int] = []  # answers other than 200/201
+        self.crashes: list[str] = []  # what stopped a writer other than a cut-off connection (a fault of the test)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
 
     def send(self, browser: Browser, body: dict[str, Any]) -> int | None:
+        """Send one visit; a connection the kill cuts off, however it breaks, leaves the visit unanswered."""
         try:
             status, data, _ = browser.post_json("/api/v1/visits", body)
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # reset, refused, closed before the status line (RemoteDisconnected) or half way through the body
+            # (IncompleteRead): the outbox keeps the visit and sends it again
             with self.lock:
                 self.unanswered[body["uuid"]] = (browser, body)
             return None
@@ -218,6 +223,13 @@ class VisitBurst:
         return status
 
     def write(self, n: int, browser: Browser) -> None:
+        try:
+            self.write_until_stopped(n, browser)
+        except Exception as error:  # recorded and checked: the verdict fails and says what it was
+            with self.lock:
+                self.crashes.append(f"writer {n}: {error!r}")
+
+    def write_until_stopped(self, n: int, browser: Browser) -> None:
         count = 0
         while not self.stopping.is_set():
             count += 1
@@ -264,6 +276,11 @@ def writers(cast: Cast, count: int) -> list[str]:
     return [cast.members[teams[i % len(teams)]][i // len(teams)] for i in range(count)]
 
 
+def writers_check(verdict: Verdict, burst: VisitBurst) -> None:
+    verdict.check(f"every writer ran to the end ({'; '.join(burst.crashes) or 'no writer stopped'})",
+                  not burst.crashes)
+
+
 def acknowledged_checks(verdict: Verdict, url: str, burst: VisitBurst, demo_visits: int) -> None:
     stored = stored_visits(url)
     missing = [u for u, (visit_id, _) in burst.acknowledged.items() if stored.get(u) != visit_id]
@@ -304,6 +321,7 @@ def killed_worker(source: DemoSource, folder: Path, kills: int, writes_between: 
         server.stop()
     verdict.notes.append(f"{len(killed)} workers killed; {len(burst.acknowledged)} visits acknowledged; {cut} requests "
                          f"cut off by the kills, sent again: {already} had been stored, {now} stored then")
+    writers_check(verdict, burst)
     verdict.check("gunicorn started a new worker after each kill", respawned)
     verdict.check("visits were acknowledged after the last kill", served_after)
     verdict.check(f"every cut-off visit answered when sent again ({len(burst.unanswered)} still unanswered; "
@@ -444,6 +462,7 @@ def backup_under_writes(source: DemoSource, folder: Path, seconds: float) -> Ver
     during = {u for u, (_, at) in burst.acknowledged.items() if began <= at <= ended}
     verdict.notes.append(f"{len(burst.acknowledged)} visits acknowledged, {len(during)} of them while the backup ran "
                          f"({ended - began:.2f} s); {made['check']}")
+    writers_check(verdict, burst)
     restored = restore(source.kind, file, source)
     prints = fingerprint(restored)
     counts = {name: count for name, (count, _) in prints.items()}

@@ -59,13 +59,14 @@ def demo(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[faults
 
 def test_load_run_loses_nothing_and_reports_its_figures(kind: str) -> None:
     env = os.environ | ({"LOAD_PG_SERVER": pg_server()} if kind == "postgresql" else {})
-    result = subprocess.run([sys.executable, "scripts/load.py", "--database", kind, "--seconds", "5", "--users", "4"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    # The latency target is the script's to measure on a quiet machine, never a test's (CI shares its cores).
+    result = subprocess.run([sys.executable, "scripts/load.py", "--database", kind, "--seconds", "5", "--users", "4",
+                             "--p95-target", "0"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     assert "errors: 0" in out and "FAIL" not in out, out
     checks = [line for line in out.splitlines() if line.startswith("check:")]
-    assert len(checks) == (10 if kind == "sqlite" else 8) and all(line.endswith("PASS") for line in checks), out
+    assert len(checks) == (9 if kind == "sqlite" else 8) and all(line.endswith("PASS") for line in checks), out
     overall = next(line for line in out.splitlines() if line.startswith("all "))
     requests, rps, p50, p95, p99 = overall.split()[1:]
     assert int(requests) > 50 and float(p50) <= float(p95) <= float(p99), out
@@ -74,7 +75,7 @@ def test_load_run_loses_nothing_and_reports_its_figures(kind: str) -> None:
 def test_a_killed_worker_loses_no_acknowledged_visit(demo: faults.DemoSource, tmp_path: Path) -> None:
     verdict = faults.killed_worker(demo, tmp_path, kills=2, writes_between=10)
     assert verdict.passed, failures(verdict)
-    assert len(verdict.checks) == (6 if demo.kind == "sqlite" else 5)
+    assert len(verdict.checks) == (7 if demo.kind == "sqlite" else 6)
 
 
 def test_an_interrupted_import_leaves_the_database_as_it_was(demo: faults.DemoSource, tmp_path: Path) -> None:
