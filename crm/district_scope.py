@@ -76,14 +76,9 @@ def criteria(district: int) -> tuple[Any, ...]:
             select(Lead.id).join(Team, Team.id == Lead.team_id).where(Team.district_id == district))),
         (VisitPhoto, lambda cls: cls.visit_id.in_(
             select(Visit.id).join(Team, Team.id == Visit.team_id).where(Team.district_id == district))),
-        (Milestone, lambda cls: cls.project_id.in_(
-            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district))),
-        (ServiceItem, lambda cls: cls.project_id.in_(
-            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district))),
-        (ProjectIssue, lambda cls: cls.project_id.in_(
-            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district))),
-        (ProjectDocument, lambda cls: cls.project_id.in_(
-            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district))),
+        *((child, lambda cls: cls.project_id.in_(  # a project's milestones, service items, issues, documents
+            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district)))
+          for child in (Milestone, ServiceItem, ProjectIssue, ProjectDocument)),
         (ImportJob, lambda cls: cls.created_by_id.in_(select(User.id).where(User.district_id == district))),
     ]
     return tuple(with_loader_criteria(model, limit, include_aliases=True) for model, limit in limits)
