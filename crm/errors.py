@@ -42,7 +42,7 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        return render_error(error.code or 500, getattr(error, "reason", None))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

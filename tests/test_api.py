@@ -88,9 +88,10 @@ def test_list_is_scoped_to_the_team(client, make_user, make_visit, login):
     assert client.get("/api/v1/visits?start=not-a-date").status_code == 422
 
 
-def test_leader_cannot_create(client, make_user, login):
+def test_a_leader_must_name_the_team(client, make_user, login):
     login(make_user(Role.LEADER))
-    assert client.post("/api/v1/visits", json=body(enterprise_name="某公司")).status_code == 403
+    unnamed = client.post("/api/v1/visits", json=body(enterprise_name="某公司"))
+    assert unnamed.status_code == 422 and "team_id" in unnamed.json["fields"]
 
 
 def test_enterprise_search_by_name_or_code(client, make_user, make_enterprise, login):

@@ -27,6 +27,8 @@ VISIT_INPUT = {
         "next_step": {"type": ["string", "null"], "maxLength": 4000},
         "follow_up_on": {"type": ["string", "null"], "format": "date"},
         "trip_id": NULLABLE_ID, "lead_id": NULLABLE_ID,
+        "team_id": NULLABLE_ID | {"description": "The team the visit is logged for: a leader or the office names "
+                                  "one of the district's teams (or a trip's); a team's members log for their own."},
     },
 }
 VISIT = {"type": "object", "required": ["id", "uuid", "team_id", "enterprise_id", "enterprise_name", "visited_on",

@@ -36,7 +36,8 @@ def visit_input(body: dict) -> VisitInput:
         kind=fields.choice("kind", VisitKind, VisitKind.CALL_ON), enterprise_id=fields.integer("enterprise_id"),
         enterprise_name=fields.text("enterprise_name", 200), participant_ids=fields.integers("participant_ids"),
         summary=fields.text("summary", TEXT_LIMIT), next_step=fields.text("next_step", TEXT_LIMIT),
-        follow_up_on=fields.day("follow_up_on"), trip_id=fields.integer("trip_id"), lead_id=fields.integer("lead_id"))
+        follow_up_on=fields.day("follow_up_on"), trip_id=fields.integer("trip_id"), lead_id=fields.integer("lead_id"),
+        team_id=fields.integer("team_id"))
     fields.raise_if_invalid()
     return data
 
@@ -79,10 +80,10 @@ def list_visits():
 @bp.post("/visits/<uuid>/photos")
 @requires("visits.log")
 def add_visit_photo(uuid: str):
-    """Attach one photo (JPEG or PNG) to a visit of one's team."""
+    """Attach one photo (JPEG or PNG) to a visit of one's team, or one the user may change."""
     upload_header()
     visit = services.by_uuid(uuid)
-    if visit is None or visit.team_id != current_user.team_id:
+    if visit is None or not (visit.team_id == current_user.team_id or services.may_change(current_user, visit)):
         raise ApiError(404, _("没有找到这条拜访记录"))
     upload = request.files.get("photo")
     if upload is None or not upload.filename:

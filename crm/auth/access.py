@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..audit import record
 from ..extensions import db
 from ..models import Role
+from .refusals import Refused, reason
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,7 +21,6 @@ CITY = frozenset({Role.CITY})  # 市招商局: sets the district ranking's rule 
 CITY_AND_LEADERSHIP = frozenset({Role.CITY, Role.ADMIN, Role.LEADER})  # who reads the city's district ranking
 READ_ALL = frozenset({Role.ADMIN, Role.LEADER})
 TEAM_WORK = frozenset({Role.ADMIN, Role.LEAD, Role.MEMBER})  # who changes team records (scoped per record)
-IN_A_TEAM = frozenset({Role.LEAD, Role.MEMBER})  # who logs new work for their team
 
 # The rights of DESIGN §3; a route names one of these, never a role list of its own.
 RIGHTS: dict[str, frozenset[Role]] = {
@@ -35,8 +35,9 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "trips.view": EVERYONE,
     "trips.edit": TEAM_WORK,
     "visits.view": EVERYONE,
-    "visits.log": IN_A_TEAM,
-    "visits.edit": TEAM_WORK,
+    # Leaders head trips (带队领导) and the office receives visitors (来访接待): they log for a team they choose.
+    "visits.log": IN_A_DISTRICT,
+    "visits.edit": IN_A_DISTRICT,  # scoped: the author, the team's lead, or an admin
     "leads.view": EVERYONE,
     "leads.edit": TEAM_WORK,
     "overlaps.manage": OFFICE,
@@ -91,15 +92,17 @@ def declared_right(endpoint: str | None) -> str | None:
     return getattr(view, "access_right", None)
 
 
-def refuse(user: Any) -> NoReturn:
-    """Answer 403, noting in the audit trail who was refused what, and from where."""
+def refuse(user: Any, right: str | None = None) -> NoReturn:
+    """Answer 403, saying why, and note in the audit trail who was refused what, and from where."""
     if user.is_authenticated:
         user_id = user.id
         db.session.commit()  # end the reading transaction: the event is written in one of its own
         record("forbidden", user_id=user_id, address=request.remote_addr, detail=json.dumps(
             {"method": request.method, "path": request.path[:300], "endpoint": request.endpoint}, ensure_ascii=False))
         db.session.commit()
-    abort(403)
+    if right is None or not user.is_authenticated:
+        abort(403)
+    raise Refused(reason(right, user.role, RIGHTS[right]))
 
 
 def check_access() -> Any:
@@ -116,5 +119,5 @@ def check_access() -> Any:
             abort(401)  # a program gets a status, not a sign-in page
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
     if current_user.role not in RIGHTS[right]:
-        refuse(current_user)
+        refuse(current_user, right)
     return None

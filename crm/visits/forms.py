@@ -1,6 +1,7 @@
 """The visit form: the phone page and the edit page."""
 
 import uuid as uuid_module
+from collections.abc import Sequence
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -33,6 +34,7 @@ def valid_uuid(form, field) -> None:
 
 class VisitForm(FlaskForm):
     uuid = HiddenField(validators=[DataRequired(), valid_uuid])
+    team_id = HiddenField()  # the team chosen by a leader or the office; checked by the visit rules
     enterprise_id = IntegerField(validators=[Optional()])
     enterprise_name = StringField(_l("企业"), validators=[Length(max=200)],
                                   render_kw={"autocomplete": "off", "placeholder": _l("输入企业名称的一部分")})
@@ -48,11 +50,13 @@ class VisitForm(FlaskForm):
     photos = MultipleFileField(_l("照片（名片、会谈现场）"),
                                render_kw={"accept": "image/jpeg,image/png", "capture": "environment"})
 
-    def __init__(self, *args, team_id: int, **kwargs) -> None:
+    def __init__(self, *args, team_id: int, guests: Sequence[User] = (), **kwargs) -> None:
+        """The choices of one team; guests (a leader on the trip, the office) may be participants too."""
         super().__init__(*args, **kwargs)
         members = db.session.scalars(select(User).where(User.team_id == team_id, User.active.is_(True))
-                                     .order_by(User.display_name))
-        self.participant_ids.choices = options((u.id, u.display_name) for u in members)
+                                     .order_by(User.display_name)).all()
+        people = members + [guest for guest in guests if guest not in members]
+        self.participant_ids.choices = options((u.id, u.display_name) for u in people)
         trips = db.session.scalars(select(Trip).where(Trip.team_id == team_id).order_by(Trip.start_on.desc())
                                    .limit(20))
         self.trip_id.choices = options([(0, _l("（无）"))] + [
@@ -65,6 +69,10 @@ class VisitForm(FlaskForm):
         if not set(field.data or []) <= {choice.value for choice in field.choices}:
             raise ValidationError(_l("参与人员必须是本专班的成员"))
 
+    def chosen_team_id(self) -> int | None:
+        value = str(self.team_id.data or "").strip()
+        return int(value) if value.isdecimal() and len(value) < 10 else None
+
     def validate_enterprise_name(self, field) -> None:
         if not self.enterprise_id.data and not (field.data or "").strip():
             raise ValidationError(_l("请填写或选择拜访的企业"))
@@ -76,7 +84,8 @@ class VisitForm(FlaskForm):
                           enterprise_id=self.enterprise_id.data or None, enterprise_name=self.enterprise_name.data,
                           participant_ids=self.participant_ids.data or [], summary=self.summary.data,
                           next_step=self.next_step.data, follow_up_on=self.follow_up_on.data,
-                          trip_id=self.trip_id.data or None, lead_id=self.lead_id.data or None)
+                          trip_id=self.trip_id.data or None, lead_id=self.lead_id.data or None,
+                          team_id=self.chosen_team_id())
 
 
 class VisitFilterForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -15,7 +15,7 @@ from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
 from ..i18n import gettext as _
 from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
-from ..models import Enterprise, Lead, Role, Trip, User, Visit, VisitKind, visit_participant
+from ..models import Enterprise, Lead, Role, Team, Trip, User, Visit, VisitKind, visit_participant
 from ..periods import today
 
 TEXT_LIMIT = 4000
@@ -50,6 +50,7 @@ class VisitInput:
     follow_up_on: date | None = None
     trip_id: int | None = None
     lead_id: int | None = None
+    team_id: int | None = None  # chosen by a leader or the office; a team's own people log for their team
 
 
 @dataclass
@@ -66,13 +67,15 @@ def by_uuid(uuid: str) -> Visit | None:
 
 
 def log_visit(actor: User, data: VisitInput) -> LoggedVisit:
-    """Log a visit for the actor's team; the same UUID again returns the visit already logged."""
+    """Log a visit for the actor's team, or the team a leader or the office chose.
+
+    The same UUID again returns the visit already logged.
+    """
     existing = by_uuid(data.uuid)
     if existing is not None:
         return replayed(existing, actor)
-    if actor.team_id is None:
-        raise VisitRefused(_("只有专班成员可以登记拜访"))
-    visit = Visit(uuid=data.uuid, team_id=actor.team_id, created_by_id=actor.id)
+    team = logging_team(actor, data.team_id, data.trip_id)
+    visit = Visit(uuid=data.uuid, team_id=team.id, created_by_id=actor.id)
     with db.session.no_autoflush:  # the insert happens below, inside the savepoint, and nowhere else
         apply_input(visit, actor, data)
     try:
@@ -85,13 +88,36 @@ def log_visit(actor: User, data: VisitInput) -> LoggedVisit:
         return replayed(winner, actor)
     rivals = list(rival_leads(visit.enterprise_id, visit.team_id))
     if rivals:
-        record_overlaps(rivals, team=actor.team, source="visit", source_id=visit.id, actor=actor)
+        record_overlaps(rivals, team=team, source="visit", source_id=visit.id, actor=actor)
     return LoggedVisit(visit, True, rivals)
 
 
+def logging_team(actor: User, team_id: int | None, trip_id: int | None = None) -> Team:
+    """The team a new visit is logged for.
+
+    A team's lead and members log for their own team. A district leader (who heads trips) and the office (who
+    receive visitors, 来访接待) log for a team of their district they choose, or the team of the trip named.
+    """
+    if actor.role in (Role.LEAD, Role.MEMBER):
+        if actor.team is None:
+            raise VisitRefused(_("您还没有加入专班，请联系管理员"))
+        if team_id not in (None, actor.team_id):
+            raise VisitRefused(_("只能为本专班登记拜访"), "team_id")
+        return actor.team
+    if actor.role not in (Role.ADMIN, Role.LEADER):
+        raise VisitRefused(_("市招商局查看各区县的拜访，不登记拜访"))
+    if team_id is None and trip_id:
+        trip = db.session.get(Trip, trip_id)
+        team_id = trip.team_id if trip is not None else None
+    team = db.session.get(Team, team_id) if team_id else None  # another district's team is None here
+    if team is None or not team.active:
+        raise VisitRefused(_("请选择为哪个专班登记这次拜访"), "team_id")
+    return team
+
+
 def replayed(visit: Visit, actor: User) -> LoggedVisit:
-    """A UUID sent again: the same team gets its visit back; another team learns nothing of it."""
-    if visit.team_id != actor.team_id:
+    """A UUID sent again: its author or its team gets the visit back; anyone else learns nothing of it."""
+    if visit.created_by_id != actor.id and (actor.team_id is None or visit.team_id != actor.team_id):
         raise VisitRefused(_("此拜访记录编号已被使用"), "uuid")
     return LoggedVisit(visit, False)
 
@@ -116,7 +142,9 @@ def apply_input(visit: Visit, actor: User, data: VisitInput) -> None:
     lead = own(Lead, data.lead_id, team_id, "lead_id", _("所选线索不属于本专班"))
     # Set by id: a new visit is not in the session yet, and setting the objects would add it to their lists
     visit.trip_id, visit.lead_id = trip.id if trip else None, lead.id if lead else None
-    visit.participants = participants(data.participant_ids, team_id)
+    # Besides the team's members: whoever logs it (a leader heading the trip) and whoever was on it already.
+    guests = {actor.id} | {user.id for user in visit.participants}
+    visit.participants = participants(data.participant_ids, team_id, guests)
 
 
 def enterprise_for(actor: User, data: VisitInput) -> Enterprise:
@@ -144,15 +172,15 @@ def own(model: type, record_id: int | None, team_id: int, field_name: str, messa
     return record
 
 
-def participants(ids: Sequence[int], team_id: int) -> list[User]:
-    """Active members of the team with these ids."""
+def participants(ids: Sequence[int], team_id: int, guests: Collection[int] = ()) -> list[User]:
+    """Active members of the team, or of the guests named, with these ids."""
     wanted = set(ids)
     if not wanted:
         return []
     if len(wanted) > 50:
         raise VisitRefused(_("参与人员过多"), "participant_ids")
-    users = db.session.scalars(select(User).where(User.id.in_(wanted), User.team_id == team_id,
-                                                  User.active.is_(True))).all()
+    users = db.session.scalars(select(User).where(User.id.in_(wanted), User.active.is_(True),
+                                                  or_(User.team_id == team_id, User.id.in_(guests)))).all()
     if len(users) != len(wanted):
         raise VisitRefused(_("参与人员必须是本专班的成员"), "participant_ids")
     return sorted(users, key=lambda u: u.id)

@@ -2,20 +2,21 @@
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from ..auth.access import requires
+from ..auth.refusals import Refused
 from ..extensions import db
 from ..forms import form_status, options
 from ..i18n import gettext as _
 from ..models import Team, Visit
 from ..pagination import link_args, paginate
 from ..scoping import sees_all, team_filter, team_scoped_or_404
-from . import photos, services
+from . import chooser, photos, services
 from .forms import VisitFilterForm, VisitForm
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
@@ -43,23 +44,40 @@ def refused(form: VisitForm, template: str, error: Exception, **context):
 @bp.route("/new", methods=["GET", "POST"])
 @requires("visits.log")
 def new():
-    """Log a visit: the form a team member fills in on a phone."""
-    form = VisitForm(team_id=current_user.team_id)
+    """Log a visit: the form a team member fills in on a phone; a leader or the office first choose the team."""
+    team = chooser.offered_team(current_user, asked_team_id())
+    teams = chooser.choosable_teams(current_user) if chooser.chooses_team(current_user) else None
+    if team is None:  # a leader or the office, with no team chosen yet (or one they may not choose)
+        if request.method == "POST":
+            flash(_("请选择为哪个专班登记这次拜访"), "error")
+        return render_template("visits/new.html", form=None, team=None, teams=teams), form_status()
+    guests = [current_user] if current_user.team_id != team.id else []
+    form = VisitForm(team_id=team.id, guests=guests)
     if request.method == "GET":
         form.uuid.data = str(uuid.uuid4())
         form.participant_ids.data = [current_user.id]
+        trip = chooser.headed_trip(current_user)
+        form.trip_id.data = trip.id if trip is not None and trip.team_id == team.id else 0
+    form.team_id.data = str(team.id)
+    context = {"team": team, "teams": teams}
     if not form.validate_on_submit():
-        return render_template("visits/new.html", form=form), form_status()
+        return render_template("visits/new.html", form=form, **context), form_status()
     try:
         logged = services.log_visit(current_user, form.payload())
         save_photos(logged.visit, form)
     except (services.VisitRefused, photos.PhotoRefused) as error:
-        return refused(form, "visits/new.html", error)
+        return refused(form, "visits/new.html", error, **context)
     db.session.commit()
     for lead in logged.rivals:
         flash(_("注意撞单：%(team)s 正在跟进该企业（%(title)s）", team=lead.team.name, title=lead.title), "info")
     flash(_("拜访已保存") if logged.created else _("这条拜访此前已保存"), "success")
-    return redirect(url_for("visits.new"))
+    return redirect(url_for("visits.new", team=team.id if teams is not None else None))
+
+
+def asked_team_id() -> int | None:
+    """The team named by the form posted (team_id) or by the link (?team=)."""
+    value = (request.form.get("team_id") if request.method == "POST" else request.args.get("team")) or ""
+    return int(value) if value.strip().isdecimal() and len(value.strip()) < 10 else None
 
 
 @bp.get("/")
@@ -93,8 +111,9 @@ def edit(visit_id: int):
     """Change a visit (its author, the team's lead, or an admin)."""
     visit = team_scoped_or_404(Visit, visit_id, current_user)
     if not services.may_change(current_user, visit):
-        abort(403)
-    form = VisitForm(obj=visit, team_id=visit.team_id)
+        raise Refused(_("只有记录人、专班负责人或管理员可以修改这条拜访记录"))
+    guests = [user for user in [*visit.participants, current_user] if user.team_id != visit.team_id]
+    form = VisitForm(obj=visit, team_id=visit.team_id, guests=guests)
     if request.method == "GET":
         form.enterprise_name.data = visit.enterprise.name
         form.participant_ids.data = [u.id for u in visit.participants]
@@ -121,7 +140,7 @@ def delete(visit_id: int):
     try:
         services.delete_visit(visit, current_user)
     except services.NotYours:
-        abort(403)
+        raise Refused(_("只有记录人、专班负责人或管理员可以删除这条拜访记录")) from None
     db.session.commit()
     photos.remove_photo_files(gone)
     flash(_("拜访记录已删除"), "success")

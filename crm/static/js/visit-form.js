@@ -10,7 +10,7 @@ const SUGGEST_DELAY_MS = 250;
 const CLOSE_DELAY_MS = 200; // lets a tap on a suggestion land before the list closes
 const PHOTO_TYPES = new Set(["image/jpeg", "image/png"]);
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
-const KEPT_FOR_NEXT_VISIT = ["visited_on", "kind", "participant_ids", "trip_id"]; // same day, same people
+const KEPT_FOR_NEXT_VISIT = ["visited_on", "kind", "participant_ids", "trip_id", "team_id"]; // same day, same people
 
 /** Return a random (version 4) UUID, also where crypto.randomUUID is missing (plain http, old browsers). */
 export function newUuid() {
@@ -157,6 +157,8 @@ export function visitPayload(form, uuid) {
     trip_id: integer(data.get("trip_id")),
     lead_id: integer(data.get("lead_id")),
   };
+  const teamId = integer(data.get("team_id")); // the team a leader or the office chose; a member's own otherwise
+  if (teamId !== null) payload.team_id = teamId;
   const enterpriseId = integer(data.get("enterprise_id"));
   if (enterpriseId !== null) payload.enterprise_id = enterpriseId; // the server goes by the id when there is one
   payload.enterprise_name = text(data, "enterprise_name");
