@@ -52,6 +52,8 @@ def test_the_office_chooses_the_team_first(app, client, make_user, make_team, lo
     assert 'id="visit-form"' in page.text and "拜访计入：北京专班" in page.text
     assert client.post("/visits/new", data=posted(chosen.id)).status_code == 302
     assert [v.team_id for v in visits()] == [chosen.id]
+    again = client.get("/visits/new")  # as the phone keeps it for offline use: the team chosen last
+    assert 'id="visit-form"' in again.text and "拜访计入：北京专班" in again.text
 
 
 @pytest.mark.parametrize("team_id", ["", "abc", "999999", "-1"])

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -45,8 +45,11 @@ def refused(form: VisitForm, template: str, error: Exception, **context):
 @requires("visits.log")
 def new():
     """Log a visit: the form a team member fills in on a phone; a leader or the office first choose the team."""
-    team = chooser.offered_team(current_user, asked_team_id())
+    # The team chosen last stays chosen: the page a phone keeps for offline use (/visits/new) is then its form.
+    team = chooser.offered_team(current_user, asked_team_id() or session.get("visit_team_id"))
     teams = chooser.choosable_teams(current_user) if chooser.chooses_team(current_user) else None
+    if teams is not None and team is not None:
+        session["visit_team_id"] = team.id
     if team is None:  # a leader or the office, with no team chosen yet (or one they may not choose)
         if request.method == "POST":
             flash(_("请选择为哪个专班登记这次拜访"), "error")
