@@ -1,10 +1,9 @@
-"""Rules for leads: creation, editing, stage moves, and the pipeline board."""
+"""Rules for leads: creation, editing, stage moves, the list and the team scope (the board is in board.py)."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +14,6 @@ from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, T
 from ..scoping import sees_all
 from .overlaps import record_overlaps, rival_leads
 
-CARDS_PER_STAGE = 30  # the board shows the leads due soonest; the list shows the rest
 EDITABLE = ("title", "industry", "intended_investment_yuan", "owner", "expected_sign_on", "next_action",
             "next_action_on", "status")
 
@@ -32,37 +30,11 @@ class RivalLeads(LeadError):
         self.rivals = rivals
 
 
-@dataclass(frozen=True)
-class StageColumn:
-    """One column of the board: a stage, how many leads are in it, their sum, and the first cards."""
-
-    stage: LeadStage
-    count: int
-    total_yuan: int
-    leads: list[Lead]
-
-
 def visible_teams(user: User, team_id: int | None) -> ColumnElement[bool]:
     """A WHERE clause for the leads a user looks at: their own team, or the chosen one (or all) for readers of all."""
     if not sees_all(user):
         return Lead.team_id == user.team_id
     return Lead.team_id == team_id if team_id else true()
-
-
-def board(scope: ColumnElement[bool]) -> list[StageColumn]:
-    """The pipeline: per stage its count and summed intended investment (one grouped query), and its first cards."""
-    totals = {stage: (count, int(total)) for stage, count, total in db.session.execute(
-        select(Lead.stage, func.count(Lead.id), func.coalesce(func.sum(Lead.intended_investment_yuan), 0))
-        .where(scope).group_by(Lead.stage))}
-    ranked = (select(Lead.id, func.row_number().over(
-        partition_by=Lead.stage, order_by=(Lead.next_action_on.asc().nulls_last(), Lead.id.desc())).label("rank"))
-        .where(scope).subquery())
-    cards: dict[LeadStage, list[Lead]] = {stage: [] for stage in LeadStage}
-    for lead in db.session.scalars(
-            select(Lead).join(ranked, ranked.c.id == Lead.id).where(ranked.c.rank <= CARDS_PER_STAGE)
-            .options(joinedload(Lead.enterprise), joinedload(Lead.owner)).order_by(ranked.c.rank)):
-        cards[lead.stage].append(lead)
-    return [StageColumn(stage, *totals.get(stage, (0, 0)), cards[stage]) for stage in LeadStage]
 
 
 def lead_list(scope: ColumnElement[bool], *, stage: LeadStage | None = None, status: LeadStatus | None = None,

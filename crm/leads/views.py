@@ -13,6 +13,7 @@ from ..i18n import gettext as _
 from ..models import Enterprise, Lead, LeadStage, Role, Team
 from ..pagination import link_args, paginate
 from ..scoping import may_edit_team, sees_all, team_scoped_or_404
+from . import board as pipeline
 from . import services
 from .forms import LeadFilterForm, LeadForm
 
@@ -27,10 +28,10 @@ def all_teams() -> list[Team]:
 @bp.get("/")
 @requires("leads.view")
 def board():
-    """Show the pipeline of the viewer's team (or a chosen team, or all) by stage."""
+    """Show the pipeline of the viewer's team (or a chosen team, or all) by stage, its latest cards per stage."""
     team_id = id_arg("team") if sees_all(current_user) else current_user.team_id
-    columns = services.board(services.visible_teams(current_user, team_id))
-    return render_template("leads/board.html", columns=columns, team_id=team_id,
+    columns = pipeline.columns(services.visible_teams(current_user, team_id))
+    return render_template("leads/board.html", columns=columns, team_id=team_id, per_stage=pipeline.CARDS_PER_STAGE,
                            teams=all_teams() if sees_all(current_user) else None)
 
 
