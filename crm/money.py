@@ -137,7 +137,7 @@ def to_unit(yuan: int, unit: Unit) -> Decimal:
     return Decimal((1 if yuan < 0 else 0, digits, -_EXPONENTS[Unit(unit)]))
 
 
-def _format_scaled(yuan: int, unit: Unit, places: int) -> str:
+def _format_scaled(yuan: int, unit: Unit, places: int, grouped: bool = False) -> str:
     """Format yuan in the given unit with fixed decimal places, rounding half-up."""
     if places < 0:
         raise ValueError("places must be >= 0")
@@ -148,7 +148,10 @@ def _format_scaled(yuan: int, unit: Unit, places: int) -> str:
     else:
         scaled = _div_half_up(magnitude, 10 ** (exponent - places))
     digits = str(scaled).rjust(places + 1, "0")
-    text = f"{digits[:-places]}.{digits[-places:]}" if places else digits
+    whole, fraction = (digits[:-places], digits[-places:]) if places else (digits, "")
+    if grouped:
+        whole = f"{int(whole):,}"
+    text = f"{whole}.{fraction}" if places else whole
     # A value that rounds to zero is shown without a sign: "-0.00" would only confuse.
     return f"-{text}" if yuan < 0 and scaled else text
 
@@ -163,12 +166,33 @@ def format_wan(yuan: int, places: int = 2) -> str:
     return _format_scaled(yuan, Unit.WAN, places)
 
 
+def reading_unit(amount: int, places: int = 2) -> Unit:
+    """The unit one amount reads best in: 亿 once it shows as 1.00亿 or more, 万 below."""
+    # Decided on the rounded figure, so that 99,999,999 reads 1.00亿 and never 10,000.00万.
+    in_wan = Decimal(_format_scaled(abs(amount), Unit.WAN, places))
+    return Unit.YI if in_wan >= YUAN_PER_WAN else Unit.WAN
+
+
+def format_amount(amount: int, unit: Unit | str, places: int = 2) -> str:
+    """Format an amount in the given unit for people: thousands separators, fixed decimal places.
+
+    `unit` "auto" picks 亿 or 万 by `reading_unit`. The number carries no unit label, so a
+    foreign amount in whole units of its currency is formatted the same way.
+    """
+    scale = reading_unit(amount, places) if unit == "auto" else Unit(unit)
+    return _format_scaled(amount, scale, places, grouped=True)
+
+
 def money_filter(yuan: int | None, unit: str = "yi", places: int = 2) -> str:
-    """Render yuan for templates with its unit label, or an em dash when unknown."""
+    """Render yuan for templates with separators and its unit label, or an em dash when unknown.
+
+    Columns and totals keep one unit ("yi", the default) so that figures line up; a single
+    figure on a record's page passes "auto" and reads 3.52亿元 or 800.00万元.
+    """
     if yuan is None:
         return "—"
-    scale = Unit(unit)
-    return f"{_format_scaled(yuan, scale, places)}{scale.label}"
+    scale = reading_unit(yuan, places) if unit == "auto" else Unit(unit)
+    return f"{_format_scaled(yuan, scale, places, grouped=True)}{scale.label}"
 
 
 def _parse_rate(rate: Decimal | str | int) -> Decimal:

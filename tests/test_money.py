@@ -12,15 +12,19 @@ from crm.money import (
     Amount,
     AmountError,
     Unit,
+    format_amount,
     format_wan,
     format_yi,
     money_filter,
     parse_amount,
+    reading_unit,
     to_unit,
     yuan_from,
 )
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+# What the money filter prints: grouped digits (1-3 first, then groups of 3), a fixed fraction, the unit.
+SHOWN = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]+)?(?:亿元|万元|元)")
 yuan_amounts = st.integers(min_value=0, max_value=MAX_YUAN)
 
 
@@ -275,14 +279,75 @@ def test_format_refuses_negative_places() -> None:
 
 def test_money_filter() -> None:
     assert money_filter(1_234_000_000) == "12.34亿元"
-    assert money_filter(80_000_000, "wan") == "8000.00万元"
-    assert money_filter(80_000_000, Unit.WAN, 0) == "8000万元"
-    assert money_filter(5000, "yuan", 0) == "5000元"
+    assert money_filter(80_000_000, "wan") == "8,000.00万元"
+    assert money_filter(80_000_000, Unit.WAN, 0) == "8,000万元"
+    assert money_filter(5000, "yuan", 0) == "5,000元"
     assert money_filter(None) == "—"
     assert money_filter(None, "wan") == "—"
     assert money_filter(0) == "0.00亿元"
     with pytest.raises(ValueError):
         money_filter(1, "usd")
+
+
+@pytest.mark.parametrize(
+    ("yuan", "unit", "text"),
+    [
+        (352_000_000, "wan", "35,200.00万元"),
+        (123_456_789_000_000, "yi", "1,234,567.89亿元"),
+        (99_900_000_000, "yi", "999.00亿元"),
+        (100_000_000_000, "yi", "1,000.00亿元"),
+        (-352_000_000, "wan", "-35,200.00万元"),
+        (-1, "yi", "0.00亿元"),
+        (MAX_YUAN, "wan", "100,000,000,000.00万元"),
+        (123_456_789, "yuan", "123,456,789.00元"),
+    ],
+)
+def test_money_filter_groups_thousands(yuan: int, unit: str, text: str) -> None:
+    assert money_filter(yuan, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("yuan", "text"),
+    [
+        (352_000_000, "3.52亿元"),  # 35,200万 reads as 亿
+        (100_000_000, "1.00亿元"),
+        (99_999_950, "1.00亿元"),  # rounds to 10,000.00万, so it is shown as the 亿 it is
+        (99_999_949, "9,999.99万元"),
+        (80_000_000, "8,000.00万元"),
+        (5_000, "0.50万元"),
+        (0, "0.00万元"),
+        (-352_000_000, "-3.52亿元"),
+        (123_456_789_012_345, "1,234,567.89亿元"),
+    ],
+)
+def test_money_filter_auto_reads_yi_from_one_yi_up(yuan: int, text: str) -> None:
+    assert money_filter(yuan, "auto") == text
+
+
+@given(yuan_amounts, st.sampled_from(["yi", "wan", "yuan", "auto"]), st.integers(min_value=0, max_value=8))
+def test_money_filter_prints_one_format(yuan: int, unit: str, places: int) -> None:
+    text = money_filter(yuan, unit, places)
+    assert SHOWN.fullmatch(text), text
+    number = text.removesuffix("亿元").removesuffix("万元").removesuffix("元")
+    assert len(number.partition(".")[2]) == places
+    # The grouped text is the exact amount, rounded half-up, with separators put in.
+    shown_unit = reading_unit(yuan, places) if unit == "auto" else Unit(unit)
+    assert number.replace(",", "") == _plain(yuan, shown_unit, places)
+    assert format_amount(yuan, unit, places) == number
+
+
+@given(yuan_amounts)
+def test_money_filter_auto_reads_back_within_half_a_hundredth_of_its_unit(yuan: int) -> None:
+    text = money_filter(yuan, "auto")
+    unit = Unit.YI if text.endswith("亿元") else Unit.WAN
+    assert (unit is Unit.YI) == (yuan >= YUAN_PER_YI - YUAN_PER_WAN // 200)
+    assert abs(parse_amount(text).yuan - yuan) <= unit.factor // 200
+
+
+def _plain(yuan: int, unit: Unit, places: int) -> str:
+    """The same amount formatted without separators, by Decimal."""
+    exact = to_unit(yuan, unit)
+    return f"{exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=60)):f}"
 
 
 @given(yuan_amounts)

@@ -160,12 +160,13 @@ def test_detail_shows_amounts_timeline_days_and_foreign_currency(client, login, 
         code="ZW-2026-007", signed_on=date(2026, 2, 1), started_on=date(2026, 2, 27),
         production_on=date(2026, 7, 31), status=ProjectStatus.PRODUCING, planned_capacity_on=date(2027, 6, 30),
         total_investment_yuan=852_000_000, currency="USD", original_amount=120_000_000, fx_rate=Decimal("7.1"),
-        land_area_mu=Decimal("120.50"), expected_annual_sales_yuan=500_000_000)
+        land_area_mu=Decimal("120.50"), expected_annual_sales_yuan=500_000_000, expected_annual_tax_yuan=35_000_000)
     login(member)
     page = client.get(f"/projects/{project.id}").text
     assert "签约→开工 26 天" in page and "开工→投产 154 天" in page
     assert "8.52亿元" in page and "1.20亿美元" in page and "= 7.1 元" in page
-    assert "50000.00万元" in page and "120.50 亩" in page and "计划 2027-06-30" in page
+    assert "5.00亿元" in page and "3,500.00万元" in page  # each amount in 亿 from 1亿 up, in 万 below
+    assert "120.50 亩" in page and "计划 2027-06-30" in page
     assert client.get("/projects/999999").status_code == 404
 
 

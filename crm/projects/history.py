@@ -12,7 +12,6 @@ from sqlalchemy import and_, or_, select, union
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import (
-    YI,
     AgreementKind,
     AuditEvent,
     Enterprise,
@@ -28,7 +27,7 @@ from ..models import (
     Team,
     User,
 )
-from ..money import format_wan, format_yi, money_filter
+from ..money import Unit, format_amount, money_filter, reading_unit
 from .labels import ACTIONS, ENTITIES, field_label
 
 HISTORY_LIMIT = 200  # newest events shown on a project's page
@@ -39,7 +38,6 @@ SUMMARY = {"Milestone": "name", "ServiceItem": "name", "ProjectIssue": "descript
 CHOICES = {"status": {"Project": ProjectStatus, "ServiceItem": ServiceItemStatus, "ProjectIssue": IssueStatus},
            "agreement_kind": {"Project": AgreementKind}, "project_type": {"Project": ProjectType}}
 USER_FIELDS = ("chief_officer_id", "verified_by_id", "created_by_id", "owner_id", "uploaded_by_id")
-WAN_FIELDS = ("expected_annual_sales_yuan", "expected_annual_tax_yuan")
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def events_of(project_id: int) -> list[tuple[AuditEvent, str | None]]:
 
 
 def project_history(project: Project) -> list[Entry]:
-    """The project's history as people read it: Chinese field names, amounts in 亿元, names for ids."""
+    """The project's history as people read it: Chinese field names, amounts as the page shows them, names for ids."""
     rows = events_of(project.id)
     names = NameBook([event for event, _who in rows])
     entries = []
@@ -133,10 +131,10 @@ def shown(entity: str, key: str, value: Any, names: NameBook) -> str:
     if key in ("team_id", "enterprise_id"):
         return names.name(key.removesuffix("_id"), value)
     if key.endswith("_yuan") and isinstance(value, int):
-        return money_filter(value, "wan" if key in WAN_FIELDS else "yi")
+        return money_filter(value, "auto")  # as the project's page shows the amount now
     if key == "original_amount" and isinstance(value, int):  # whole units of the signing's currency
-        return _("%(amount)s亿", amount=format_yi(value)) if value >= YI else _("%(amount)s万",
-                                                                              amount=format_wan(value))
+        amount = format_amount(value, "auto")
+        return _("%(amount)s亿", amount=amount) if reading_unit(value) is Unit.YI else _("%(amount)s万", amount=amount)
     if key in ("fx_rate", "land_area_mu") and isinstance(value, str):
         return format(Decimal(value).normalize(), "f")
     enum = CHOICES.get(key, {}).get(entity)

@@ -1,8 +1,8 @@
 """What people read for a project's field names, overdue reasons and recorded changes."""
 
 from ..i18n import lazy_gettext as _l
-from ..models import YI, Project
-from ..money import format_wan, format_yi
+from ..models import Project
+from ..money import Unit, format_amount, reading_unit
 
 CURRENCIES = {"CNY": _l("人民币"), "USD": _l("美元"), "EUR": _l("欧元"), "HKD": _l("港元"), "JPY": _l("日元"),
               "GBP": _l("英镑")}
@@ -95,10 +95,11 @@ def field_label(entity: str, name: str) -> str:
 
 
 def original_amount(project: Project) -> str:
-    """A foreign signing's amount in its own currency: 1.20亿美元, 5000.00万欧元."""
+    """A foreign signing's amount in its own currency: 1.20亿美元, 5,000.00万欧元."""
     if project.original_amount is None:
         return "—"
     currency = str(CURRENCIES.get(project.currency, project.currency))
-    if project.original_amount >= YI:
-        return str(_l("%(amount)s亿%(currency)s", amount=format_yi(project.original_amount), currency=currency))
-    return str(_l("%(amount)s万%(currency)s", amount=format_wan(project.original_amount), currency=currency))
+    amount = format_amount(project.original_amount, "auto")
+    if reading_unit(project.original_amount) is Unit.YI:
+        return str(_l("%(amount)s亿%(currency)s", amount=amount, currency=currency))
+    return str(_l("%(amount)s万%(currency)s", amount=amount, currency=currency))
