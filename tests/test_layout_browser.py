@@ -1,0 +1,257 @@
+"""The layout in a real Chromium, on the demo district: the menu is a bar on a desktop and a 菜单 on a phone, and on a
+phone every wide table scrolls inside its own box with the column that names a row pinned, never the page."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask.testing import FlaskCliRunner
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import District, Project, Team, Trip
+from crm.periods import today
+from crm.rankings.services import freeze_quarter
+from tests.browser_fixtures import (
+    STATIC_FILE_LEFT_OPEN,
+    TIMEOUT_MS,
+    fits_width,
+    open_menu,
+    sign_in,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
+# The entries everyone must see at once on a desktop; the demo's admin works in a district, so logs visits too.
+MAIN_LINKS = ("首页", "登记拜访", "拜访记录", "外出招商", "在谈项目", "签约项目", "亿元以上项目榜", "专班排名")
+OUTBOX = "(await import('/static/js/outbox.js'))"
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    """The browser submits real forms, so CSRF protection stays on as in production."""
+    return app_config | {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def demo(runner: FlaskCliRunner) -> dict[str, tuple[str, str]]:
+    """Load the district demo through `flask demo`; return each role's username and password."""
+    result = runner.invoke(args=["demo", "--json"])
+    assert result.exit_code == 0, result.output
+    db.session.commit()  # leave no transaction open against the live server
+    return {role: (login["username"], login["password"]) for role, login in json.loads(result.output)["logins"].items()}
+
+
+class Desktop:
+    """Desktop-sized pages (1280×900), each in a browser context of its own, and the errors they report."""
+
+    def __init__(self, browser: Any, base_url: str) -> None:
+        self.browser, self.base_url = browser, base_url
+        self.contexts: list[Any] = []
+        self.errors: list[str] = []
+
+    def open(self) -> Any:
+        context = self.browser.new_context(base_url=self.base_url, **DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        return page
+
+    def on_console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(f"{message.text} ({message.location['url']})")
+
+
+@pytest.fixture
+def desktop(browser: Any, live_server: str, patient_expect: None) -> Iterator[Desktop]:
+    """Open desktop-sized pages on the live server; close them at the end."""
+    pages = Desktop(browser, live_server)
+    yield pages
+    for context in pages.contexts:
+        context.close()
+
+
+def inside_viewport(page: Any, locator: Any) -> bool:
+    """Whether the element is shown and wholly inside the window, without scrolling or opening anything."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (locator.is_visible() and box is not None and box["x"] >= 0 and box["y"] >= 0
+            and box["x"] + box["width"] <= size["width"] and box["y"] + box["height"] <= size["height"])
+
+
+def overlapping(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    """The pairs of boxes (by index) that cover one another."""
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes[i + 1:], start=i + 1)
+            if a["x"] < b["x"] + b["width"] - 1 and b["x"] < a["x"] + a["width"] - 1
+            and a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1]
+
+
+def tab_order(page: Any, steps: int) -> list[str]:
+    """The names of what the Tab key reaches, from the brand on."""
+    page.locator("a.brand").focus()
+    reached = []
+    for _ in range(steps):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+    return reached
+
+
+def test_the_menu_is_a_bar_on_a_desktop(desktop: Desktop, demo: dict[str, tuple[str, str]]) -> None:
+    from playwright.sync_api import expect
+
+    for role, name, others in (("admin", "管理员", ("用户管理", "导入表格", "撞单处理")), ("member", "专班成员", ())):
+        page = desktop.open()
+        page.goto("/login")
+        sign_in(page, *demo[role])
+        expect(page.get_by_role("heading", level=1)).to_have_text("招商引资工作概况")
+        bar = page.locator("details.menu .menu-links")
+        expect(page.locator("details.menu > summary")).to_be_hidden()  # nothing to open
+        assert page.locator("details.menu").get_attribute("open") is None
+        for label in (*MAIN_LINKS, *others):
+            link = bar.get_by_role("link", name=label, exact=True)
+            expect(link).to_be_visible()
+            assert inside_viewport(page, link), f"{name}: {label} is not shown in the window at once"
+        sign_out = bar.get_by_role("button", name="退出（")
+        assert inside_viewport(page, sign_out), f"{name}: 退出 is not shown in the window at once"
+        entries = [item.bounding_box() for item in bar.locator(":scope > li").all()]
+        assert overlapping(entries) == [], f"{name}: menu entries cover one another"
+        assert max(box["y"] + box["height"] for box in entries) < 200, f"{name}: the bar takes more than 3 lines"
+        if role == "member":  # the role decides the links (kept per role): no admin's links for a member
+            expect(bar.get_by_role("link", name="用户管理")).to_have_count(0)
+
+        reached = tab_order(page, bar.locator(":scope > li").count())
+        assert [label for label in reached if label in MAIN_LINKS] == list(MAIN_LINKS), reached
+        assert reached[-1].startswith("退出（"), reached
+
+        # The outbox badge still shows beside the brand when a visit waits to be sent.
+        page.context.set_offline(True)  # so that the visit stays queued
+        page.evaluate(f"async () => {{ await {OUTBOX}.add({{uuid: crypto.randomUUID(), payload: {{}}}}); }}")
+        badge = page.locator("#outbox-badge")
+        expect(badge.locator(".count")).to_have_text("1")
+        assert inside_viewport(page, badge), f"{name}: the outbox badge is not shown"
+        entries = [item.bounding_box() for item in bar.locator(":scope > li").all()]
+        assert overlapping([badge.bounding_box(), *entries]) == [], f"{name}: the badge covers the menu"
+    assert desktop.errors == []
+
+
+def test_the_menu_opens_from_菜单_on_a_phone(phone: Any, console_errors: list[str],
+                                           demo: dict[str, tuple[str, str]]) -> None:
+    from playwright.sync_api import expect
+
+    phone.goto("/login")
+    sign_in(phone, *demo["member"])
+    expect(phone.locator("details.menu > summary")).to_be_visible()
+    assert inside_viewport(phone, phone.locator("details.menu > summary"))
+    for label in MAIN_LINKS:
+        expect(phone.get_by_role("link", name=label, exact=True).first).to_be_hidden()
+
+    links = open_menu(phone)
+    for label in MAIN_LINKS:
+        expect(links.get_by_role("link", name=label, exact=True)).to_be_visible()
+    assert fits_width(phone)
+    assert console_errors == []
+
+
+# The first of the tables matched that is wider than its box, scrolled by 300 px: where its first row's `pinned`
+# cells (the columns that name the row) are then, and whether they hide what scrolls beneath them.
+SCROLLED = """([table, pinned]) => {
+  const boxes = [...document.querySelectorAll(table)].map((found) => found.closest('.table-scroll'));
+  const box = boxes.find((b) => b && b.scrollWidth > b.clientWidth) || boxes[0];
+  if (!box) return null;
+  box.scrollIntoView();
+  const row = box.querySelector('tbody tr');
+  const edge = () => box.getBoundingClientRect().left;
+  box.scrollLeft = 300;
+  const cells = pinned.map((n) => row.children[n - 1]);
+  const lefts = cells.map((cell) => cell.getBoundingClientRect().left - edge());
+  const rights = cells.map((cell) => cell.getBoundingClientRect().right - edge());
+  const onTop = cells.every((cell) => {
+    const r = cell.getBoundingClientRect();
+    return cell.contains(document.elementFromPoint(r.left + 2, r.top + r.height / 2));
+  });
+  const opaque = cells.every((cell) => /^rgb\\(/.test(getComputedStyle(cell).backgroundColor));
+  return {scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, scrolled: box.scrollLeft,
+          lefts, rights, onTop, opaque};
+}"""
+
+
+def check_wide_table(page: Any, path: str, table: str, pinned: tuple[int, ...] = (1,)) -> None:
+    """At `path` the page fits the phone, `table` scrolls in its box and its `pinned` columns stay at the box's left."""
+    response = page.goto(path)
+    assert response.status == 200, path
+    assert fits_width(page), f"{path} scrolls sideways"
+    seen = page.evaluate(SCROLLED, [table, list(pinned)])
+    assert seen is not None, f"{path}: no {table} in a .table-scroll box"
+    assert seen["scrollWidth"] > seen["clientWidth"], f"{path}: {table} is not wider than the phone"
+    assert seen["scrolled"] > 0, f"{path}: {table}'s box does not scroll"
+    assert abs(seen["lefts"][0]) <= 1, f"{path}: the pinned column left the box's edge ({seen})"
+    for right, left in zip(seen["rights"], seen["lefts"][1:], strict=False):
+        assert abs(left - right) <= 1, f"{path}: the pinned columns are not side by side ({seen})"
+    assert seen["onTop"] and seen["opaque"], f"{path}: the scrolled columns show through the pinned one ({seen})"
+    assert fits_width(page), f"{path} scrolls sideways once its table is scrolled"
+
+
+@pytest.fixture
+def frozen_quarter(demo: dict[str, tuple[str, str]]) -> int:
+    """The demo district's first quarter of this year, frozen; its snapshot's id."""
+    district_id = db.session.scalar(select(District.id).where(District.name == "张湾区"))
+    snapshot = freeze_quarter(today().year, 1, district_id=district_id, actor_id=None, today=today(), confirmed=True)
+    db.session.commit()
+    return snapshot.id
+
+
+def of_home_district(query: Any) -> int:
+    """The first id `query` (which reads Team) selects in the demo's home district, 张湾区."""
+    found = db.session.scalar(query.join(District, Team.district_id == District.id)
+                              .where(District.name == "张湾区").limit(1))
+    db.session.commit()  # leave no transaction open against the live server
+    return found
+
+
+def test_wide_tables_scroll_in_their_box_on_a_phone(phone: Any, console_errors: list[str],
+                                                   demo: dict[str, tuple[str, str]], frozen_quarter: int) -> None:
+    enterprise = of_home_district(select(Project.enterprise_id).join(Project.team).order_by(Project.id))
+    trip = of_home_district(select(Trip.id).join(Trip.team).order_by(Trip.id))
+    team = of_home_district(select(Team.id).order_by(Team.id))
+    phone.goto("/login")
+    sign_in(phone, *demo["admin"])
+    ranked = (1, 2)  # a narrow rank and the name beside it
+    for path, table, pinned in (
+            ("/rankings/teams", "table.team-ranking", ranked),
+            (f"/rankings/frozen/{frozen_quarter}", "table.team-ranking", ranked),
+            ("/rankings/projects", "table.ranking-table", ranked),
+            ("/rankings/districts", "table.district-ranking", ranked),
+            (f"/rankings/teams/{team}", "table.breakdown", (1,)),
+            ("/projects/", "table.project-table", (2,)),  # the name; the code before it scrolls away
+            ("/projects/issues", ".table-scroll table", (1,)),
+            ("/visits/", ".table-scroll table", (1,)),
+            ("/trips/", ".table-scroll table", (1,)),
+            (f"/trips/{trip}", ".table-scroll table", (1,)),
+            ("/leads/list", ".table-scroll table", (1,)),
+            ("/enterprises/", "table.enterprise-list", (1,)),
+            (f"/enterprises/{enterprise}", ".table-scroll table", (1,)),
+            ("/teams/", ".table-scroll table", (1,)),
+            ("/admin/users/", ".table-scroll table", (1,))):
+        check_wide_table(phone, path, table, pinned)
+    assert console_errors == []
+
+
+def test_a_member_and_the_city_read_wide_tables_on_a_phone(phone: Any, console_errors: list[str],
+                                                          demo: dict[str, tuple[str, str]]) -> None:
+    phone.goto("/login")
+    sign_in(phone, *demo["member"])
+    for path, table, pinned in (("/rankings/teams", "table.team-ranking", (1, 2)),
+                                ("/projects/", "table.project-table", (2,)),
+                                ("/visits/", ".table-scroll table", (1,)),
+                                ("/trips/", ".table-scroll table", (1,))):
+        check_wide_table(phone, path, table, pinned)
+    phone.context.clear_cookies()
+
+    phone.goto("/login")
+    sign_in(phone, *demo["city"])
+    check_wide_table(phone, "/rankings/districts", "table.district-ranking", (1, 2))
+    assert console_errors == []
