@@ -1,12 +1,17 @@
 """Form pieces every feature shares."""
 
+import re
+import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from flask import request
-from wtforms import Field
+from markupsafe import Markup
+from wtforms import DateField, Field
 from wtforms.fields import SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import html_params
 
 from .i18n import join_clauses, labelled
 from .i18n import lazy_gettext as _l
@@ -66,3 +71,62 @@ class PeriodFilter:
         ytd = getattr(self, "ytd", None)
         return period_from(self.year.data, self.quarter.data or None, self.month.data or None,
                            self.start.data, self.end.data, ytd=bool(ytd is not None and ytd.data))
+
+
+# A date is typed and shown as YYYY-MM-DD, whatever the browser's language: an <input type="date"> is drawn in the
+# browser's own (12/02/2026 in an American one), so the box is a text input, and crm/static/js/date-input.js adds a
+# button that opens the browser's calendar beside it.
+DAY_ATTRIBUTES = {"type": "text", "inputmode": "numeric", "pattern": r"\d{4}-\d{2}-\d{2}", "placeholder": "YYYY-MM-DD",
+                  "autocomplete": "off", "data_day_input": True}
+# Also 2026/12/2, 2026.12.2, 2026年12月2日, and 20261202: a phone's digit pad has no hyphen.
+TYPED_DAY = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?"
+                       r"|([0-9]{4})([0-9]{2})([0-9]{2})")
+
+
+def parse_day(text: str) -> date | None:
+    """The day a typed date names, or None when it names none (a Chinese keyboard's full-width digits too)."""
+    found = TYPED_DAY.fullmatch(unicodedata.normalize("NFKC", text[:40]).strip())
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups() if part is not None)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def day_input(name: str, value: date | str | None = None, **attributes: Any) -> Markup:
+    """The box for one date, for a form a template writes out; min and max go to the calendar (data-min, data-max)."""
+    for bound in ("min", "max"):
+        limit = attributes.pop(bound, None)
+        if limit is not None:
+            attributes[f"data_{bound}"] = limit.isoformat() if isinstance(limit, date) else limit
+    shown = value.isoformat() if isinstance(value, date) else value or ""
+    return Markup(f"<input {html_params(**(DAY_ATTRIBUTES | attributes), name=name, value=shown)}>")
+
+
+class DayInput:
+    """The widget of a DayField: the same box, for a field of a form."""
+
+    def __call__(self, field: Field, **attributes: Any) -> Markup:
+        attributes.setdefault("id", field.id)
+        if field.flags.required:
+            attributes.setdefault("required", True)
+        return day_input(field.name, field._value(), **attributes)
+
+
+class DayField(DateField):
+    """A date typed as YYYY-MM-DD (or as parse_day reads it), refused with a message in the user's language."""
+
+    widget = DayInput()
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_value_message", _l("请按 YYYY-MM-DD 填写有效的日期"))
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        self.data = parse_day(str(valuelist[0]))
+        if self.data is None:
+            raise ValueError(self.invalid_value_message)

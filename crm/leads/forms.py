@@ -4,11 +4,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import options
+from ..forms import DayField, options
 from ..i18n import lazy_gettext as _l
 from ..i18n import with_note
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, ProjectType, Team, User
@@ -46,9 +46,9 @@ class LeadForm(FlaskForm):
     owner_id = SelectField(_l("负责人"), coerce=int)
     status = SelectField(_l("状态"), choices=options(
         (s.value, s.label) for s in (LeadStatus.ACTIVE, LeadStatus.PAUSED)))
-    expected_sign_on = DateField(_l("预计签约日期"), validators=[Optional()])
+    expected_sign_on = DayField(_l("预计签约日期"), validators=[Optional()])
     next_action = TextAreaField(_l("下一步工作"), validators=[Optional(), Length(max=2000)])
-    next_action_on = DateField(_l("下一步日期"), validators=[Optional()])
+    next_action_on = DayField(_l("下一步日期"), validators=[Optional()])
     version = HiddenField()
 
     def __init__(self, *args: Any, team: Team | None = None, lead: Lead | None = None, **kwargs: Any) -> None:
@@ -153,7 +153,7 @@ class ResolveOverlapForm(FlaskForm):
 
 class SignForm(FlaskForm):
     name = StringField(_l("项目名称"), validators=[DataRequired(), Length(max=200)])
-    signed_on = DateField(_l("签约日期"), validators=[InputRequired()], default=today)
+    signed_on = DayField(_l("签约日期"), validators=[InputRequired()], default=today)
     agreement_kind = SelectField(_l("协议类型"), choices=options(AgreementKind.choices()))
     project_type = SelectField(_l("项目类型"), choices=options(ProjectType.choices()))
     investment = StringField(_l("总投资额"), validators=[DataRequired(), Length(max=30)],

@@ -4,11 +4,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import PeriodFilter, options
+from ..forms import DayField, PeriodFilter, options
 from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus, Team
 from ..periods import today
@@ -27,8 +27,8 @@ class ProjectFilterForm(PeriodFilter, FlaskForm):
                           choices=options([(0, _l("全部"))] + [(q, str(q)) for q in range(1, 5)]))
     month = SelectField(_l("月份"), coerce=int, default=0,
                         choices=options([(0, _l("全部"))] + [(m, str(m)) for m in range(1, 13)]))
-    start = DateField(_l("签约日期自"), validators=[Optional()])
-    end = DateField(_l("签约日期至"), validators=[Optional()])
+    start = DayField(_l("签约日期自"), validators=[Optional()])
+    end = DayField(_l("签约日期至"), validators=[Optional()])
     team = SelectField(_l("专班"), coerce=int, default=0)
     industry = SelectField(_l("产业类别"), default="")
     status = SelectField(_l("状态"), choices=options([ALL, *ProjectStatus.choices()]), default="")

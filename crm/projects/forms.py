@@ -5,12 +5,12 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, DecimalField, Field, HiddenField, IntegerField, SelectField
+from wtforms import BooleanField, DecimalField, Field, HiddenField, IntegerField, SelectField
 from wtforms.fields import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import options
+from ..forms import DayField, options
 from ..i18n import lazy_gettext as _l
 from ..leads.forms import amount_text
 from ..models import YI, AgreementKind, Project, ProjectType, Team
@@ -29,7 +29,7 @@ class ProjectForm(FlaskForm):
                                   render_kw={"list": "enterprise-names", "autocomplete": "off"})
     enterprise_id = HiddenField()
     team_id = SelectField(_l("计入专班"), coerce=int)
-    signed_on = DateField(_l("签约日期"), validators=[InputRequired()])
+    signed_on = DayField(_l("签约日期"), validators=[InputRequired()])
     agreement_kind = SelectField(_l("协议类型"), choices=options(AgreementKind.choices()))
     project_type = SelectField(_l("项目类型"), choices=options(ProjectType.choices()))
     industry = StringField(_l("产业类别"), validators=[Optional(), Length(max=64)])
@@ -46,9 +46,9 @@ class ProjectForm(FlaskForm):
     land_area_mu = DecimalField(_l("用地面积（亩）"), places=2, validators=[Optional(), NumberRange(0, 10**9)])
     from_event = BooleanField(_l("在招商活动上签约"))
     event_name = StringField(_l("活动名称"), validators=[Optional(), Length(max=200)])
-    planned_start_on = DateField(_l("计划开工日期"), validators=[Optional()])
-    planned_production_on = DateField(_l("计划投产日期"), validators=[Optional()])
-    planned_capacity_on = DateField(_l("计划达产日期"), validators=[Optional()])
+    planned_start_on = DayField(_l("计划开工日期"), validators=[Optional()])
+    planned_production_on = DayField(_l("计划投产日期"), validators=[Optional()])
+    planned_capacity_on = DayField(_l("计划达产日期"), validators=[Optional()])
     remarks = TextAreaField(_l("备注"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()
 

@@ -2,10 +2,10 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..forms import options
+from ..forms import DayField, options
 from ..i18n import labelled
 from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus
@@ -23,20 +23,20 @@ def first_problem(form: FlaskForm) -> str:
 class AdvanceForm(FlaskForm):
     to = SelectField(_l("新状态"), choices=options((s.value, s.label) for s in ProjectStatus
                                                    if s is not ProjectStatus.SIGNED))
-    on = DateField(_l("日期"), validators=[InputRequired(_l("请填写日期"))])
+    on = DayField(_l("日期"), validators=[InputRequired(_l("请填写日期"))])
     reason = TextAreaField(_l("终止原因"), validators=[Optional(), Length(max=2000)])
 
 
 class PlannedForm(FlaskForm):
-    planned_start_on = DateField(_l("计划开工日期"), validators=[Optional()])
-    planned_production_on = DateField(_l("计划投产日期"), validators=[Optional()])
-    planned_capacity_on = DateField(_l("计划达产日期"), validators=[Optional()])
+    planned_start_on = DayField(_l("计划开工日期"), validators=[Optional()])
+    planned_production_on = DayField(_l("计划投产日期"), validators=[Optional()])
+    planned_capacity_on = DayField(_l("计划达产日期"), validators=[Optional()])
 
 
 class MilestoneForm(FlaskForm):
     name = StringField(_l("节点名称"), validators=[Optional(), Length(max=100)])
-    planned_on = DateField(_l("计划日期"), validators=[Optional()])
-    achieved_on = DateField(_l("实际日期"), validators=[Optional()])
+    planned_on = DayField(_l("计划日期"), validators=[Optional()])
+    achieved_on = DayField(_l("实际日期"), validators=[Optional()])
 
 
 class VerifyForm(FlaskForm):

@@ -5,11 +5,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import options
+from ..forms import DayField, options
 from ..i18n import join_clauses, labelled
 from ..i18n import lazy_gettext as _l
 from ..models import IssueStatus, ServiceItemStatus, Team, User
@@ -60,7 +60,7 @@ class ItemForm(ServiceForm):
     owner: User | None = None
     name = StringField(_l("事项名称"), validators=[DataRequired(_l("请填写事项名称")), Length(max=100)])
     owner_id = IntegerField(_l("负责人"), validators=[Optional()])
-    due_on = DateField(_l("办理时限"), validators=[Optional(), plausible_day])
+    due_on = DayField(_l("办理时限"), validators=[Optional(), plausible_day])
 
     def validate_owner_id(self, field: Any) -> None:
         self.owner = user_or_none(field.data)
@@ -70,22 +70,22 @@ class ItemUpdateForm(ServiceForm):
     owner: User | None = None
     status = SelectField(_l("状态"), choices=options(ServiceItemStatus.choices()), validators=[InputRequired()])
     owner_id = IntegerField(_l("负责人"), validators=[Optional()])
-    due_on = DateField(_l("办理时限"), validators=[Optional(), plausible_day])
-    done_on = DateField(_l("办结日期"), validators=[Optional(), plausible_day])
+    due_on = DayField(_l("办理时限"), validators=[Optional(), plausible_day])
+    done_on = DayField(_l("办结日期"), validators=[Optional(), plausible_day])
 
     def validate_owner_id(self, field: Any) -> None:
         self.owner = user_or_none(field.data)
 
 
 class IssueForm(ServiceForm):
-    raised_on = DateField(_l("提出日期"), validators=[InputRequired(_l("请填写提出日期")), plausible_day])
+    raised_on = DayField(_l("提出日期"), validators=[InputRequired(_l("请填写提出日期")), plausible_day])
     description = TextAreaField(_l("问题描述"), validators=[DataRequired(_l("请填写问题描述")), Length(max=2000)])
     responsible_unit = StringField(_l("责任单位"), validators=[Optional(), Length(max=100)])
 
 
 class AdvanceForm(ServiceForm):
     to = SelectField(_l("推进至"), choices=options(IssueStatus.choices()), validators=[InputRequired()])
-    on = DateField(_l("日期"), validators=[Optional(), plausible_day])
+    on = DayField(_l("日期"), validators=[Optional(), plausible_day])
 
 
 class IssueFilterForm(FlaskForm):

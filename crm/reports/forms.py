@@ -3,10 +3,10 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField
+from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ..forms import PeriodFilter
+from ..forms import DayField, PeriodFilter
 from ..i18n import lazy_gettext as _l
 from ..option_lists import ListedSelectField, OptionList
 from ..periods import Period, today
@@ -24,8 +24,8 @@ class ReportPeriodForm(PeriodFilter, FlaskForm):
     month = ListedSelectField(_l("月份"), coerce=int, default=0, listed=OptionList(
         [(0, _l("全部")), *((m, _l("%(m)s月", m=m)) for m in range(1, 13))]))
     ytd = BooleanField(_l("1至该月累计"))
-    start = DateField(_l("起始日期"), validators=[Optional()])
-    end = DateField(_l("截止日期"), validators=[Optional()])
+    start = DayField(_l("起始日期"), validators=[Optional()])
+    end = DayField(_l("截止日期"), validators=[Optional()])
 
     def __init__(self, formdata: Any) -> None:
         super().__init__(formdata)

@@ -4,13 +4,13 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
-from ..forms import MAX_ID, PeriodFilter, options
+from ..forms import MAX_ID, DayField, PeriodFilter, options
 from ..i18n import lazy_gettext as _l
 from ..models import Role, Team, Trip, User
 
@@ -26,8 +26,8 @@ def team_pairs(*, active_only: bool, keep: int | None = None) -> list[tuple[int,
 class TripForm(FlaskForm):
     team_id = SelectField(_l("专班"), coerce=int)
     destination = StringField(_l("目的地"), validators=[DataRequired(), Length(max=100)])
-    start_on = DateField(_l("出发日期"), validators=[InputRequired()])  # unlike DataRequired, keeps "not a valid date"
-    end_on = DateField(_l("返回日期"), validators=[InputRequired()])
+    start_on = DayField(_l("出发日期"), validators=[InputRequired()])  # unlike DataRequired, keeps "not a valid date"
+    end_on = DayField(_l("返回日期"), validators=[InputRequired()])
     leader_id = SelectField(_l("带队领导"), coerce=int, default=0)
     # Membership of the trip's team is a rule of services.check_trip, which names who does not fit.
     participant_ids = SelectMultipleField(_l("参加人员"), coerce=int, validate_choice=False,
@@ -64,7 +64,7 @@ class TripForm(FlaskForm):
         return options((user.id, user.display_name if team_id else f"{name} · {user.display_name}")
                        for user, name in db.session.execute(query))
 
-    def validate_end_on(self, field: DateField) -> None:
+    def validate_end_on(self, field: DayField) -> None:
         if self.start_on.data and field.data and field.data < self.start_on.data:
             raise ValidationError(_l("返回日期不能早于出发日期"))
 
@@ -96,8 +96,8 @@ class TripFilterForm(PeriodFilter, FlaskForm):
                           choices=options([(0, _l("全部"))] + [(q, str(q)) for q in range(1, 5)]))
     month = SelectField(_l("月份"), coerce=int, default=0,
                         choices=options([(0, _l("全部"))] + [(m, str(m)) for m in range(1, 13)]))
-    start = DateField(_l("起始日期"), validators=[Optional()])
-    end = DateField(_l("截止日期"), validators=[Optional()])
+    start = DayField(_l("起始日期"), validators=[Optional()])
+    end = DayField(_l("截止日期"), validators=[Optional()])
     destination = StringField(_l("目的地"), validators=[Optional(), Length(max=100)])
 
     def __init__(self, formdata: Any, *, sees_all: bool) -> None:
