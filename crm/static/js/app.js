@@ -1,7 +1,8 @@
 // Loaded on every page for signed-in users: registers the service worker, keeps the outbox badge current,
 // sends queued visits (at start, when back online, when the app comes to the front), and at sign-out
-// empties the outbox and the caches so nothing of this user stays on a shared phone.
+// empties the outbox and the caches so nothing of this user stays on a shared phone; gives date boxes a calendar.
 
+import { initDateInputs } from "./date-input.js";
 import * as outbox from "./outbox.js";
 import { initVisitForm } from "./visit-form.js";
 
@@ -113,6 +114,7 @@ registerServiceWorker();
 outbox.onChange(showCount);
 showCount();
 document.querySelectorAll(".logout-form").forEach(guardSignOut);
+initDateInputs();
 const visitForm = document.getElementById("visit-form");
 if (visitForm) initVisitForm(visitForm, { sendQueued });
 window.addEventListener("online", sendQueued);

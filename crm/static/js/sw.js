@@ -14,6 +14,7 @@ const ASSETS = [
   "/static/css/print.css",
   "/static/css/visits.css",
   "/static/js/app.js",
+  "/static/js/date-input.js",
   "/static/js/messages.js",
   "/static/js/outbox.js",
   "/static/js/visit-form.js",

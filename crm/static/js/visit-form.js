@@ -2,6 +2,7 @@
 // sent from there, so a visit logged without a network is kept and sent later. Without this script the
 // form posts the ordinary way.
 
+import { isoDay } from "./date-input.js";
 import * as outbox from "./outbox.js";
 import { t } from "./messages.js";
 
@@ -138,6 +139,11 @@ function text(data, name) {
   return value === "" ? null : value;
 }
 
+function day(data, name) {
+  const value = text(data, name);
+  return value === null ? null : isoDay(value) ?? value; // 2026/12/2 typed is sent as 2026-12-02
+}
+
 function integer(value) {
   const number = Number.parseInt(String(value ?? ""), 10);
   return Number.isSafeInteger(number) && number > 0 ? number : null; // the selects say "none" with 0
@@ -148,12 +154,12 @@ export function visitPayload(form, uuid) {
   const data = new FormData(form);
   const payload = {
     uuid,
-    visited_on: text(data, "visited_on"),
+    visited_on: day(data, "visited_on"),
     kind: text(data, "kind"),
     participant_ids: data.getAll("participant_ids").map(integer).filter((id) => id !== null),
     summary: text(data, "summary"),
     next_step: text(data, "next_step"),
-    follow_up_on: text(data, "follow_up_on"),
+    follow_up_on: day(data, "follow_up_on"),
     trip_id: integer(data.get("trip_id")),
     lead_id: integer(data.get("lead_id")),
   };
@@ -170,7 +176,10 @@ function problems(form, photos) {
   const name = form.elements.enterprise_name;
   if (name && !name.value.trim()) found.push({ field: name, message: t("enterpriseRequired") });
   const date = form.elements.visited_on;
-  if (date && !date.value) found.push({ field: date, message: t("dateRequired") });
+  if (date && !date.value.trim()) found.push({ field: date, message: t("dateRequired") });
+  else if (date && !isoDay(date.value)) found.push({ field: date, message: t("visitedOnInvalid") });
+  const followUp = form.elements.follow_up_on;
+  if (followUp?.value.trim() && !isoDay(followUp.value)) found.push({ field: followUp, message: t("followUpOnInvalid") });
   for (const photo of photos) { // the server checks the content too; this spares sending a refused file
     const field = form.elements.photos;
     if (photo.type && !PHOTO_TYPES.has(photo.type)) {
