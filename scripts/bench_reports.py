@@ -191,16 +191,29 @@ def chart_monthly(db: PlainDB, window: Window) -> dict[str, tuple[int, int]]:
 
 
 def chart_funnel(db: PlainDB, window: Window) -> dict[str, tuple[int, int]]:
+    """Of the leads worked in the period (open at some moment of it), how many reached each stage by its end."""
     p = window.params(db)
-    stages = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
-    found = {stage: (n, int(total)) for stage, n, total in db.rows(
-        f"""SELECT stage, count(*), coalesce(sum(intended_investment_yuan), 0) FROM lead
-        WHERE stage IN ({stages}) AND status <> 'closed' AND created_at < :until AND {DISTRICT_TEAMS}
-        GROUP BY stage""", **p)}
-    n, total = db.rows(f"SELECT count(*), coalesce(sum(total_investment_yuan), 0) FROM project "
-                       f"WHERE {signed(window)}", **p)[0]
+    stages = (*OPEN_STAGES, "signed")
+    rank = " ".join(f"WHEN '{stage}' THEN {n}" for n, stage in enumerate(stages, 1))
+    totals = ", ".join(f"count(*) FILTER (WHERE reached >= {n}), "
+                       f"coalesce(sum(intended) FILTER (WHERE reached >= {n}), 0)" for n in range(1, len(stages)))
+    row = db.rows(f"""WITH log AS (
+          SELECT lead_id, max(CASE to_stage {rank} END) FILTER (WHERE changed_at < :until) AS reached,
+            max(changed_at) FILTER (WHERE changed_at < :since) AS last_before,
+            max(changed_at) FILTER (WHERE changed_at < :since AND to_stage IN ('signed', 'dropped')) AS closed_before,
+            count(*) FILTER (WHERE changed_at >= :since AND changed_at < :until) AS moves
+          FROM lead_stage_change WHERE lead_id IN (SELECT id FROM lead WHERE {DISTRICT_TEAMS}) GROUP BY lead_id),
+        worked AS (
+          SELECT CASE WHEN p.id IS NOT NULL THEN 5 ELSE coalesce(log.reached, CASE l.stage {rank} END, 1) END
+            AS reached, l.intended_investment_yuan AS intended, p.id AS project, p.total_investment_yuan AS total
+          FROM lead l LEFT JOIN log ON log.lead_id = l.id
+          LEFT JOIN project p ON p.lead_id = l.id AND p.verified = TRUE AND p.voided = FALSE
+            AND p.signed_on BETWEEN :start AND :end AND p.{DISTRICT_TEAMS}
+          WHERE l.{DISTRICT_TEAMS} AND (p.id IS NOT NULL OR (l.created_at < :until AND NOT (
+            log.closed_before IS NOT NULL AND log.closed_before = log.last_before AND log.moves = 0))))
+        SELECT {totals}, count(project), coalesce(sum(total), 0) FROM worked""", **p)[0]
     db.end()
-    return {**found, "signed": (n, int(total))}
+    return {stage: (row[2 * i], int(row[2 * i + 1])) for i, stage in enumerate(stages)}
 
 
 def chart_industries(db: PlainDB, window: Window) -> list[tuple[str, int, int]]:

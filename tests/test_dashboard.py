@@ -2,16 +2,27 @@
 
 import html
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from crm.demo.district import load_district
 from crm.extensions import db
-from crm.models import IssueStatus, LeadStage, LeadStatus, ProjectIssue, Role, TargetMetric, TeamTarget
-from crm.periods import today
+from crm.models import (
+    IssueStatus,
+    LeadStage,
+    LeadStageChange,
+    LeadStatus,
+    Project,
+    ProjectIssue,
+    Role,
+    TargetMetric,
+    TeamTarget,
+)
+from crm.periods import LOCAL, today
+from crm.reports.charts import OPEN_STAGES as PIPELINE
 
 YEAR = 2025  # a closed year: its 时序进度 is 100%, whatever today is
 XSS = "<img src=x onerror=alert(1)>"
@@ -206,21 +217,64 @@ def test_monthly_chart(client, make_user, login, district):
     assert mine["team_id"] == team_a.id and mine["period"]["label"] == "2025年第2季度"
 
 
-def test_funnel_chart(client, make_user, login, district, make_lead):
+def walked(make_lead, team, moves, amount, **fields):
+    """A lead whose stage log holds the moves (stage, day at 10:00), the first one creating it as 线索."""
+    lead = make_lead(team=team, stage=moves[-1][0], intended_investment_yuan=amount,
+                     created_at=datetime.combine(moves[0][1], time(10), LOCAL), **fields)
+    for before, (stage, day) in zip((None, *(stage for stage, _day in moves)), moves, strict=False):
+        db.session.add(LeadStageChange(lead=lead, from_stage=before, to_stage=stage,
+                                       changed_at=datetime.combine(day, time(10), LOCAL)))
+    db.session.commit()
+    return lead
+
+
+def signed_lead(day, amount, make_lead, team, project):
+    """A lead that walked every stage in the month before its project was signed on day."""
+    days = [day - timedelta(days=n) for n in (30, 20, 10, 4)]
+    lead = walked(make_lead, team, [*zip(PIPELINE, days, strict=False), (LeadStage.SIGNED, day)], amount,
+                  status=LeadStatus.CLOSED)
+    project.lead = lead
+    db.session.commit()
+    return lead
+
+
+def test_funnel_chart_counts_the_leads_that_reached_each_stage(client, make_user, login, district, make_lead):
     team_a, team_b = district
-    make_lead(team=team_a, stage=LeadStage.CLUE, intended_investment_yuan=YI)
-    make_lead(team=team_a, stage=LeadStage.CLUE, intended_investment_yuan=2 * YI)
-    make_lead(team=team_b, stage=LeadStage.NEGOTIATING, intended_investment_yuan=None)
-    make_lead(team=team_b, stage=LeadStage.AGREED, status=LeadStatus.CLOSED)  # closed: not in the pipeline
-    make_lead(team=team_b, stage=LeadStage.DROPPED, drop_reason="外迁")
+    projects = {(p.team_id, p.signed_on): p for p in db.session.scalars(select(Project))}
+    clue, met, talks, dropped = LeadStage.CLUE, LeadStage.CONTACTED, LeadStage.NEGOTIATING, LeadStage.DROPPED
+    walked(make_lead, team_a, [(clue, date(YEAR, 2, 1))], YI)
+    walked(make_lead, team_a, [(clue, date(YEAR - 1, 11, 1)), (met, date(YEAR, 1, 10)), (talks, date(YEAR, 2, 10)),
+                               (dropped, date(YEAR, 4, 1))], 2 * YI, drop_reason="外迁", status=LeadStatus.CLOSED)
+    signed_lead(date(YEAR, 3, 5), 250_000_000, make_lead, team_a, projects[team_a.id, date(YEAR, 3, 5)])
+    signed_lead(date(YEAR - 1, 3, 1), YI, make_lead, team_a, projects[team_a.id, date(YEAR - 1, 3, 1)])
+    # signed, but the project awaits verification: it reached 拟签约, it is not counted as signed
+    signed_lead(date(YEAR, 7, 1), 9 * YI, make_lead, team_a, projects[team_a.id, date(YEAR, 7, 1)])
+    walked(make_lead, team_b, [(clue, date(YEAR - 1, 5, 1)), (dropped, date(YEAR - 1, 6, 1))], YI, drop_reason="外迁",
+           status=LeadStatus.CLOSED)  # dropped the year before: not worked this year
+    walked(make_lead, team_b, [(clue, date(YEAR - 1, 5, 1)), (met, date(YEAR - 1, 6, 1)),
+                               (dropped, date(YEAR - 1, 7, 1)), (met, date(YEAR, 3, 1))],
+           3 * YI)  # dropped, then taken up again this year
+    make_lead(team=team_b, stage=talks, intended_investment_yuan=None,
+              created_at=datetime.combine(date(YEAR, 1, 1), time(10), LOCAL))  # no stage log: counts by its stage
+    signed_lead(date(YEAR, 6, 1), 12 * YI, make_lead, team_b, projects[team_b.id, date(YEAR, 6, 1)])
+    walked(make_lead, team_b, [(clue, date(YEAR + 1, 1, 5))], YI)  # found after the year
     login(make_user(Role.LEADER))
-    stages = client.get("/dashboard/data/funnel").json["stages"]
-    assert [(s["label"], s["count"], s["investment_yuan"]) for s in stages] == [
-        ("线索", 2, 3 * YI), ("接洽", 0, 0), ("洽谈", 1, 0), ("拟签约", 0, 0), ("已签约", 0, 0)]
-    signed = client.get(f"/dashboard/data/funnel?start={YEAR}-01-01&end={today().isoformat()}"
-                        f"&team={team_a.id}").json["stages"]
-    assert [s["count"] for s in signed] == [2, 0, 0, 0, 2]
-    assert signed[-1]["investment_yi"] == "2.80"
+
+    def funnel(query):
+        stages = client.get(f"/dashboard/data/funnel?{query}").json["stages"]
+        assert [s["label"] for s in stages] == ["线索", "接洽", "洽谈", "拟签约", "已签约"]
+        return [(s["count"], s["investment_yuan"] // (YI // 10), s["percent_of_previous"]) for s in stages]
+
+    # counts, 千万元, per cent of the stage before
+    assert funnel(f"year={YEAR}") == [(7, 295, None), (6, 285, "85.7"), (5, 255, "83.3"), (3, 235, "60.0"),
+                                      (2, 145, "66.7")]
+    # the team's 0.3亿 project was signed without a lead: the funnel shows the one that came from its lead
+    assert funnel(f"year={YEAR}&team={team_a.id}") == [(4, 145, None), (3, 135, "75.0"), (3, 135, "100.0"),
+                                                       (2, 115, "66.7"), (1, 25, "50.0")]
+    assert funnel(f"year={YEAR}&quarter=1") == [(5, 85, None), (4, 75, "80.0"), (3, 45, "75.0"), (1, 25, "33.3"),
+                                                (1, 25, "100.0")]
+    assert funnel(f"year={YEAR - 1}") == [(4, 70, None), (2, 40, "50.0"), (1, 10, "50.0"), (1, 10, "100.0"),
+                                          (1, 10, "100.0")]
 
 
 def test_industries_chart_keeps_names_as_data(client, make_user, login, make_project, make_team):

@@ -7,13 +7,14 @@ Money leaves as exact integer yuan and as 亿元 text with two decimals (the num
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import YI, Lead, LeadStage, LeadStatus, Project
+from ..models import YI, Lead, LeadStage, LeadStageChange, Project
 from ..money import format_yi
 from ..periods import Period
 from .district_ranking import district_ranking
@@ -23,6 +24,8 @@ from .team_ranking import team_ranking
 
 CHARTS = ("monthly", "funnel", "industries", "teams", "sizes")
 OPEN_STAGES = (LeadStage.CLUE, LeadStage.CONTACTED, LeadStage.NEGOTIATING, LeadStage.AGREED)
+# How far along the pipeline each stage is: a lead that reached one has passed those before it (已放弃 is not a step).
+STAGE_RANK = {stage: rank for rank, stage in enumerate((*OPEN_STAGES, LeadStage.SIGNED), 1)}
 # 亿元 bands of total investment, lower bound included, upper excluded (None: no upper bound).
 SIZE_BANDS: tuple[tuple[int, int | None], ...] = ((1, 10), (10, 30), (30, 50), (50, 100), (100, None))
 TOP_INDUSTRIES = 10  # the rest are summed as 其他, so the chart stays readable on a phone
@@ -62,21 +65,54 @@ def monthly(period: Period, team_id: int | None = None, district_id: int | None 
 
 
 def funnel(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:
-    """The pipeline: open leads per stage with their intended investment, then the period's signings."""
-    _start, end = utc_bounds(period)
-    found = {stage: (count, int(total)) for stage, count, total in db.session.execute(
-        select(Lead.stage, func.count(), func.coalesce(func.sum(Lead.intended_investment_yuan), 0))
-        .where(Lead.stage.in_(OPEN_STAGES), Lead.status != LeadStatus.CLOSED, Lead.created_at < end,
-               of_team(Lead.team_id, team_id, district_id))
-        .group_by(Lead.stage))}
-    signed, total = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0))
-        .where(*signed_in(period, team_id, district_id))).one()
-    stages = [{"stage": stage.value, "label": str(stage.label), "count": found.get(stage, (0, 0))[0],
-               **money(found.get(stage, (0, 0))[1])} for stage in OPEN_STAGES]
-    stages.append({"stage": LeadStage.SIGNED.value, "label": str(LeadStage.SIGNED.label), "count": signed,
-                   **money(int(total))})
+    """The pipeline as a funnel: of the leads worked in the period, how many ever reached each stage by its end.
+
+    A lead is worked in the period when it was open at some moment of it: created before the period ended, and
+    not closed (signed or dropped) before it began unless it moved again during it. It counts in every stage it
+    reached, by its stage log up to the period's end, so a lead dropped in 洽谈 counts in 线索, 接洽 and 洽谈, and
+    each stage holds no more leads than the one before. 已签约 are its leads whose project was signed in the
+    period and counts (verified, not voided), with the projects' investment; such a lead reached every stage.
+    Each stage also says what share of the stage before it went on to reach it.
+    """
+    since, until = utc_bounds(period)
+    change = LeadStageChange
+    before_start, closing = change.changed_at < since, change.to_stage.in_((LeadStage.SIGNED, LeadStage.DROPPED))
+    log = (select(change.lead_id.label("lead_id"),
+                  func.max(case(STAGE_RANK, value=change.to_stage)).filter(change.changed_at < until).label("reached"),
+                  func.max(change.changed_at).filter(before_start).label("last_before"),
+                  func.max(change.changed_at).filter(before_start, closing).label("closed_before"),
+                  func.count().filter(change.changed_at >= since, change.changed_at < until).label("moves"))
+           .group_by(change.lead_id).subquery())
+    signed = and_(Project.lead_id == Lead.id, *signed_in(period, None, None))
+    # closed before the period began: its last move before then signed or dropped it, and it has not moved since
+    closed_before = and_(log.c.closed_before.is_not(None), log.c.closed_before == log.c.last_before,
+                         log.c.moves == 0)
+    # a lead loaded without a stage log counts by the stage it is in
+    rank = case((Project.id.is_not(None), len(STAGE_RANK)),
+                else_=func.coalesce(log.c.reached, case(STAGE_RANK, value=Lead.stage), 1))
+    intended = Lead.intended_investment_yuan
+    columns = [column for stage in OPEN_STAGES for column in (
+        func.count().filter(rank >= STAGE_RANK[stage]),
+        func.coalesce(func.sum(intended).filter(rank >= STAGE_RANK[stage]), 0))]
+    row = db.session.execute(
+        select(*columns, func.count(Project.id), func.coalesce(func.sum(Project.total_investment_yuan), 0))
+        .select_from(Lead).outerjoin(log, log.c.lead_id == Lead.id).outerjoin(Project, signed)
+        .where(of_team(Lead.team_id, team_id, district_id),
+               or_(Project.id.is_not(None), and_(Lead.created_at < until, ~closed_before)))).one()
+    counts = [(row[2 * i], int(row[2 * i + 1])) for i in range(len(OPEN_STAGES) + 1)]
+    stages = []
+    for i, (stage, (count, total)) in enumerate(zip((*OPEN_STAGES, LeadStage.SIGNED), counts, strict=True)):
+        before = counts[i - 1][0] if i else None
+        stages.append({"stage": stage.value, "label": str(stage.label), "count": count, **money(total),
+                       "percent_of_previous": percent(count, before)})
     return {"stages": stages}
+
+
+def percent(part: int, whole: int | None) -> str | None:
+    """Part of the whole in per cent with one decimal, as text; None without a whole to compare with."""
+    if not whole:
+        return None
+    return str((Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def industries(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:

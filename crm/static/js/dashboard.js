@@ -102,7 +102,8 @@ function monthlyOption(data, labels) {
 }
 
 function funnelOption(data, labels) {
-  // A pipeline funnel as centred bars, in stage order: a stage may hold more leads than the one before it.
+  // The pipeline as centred bars, in stage order: each stage counts the leads that ever reached it, so no bar
+  // is wider than the one above; the tooltip says what share of the stage before went on to this one.
   const rows = data.stages;
   const widest = Math.max(1, ...rows.map((r) => r.count));
   return {
@@ -113,8 +114,9 @@ function funnelOption(data, labels) {
       axisPointer: { type: "shadow" },
       formatter: (params) => {
         const row = rows[params[0].dataIndex];
-        return tooltipLines(row.label,
-          [[labels.leads, row.count], [labels.investment, row.investment_yi]], labels.colon);
+        const lines = [[labels.leads, row.count], [labels.investment, row.investment_yi]];
+        if (row.percent_of_previous != null) lines.push([labels.of_previous, `${row.percent_of_previous}%`]);
+        return tooltipLines(row.label, lines, labels.colon);
       },
     },
     xAxis: { type: "value", max: widest, show: false },
