@@ -126,7 +126,10 @@ def test_leads_walk_every_stage(demo: dict[str, Any]) -> None:
         assert all(a.changed_at < b.changed_at for a, b in zip(log, log[1:], strict=False))
         assert (lead.drop_reason is not None) == (lead.stage is LeadStage.DROPPED)
     signed = [lead for lead in leads if lead.stage is LeadStage.SIGNED]
-    assert len(signed) == 60 and all(lead.project is not None for lead in signed)
+    # every project was signed from a lead: this year's 60 and the earlier years' ones
+    assert all(lead.project is not None for lead in signed)
+    assert len(signed) == db.session.scalar(select(func.count()).select_from(Project))
+    assert sum(lead.project.signed_on.year == YEAR for lead in signed) == 60
 
 
 def test_the_logins_work(demo: dict[str, Any], login) -> None:

@@ -18,6 +18,10 @@ from ..models import (
     AgreementKind,
     District,
     Enterprise,
+    Lead,
+    LeadStage,
+    LeadStageChange,
+    LeadStatus,
     Project,
     ProjectType,
     Role,
@@ -27,6 +31,7 @@ from ..models import (
     Visit,
     VisitKind,
 )
+from .dates import moment
 
 # name, code, username prefix, base cities of its teams
 NEIGHBOURS = (("茅箭区", "MJ", "mj", ("上海", "深圳", "杭州")), ("郧阳区", "YY", "yy", ("武汉", "合肥", "成都")))
@@ -49,7 +54,7 @@ def build_neighbours(rng: random.Random, year: int, end: date, password_hash: st
                         district_id=district.id, team=team, password_hash=password_hash, title="专班负责人")
             db.session.add_all([team, lead])
             db.session.flush()
-            build_team_year(rng, district, team, number, year, end)
+            build_team_year(rng, district, team, number, year, end, lead)
         made.append(district)
     city = User(username=CITY_LOGIN, display_name="市招商局", role=Role.CITY, password_hash=password_hash,
                 title="市招商局综合科")
@@ -57,7 +62,8 @@ def build_neighbours(rng: random.Random, year: int, end: date, password_hash: st
     return made
 
 
-def build_team_year(rng: random.Random, district: District, team: Team, number: int, year: int, end: date) -> None:
+def build_team_year(rng: random.Random, district: District, team: Team, number: int, year: int, end: date,
+                    owner: User) -> None:
     """A neighbour team's year: about a third of a 张湾区 team's trips, visits and signings."""
     start = date(year, 1, 1)
     span = max((end - start).days, 1)
@@ -81,8 +87,23 @@ def build_team_year(rng: random.Random, district: District, team: Team, number: 
     for n in range(rng.randint(2, 4)):
         signed = start + timedelta(days=rng.randrange(span))
         # the code is made of numbers the seed fixes, never database ids: same seed, same data
-        db.session.add(Project(code=f"{district.code}-{year}-{number}{n + 1:02d}",
-                               name=f"{team.base_city}产业项目{n + 1}",
-                               team=team, enterprise=rng.choice(enterprises), signed_on=signed,
-                               agreement_kind=AgreementKind.CONTRACT, project_type=ProjectType.NEW,
-                               total_investment_yuan=rng.randint(3, 25) * YI // 2, verified=True))
+        project = Project(code=f"{district.code}-{year}-{number}{n + 1:02d}", name=f"{team.base_city}产业项目{n + 1}",
+                          team=team, enterprise=rng.choice(enterprises), signed_on=signed,
+                          agreement_kind=AgreementKind.CONTRACT, project_type=ProjectType.NEW,
+                          total_investment_yuan=rng.randint(3, 25) * YI // 2, verified=True)
+        project.lead = signed_lead(project, owner)
+        db.session.add(project)
+
+
+def signed_lead(project: Project, owner: User) -> Lead:
+    """The lead a neighbour's project was signed from, through every stage in the months before (no draws: the
+    neighbours' figures stay as they were)."""
+    path = (LeadStage.CLUE, LeadStage.CONTACTED, LeadStage.NEGOTIATING, LeadStage.AGREED, LeadStage.SIGNED)
+    moments = [moment(project.signed_on - timedelta(days=back), 10 + i) for i, back in enumerate((75, 45, 20, 7, 0))]
+    log = [LeadStageChange(from_stage=before, to_stage=after, changed_at=at, changed_by=owner,
+                           note=project.code if after is LeadStage.SIGNED else None)
+           for before, after, at in zip((None, *path), path, moments, strict=False)]
+    return Lead(team=project.team, enterprise=project.enterprise, title=project.name,
+                industry=project.enterprise.industry, intended_investment_yuan=project.total_investment_yuan,
+                stage=LeadStage.SIGNED, status=LeadStatus.CLOSED, owner=owner, created_at=moments[0],
+                updated_at=moments[-1], stage_log=log)

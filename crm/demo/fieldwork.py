@@ -65,11 +65,11 @@ def build_fieldwork(district: District) -> list[Visit]:
     return visits
 
 
-def new_trip(district: District, team: Team) -> Trip:
-    """Add one trip of the team to its base city or a neighbour."""
+def new_trip(district: District, team: Team, start_on: date | None = None) -> Trip:
+    """Add one trip of the team to its base city or a neighbour, from start_on (else a day of the year)."""
     d, rng = district, district.rng
     crew = d.crews[team]
-    start_on = random_day(rng, d.start, d.end)
+    start_on = start_on or random_day(rng, d.start, d.end)
     end_on = min(start_on + timedelta(days=rng.choice((0, 1, 1, 2, 2, 3))), d.end)
     destination = rng.choice(TEAM_CITIES[team.base_city])
     industry = rng.choice(list(INDUSTRIES))

@@ -22,9 +22,11 @@ from ..models import (
     Team,
     User,
 )
+from ..periods import LOCAL
+from ..projects.service import STANDARD_ITEMS as SERVICE_ITEMS  # the procedures, in the order they are done
 from .cast import District, new_enterprise, rename
 from .dates import later, moment, random_day
-from .names import ISSUES, PARKS, PROJECT_KINDS, RESPONSIBLE_UNITS, SERVICE_ITEMS, TERMINATION_REASONS
+from .names import ISSUES, PARKS, PROJECT_KINDS, RESPONSIBLE_UNITS, TERMINATION_REASONS
 
 SIGNED = 60
 YI_SIGNED = 38
@@ -52,7 +54,7 @@ def amounts(rng: random.Random) -> tuple[list[int], list[int]]:
 
 
 def build_projects(district: District) -> list[Project]:
-    """Add this year's 60 projects and the earlier years' ones; return this year's."""
+    """Add this year's 60 projects and the earlier years' ones; return them all, this year's first."""
     d, rng = district, district.rng
     visited = sorted(d.first_visit, key=lambda e: (d.first_visit[e], e.name))
     battery_investor, plant_investor = visited[0], visited[1]  # the earliest visited, so visits come first
@@ -72,7 +74,7 @@ def build_projects(district: District) -> list[Project]:
         projects.append(project)
     number(projects, d.year)
     for back, key_count in EARLIER_KEY.items():
-        earlier_projects(d, d.year - back, key_count, chiefs, visited)
+        projects += earlier_projects(d, d.year - back, key_count, chiefs, visited)
     return projects
 
 
@@ -136,17 +138,23 @@ def schedule(district: District, project: Project, progress: float) -> None:
 
 
 def serve(district: District, project: Project, count: int, issue_chance: float) -> None:
-    """Add the first count procedures handled for the investor, and perhaps an issue it raised."""
+    """Add the first count procedures handled for the investor, and perhaps an issue it raised.
+
+    The procedures are done one after another, in the order of the list, from the project's verification (认定)
+    on: a step is done no earlier than the one before it, and the steps not done yet all come after the done ones.
+    """
     rng, end, signed = district.rng, district.end, project.signed_on
     owners = project.service_team
     handled_by = project.started_on or end  # procedures before construction are done by the start
     done = sorted(random_day(rng, signed, handled_by) for _ in range(count))
-    for i, (name, done_on) in enumerate(zip(SERVICE_ITEMS[:count], done, strict=False)):
+    drawn = []
+    for _name in SERVICE_ITEMS[:count]:
         finished = project.started_on is not None or rng.random() < 0.6
         status = ServiceItemStatus.DONE if finished else rng.choice((ServiceItemStatus.DOING, ServiceItemStatus.TODO))
-        project.service_items.append(ServiceItem(name=name, owner=rng.choice(owners), status=status,
-                                                 due_on=signed + days(15 * (i + 1)),
-                                                 done_on=done_on if finished else None))
+        drawn.append((status, rng.choice(owners)))
+    in_order(project, [owner for _status, owner in drawn], done,
+             done_count=sum(status is ServiceItemStatus.DONE for status, _owner in drawn),
+             first_open=next((status for status, _owner in drawn if status is not ServiceItemStatus.DONE), None))
     if rng.random() < issue_chance:
         raised = random_day(rng, signed, end)
         status = rng.choices(list(IssueStatus), weights=(2, 3, 5))[0]
@@ -154,6 +162,20 @@ def serve(district: District, project: Project, count: int, issue_chance: float)
             raised_on=raised, description=rng.choice(ISSUES), responsible_unit=rng.choice(RESPONSIBLE_UNITS),
             status=status, resolved_on=random_day(rng, raised, end) if status is IssueStatus.CLOSED else None,
             created_by_id=owners[0].id))
+
+
+def in_order(project: Project, owners: list[User], days_done: list[date], done_count: int,
+             first_open: ServiceItemStatus | None) -> None:
+    """Give the project its procedures in the list's order: the first done_count done, on increasing days from its
+    verification on; the next one as first_open says (办理中 or 待办), the rest 待办."""
+    verified = project.verified_at.astimezone(LOCAL).date() if project.verified_at else project.signed_on
+    days_done = sorted(max(day, verified, project.signed_on) for day in days_done[:done_count])
+    for i, (name, owner) in enumerate(zip(SERVICE_ITEMS, owners, strict=False)):
+        status = (ServiceItemStatus.DONE if i < done_count else
+                  (first_open or ServiceItemStatus.TODO) if i == done_count else ServiceItemStatus.TODO)
+        project.service_items.append(ServiceItem(name=name, owner=owner, status=status,
+                                                 due_on=project.signed_on + days(15 * (i + 1)),
+                                                 done_on=days_done[i] if i < done_count else None))
 
 
 def battery_base(district: District, enterprise: Enterprise) -> Project:
@@ -174,11 +196,15 @@ def battery_base(district: District, enterprise: Enterprise) -> Project:
                                     achieved_on=later(signed, 300, d.end))]
     project.remarks = "全市头号工程：区主要领导挂帅，7个尖刀专班全程帮办代办；180天首条模组线量产"
     project.service_team = [d.leaders[0], *(d.crews[team][0] for team in d.teams[:6])]
+    project.verified_at = moment(min(signed + days(1), d.end), 16)  # the flagship is verified the next day
+    # One procedure every three days from the verification on, the permits before the start on day 26.
     for i, name in enumerate(SERVICE_ITEMS):
         done_on = later(signed, 3 * i + 2, d.end)
+        opened = i == 0 or project.service_items[-1].done_on is not None
         project.service_items.append(ServiceItem(
             name=name, owner=project.service_team[i % len(project.service_team)], due_on=signed + days(3 * i + 5),
-            done_on=done_on, status=ServiceItemStatus.DONE if done_on else ServiceItemStatus.DOING))
+            done_on=done_on, status=ServiceItemStatus.DONE if done_on else
+            ServiceItemStatus.DOING if opened else ServiceItemStatus.TODO))
     return project
 
 
@@ -200,8 +226,8 @@ def new_plant(district: District, enterprise: Enterprise, chief: User) -> Projec
 
 
 def earlier_projects(district: District, year: int, key_count: int, chiefs: list[User],
-                     visited: list[Enterprise]) -> None:
-    """Add a year's key projects, plus a few small and terminated ones that do not count."""
+                     visited: list[Enterprise]) -> list[Project]:
+    """Add a year's key projects, plus a few small and terminated ones that are not key projects; return them."""
     d, rng = district, district.rng
     projects = []
     kinds = ["key"] * key_count + ["small"] * rng.randint(4, 7) + ["terminated"] * rng.randint(2, 3)
@@ -223,3 +249,4 @@ def earlier_projects(district: District, year: int, key_count: int, chiefs: list
         serve(d, project, rng.randint(2, 4) if total >= YI else 1, issue_chance=0.05)
         projects.append(project)
     number(projects, year)
+    return projects

@@ -1,0 +1,90 @@
+"""The year before the demo's: a smaller year of trips and visits, in every month, so that 同比 has a base.
+
+The teams went out 150 times (this year 192) and called on fewer enterprises: most investors of that year's
+signings before they signed, a few of this year's enterprises first met in its last months, and enterprises
+courted that year that signed nothing. It draws from a generator of its own: this year's figures stay the report's.
+"""
+
+from __future__ import annotations
+
+import calendar
+import copy
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..extensions import db
+from ..models import Enterprise, Project, Team, Visit, VisitKind
+from .cast import District, new_enterprise
+from .dates import random_day
+from .fieldwork import ON_TRIP_KINDS, new_trip, new_visit, split
+
+TRIPS = 150
+INVESTORS_VISITED = 0.8  # the share of last year's investors the teams called on that year; the rest came to them
+LOST_PER_TEAM = (1, 2)  # enterprises courted last year that signed nothing
+MET_FROM_MONTH = 9  # this year's enterprises first met last year were met from September on
+
+
+@dataclass
+class LastYear:
+    """What the year before left: its visits, each enterprise's first visit then, and whom the teams met."""
+
+    visits: list[Visit] = field(default_factory=list)
+    first_visit: dict[Enterprise, date] = field(default_factory=dict)
+    met_early: set[Enterprise] = field(default_factory=set)  # this year's courted enterprises, first met last year
+    lost: list[Enterprise] = field(default_factory=list)  # courted last year, signed nothing
+
+
+def build_last_year(district: District, rng: random.Random, projects: list[Project]) -> LastYear:
+    """Add last year's trips and visits, in every month; return what the leads are made from."""
+    year = copy.copy(district)  # the same people, names and teams, another year and generator
+    year.rng, year.year, year.end, year.first_visit = rng, district.year - 1, date(district.year - 1, 12, 31), {}
+    signed = {p.enterprise: p.signed_on for p in sorted(projects, key=lambda p: p.code or "")
+              if p.signed_on.year == year.year}
+    made = LastYear()
+    trip_counts = split(rng, TRIPS, len(year.teams), 11, 19)
+    for team, trip_count in zip(year.teams, trip_counts, strict=True):
+        investors = [e for e in signed if year.home_team[e] is team]
+        courted = [e for e in district.first_visit if year.home_team[e] is team and e not in signed]
+        made.met_early.update(rng.sample(courted, min(1, len(courted))))
+        lost = [new_enterprise(year, team) for _ in range(rng.randint(*LOST_PER_TEAM))]
+        made.lost += lost
+        # (enterprise, first day it may be visited, last day its first visit may be)
+        targets = [(e, year.start, signed[e]) for e in rng.sample(investors, round(INVESTORS_VISITED * len(investors)))]
+        targets += [(e, date(year.year, MET_FROM_MONTH, 1), year.end) for e in made.met_early if e in courted]
+        targets += [(e, year.start, year.end) for e in lost]
+        made.visits += team_year(year, team, trip_count, targets)
+    for visit in made.visits:
+        first = made.first_visit.get(visit.enterprise)
+        made.first_visit[visit.enterprise] = min(first, visit.visited_on) if first else visit.visited_on
+    db.session.add_all(made.visits)
+    return made
+
+
+def team_year(year: District, team: Team, trip_count: int,
+              targets: list[tuple[Enterprise, date, date]]) -> list[Visit]:
+    """A team's trips, one month after another, and its visits: each target first called on in its window."""
+    rng = year.rng
+    offset = rng.randrange(12)
+    trips = []
+    for i in range(trip_count):
+        month = (offset + i) % 12 + 1
+        last_day = date(year.year, month, calendar.monthrange(year.year, month)[1])
+        trips.append(new_trip(year, team, random_day(rng, date(year.year, month, 1), last_day)))
+    slots = [(trip, random_day(rng, trip.start_on, trip.end_on)) for trip in trips
+             for _ in range(rng.choice((1, 1, 2, 2, 3)))]
+    chosen: dict[int, Enterprise] = {}
+    visits = []
+    for enterprise, first, last in targets:
+        fits = [i for i, (_trip, day) in enumerate(slots) if first <= day <= last and i not in chosen]
+        if fits:
+            chosen[rng.choice(fits)] = enterprise
+        else:  # no trip in its window: the enterprise came to the district
+            visits.append(new_visit(year, team, enterprise, random_day(rng, first, last), VisitKind.RECEPTION))
+    for i, (trip, day) in enumerate(slots):
+        enterprise = chosen.get(i) or rng.choice([e for e, first, _last in targets if first <= day] or [None])
+        if enterprise is None:
+            continue
+        kind = rng.choices(list(ON_TRIP_KINDS), weights=list(ON_TRIP_KINDS.values()))[0]
+        visits.append(new_visit(year, team, enterprise, day, kind, trip=trip, crew=trip.participants))
+    return visits
