@@ -87,12 +87,15 @@ def test_a_visit_is_logged_for_the_users_team_under_its_own_uuid(client, login, 
     assert columns(ours) == kept
 
 
-def test_the_visits_api_ignores_team_and_author_and_refuses_a_taken_uuid(client, login, teams, make_visit):
+def test_the_visits_api_ignores_author_refuses_another_team_and_a_taken_uuid(client, login, teams, make_visit):
     theirs = make_visit(team=teams["b"], created_by=teams["rival"], summary="乙的拜访")
     before = columns(theirs)
     login(teams["member"])
     body = {"uuid": str(uuid.uuid4()), "visited_on": DAY.isoformat(), "enterprise_name": "长江储能有限公司",
             "team_id": teams["b"].id, "created_by_id": teams["rival"].id, "id": theirs.id}
+    other_team = client.post("/api/v1/visits", json=body)  # a member logs for their own team only
+    assert other_team.status_code == 422 and "本专班" in other_team.json["fields"]["team_id"] and count(Visit) == 1
+    body["team_id"] = teams["a"].id
     response = client.post("/api/v1/visits", json=body)
     assert response.status_code == 201
     made = db.session.get(Visit, response.json["visit"]["id"])

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
-from ..forms import options
+from ..forms import DayField, options
 from ..i18n import lazy_gettext as _l
 from ..leads.overlaps import ACTIVE_STAGES
 from ..models import Lead, Trip, User, VisitKind
@@ -38,13 +38,13 @@ class VisitForm(FlaskForm):
     enterprise_id = IntegerField(validators=[Optional()])
     enterprise_name = StringField(_l("企业"), validators=[Length(max=200)],
                                   render_kw={"autocomplete": "off", "placeholder": _l("输入企业名称的一部分")})
-    visited_on = DateField(_l("拜访日期"), validators=[DataRequired(message=_l("请填写拜访日期"))], default=today)
+    visited_on = DayField(_l("拜访日期"), validators=[InputRequired(message=_l("请填写拜访日期"))], default=today)
     kind = RadioField(_l("方式"), choices=options(VisitKind.choices()), default=VisitKind.CALL_ON.value)
     # Choices checked below: WTForms' own message for a multiple choice has no Chinese translation.
     participant_ids = CheckboxesField(_l("参与人员"), coerce=int, validate_choice=False, validators=[Optional()])
     summary = TextAreaField(_l("拜访情况"), validators=[Length(max=TEXT_LIMIT)], render_kw={"rows": 3})
     next_step = TextAreaField(_l("下一步"), validators=[Length(max=TEXT_LIMIT)], render_kw={"rows": 2})
-    follow_up_on = DateField(_l("跟进日期"), validators=[Optional()])
+    follow_up_on = DayField(_l("跟进日期"), validators=[Optional()])
     trip_id = SelectField(_l("所属外出招商"), coerce=int, validators=[Optional()])
     lead_id = SelectField(_l("相关线索"), coerce=int, validators=[Optional()])
     photos = MultipleFileField(_l("照片（名片、会谈现场）"),
@@ -94,8 +94,8 @@ class VisitFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("从"), validators=[Optional()])
-    end = DateField(_l("到"), validators=[Optional()])
+    start = DayField(_l("从"), validators=[Optional()])
+    end = DayField(_l("到"), validators=[Optional()])
     # Only an empty value skips the choice check: plain Optional() would let " " or "\r" through unchecked.
     kind = SelectField(_l("方式"), choices=options([("", _l("全部"))] + VisitKind.choices()),
                        validators=[Optional(strip_whitespace=False)])
