@@ -183,14 +183,14 @@ def test_chart_tooltips_show_it_as_text(phone: Any, console_errors: list[str], m
     for name in CHARTS:
         chart = phone.locator(f'.chart[data-chart="{name}"]')
         chart.scroll_into_view_if_needed()
-        box = chart.bounding_box()
         spots = [(0.5, 0.5), (0.3, 0.5), (0.7, 0.5), (0.5, 0.3), (0.5, 0.7), (0.2, 0.8), (0.8, 0.2)]
         if name in ("industries", "sizes"):
             hover_ring(phone, name)
         for x, y in spots:
+            box = chart.bounding_box()  # where it is now: the page may have scrolled since the last spot
             point_at(phone, box["x"] + box["width"] * x, box["y"] + box["height"] * y)
             tooltip = chart.locator("div").filter(has_text=XSS)
-            if tooltip.count():
+            if tooltip.count() and tooltip.first.is_visible():  # not the hidden one a spot before left behind
                 assert "：" in tooltip.first.inner_text()  # "得分：…": label and value joined the Chinese way
                 shown.append(name)
                 break
