@@ -2,7 +2,8 @@
 
 The teams went out 150 times (this year 192) and called on fewer enterprises: most investors of that year's
 signings before they signed, a few of this year's enterprises first met in its last months, and enterprises
-courted that year that signed nothing. It draws from a generator of its own: this year's figures stay the report's.
+courted that year that signed nothing; and a few problems its investors raised in its last months, open at its
+end and settled since. It draws from a generator of its own: this year's figures stay the report's.
 """
 
 from __future__ import annotations
@@ -11,18 +12,20 @@ import calendar
 import copy
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ..extensions import db
-from ..models import Enterprise, Project, Team, Visit, VisitKind
+from ..models import Enterprise, IssueStatus, Project, ProjectIssue, Team, Visit, VisitKind
 from .cast import District, new_enterprise
 from .dates import random_day
 from .fieldwork import ON_TRIP_KINDS, new_trip, new_visit, split
+from .names import ISSUES, RESPONSIBLE_UNITS
 
 TRIPS = 150
 INVESTORS_VISITED = 0.8  # the share of last year's investors the teams called on that year; the rest came to them
 LOST_PER_TEAM = (1, 2)  # enterprises courted last year that signed nothing
 MET_FROM_MONTH = 9  # this year's enterprises first met last year were met from September on
+ISSUES_OPEN_AT_YEAR_END = 4
 
 
 @dataclass
@@ -58,7 +61,21 @@ def build_last_year(district: District, rng: random.Random, projects: list[Proje
         first = made.first_visit.get(visit.enterprise)
         made.first_visit[visit.enterprise] = min(first, visit.visited_on) if first else visit.visited_on
     db.session.add_all(made.visits)
+    raise_issues(year, sorted((p for p in projects if p.signed_on.year == year.year), key=lambda p: p.code or ""),
+                 district.end)
     return made
+
+
+def raise_issues(year: District, projects: list[Project], today: date) -> None:
+    """Problems investors raised last year that were still open at its end, all settled since (销号 this year)."""
+    rng = year.rng
+    for project in rng.sample(projects, min(ISSUES_OPEN_AT_YEAR_END, len(projects))):
+        raised = random_day(rng, max(project.signed_on, date(year.year, 9, 1)), year.end)
+        project.issues.append(ProjectIssue(
+            raised_on=raised, description=rng.choice(ISSUES), responsible_unit=rng.choice(RESPONSIBLE_UNITS),
+            status=IssueStatus.CLOSED, handling_on=min(raised + timedelta(days=rng.randint(1, 5)), year.end),
+            resolved_on=random_day(rng, date(year.year + 1, 1, 1), min(date(year.year + 1, 3, 31), today)),
+            created_by_id=project.service_team[0].id if project.service_team else None))
 
 
 def team_year(year: District, team: Team, trip_count: int,
