@@ -22,6 +22,7 @@ from crm.models import (
     Project,
     ProjectStatus,
     Role,
+    ServiceItem,
     Trip,
     User,
     Visit,
@@ -149,7 +150,12 @@ def snapshot(seed: int) -> list[tuple[Any, ...]]:
     rows = [*db.session.execute(select(Project.code, Project.name, Project.total_investment_yuan)
                                 .order_by(Project.code)),
             *db.session.execute(select(Visit.uuid, Visit.visited_on).order_by(Visit.uuid)),
-            *db.session.execute(select(Enterprise.credit_code).order_by(Enterprise.credit_code))]
+            *db.session.execute(select(Enterprise.credit_code).order_by(Enterprise.credit_code)),
+            *db.session.execute(select(Trip.start_on, Trip.destination).order_by(Trip.start_on, Trip.destination)),
+            *db.session.execute(select(Lead.title, Lead.stage, Lead.intended_investment_yuan)
+                                .order_by(Lead.title, Lead.stage, Lead.intended_investment_yuan)),
+            *db.session.execute(select(Project.code, ServiceItem.name, ServiceItem.status, ServiceItem.done_on)
+                                .join(Project).order_by(Project.code, ServiceItem.name))]
     rows = [tuple(row) for row in rows]
     db.session.rollback()
     return rows

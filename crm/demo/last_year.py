@@ -34,7 +34,7 @@ class LastYear:
 
     visits: list[Visit] = field(default_factory=list)
     first_visit: dict[Enterprise, date] = field(default_factory=dict)
-    met_early: set[Enterprise] = field(default_factory=set)  # this year's courted enterprises, first met last year
+    met_early: list[Enterprise] = field(default_factory=list)  # this year's courted enterprises first met last year
     lost: list[Enterprise] = field(default_factory=list)  # courted last year, signed nothing
 
 
@@ -49,12 +49,13 @@ def build_last_year(district: District, rng: random.Random, projects: list[Proje
     for team, trip_count in zip(year.teams, trip_counts, strict=True):
         investors = [e for e in signed if year.home_team[e] is team]
         courted = [e for e in district.first_visit if year.home_team[e] is team and e not in signed]
-        made.met_early.update(rng.sample(courted, min(1, len(courted))))
+        met_early = rng.sample(courted, min(1, len(courted)))
+        made.met_early += met_early
         lost = [new_enterprise(year, team) for _ in range(rng.randint(*LOST_PER_TEAM))]
         made.lost += lost
         # (enterprise, first day it may be visited, last day its first visit may be)
         targets = [(e, year.start, signed[e]) for e in rng.sample(investors, round(INVESTORS_VISITED * len(investors)))]
-        targets += [(e, date(year.year, MET_FROM_MONTH, 1), year.end) for e in made.met_early if e in courted]
+        targets += [(e, date(year.year, MET_FROM_MONTH, 1), year.end) for e in met_early]
         targets += [(e, year.start, year.end) for e in lost]
         made.visits += team_year(year, team, trip_count, targets)
     for visit in made.visits:
