@@ -8,8 +8,10 @@ and, once it says it is serving, in another:
 
     .venv/bin/python scripts/screenshots.py
 
-It signs in as the demo admin (the logins `make run` prints) and writes <page>-<device>.png,
-e.g. dashboard-desktop.png and dashboard-phone.png. Chromium is Debian's (/usr/bin/chromium).
+It signs in with the demo's logins (those `make run` prints: the admin, a leader, a member and the city) and
+writes <page>-<device>.png, e.g. dashboard-desktop.png and dashboard-phone.png, for each shot in SHOTS; some show
+one part of a page (the navigation, the funnel) or a state (a table scrolled sideways, a browser set to en-US).
+Chromium is Debian's (/usr/bin/chromium).
 """
 
 import argparse
@@ -40,21 +42,67 @@ DEVICES = (
     Device("phone", {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
                      "has_touch": True}),
 )
-# (file name, path) of the pages shown after signing in; the sign-in page is taken before.
-PAGES = (("dashboard", "/"), ("project-ranking", "/rankings/projects"), ("team-ranking", "/rankings/teams"),
-         ("projects", "/projects/"), ("enterprises", "/enterprises/"), ("teams", "/teams/"), ("users", "/admin/users/"))
-# Pages a team member uses on the road, taken signed in as the demo member.
-MEMBER_PAGES = (("visit-form", "/visits/new"), ("leads", "/leads/"), ("follow-ups", "/visits/follow-ups"))
-# The city's (市招商局) view: its districts side by side for the first quarter.
-CITY_PAGES = (("district-ranking", "/rankings/districts?quarter=1"),)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: <name>-<device>.png of a page, as one of the demo's logins sees it."""
+
+    name: str
+    login: str  # admin, leader, member or city: whose demo login
+    path: str  # where to go once signed in
+    devices: tuple[str, ...] = ("desktop", "phone")
+    part: str | None = None  # a CSS selector: only that part of the page
+    locale: str = "zh-CN"  # the browser's own language, whatever the page's
+    status: int = 200
+    scroll: str | None = None  # a box scrolled sideways before the shot (a wide table on a phone)
+    purpose: str = ""
+
+
+SHOTS = (
+    # The pages as the office sees them.
+    Shot("dashboard", "admin", "/"),
+    Shot("project-ranking", "admin", "/rankings/projects"),
+    Shot("team-ranking", "admin", "/rankings/teams", purpose="a 12-column table: on a phone it scrolls in its box"),
+    Shot("team-ranking-scrolled", "admin", "/rankings/teams", devices=("phone",), scroll=".table-scroll",
+         purpose="scrolled sideways, its first column stays"),
+    Shot("projects", "admin", "/projects/"),
+    Shot("enterprises", "admin", "/enterprises/"),
+    Shot("teams", "admin", "/teams/"),
+    Shot("users", "admin", "/admin/users/"),
+    Shot("navigation", "admin", "/", devices=("desktop",), part="header.site-header",
+         purpose="on a desktop the menu is shown, not folded behind 菜单"),
+    Shot("funnel", "admin", "/", devices=("desktop",), part="figure.chart-box:has(#chart-funnel)",
+         purpose="the pipeline funnel and what it counts"),
+    Shot("year-on-year", "admin", "/", devices=("desktop",), part=".cards",
+         purpose="every card's 同比 against last year's same period"),
+    Shot("board", "admin", "/leads/", devices=("desktop",), purpose="the pipeline board fits one screen"),
+    Shot("project", "admin", "/projects/1",
+         purpose="the demo's flagship project: amounts in one format, empty parts folded on a phone"),
+    Shot("project-service-items", "admin", "/projects/1", devices=("desktop",), part="#service-items",
+         purpose="its 代办事项 done in the real order, after its verification"),
+    # A leader heading a trip, and the office, log visits for a team they choose.
+    Shot("visit-form-leader", "leader", "/visits/new", devices=("phone",)),
+    # A team member on the road.
+    Shot("visit-form", "member", "/visits/new", devices=("phone",)),
+    Shot("visit-form-en-us", "member", "/visits/new", devices=("phone",), locale="en-US",
+         purpose="a phone set to American English still reads and types 2026-12-02"),
+    Shot("leads", "member", "/leads/", devices=("phone",)),
+    Shot("follow-ups", "member", "/visits/follow-ups", devices=("phone",)),
+    # The city's (市招商局) view: its districts side by side for the first quarter, and what it may not do.
+    Shot("district-ranking", "city", "/rankings/districts?quarter=1"),
+    Shot("visit-refused-city", "city", "/visits/new", devices=("phone",), status=403,
+         purpose="the city is told why it logs no visits"),
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:5000", help="where the app is served")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
-    parser.add_argument("--username", default="admin", help="an admin's username (the demo admin's by default)")
-    parser.add_argument("--password", default="magnet-demo-2026", help="that admin's password")
+    parser.add_argument("--username", dest="admin", default="admin", help="an admin's username (the demo admin's)")
+    parser.add_argument("--password", default="magnet-demo-2026", help="the password of every login named here")
+    parser.add_argument("--leader", default="leader05", help="a district leader's username (the demo leader's)")
     parser.add_argument("--member", default="sh-member1", help="a team member's username (the demo member's)")
     parser.add_argument("--city", default="city", help="a city user's username (the demo city's)")
     return parser.parse_args(argv)
@@ -88,23 +136,32 @@ def sign_in(page: Page, username: str, password: str) -> None:
         sys.exit(f"signing in as {username!r} failed: is the demo data loaded (flask --app crm demo)?")
 
 
-def shoot(browser: Any, device: Device, args: argparse.Namespace, username: str,
-          pages: tuple[tuple[str, str], ...], with_sign_in: bool) -> None:
-    """Take the pages on one device, in a fresh session."""
-    context = browser.new_context(base_url=args.base_url, locale="zh-CN", **device.options)
+def shoot(browser: Any, device: Device, args: argparse.Namespace, login: str, locale: str,
+          shots: list[Shot], with_sign_in: bool) -> None:
+    """Take the shots of one login on one device, in a fresh session."""
+    context = browser.new_context(base_url=args.base_url, locale=locale, **device.options)
     try:
         page = context.new_page()
         page.goto("/login")
         if with_sign_in:
             save(page, args.out / f"signin-{device.name}.png")
-        sign_in(page, username, args.password)
-        for name, path in pages:
-            response = page.goto(path)
-            if response is None or not response.ok:
-                sys.exit(f"{path} answered {response and response.status}")
+        sign_in(page, getattr(args, login), args.password)
+        for shot in shots:
+            response = page.goto(shot.path)
+            if response is None or response.status != shot.status:
+                sys.exit(f"{shot.path} answered {response and response.status}, not {shot.status}")
             page.wait_for_load_state("networkidle")  # the dashboard's charts load their data after the page
             page.wait_for_timeout(500)  # and animate in
-            save(page, args.out / f"{name}-{device.name}.png")
+            if shot.scroll:
+                page.locator(shot.scroll).first.evaluate("(box) => { box.scrollLeft = 300; }")
+            path = args.out / f"{shot.name}-{device.name}.png"
+            if shot.part:
+                page.locator(shot.part).first.screenshot(path=path)
+                print(f"{path.name}  {path.stat().st_size // 1024} KB  ({shot.part})")
+            else:
+                save(page, path)
+            if shot.purpose:
+                print(f"    {shot.purpose}")
     finally:
         context.close()
 
@@ -112,14 +169,16 @@ def shoot(browser: Any, device: Device, args: argparse.Namespace, username: str,
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    sessions: dict[tuple[str, str, str], list[Shot]] = {}
+    for shot in SHOTS:  # one session per login, device and browser language, in the order first named
+        for device in shot.devices:
+            sessions.setdefault((shot.login, device, shot.locale), []).append(shot)
+    devices = {device.name: device for device in DEVICES}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for device in DEVICES:
-                shoot(browser, device, args, args.username, PAGES, with_sign_in=True)
-            shoot(browser, DEVICES[-1], args, args.member, MEMBER_PAGES, with_sign_in=False)
-            for device in DEVICES:
-                shoot(browser, device, args, args.city, CITY_PAGES, with_sign_in=False)
+            for (login, device, locale), shots in sessions.items():
+                shoot(browser, devices[device], args, login, locale, shots, with_sign_in=login == "admin")
         except PlaywrightError as error:
             sys.exit(f"is the app running at {args.base_url}? {error.message.splitlines()[0]}")
         finally:
