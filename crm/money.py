@@ -192,7 +192,7 @@ def money_filter(yuan: int | None, unit: str = "yi", places: int = 2) -> str:
     if yuan is None:
         return "—"
     scale = reading_unit(yuan, places) if unit == "auto" else Unit(unit)
-    return f"{_format_scaled(yuan, scale, places, grouped=True)}{scale.label}"
+    return f"{format_amount(yuan, scale, places)}{scale.label}"
 
 
 def _parse_rate(rate: Decimal | str | int) -> Decimal:

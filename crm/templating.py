@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from .auth.access import may
-from .forms import DayInput, day_input
+from .forms import day_input
 from .i18n import join_clauses, join_names
 from .models import Role
 from .money import money_filter
@@ -36,7 +36,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["clauses"] = join_clauses  # 甲；乙 / "a; b"
     app.jinja_env.filters["day"] = lambda d: d.isoformat() if isinstance(d, date) else "—"  # 2026-12-02 in any language
     app.jinja_env.globals["day_input"] = day_input  # a date box a template writes out itself
-    app.jinja_env.globals["date_field_input"] = DayInput()  # a plain DateField drawn as a DayField is
 
     @app.context_processor
     def inject() -> dict:
