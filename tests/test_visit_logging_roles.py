@@ -130,3 +130,10 @@ def test_every_refusal_says_who_may(client, make_user, login):
     login(make_user(Role.MEMBER))
     refused = client.get("/admin/users/")
     assert refused.status_code == 403 and "此功能仅限管理员使用，您当前的身份是专班成员。" in refused.text
+
+
+def test_the_installed_app_opens_where_the_user_works(client, make_user, login):
+    assert client.get("/manifest.webmanifest").json["start_url"] == "/visits/new"  # before signing in
+    login(make_user(Role.CITY))
+    manifest = client.get("/manifest.webmanifest").json
+    assert manifest["start_url"] == "/" and manifest["lang"] == "zh-CN"

@@ -5,8 +5,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, url_for
+from flask_babel import get_locale
+from flask_login import current_user
 
-from ..auth.access import public
+from ..auth.access import may, public
 from ..i18n import gettext as _
 
 bp = Blueprint("offline", __name__)
@@ -46,10 +48,11 @@ def service_worker():
 @bp.get("/manifest.webmanifest")
 @public
 def manifest():
-    """Describe Magnet as an installable app."""
+    """Describe Magnet as an installable app: it opens on the visit form, or the dashboard for who logs none."""
+    logs_none = current_user.is_authenticated and not may(current_user, "visits.log")  # the city
     response = jsonify({
-        "name": _("招商通"), "short_name": _("招商通"), "lang": "zh-CN",
-        "start_url": url_for("visits.new"), "scope": "/", "display": "standalone",
+        "name": _("招商通"), "short_name": _("招商通"), "lang": "en" if get_locale().language == "en" else "zh-CN",
+        "start_url": url_for("dashboard.index" if logs_none else "visits.new"), "scope": "/", "display": "standalone",
         "background_color": "#ffffff", "theme_color": "#c62828",
         "icons": [{"src": url_for("static", filename="favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
     })
