@@ -82,7 +82,10 @@ def funnel(period: Period, team_id: int | None = None, district_id: int | None =
                   func.max(change.changed_at).filter(before_start).label("last_before"),
                   func.max(change.changed_at).filter(before_start, closing).label("closed_before"),
                   func.count().filter(change.changed_at >= since, change.changed_at < until).label("moves"))
-           .group_by(change.lead_id).subquery())
+           .group_by(change.lead_id))
+    if team_id is not None:  # a team's funnel reads its own leads' log, not the whole district's
+        log = log.where(change.lead_id.in_(select(Lead.id).where(Lead.team_id == team_id)))
+    log = log.subquery()
     signed = and_(Project.lead_id == Lead.id, *signed_in(period, None, None))
     # closed before the period began: its last move before then signed or dropped it, and it has not moved since
     closed_before = and_(log.c.closed_before.is_not(None), log.c.closed_before == log.c.last_before,
