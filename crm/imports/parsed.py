@@ -21,7 +21,7 @@ from typing import Any
 
 from ..i18n import gettext as _
 from ..i18n import join_clauses, labelled, with_note
-from ..money import Amount, Unit, format_yi
+from ..money import Amount, Unit, format_amount, format_yi
 from .fields import FIELDS, Type
 from .headers import Column, Layout
 from .lookups import Lookups
@@ -122,7 +122,7 @@ def amount_text(entry: Mapping[str, Any]) -> str:
     text = entry["text"] if entry["unit_from"] == "cell" else _(
         "%(text)s（单位按列：%(unit)s）", text=entry["text"], unit=entry["unit"])
     yuan = f"{entry['yuan']:,}"  # 80,000,000: digits grouped as both languages write them
-    line = _("%(text)s → %(yi)s亿元（%(yuan)s元）", text=text, yi=entry["yi"], yuan=yuan)
+    line = _("%(text)s → %(yi)s亿元（%(yuan)s元）", text=text, yi=format_amount(entry["yuan"], Unit.YI), yuan=yuan)
     if (fx := entry.get("currency")) is None:
         return line
     source = _("汇率列") if fx["rate_from"] == "column" else _("导入时给出")

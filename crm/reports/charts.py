@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import YI, Lead, LeadStage, LeadStageChange, Project
-from ..money import format_yi
+from ..money import Unit, format_amount, format_yi
 from ..periods import Period
 from .district_ranking import district_ranking
 from .figures import counted, of_team, utc_bounds
@@ -32,7 +32,8 @@ TOP_INDUSTRIES = 10  # the rest are summed as 其他, so the chart stays readabl
 
 
 def money(yuan: int) -> dict[str, Any]:
-    return {"investment_yuan": yuan, "investment_yi": format_yi(yuan)}
+    """An amount as the charts use it: yuan, 亿元 for the axis (a plain number) and the text a tooltip shows."""
+    return {"investment_yuan": yuan, "investment_yi": format_yi(yuan), "investment_text": format_amount(yuan, Unit.YI)}
 
 
 def signed_in(period: Period, team_id: int | None, district_id: int | None) -> tuple[ColumnElement[bool], ...]:

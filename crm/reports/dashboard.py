@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import Project, ProjectIssue, TargetMetric, Team
-from ..money import format_yi
+from ..money import Unit, format_amount
 from ..periods import Period
 from .figures import FIELD_OF, Figures, district_figures, of_district, team_figures, team_of
 from .targets import PERCENT, completion, district_targets, team_targets, time_progress, year_to_date
@@ -62,10 +62,10 @@ class Card:
             PERCENT, ROUND_HALF_UP)
 
     def shown(self, amount: int | None) -> str:
-        """A figure as the card prints it: 亿元 with two decimals for money, the count otherwise."""
+        """A figure as the card prints it: 亿元 with two decimals and separators for money, the count otherwise."""
         if amount is None:
             return "—"
-        return format_yi(amount) if self.money else str(amount)
+        return format_amount(amount, Unit.YI) if self.money else f"{amount:,}"
 
 
 @dataclass(frozen=True)

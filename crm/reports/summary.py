@@ -11,7 +11,7 @@ from sqlalchemy import distinct, func, select
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import YI, Project, ProjectStatus, Team
-from ..money import format_yi
+from ..money import Unit, format_amount, format_yi
 from ..periods import Period
 from .figures import Figures, counted, district_figures, of_district
 
@@ -81,5 +81,5 @@ def brief(summary: DistrictSummary, today: date, *, city: bool = False) -> str:
                 _("截至%(day)s，全区招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
                   "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。"))
     return sentence % dict(day=day, signed=summary.signed_projects, yi=summary.yi_projects,
-                           amount=format_yi(summary.signed_investment_yuan, 0 if whole else 2), teams=summary.teams,
-                           trips=summary.trips, enterprises=summary.enterprises_visited)
+                           amount=format_amount(summary.signed_investment_yuan, Unit.YI, 0 if whole else 2),
+                           teams=summary.teams, trips=summary.trips, enterprises=summary.enterprises_visited)

@@ -89,7 +89,7 @@ function monthlyOption(data, labels) {
       formatter: (params) => {
         const row = rows[params[0].dataIndex];
         return tooltipLines(row.label,
-          [[labels.signed, row.signed], [labels.investment, row.investment_yi]], labels.colon);
+          [[labels.signed, row.signed], [labels.investment, row.investment_text]], labels.colon);
       },
     },
     xAxis: { type: "category", data: rows.map((r) => r.label) },
@@ -114,7 +114,7 @@ function funnelOption(data, labels) {
       axisPointer: { type: "shadow" },
       formatter: (params) => {
         const row = rows[params[0].dataIndex];
-        const lines = [[labels.leads, row.count], [labels.investment, row.investment_yi]];
+        const lines = [[labels.leads, row.count], [labels.investment, row.investment_text]];
         if (row.percent_of_previous != null) lines.push([labels.of_previous, `${row.percent_of_previous}%`]);
         return tooltipLines(row.label, lines, labels.colon);
       },
@@ -142,7 +142,7 @@ function industriesOption(data, labels, width) {
       formatter: (p) => {
         const row = rows[p.dataIndex];
         return tooltipLines(row.industry,
-          [[labels.signed, row.signed], [labels.investment, row.investment_yi]], labels.colon);
+          [[labels.signed, row.signed], [labels.investment, row.investment_text]], labels.colon);
       },
     },
     legend: { type: "scroll", bottom: 0 },
