@@ -12,9 +12,23 @@ from .i18n import gettext as _
 LOCAL = ZoneInfo("Asia/Shanghai")
 
 
+def now() -> datetime:
+    """The present instant in the district's time zone; tests replace it to fix the day."""
+    return datetime.now(LOCAL)
+
+
 def today() -> date:
     """Today in the district's time zone."""
-    return datetime.now(LOCAL).date()
+    return now().date()
+
+
+def a_year_earlier(day: date) -> date:
+    """The same date one year earlier; 29 February, which that year lacks, becomes the 28th."""
+    return date(day.year - 1, day.month, min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
+
+
+def last_of_month(day: date) -> bool:
+    return day.day == calendar.monthrange(day.year, day.month)[1]
 
 
 @dataclass(frozen=True)
@@ -58,11 +72,14 @@ class Period:
         return cls(start, end, "range")
 
     def same_period_last_year(self) -> Period:
-        """同比: the same dates one year earlier (29 February becomes the 28th)."""
-        def back(d: date) -> date:
-            day = min(d.day, calendar.monthrange(d.year - 1, d.month)[1])
-            return date(d.year - 1, d.month, day)
-        return Period(back(self.start), back(self.end), "last_year")
+        """The whole period one year earlier: the same dates, except that an end on a month's last day stays on
+        that month's last day, so February 2025 stands against all of February 2024, 29th included."""
+        end = self.end
+        if last_of_month(end):
+            end = date(end.year - 1, end.month, calendar.monthrange(end.year - 1, end.month)[1])
+        else:
+            end = a_year_earlier(end)
+        return Period(a_year_earlier(self.start), end, "last_year")
 
     @property
     def label(self) -> str:

@@ -1,6 +1,7 @@
 """The dashboard: the period's cards with 同比 and target completion, the team's own block, the chart data."""
 
 import html
+import json
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -8,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
+from crm import periods
 from crm.demo.district import load_district
 from crm.extensions import db
 from crm.models import (
@@ -21,8 +23,9 @@ from crm.models import (
     TargetMetric,
     TeamTarget,
 )
-from crm.periods import LOCAL, today
+from crm.periods import LOCAL, Period, today
 from crm.reports.charts import OPEN_STAGES as PIPELINE
+from crm.reports.year_on_year import compared_period
 
 YEAR = 2025  # a closed year: its 时序进度 is 100%, whatever today is
 XSS = "<img src=x onerror=alert(1)>"
@@ -45,8 +48,15 @@ def card(section: str, key: str) -> dict[str, str]:
     change = re.search(r'<span class="change[^"]*"[^>]*>([^<]+)</span>', text).group(1)
     target = re.search(r'<p class="target">(.*?)</p>', text, re.S)
     plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", target.group(1))).strip() if target else ""
-    return {"figure": figure, "change": change, "last_year": re.search(r"上年同期 ([^<]+)<", text).group(1),
+    return {"figure": figure, "change": change, "last_year": re.search(r"上年同期 \S+～\S+：([^<]+)<", text).group(1),
             "target": html.unescape(plain)}
+
+
+def compared_days(section: str, key: str) -> str:
+    """The days of last year a card says it compares with: 上年同期 2024-01-01～2024-12-06."""
+    found = re.search(rf'<article class="card kpi" data-key="{key}">.*?上年同期 (\S+～\S+)：', section, re.S)
+    assert found, f"no compared days on card {key}"
+    return found.group(1)
 
 
 @pytest.fixture
@@ -127,6 +137,75 @@ def test_quarter_compares_with_the_same_quarter_last_year(client, make_user, log
     assert card(cards, "signed_projects")["figure"] == "1" and card(cards, "signed_projects")["change"] == "0.0%"
     # Completion is the year to the quarter's end against the yearly target; 时序进度 is 90 of 365 days.
     assert card(cards, "signed_projects")["target"] == "完成年度目标 10.0%（目标 10） 时序进度 24.7%"
+
+
+@pytest.fixture
+def sixth_of_december(monkeypatch):
+    """Today is 6 December 2025, 10:00 in the district."""
+    monkeypatch.setattr(periods, "now", lambda: datetime(2025, 12, 6, 10, tzinfo=LOCAL))
+    return date(2025, 12, 6)
+
+
+@pytest.fixture
+def signings_around_december(make_team, make_project):
+    """Three signings in 2025 before 6 December; four in 2024 by 6 December (one of them that day) and two after."""
+    team = make_team(name="上海专班")
+    for day in (date(2025, 2, 1), date(2025, 10, 20), date(2025, 12, 1)):
+        make_project(team=team, signed_on=day, total_investment_yuan=YI)
+    for day in (date(2024, 3, 1), date(2024, 10, 8), date(2024, 12, 2), date(2024, 12, 6), date(2024, 12, 7),
+                date(2024, 12, 30)):
+        make_project(team=team, signed_on=day, total_investment_yuan=YI)
+    return team
+
+
+def test_a_year_in_progress_compares_with_last_years_same_days(client, make_user, login, sixth_of_december,
+                                                               signings_around_december):
+    login(make_user(Role.LEADER))
+    page = client.get("/?year=2025").text
+    cards = block(page, "主要指标")
+    # 3 against the 4 of 1 January to 6 December 2024 (−25.0%), not against the whole year's 6 (−50.0%)
+    assert card(cards, "signed_projects")["change"] == "-25.0%" and card(cards, "signed_projects")["last_year"] == "4"
+    assert compared_days(cards, "signed_projects") == "2024-01-01～2024-12-06"
+    assert "同比为与上年同期（2024-01-01至2024-12-06）相比" in page
+
+
+@pytest.mark.parametrize(("query", "days", "last_year", "change"), [
+    ("year=2025&quarter=4", "2024-10-01～2024-12-06", "3", "-33.3%"),  # Q4 in progress: 20 Oct and 1 Dec
+    ("year=2025&month=12", "2024-12-01～2024-12-06", "2", "-50.0%"),  # December in progress: 1 Dec
+    ("year=2025&quarter=1", "2024-01-01～2024-03-31", "1", "0.0%"),  # over: the whole of last year's quarter
+    ("year=2024", "2023-01-01～2023-12-31", "0", "—"),  # last year, over: all of 2023
+])
+def test_a_quarter_or_month_in_progress_compares_up_to_todays_date(client, make_user, login, sixth_of_december,
+                                                                   signings_around_december, query, days, last_year,
+                                                                   change):
+    login(make_user(Role.LEADER))
+    cards = block(client.get(f"/?{query}").text, "主要指标")
+    assert compared_days(cards, "trips") == compared_days(cards, "signed_projects") == days
+    assert (card(cards, "signed_projects")["last_year"], card(cards, "signed_projects")["change"]) == (last_year,
+                                                                                                       change)
+
+
+@pytest.mark.parametrize(("period", "today", "compared"), [
+    (Period.year(2028), date(2028, 2, 29), (date(2027, 1, 1), date(2027, 2, 28))),  # last year has no 29 February
+    (Period.month(2028, 3), date(2028, 3, 1), (date(2027, 3, 1), date(2027, 3, 1))),
+    (Period.month(2025, 2), date(2025, 3, 10), (date(2024, 2, 1), date(2024, 2, 29))),  # over: all of February
+    (Period.month(2025, 2), date(2025, 2, 27), (date(2024, 2, 1), date(2024, 2, 27))),
+    (Period.year_to_month(2026, 5), date(2026, 5, 31), (date(2025, 1, 1), date(2025, 5, 31))),  # its last day
+    (Period.between(date(2026, 11, 15), date(2027, 2, 10)), date(2027, 1, 3), (date(2025, 11, 15), date(2026, 1, 3))),
+    (Period.year(2027), date(2026, 12, 6), (date(2026, 1, 1), date(2026, 12, 31))),  # not begun: the whole year
+])
+def test_the_compared_days_follow_one_rule(period, today, compared):
+    last_year = compared_period(period, today)
+    assert (last_year.start, last_year.end) == compared
+
+
+def test_summary_json_states_year_on_year_by_the_same_rule(runner, sixth_of_december, signings_around_december):
+    data = json.loads(runner.invoke(args=["summary", "--year", "2025", "--json"]).output)
+    assert data["signed_projects"] == 3
+    assert data["year_on_year"]["period_start"] == "2024-01-01" and data["year_on_year"]["period_end"] == "2024-12-06"
+    assert data["year_on_year"]["figures"]["signed_projects"] == 4
+    assert data["year_on_year"]["change_percent"]["signed_projects"] == "-25.0"
+    assert data["year_on_year"]["change_percent"]["trips"] is None  # no trips last year: no per cent
 
 
 def test_dashboard_shows_this_years_figures(client, make_user, make_project, make_trip, login):

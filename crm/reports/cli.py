@@ -8,9 +8,11 @@ from flask.cli import AppGroup
 from ..cli import district_option
 from ..periods import period_from, today
 from .district_ranking import district_ranking
+from .figures import district_figures
 from .project_ranking import YiCriteria, yi_ranking, yi_totals
 from .summary import brief, district_summary
 from .team_ranking import team_ranking
+from .year_on_year import comparison
 
 
 def period_options(command):
@@ -39,13 +41,15 @@ def period_of(year, quarter, month, start, end, ytd=False):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--brief", "as_brief", is_flag=True, help="The brief (简报) sentence only.")
 def summary_command(year, quarter, month, ytd, start, end, district, as_json: bool, as_brief: bool) -> None:
-    """Print the district totals for a period."""
-    period = period_of(year, quarter, month, start, end, ytd)
-    summary = district_summary(period, today(), district_id=district.id)
+    """Print the district totals for a period; with --json, 同比 as well."""
+    period, now = period_of(year, quarter, month, start, end, ytd), today()
+    figures = district_figures(period, district_id=district.id)
+    summary = district_summary(period, now, figures, district_id=district.id)
     if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        year_on_year = comparison(period, now, figures, district.id)
+        click.echo(json.dumps(summary.as_dict() | {"year_on_year": year_on_year}, ensure_ascii=False, indent=2))
     elif as_brief:
-        click.echo(brief(summary, today()))
+        click.echo(brief(summary, now))
     else:
         for key, value in summary.as_dict().items():
             click.echo(f"{key:24} {value}")

@@ -1,15 +1,16 @@
-"""The dashboard's KPI cards: a period's figures beside the same period last year and the yearly target.
+"""The dashboard's KPI cards: a period's figures beside the same days last year and the yearly target.
 
-Every figure comes from figures.py and targets.py; open investor issues (问题诉求) are counted here, in one
-grouped query. Completion is measured the way the team ranking measures it: the year to the period's end
-against the year's target (the district's being the sum of the teams'), shown next to 时序进度.
+Every figure comes from figures.py and targets.py, and 同比 from year_on_year.py (a period in progress against
+last year's same days up to today's date); open investor issues (问题诉求) are counted here, in one grouped query.
+Completion is measured the way the team ranking measures it: the year to the period's end against the year's
+target (the district's being the sum of the teams'), shown next to 时序进度.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 
@@ -19,7 +20,8 @@ from ..models import Project, ProjectIssue, TargetMetric, Team
 from ..money import Unit, format_amount
 from ..periods import Period
 from .figures import FIELD_OF, Figures, district_figures, of_district, team_figures, team_of
-from .targets import PERCENT, completion, district_targets, team_targets, time_progress, year_to_date
+from .targets import completion, district_targets, team_targets, time_progress, year_to_date
+from .year_on_year import change, compared_period
 
 OPEN_ISSUES = "open_issues"
 
@@ -45,7 +47,7 @@ class Card:
     label: str
     unit: str
     value: int
-    last_year: int
+    last_year: int  # the figure of the compared days last year (DashboardCards.last_year)
     target: int | None  # the year's target; None when none is set
     completion: Decimal | None  # per cent of the target reached by the period's end
 
@@ -56,10 +58,7 @@ class Card:
     @property
     def change(self) -> Decimal | None:
         """同比 change in per cent, one decimal; None when last year's figure was 0."""
-        if not self.last_year:
-            return None
-        return (Decimal(100 * (self.value - self.last_year)) / Decimal(self.last_year)).quantize(
-            PERCENT, ROUND_HALF_UP)
+        return change(self.value, self.last_year)
 
     def shown(self, amount: int | None) -> str:
         """A figure as the card prints it: 亿元 with two decimals and separators for money, the count otherwise."""
@@ -85,7 +84,7 @@ class DashboardCards:
     """What the dashboard shows for a period: the district's cards, and the viewer's team's if asked."""
 
     period: Period
-    last_year: Period
+    last_year: Period  # the days 同比 compares with
     time_progress: Decimal
     district_figures: Figures
     district: CardBlock
@@ -121,7 +120,7 @@ def make_block(team: tuple[int, str] | None, now: Figures, before: Figures, ytd:
 def dashboard_cards(period: Period, today: date, team_id: int | None = None,
                     district_id: int | None = None) -> DashboardCards:
     """The district's (or, without one, the city's) cards for the period and, given a team, that team's as well."""
-    last_year = period.same_period_last_year()
+    last_year = compared_period(period, today)
     ytd_period = year_to_date(period)
     same = (ytd_period.start, ytd_period.end) == (period.start, period.end)
     district = district_figures(period, district_id=district_id)
