@@ -208,6 +208,18 @@ def test_summary_json_states_year_on_year_by_the_same_rule(runner, sixth_of_dece
     assert data["year_on_year"]["change_percent"]["trips"] is None  # no trips last year: no per cent
 
 
+def test_the_citys_cards_are_headed_for_the_city(client, make_user, login, district):
+    login(make_user(Role.CITY))
+    page = client.get(f"/?year={YEAR}").text
+    assert '<h2 class="block-title">全市</h2>' in page and '<h2 class="block-title">全区</h2>' not in page
+    assert card(block(page, "主要指标"), "signed_projects")["figure"] == "3"
+    scope = re.search(r'<select id="chart-scope">(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r"<option[^>]*>([^<]+)</option>", scope)[0] == "全市"
+    client.post("/logout")
+    login(make_user(Role.LEADER))
+    assert '<h2 class="block-title">全区</h2>' in client.get(f"/?year={YEAR}").text
+
+
 def test_dashboard_shows_this_years_figures(client, make_user, make_project, make_trip, login):
     this_year = today().year
     make_project(signed_on=date(this_year, 1, 5), total_investment_yuan=250_000_000, chief_officer=None)

@@ -41,8 +41,9 @@ def index():
     district_id = viewed_district(current_user)
     board = dashboard_cards(period, now, own_team(current_user), district_id)
     summary = district_summary(period, now, board.district_figures, district_id)
-    return render_template("dashboard/index.html", form=form, board=board, summary=summary,
-                           brief=brief(summary, now, city=district_id is None), charts=CHARTS, query=period_query(),
+    city = district_id is None  # the city's reader without a district chosen sees the whole city
+    return render_template("dashboard/index.html", form=form, board=board, summary=summary, city=city,
+                           brief=brief(summary, now, city=city), charts=CHARTS, query=period_query(),
                            scopes=chart_scopes(own_team(current_user), district_id))
 
 
