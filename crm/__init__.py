@@ -67,9 +67,9 @@ def register_extensions(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from .access.tenancy import register_tenancy
     from .auth.access import check_access
     from .auth.views import enforce_session_limits
-    from .district_scope import register_district_scope
     from .input_checks import refuse_nul
     from .security import add_security_headers
 
@@ -77,7 +77,7 @@ def register_security(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(check_access)
-    register_district_scope(app)  # after check_access: the user is known
+    register_tenancy(app, after_sign_in=check_access)  # the user's district, once check_access knows them
     app.before_request(enforce_session_limits)
     app.before_request(refuse_nul)
     app.after_request(add_security_headers)

@@ -9,8 +9,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .access.tenancy import commands_reach, home_district, within
 from .auth import services as accounts
-from .district_scope import home_district, limit_to_district
 from .extensions import db
 from .models import District, Role, Team
 from .passwords import generate_password
@@ -31,11 +31,16 @@ def choose_district(name: str | None) -> District:
     return districts[0] if districts else home_district()
 
 
+def narrow_to(district_id: int) -> None:
+    """Read this district only, until the running command ends."""
+    click.get_current_context().with_resource(within(district_id, "a command given its district"))
+
+
 def district_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add --district: the command then sees that district's records only, as its users do."""
-    def scope(_ctx: click.Context, _param: click.Parameter, name: str | None) -> District:
+    def scope(ctx: click.Context, _param: click.Parameter, name: str | None) -> District:
         district = choose_district(name)
-        limit_to_district(db.session(), district.id)
+        ctx.with_resource(within(district.id, "a command given its district"))
         return district
     return click.option("--district", "district", callback=scope, expose_value=True, is_eager=False,
                         help="District name or code (default: the home district, the first one).")(command)
@@ -121,3 +126,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(backup_command)
+    commands_reach(app.cli)  # the operator's commands read every district unless given one

@@ -53,7 +53,7 @@ def may_edit_team(user: User, team_id: int | None) -> bool:
 def team_filter(user: User, column: Any) -> ColumnElement[bool]:
     """A WHERE clause keeping the rows of the teams the user may see.
 
-    Admins and leaders see every team of their district: the session's district scope (crm/district_scope.py)
+    Admins and leaders see every team of their district: the session's district scope (crm/access/tenancy.py)
     keeps other districts out, so no clause is needed here.
     """
     return true() if user.role in SEES_ALL else column == user.team_id

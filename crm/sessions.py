@@ -15,7 +15,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), execution_options={"all_districts": True})  # before any reach
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     set_actor(user.id, request.remote_addr if has_request_context() else None)

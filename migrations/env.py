@@ -42,7 +42,9 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_revision)
     conf_args.setdefault("render_item", render_item)
-    with db.engine.connect() as connection:
+    from crm.access.tenancy import within
+
+    with within(None, "a schema migration"), db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # Batch mode copies a table and drops the old one, which other tables refer to: SQLite checks foreign

@@ -162,7 +162,9 @@ def leader_login(db: PlainDB) -> str:
 def production_app(url: str) -> Any:
     """The app as served: production settings, a random secret, cookies allowed over loopback http."""
     from crm import create_app
+    from crm.access.tenancy import declare
 
+    declare(None, "a benchmark's own set-up and checks read every district")
     return create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "SECRET_KEY": secrets.token_hex(32),
                        "SESSION_COOKIE_SECURE": False})
 

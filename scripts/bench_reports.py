@@ -237,10 +237,9 @@ def chart_sizes(db: PlainDB, window: Window) -> list[int]:
 
 def as_the_home_districts_user() -> None:
     """Read the app's figures as the signed-in pages do: limited to the home district (the SQL's :district)."""
-    from crm.district_scope import home_district, limit_to_district
-    from crm.extensions import db
+    from crm.access.tenancy import declare, home_district
 
-    limit_to_district(db.session(), home_district().id)
+    declare(home_district().id, "as the district's users read")
 
 
 def same_figures(app_figures: dict[int, Any], sql_figures: dict[int, dict[str, int]]) -> str | None:

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from crm import create_app
+from crm.access.tenancy import within
 from crm.auth.services import hash_password
 from crm.credit_code import make_credit_code
 from crm.enterprises.names import normalise_name
@@ -160,7 +161,9 @@ def running_app(config: dict[str, Any]) -> Iterator[Flask]:
     """An app on an empty database, its test client's requests each in their own context; torn down after."""
     app = create_app(config)
     app.test_client_class = RequestContextClient
-    with app.app_context():
+    # the test's own set-up and checks read every district, as the operator's command line does; each request
+    # forgets that reach and declares its user's
+    with app.app_context(), within(None, "a test's own set-up and checks"):
         empty_database()
         yield app
         db.session.remove()

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
-from crm.district_scope import limit_to_district
+from crm.access.tenancy import declare
 from crm.extensions import db
 from crm.models import District, Lead, LeadStage, Project, ServiceItemStatus
 from crm.periods import LOCAL, Period, today
@@ -37,7 +37,7 @@ def demo(runner: FlaskCliRunner) -> dict[str, Any]:
 @pytest.fixture
 def district_id(demo: dict[str, Any]) -> int:
     zhangwan = db.session.scalar(select(District.id).where(District.name == "张湾区"))
-    limit_to_district(db.session(), zhangwan)
+    declare(zhangwan, "as the district's users read")
     return zhangwan
 
 

@@ -132,7 +132,7 @@ def test_the_city_reads_every_district_and_changes_none(app: Flask, worlds) -> N
 
 
 def test_a_districts_figures_and_targets_are_its_own_under_its_scope(app: Flask, worlds) -> None:
-    from crm.district_scope import limit_to_district
+    from crm.access.tenancy import within
     from crm.models import TargetMetric, TeamTarget
     from crm.periods import Period
     from crm.reports.figures import district_figures
@@ -144,9 +144,59 @@ def test_a_districts_figures_and_targets_are_its_own_under_its_scope(app: Flask,
     db.session.commit()
     home = world.admin.district_id
     everywhere = district_figures(Period.year(2026))
-    limit_to_district(db.session(), home)
-    assert district_targets(2026, home) == {TargetMetric.TRIPS: 5}
-    mine = district_figures(Period.year(2026), district_id=home)
+    with within(home, "the home district"):
+        assert district_targets(2026, home) == {TargetMetric.TRIPS: 5}
+        mine = district_figures(Period.year(2026), district_id=home)
     assert mine.trips == everywhere.trips - 1 and mine.signed_projects == everywhere.signed_projects - 1
-    limit_to_district(db.session(), None)
     assert district_targets(2026, extra["admin"].district_id) == {TargetMetric.TRIPS: 70}
+
+
+def test_a_visit_uuid_used_in_another_district_is_simply_new_here(app: Flask, worlds) -> None:
+    """Neither a 500 nor a refusal that would tell the UUID exists: the phone's outbox is answered and moves on."""
+    import uuid as uuids
+
+    from sqlalchemy import func, select
+
+    from crm.models import Visit
+    world, side, _extra = worlds
+    theirs = side.records["visit"]
+    member = Sessions(app, world).client("member A")
+    body = {"uuid": theirs.uuid, "visited_on": today().isoformat(), "kind": "call_on",
+            "enterprise_id": world.a.records["enterprise"].id, "summary": "同一编号"}
+    created = member.post("/api/v1/visits", json=body, headers={"X-Requested-With": "magnet"})
+    assert created.status_code == 201, created.text
+    again = member.post("/api/v1/visits", json=body, headers={"X-Requested-With": "magnet"})
+    assert again.status_code == 200 and again.json["visit"]["id"] == created.json["visit"]["id"]
+    assert SECRET not in created.text + again.text
+    assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.uuid == theirs.uuid)) == 2
+    form = member.post("/visits/new", data={"uuid": str(uuids.uuid4()), "visited_on": today().isoformat(),
+                                            "kind": "call_on", "enterprise_id": world.a.records["enterprise"].id})
+    assert form.status_code in (201, 302), form.text
+
+
+def test_a_remembered_import_mapping_is_its_districts_own(app: Flask, worlds) -> None:
+    from crm.access.tenancy import within
+    from crm.imports.headers import change_mapping
+    from crm.imports.mapping import propose_layout, remember_mapping
+    from crm.imports.reading import Table
+
+    world, _side, extra = worlds
+    table = Table(file_name="签约.csv", format="csv", sheet="签约", rows=[
+        ["项目", "甲方单位", "金额", "签订", "责任专班"], ["甲项目", "甲公司", "5", "2026-01-05", "甲专班"]])
+    with within(extra["admin"].district_id, "茅箭区's import"):
+        layout = change_mapping(propose_layout(table, "projects"), {"甲方单位": "investor", "金额": "总投资:万元",
+                                                                       "签订": "signed_on"})
+        remember_mapping(layout, extra["admin"])
+        db.session.commit()
+        assert propose_layout(table, "projects").remembered is True
+    with within(world.admin.district_id, "张湾区's import"):
+        assert propose_layout(table, "projects").remembered is False
+
+
+def test_a_district_leader_reads_the_city_ranking_of_every_district(app: Flask, worlds) -> None:
+    world, _side, _extra = worlds
+    sessions = Sessions(app, world)
+    year = f"year={date.today().year}"
+    as_city = sessions.client("city").get(f"/exports/districts.csv?{year}").get_data(as_text=True)
+    as_leader = sessions.client("leader").get(f"/exports/districts.csv?{year}").get_data(as_text=True)
+    assert "茅箭区" in as_leader and as_leader == as_city

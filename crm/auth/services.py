@@ -125,7 +125,8 @@ def authenticate(username: str, password: str, *, address: str, now: datetime | 
     if seconds:
         record("login_throttled", detail=username[:200], address=address)
         raise LoginThrottled(seconds)
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = db.session.scalar(select(User).where(User.username == username)
+                             .execution_options(all_districts=True))  # signing in: no district yet
     ok = check_password(user, password) and user is not None and user.active
     db.session.add(LoginAttempt(at=now, username=username[:64], address=address[:64], success=ok))
     if not ok:

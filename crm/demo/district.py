@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from ..access.tenancy import home_district
 from ..auth.services import hash_password
-from ..district_scope import home_district
 from ..extensions import db
 from ..periods import today as local_today
 from .cast import District, build_people

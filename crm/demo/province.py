@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, text, update
 
+from ..access.tenancy import home_district
 from ..auth.services import hash_password
 from ..credit_code import make_credit_code
-from ..district_scope import home_district
 from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import (

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..access.tenancy import scoped_district
 from ..audit import record
 from ..credit_code import is_valid_credit_code, normalize_credit_code
-from ..district_scope import scoped_district
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Contact, Enterprise, Lead, Overlap, Ownership, Project, User, Visit

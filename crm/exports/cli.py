@@ -8,8 +8,7 @@ import click
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from ..cli import choose_district
-from ..district_scope import limit_to_district
+from ..cli import choose_district, narrow_to
 from ..extensions import db
 from ..models import Role, Team, User
 from ..reports.cli import period_of, period_options
@@ -28,7 +27,7 @@ def period_query(name: str, year, quarter, month, ytd, start, end) -> list[tuple
     if name == "leads":
         raise click.UsageError("the lead list has no period filter: leave out the period options")
     period = period_of(year, quarter, month, start, end, ytd)
-    if name == "visits" or (name == "projects" and ytd):  # these pages take a period as a range of dates
+    if name == "visits":  # its page takes a period as a range of dates
         return [("start", period.start.isoformat()), ("end", period.end.isoformat())]
     options = {"year": year, "quarter": quarter, "month": month, "ytd": "y" if ytd else None,
                "start": start.date().isoformat() if start else None, "end": end.date().isoformat() if end else None}
@@ -90,7 +89,7 @@ def export_command(name, year, quarter, month, ytd, start, end, team_name, filte
         office = User(username="cli", display_name="cli", role=Role.CITY)  # the city reads every district
     else:
         district = choose_district(district_name)
-        limit_to_district(db.session(), district.id)
+        narrow_to(district.id)
         office = User(username="cli", display_name="cli", role=Role.ADMIN, district_id=district.id)
     query = MultiDict(period_query(name, year, quarter, month, ytd, start, end) + team_query(name, team_name)
                       + filter_query(filters))

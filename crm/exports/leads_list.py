@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
-from ..district_scope import district_name
+from ..access.tenancy import district_name
 from ..extensions import db
 from ..forms import id_arg
 from ..i18n import gettext as _

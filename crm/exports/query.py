@@ -7,23 +7,24 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from ..district_scope import limited, scoped_district
+from ..access.tenancy import carried, limited_core
 from ..extensions import db
 
 BATCH = 1000  # rows fetched at a time (a server-side cursor on PostgreSQL)
 
 
 def stream(query: Select[Any]) -> Iterator[Any]:
-    """The query's rows, fetched in batches.
+    """The query's rows, fetched in batches, inside the district's reach of the work that asked for them.
 
     Run on the session's connection as a plain select of columns: no ORM objects are wanted, and the ORM's
     row handling would cost a third more than reading the rows. The connection runs no session events, so the
-    session's district limit is added here.
+    district's criteria are added here, when the rows are first asked for (a CSV download reads them after its
+    view has returned): the reach is taken now and carried to that moment.
     """
-    district = scoped_district()
-    if district is not None:
-        query = limited(query, district, orm=False)
-    yield from db.session.connection().execute(query.execution_options(yield_per=BATCH))
+    def rows() -> Iterator[Any]:
+        limited = limited_core(query).execution_options(yield_per=BATCH)
+        yield from db.session.connection().execute(limited)
+    return carried(rows())
 
 
 def count_of(query: Select[Any]) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from ..district_scope import district_name, scoped_district
+from ..access.tenancy import district_name, scoped_district
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l

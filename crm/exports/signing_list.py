@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from ..district_scope import district_name
+from ..access.tenancy import district_name
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import join_clauses, with_note

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, request, send_file, stream_with_context
 from flask_login import current_user
 
+from ..access.tenancy import carried
 from ..auth.access import may, requires
 from ..errors import render_error
 from ..extensions import db
@@ -56,7 +57,7 @@ def download(name: str, ext: str):
     if file is not None:
         response = send_file(file, mimetype=FORMATS[ext], as_attachment=True, download_name=f"{name}.{ext}")
     else:
-        response = Response(stream_with_context(csv_chunks(export.tables[0])), mimetype=FORMATS[ext])
+        response = Response(stream_with_context(carried(csv_chunks(export.tables[0]))), mimetype=FORMATS[ext])
     response.headers["Content-Disposition"] = attachment(f"{export.filename}.{ext}", f"{name}.{ext}")
     response.headers["Cache-Control"] = "private, no-store"
     return response

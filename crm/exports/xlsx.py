@@ -7,6 +7,7 @@ row, column widths fitted to the Chinese text, A4 landscape fitted to the page w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -48,9 +49,23 @@ def write_xlsx(path: str, tables: Sequence[Table]) -> int:
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_numbers": False, "strings_to_urls": False})
     formats = Formats(workbook)
-    counts = [write_sheet(workbook.add_worksheet(table.sheet[:31]), table, formats) for table in tables]
+    try:
+        counts = [write_sheet(workbook.add_worksheet(table.sheet[:31]), table, formats) for table in tables]
+    except BaseException:
+        discard(workbook)
+        raise
     workbook.close()
     return counts[0] if counts else 0
+
+
+def discard(workbook: xlsxwriter.Workbook) -> None:
+    """Close and delete the rows a failed workbook kept on disk (constant_memory's temporary file per sheet)."""
+    for sheet in workbook.worksheets():
+        handle, name = getattr(sheet, "row_data_fh", None), getattr(sheet, "row_data_filename", None)
+        if handle is not None:
+            handle.close()
+        if name:
+            os.unlink(name)
 
 
 def cell_writer(sheet: Worksheet, column: int, kind: str, fmt: Any, widths: list[int]) -> Callable[[int, Any], Any]:

@@ -19,8 +19,7 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy import select
 
-from ..cli import choose_district
-from ..district_scope import limit_to_district
+from ..cli import choose_district, narrow_to
 from ..extensions import db
 from ..models import Role, User
 from .commit import ImportResult, commit_import
@@ -208,7 +207,7 @@ def import_command(kind: str, file: Path, dry_run: bool, as_json: bool, update_d
     actor = acting_admin(username, district_name) if username or not dry_run else None
     # teams and enterprises are matched in the admin's district only, as on the import page
     district_id = actor.district_id if actor else choose_district(district_name).id
-    limit_to_district(db.session(), district_id)
+    narrow_to(district_id)
     terminal = sys.stderr.isatty() and not as_json
     try:
         table = read_path(file, sheet=sheet)

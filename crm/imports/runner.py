@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from sqlalchemy import update
 
 from .. import audit
-from ..district_scope import limit_to_district
+from ..access import tenancy
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import ImportJob, ImportJobStatus, User, now_utc
@@ -46,11 +46,14 @@ def live_state(job_id: int) -> dict[str, Any] | None:
 def start(job_id: int, step: str, *, address: str | None = None) -> threading.Thread:
     """Run a job's preview ("preview") or import ("import") in a thread of its own."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    reach = tenancy.current()  # the thread reads what the request that started it may read, and no more
+    if reach is None:
+        raise tenancy.WallError("an import job was started outside any district's reach")
     status = ImportJobStatus.PREVIEWING if step == "preview" else ImportJobStatus.IMPORTING
     with _lock:
         _live[job_id] = {"status": ImportJobStatus.QUEUED if step == "preview" else status,
                          "stage": "checking" if step == "import" else None, "done": 0, "total": 0}
-    thread = threading.Thread(target=run, args=(app, job_id, step, address), name=f"import-job-{job_id}",
+    thread = threading.Thread(target=run, args=(app, reach, job_id, step, address), name=f"import-job-{job_id}",
                               daemon=True)
     with _lock:
         _threads[job_id] = thread
@@ -67,8 +70,8 @@ def join_all(timeout: float) -> bool:
     return not any(thread.is_alive() for thread in threads)
 
 
-def run(app: Flask, job_id: int, step: str, address: str | None) -> None:
-    with app.app_context():
+def run(app: Flask, reach: tenancy.Reach, job_id: int, step: str, address: str | None) -> None:
+    with app.app_context(), tenancy.entered(reach):
         try:
             if step == "preview":
                 run_preview(job_id)
@@ -143,9 +146,6 @@ def load(job_id: int) -> JobInput:
     job = db.session.get(ImportJob, job_id)
     if job is None:
         raise ImportRefused(_("导入任务不存在"), "missing")
-    # the thread works in the district of the admin who uploaded the file, as their pages do
-    owner = db.session.get(User, job.created_by_id) if job.created_by_id else None
-    limit_to_district(db.session(), owner.district_id if owner else None)
     found = JobInput(job.kind, job.file_name, job.stored_name, dict(job.layout), dict(job.options),
                      read_stored(job.stored_name))
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -66,10 +66,14 @@ class Visit(db.Model):
         # a period's range for SQLite's planner and the district's count, each team's run for PostgreSQL's.
         Index("ix_visit_date_enterprise_team", "visited_on", "enterprise_id", "team_id"),
         Index("ix_visit_team_enterprise_date", "team_id", "enterprise_id", "visited_on"),
+        # A UUID is made on a phone: repeats within a team are the same visit. Unique per team, not in the whole
+        # city, so a UUID already used in another district is no business of this one's (never a refusal that
+        # would tell it exists).
+        UniqueConstraint("team_id", "uuid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)  # made offline; repeats are the same visit
+    uuid: Mapped[str] = mapped_column(String(36), index=True)  # made offline; repeats are the same visit
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
     trip_id: Mapped[int | None] = mapped_column(ForeignKey("trip.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)

@@ -13,11 +13,15 @@ from .types import UTCDateTime, now_utc
 
 
 class ImportMapping(db.Model):
-    """The columns a user confirmed for one kind of import and one header row, found again by its signature."""
+    """The columns a district's user confirmed for one kind of import and one header row, found again by its signature.
 
-    __table_args__ = (UniqueConstraint("kind", "signature"),)
+    Each district remembers its own: one district's confirmed mapping never pre-fills another's upload.
+    """
+
+    __table_args__ = (UniqueConstraint("district_id", "kind", "signature"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"))
     kind: Mapped[str] = mapped_column(String(20))  # enterprises, leads, projects, visits
     signature: Mapped[str] = mapped_column(String(64))  # sha256 of the kind and the header texts, in order
     columns: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{index, header, field, unit, currency}]

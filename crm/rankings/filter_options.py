@@ -8,7 +8,7 @@ when a request names a team or industry the kept list lacks. A list is therefore
 database, and only in what the menu offers: a choice the database has is never refused.
 
 Each list is kept per district: `district_id` names the district the session's queries are limited to
-(crm/district_scope.py; None when they are not), so one district's lists are never offered to another's users.
+(crm/access/tenancy.py; None when they are not), so one district's lists are never offered to another's users.
 """
 
 from __future__ import annotations

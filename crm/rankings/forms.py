@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from ..district_scope import scoped_district
+from ..access.tenancy import scoped_district
 from ..forms import options
 from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus, TargetMetric

@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from ..access.tenancy import published
 from ..extensions import db
 from ..models import District, Project, TargetMetric, Team, TeamTarget
 from ..periods import Period
@@ -48,8 +49,11 @@ def district_overdue(on: date) -> dict[int, int]:
         .where(start_overdue(on), Project.verified.is_(True)).group_by(Team.district_id)).all())
 
 
+@published
 def district_ranking(period: Period, today: date, rule: ScoringRule | None = None) -> TeamRanking:
     """Rank the city's districts for a period under the city's rule for the year (or the one given).
+
+    A published aggregate: the same figures whoever reads it, a district's leader or the city.
 
     The rows are TeamRows whose team_id and team_name are the district's; the totals row is the city's.
     """

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, distinct, func, or_, select, true
 
-from ..district_scope import scoped_district
+from ..access.tenancy import scoped_district
 from ..extensions import db
 from ..models import YI, Lead, Project, TargetMetric, Team, Trip, Visit
 from ..periods import LOCAL, Period
@@ -81,7 +81,7 @@ def of_team(column: Any, team_id: int | None, district_id: int | None = None) ->
 def of_district(column: Any, district_id: int | None) -> ColumnElement[bool]:
     """WHERE clause on a team id column: the district's teams, or every team when no district is given.
 
-    When the session is already limited to that district (crm/district_scope.py), its criteria say it once.
+    When the session is already limited to that district (crm/access/tenancy.py), its criteria say it once.
     """
     if district_id is None or scoped_district() == district_id:
         return true()

@@ -1,0 +1,334 @@
+"""The district wall: every read of a district's records runs inside a declared reach, or raises.
+
+A *reach* says which district a unit of work reads: one district (its users, a command given --district, a
+job an admin started) or every district (the city's bureau, the operator's command line, a published
+aggregate such as the city's ranking of its districts). It lives in a context variable, so it follows the
+work it was declared for and nothing else: a request declares it once its user is known and forgets it at
+teardown; a new thread starts with none; a stream or job carries the reach of the request that made it
+(`carried`, `current`/`within`).
+
+Two checks keep it, and both fail closed:
+- every ORM read (pages, the API, exports, figures, lazy loads) gets the district's criteria added
+  (`criteria`), or raises `WallError` when no reach was declared and it touches a district's table;
+- every statement a connection runs is checked again below the ORM (`before_execute`): a select of a
+  district's tables that the ORM did not limit raises unless the reach is every district.
+
+A read that must cross the wall on purpose says so with `.execution_options(all_districts=True)`: finding a
+user by session id or username before anyone is signed in, and the city-wide uniqueness of usernames.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
+
+import click
+from flask import Flask, current_app, g
+from flask_login import current_user
+from sqlalchemy import event, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import util as sql_util
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.selectable import Select, SelectBase
+
+from ..extensions import db
+from ..models import (
+    Contact,
+    District,
+    Enterprise,
+    ImportJob,
+    ImportMapping,
+    Lead,
+    LeadStageChange,
+    Milestone,
+    Overlap,
+    Project,
+    ProjectDocument,
+    ProjectIssue,
+    RankingSettings,
+    RankingSnapshot,
+    Role,
+    ServiceItem,
+    Team,
+    TeamTarget,
+    Trip,
+    User,
+    Visit,
+    VisitPhoto,
+)
+
+T = TypeVar("T")
+CROSSING = "all_districts"  # execution option of a read that crosses the wall on purpose
+MARK = "district_reach"  # execution option the wall sets on a statement it has limited
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The district a unit of work reads (None: every district), and why it may."""
+
+    district_id: int | None
+    why: str
+
+
+class WallError(RuntimeError):
+    """A read of a district's records outside any declared reach, or around the wall's criteria."""
+
+
+_reach: ContextVar[Reach | None] = ContextVar("district_reach", default=None)
+
+
+def current() -> Reach | None:
+    """The reach declared for the work running now (None: none was)."""
+    return _reach.get()
+
+
+@contextmanager
+def within(district_id: int | None, why: str) -> Iterator[Reach]:
+    """Run the block reading one district (None: every district)."""
+    reach = Reach(district_id, why)
+    token = _reach.set(reach)
+    try:
+        yield reach
+    finally:
+        _reach.reset(token)
+
+
+def declare(district_id: int | None, why: str) -> Reach:
+    """Read one district (None: every district) for the rest of the enclosing work (a script, a test's set-up)."""
+    reach = Reach(district_id, why)
+    _reach.set(reach)
+    return reach
+
+
+@contextmanager
+def entered(reach: Reach | None) -> Iterator[Reach | None]:
+    """Run the block inside a reach taken from elsewhere (a request's, carried into its stream or job)."""
+    token = _reach.set(reach)
+    try:
+        yield reach
+    finally:
+        _reach.reset(token)
+
+
+def published(aggregate: Callable[..., T]) -> Callable[..., T]:
+    """An aggregate the city publishes to every district (its ranking of them): computed over every district.
+
+    Only figures leave it, never a district's records, so a district's leader reads the same numbers as the city.
+    """
+    @wraps(aggregate)
+    def computed(*args: Any, **kwargs: Any) -> T:
+        with within(None, f"a published aggregate: {aggregate.__name__}"):
+            return aggregate(*args, **kwargs)
+    return computed
+
+
+def carried(rows: Iterable[Any]) -> Iterator[Any]:
+    """The rows, read inside the reach declared now, however late the reader asks for them."""
+    reach = current()
+    if reach is None:
+        raise WallError("a stream was made outside any district's reach")
+    iterator = iter(rows)
+
+    def read() -> Iterator[Any]:
+        with entered(reach):
+            yield from iterator
+    return read()
+
+
+def scoped_district() -> int | None:
+    """The district the work reads (None: every district); raises when no reach was declared."""
+    reach = current()
+    if reach is None:
+        raise WallError("no district's reach was declared for this work")
+    return reach.district_id
+
+
+@lru_cache(maxsize=1024)
+def criteria(district: int) -> tuple[Any, ...]:
+    """The WHERE criteria that keep each model's rows to the district (lambdas, so SQLAlchemy caches their SQL).
+
+    Made once per district: every query a district's user makes carries them.
+    """
+    of_teams = select(Team.id).where(Team.district_id == district)
+    limits: list[tuple[type, Any]] = [
+        (Team, lambda cls: cls.district_id == district),
+        (Enterprise, lambda cls: cls.district_id == district),
+        (User, lambda cls: cls.district_id == district),
+        (ImportMapping, lambda cls: cls.district_id == district),
+        # a district reads its own rules and snapshots, and the city's (its ranking of the districts)
+        (RankingSettings, lambda cls: or_(cls.district_id == district, cls.district_id.is_(None))),
+        (RankingSnapshot, lambda cls: or_(cls.district_id == district, cls.district_id.is_(None))),
+        *((model, lambda cls: cls.team_id.in_(of_teams)) for model in (TeamTarget, Trip, Visit, Lead, Overlap,
+                                                                       Project)),
+        (Contact, lambda cls: cls.enterprise_id.in_(select(Enterprise.id).where(Enterprise.district_id == district))),
+        (LeadStageChange, lambda cls: cls.lead_id.in_(
+            select(Lead.id).join(Team, Team.id == Lead.team_id).where(Team.district_id == district))),
+        (VisitPhoto, lambda cls: cls.visit_id.in_(
+            select(Visit.id).join(Team, Team.id == Visit.team_id).where(Team.district_id == district))),
+        *((child, lambda cls: cls.project_id.in_(  # a project's milestones, service items, issues, documents
+            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district)))
+          for child in (Milestone, ServiceItem, ProjectIssue, ProjectDocument)),
+        (ImportJob, lambda cls: cls.created_by_id.in_(select(User.id).where(User.district_id == district))),
+    ]
+    return tuple(with_loader_criteria(model, limit, include_aliases=True) for model, limit in limits)
+
+
+@lru_cache(maxsize=1)
+def scoped_models() -> dict[Any, Any]:
+    """The models the criteria limit, by their table: every table holding a district's records."""
+    return {model.__table__: model for model in (Team, Enterprise, User, ImportMapping, RankingSettings,
+                                                  RankingSnapshot, TeamTarget, Trip, Visit, Lead, Overlap, Project,
+                                                  Contact, LeadStageChange, VisitPhoto, Milestone, ServiceItem,
+                                                  ProjectIssue, ProjectDocument, ImportJob)}
+
+
+@lru_cache(maxsize=1)
+def _scoped_names() -> re.Pattern[str]:
+    names = "|".join(sorted((table.name for table in scoped_models()), key=len, reverse=True))
+    return re.compile(rf"\b({names})\b", re.IGNORECASE)
+
+
+def touches_district_tables(statement: Any) -> bool:
+    """Whether a statement reads a table holding a district's records (raw SQL: whether it names one)."""
+    if isinstance(statement, TextClause):
+        return _scoped_names().search(statement.text) is not None
+    tables = scoped_models()
+    return any(table in tables for table in sql_util.find_tables(statement, include_aliases=True,
+                                                                  include_joins=True))
+
+
+def limited(statement: Any, district: int, *, orm: bool) -> Any:
+    """The select with the district's criteria, marked as limited.
+
+    A select whose columns name a model only inside an aggregate's FILTER (count(*) FILTER (WHERE project…)) runs
+    as a Core statement, and the ORM would skip its criteria: naming the model in FROM makes it the ORM's.
+    """
+    if not orm:
+        models = [scoped_models()[table] for table in statement.get_final_froms() if table in scoped_models()]
+        if models:
+            statement = statement.select_from(*models)
+    return statement.options(*criteria(district))
+
+
+def limited_core(statement: Select[Any]) -> Select[Any]:
+    """A Core select for a connection of the session (a stream): limited to the reach, marked as checked."""
+    district = scoped_district()
+    if district is not None:
+        statement = limited(statement, district, orm=False)
+    return statement.execution_options(**{MARK: district})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _keep_to_the_reach(state: ORMExecuteState) -> None:
+    if not state.is_select or state.execution_options.get(CROSSING):
+        return
+    reach = current()
+    if reach is None:
+        # refreshing an object already held (read inside a reach) is no new read; anything else of a district is
+        if not state.is_column_load and touches_district_tables(state.statement):
+            raise WallError("a district's records were read outside any district's reach")
+    elif reach.district_id is not None:
+        state.statement = limited(state.statement, reach.district_id, orm=state.is_orm_statement)
+    state.update_execution_options(**{MARK: reach.district_id if reach else None})
+
+
+@event.listens_for(Engine, "before_execute")
+def _no_read_around_the_wall(conn: Any, clause: Any, multiparams: Any, params: Any,
+                             execution_options: dict[str, Any]) -> None:
+    if not isinstance(clause, SelectBase | TextClause):
+        return  # writes, DDL and the driver's own statements (BEGIN, PRAGMA)
+    options = {**getattr(clause, "_execution_options", {}), **execution_options}
+    reach = current()
+    if MARK in options or options.get(CROSSING) or (reach is not None and reach.district_id is None):
+        return  # the session's check passed it, or it crosses on purpose, or it may read every district
+    if touches_district_tables(clause):
+        raise WallError("a district's records were read around the wall's criteria")
+
+
+def reach_of(user: Any) -> Reach | None:
+    """The reach of a signed-in user: the city reads every district, anyone else their own; nobody, none."""
+    if not user.is_authenticated:
+        return None
+    if user.role is Role.CITY:
+        return Reach(None, "the city's bureau reads every district")
+    return Reach(user.district_id, "a district's user reads their district")
+
+
+def _forget_the_reach() -> None:
+    g.reach_token = _reach.set(None)  # a worker thread's last request must not lend this one its reach
+
+
+def _declare_the_users_reach() -> None:
+    _reach.set(reach_of(current_user))
+
+
+def _restore_the_reach(_error: BaseException | None) -> None:
+    token = g.pop("reach_token", None)
+    if token is None:
+        return
+    try:
+        _reach.reset(token)
+    except ValueError:  # torn down in another context than the one it began in
+        _reach.set(None)
+
+
+def commands_reach(command: click.Command) -> None:
+    """Run a command line command (and a group's commands) in every district, unless it declared one itself.
+
+    The command line is the operator's: it reads every district, and --district narrows it (`district_option`).
+    """
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            commands_reach(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "_reach_declared", False):
+        return
+
+    @wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if current() is not None:
+            return callback(*args, **kwargs)
+        with within(None, "the operator's command line"):
+            return callback(*args, **kwargs)
+    run._reach_declared = True  # type: ignore[attr-defined]
+    command.callback = run
+
+
+def district_name() -> str:
+    """The name of the district the work reads (the city's name when it reads every district)."""
+    district_id = scoped_district()
+    district = db.session.get(District, district_id) if district_id is not None else None
+    return district.name if district is not None else current_app.config.get("CITY_NAME", "")
+
+
+def district_code() -> str:
+    """The code the work's district starts its project codes with (ZW-2026-001)."""
+    district_id = scoped_district()
+    district = db.session.get(District, district_id) if district_id is not None else None
+    return district.code if district is not None else (current_app.config.get("PROJECT_CODE_PREFIX") or "ZW")
+
+
+def home_district() -> District:
+    """The home district: the first there is (a migrated install's own), else one made from the settings."""
+    config = current_app.config
+    name, code = config.get("DISTRICT_NAME") or "张湾区", config.get("PROJECT_CODE_PREFIX") or "ZW"
+    district = db.session.scalar(select(District).order_by(District.id).limit(1))
+    if district is None:
+        district = District(name=name, code=code)
+        db.session.add(district)
+        db.session.flush()
+    return district
+
+
+def register_tenancy(app: Flask, after_sign_in: Callable[[], Any]) -> None:
+    """Forget any reach as a request starts, declare its user's once `after_sign_in` knows them, restore at the end."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_reach)
+    funcs = app.before_request_funcs[None]
+    funcs.insert(funcs.index(after_sign_in) + 1, _declare_the_users_reach)
+    app.teardown_request(_restore_the_reach)
