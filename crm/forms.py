@@ -73,6 +73,24 @@ class PeriodFilter:
                            self.start.data, self.end.data, ytd=bool(ytd is not None and ytd.data))
 
 
+class DistrictFilter:
+    """For a filter form with a `district` field (a ListedSelectField, coerce=int, default 0): the city, which reads
+    every district, narrows a list to one with it (`?district=<id>`, the page and its export alike); a district's
+    user reads their own district only, so for them the field goes."""
+
+    def offer_districts(self, listed: Any) -> None:
+        """Offer these districts (an OptionList); None when the reader is one district's."""
+        if listed is None:
+            del self.district  # type: ignore[attr-defined]
+        else:
+            self.district.listed = listed  # type: ignore[attr-defined]
+
+    def chosen_district(self) -> int | None:
+        """The district the city chose; None for every district, or when the reader is one district's."""
+        field = getattr(self, "district", None)
+        return (field.data or None) if field is not None else None
+
+
 # A date is typed and shown as YYYY-MM-DD, whatever the browser's language: an <input type="date"> is drawn in the
 # browser's own (12/02/2026 in an American one), so the box is a text input, and crm/static/js/date-input.js adds a
 # button that opens the browser's calendar beside it.

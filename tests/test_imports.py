@@ -541,7 +541,8 @@ def test_round_trip_of_the_signing_list(app, runner, make_user, make_team, make_
                      started_on=date(2024, 2, 1) if n == 0 else None, chief_officer=chief if n == 0 else None)
     original = project_facts()
     path = tmp_path / f"签约项目清单.{suffix}"
-    exported = runner.invoke(args=["export", "projects", "-o", str(path)])
+    # the whole list, 待认定 rows too: its totals are then a 合计 line per standing, which the import skips
+    exported = runner.invoke(args=["export", "projects", "--filter", "verified=all", "-o", str(path)])
     assert exported.exit_code == 0, exported.output
     db.session.remove()
     db.drop_all()

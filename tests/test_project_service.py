@@ -181,7 +181,7 @@ def test_average_days_to_resolve_matches_a_plain_computation(client, login, memb
     mine, theirs = [(30, 3), (20, 10), (15, None), (9, 4)], [(50, 7), (40, None), (12, 0)]
     make_issues(project, mine)
     make_issues(other, theirs)
-    figures = service.issue_figures(Project.id == project.id)
+    figures = service.issue_figures(Project.id == project.id, on=TODAY)
     assert (figures.open, figures.resolved) == (1, 3)
     assert figures.average_days == pytest.approx(round((3 + 10 + 4) / 3, 1))
     login(member)

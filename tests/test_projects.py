@@ -9,7 +9,8 @@ from sqlalchemy import event
 
 from crm.extensions import db
 from crm.models import ProjectStatus, Role, ServiceItem, ServiceItemStatus
-from crm.periods import today
+from crm.periods import Period, today
+from crm.reports.figures import district_figures
 
 
 @pytest.fixture
@@ -88,6 +89,12 @@ def test_size_buckets_are_inclusive_in_yuan(client, login, member, make_project)
     assert "Y10" in listed(client, "size=10")[0]
 
 
+def standing_lines(html: str) -> dict[str, tuple[int, int]]:
+    """The totals lines above the list: {standing: (count, yuan)}."""
+    return {standing: (int(count), int(yuan)) for standing, count, yuan in re.findall(
+        r'data-standing="(\w+)" data-standing-count="(\d+)" data-standing-yuan="(\d+)"', html)}
+
+
 def test_verified_filter_and_pending_count(client, login, member, make_project):
     make_project(code="V1")
     make_project(code="P1", verified=False)
@@ -95,10 +102,79 @@ def test_verified_filter_and_pending_count(client, login, member, make_project):
     make_project(code="X1", verified=False, voided=True, void_reason="重复登记")
     login(member)
     codes, totals = listed(client)
-    assert sorted(codes) == ["P1", "P2", "V1"] and totals["pending"] == 2
-    assert "2 个待认定" in client.get("/projects/").text
+    assert codes == ["V1"] and totals["pending"] == 2  # what the figures count, by default
+    page = client.get("/projects/").text
+    assert "另有 2 个待认定" in page and 'href="/projects/?verified=all"' in page
     assert sorted(listed(client, "verified=no")[0]) == ["P1", "P2"]
-    assert listed(client, "verified=yes")[0] == ["V1"]
+    assert listed(client, "verified=yes")[0] == listed(client, "verified=")[0] == ["V1"]
+    assert sorted(listed(client, "verified=all")[0]) == ["P1", "P2", "V1"]
+
+
+def test_pending_rows_are_totalled_apart_from_the_counted(client, login, member, make_project):
+    make_project(code="V1", total_investment_yuan=300_000_000)
+    make_project(code="V2", total_investment_yuan=120_000_000)
+    make_project(code="P1", verified=False, total_investment_yuan=50_000_000)
+    make_project(code="X1", voided=True, void_reason="重复登记", total_investment_yuan=900_000_000)
+    login(member)
+    assert standing_lines(client.get("/projects/").text) == {"counted": (2, 420_000_000)}
+    page = client.get("/projects/?verified=all").text
+    assert standing_lines(page) == {"counted": (2, 420_000_000), "pending": (1, 50_000_000)}
+    assert "已认定：2 个项目" in page and "待认定：1 个项目" in page and "合计：" not in page
+    page = client.get("/projects/?verified=all&voided=y").text
+    assert standing_lines(page) == {"counted": (2, 420_000_000), "pending": (1, 50_000_000),
+                                    "voided": (1, 900_000_000)}
+    assert standing_lines(client.get("/projects/?verified=no").text) == {"pending": (1, 50_000_000)}
+
+
+def test_the_lists_totals_are_the_figures_of_the_year(client, login, member, make_project):
+    amounts = [150_000_000, 2_000_000_000, 99_999_999]
+    for n, yuan in enumerate(amounts):
+        make_project(code=f"F{n}", total_investment_yuan=yuan, signed_on=date(2026, 2, 1 + n))
+    make_project(code="P", verified=False, signed_on=date(2026, 3, 1))
+    make_project(code="X", voided=True, void_reason="撤回", signed_on=date(2026, 3, 1))
+    make_project(code="OLD", signed_on=date(2025, 3, 1))
+    figures = district_figures(Period.year(2026))
+    login(member)
+    _codes, totals = listed(client, "year=2026")
+    assert (totals["count"], totals["total-yuan"]) == (figures.signed_projects, figures.signed_investment_yuan)
+    assert (totals["count"], totals["total-yuan"]) == (3, sum(amounts))
+
+
+def test_year_to_month_lists_january_to_the_month(client, login, member, make_project):
+    for code, day in (("JAN", date(2026, 1, 5)), ("MAY", date(2026, 5, 31)), ("JUN", date(2026, 6, 1)),
+                      ("LAST", date(2025, 5, 5))):
+        make_project(code=code, signed_on=day)
+    login(member)
+    assert listed(client, "year=2026&month=5")[0] == ["MAY"]
+    assert listed(client, "year=2026&month=5&ytd=y")[0] == ["MAY", "JAN"]
+    page = client.get("/projects/?year=2026&month=5&ytd=y").text
+    assert 'name="ytd"' in page and 'href="/exports/projects.xlsx?year=2026&amp;month=5&amp;ytd=y"' in page
+    response = client.get("/projects/?year=2026&ytd=y")
+    assert response.status_code == 400 and "累计须选择截止月份" in response.text
+
+
+def test_the_city_narrows_the_list_to_one_district(client, login, make_user, make_district, make_team,
+                                                   make_enterprise, make_project):
+    other = make_district(name="茅箭区", code="MJ")
+    make_project(code="ZW1", total_investment_yuan=200_000_000)
+    make_project(code="MJ1", team=make_team(district_id=other.id), enterprise=make_enterprise(district_id=other.id))
+    login(make_user(Role.CITY))
+    assert sorted(listed(client)[0]) == ["MJ1", "ZW1"]
+    codes, totals = listed(client, f"district={other.id}")
+    assert codes == ["MJ1"] and totals["count"] == 1
+    page = client.get(f"/projects/?district={other.id}").text
+    assert 'name="district"' in page and f'href="/exports/projects.csv?district={other.id}"' in page
+    assert client.get("/projects/?district=999999").status_code == 400
+
+
+def test_a_districts_user_is_offered_no_district_and_ignores_one(client, login, member, make_district,
+                                                                 make_team, make_project):
+    other = make_district(name="茅箭区", code="MJ")
+    make_project(code="ZW1")
+    login(member)
+    page = client.get(f"/projects/?district={other.id}")
+    assert page.status_code == 200 and 'name="district"' not in page.text
+    assert re.findall(r'<tr data-code="([^"]+)"', page.text) == ["ZW1"]
 
 
 def test_overdue_only_and_badges(client, login, member, make_project):

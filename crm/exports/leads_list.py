@@ -1,11 +1,14 @@
-"""在谈项目清单: the lead list's filters and team scoping, as a file."""
+"""在谈项目清单: the lead list's filters and team scoping, as a file.
+
+Each lead's amount is the board's (crm/reports/rules.py): intended until signed, then the signed project's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from ..access.tenancy import district_name
@@ -14,8 +17,10 @@ from ..forms import id_arg
 from ..i18n import gettext as _
 from ..leads import services
 from ..leads.forms import LeadFilterForm
-from ..models import Enterprise, Lead, LeadStage, LeadStatus, Team, User
+from ..models import Enterprise, Lead, LeadStage, LeadStatus, Project, Team, User
 from ..periods import LOCAL
+from ..reports.list_totals import lead_totals
+from ..reports.rules import lead_amount, lead_project
 from ..scoping import sees_all
 from .forms import form_errors, labels
 from .query import stream
@@ -38,18 +43,19 @@ def lead_query(scope: Any, filters: dict[str, Any]) -> Select[Any]:
     """The lead list's query (scope, filters, newest first) reading only what the file shows."""
     owner = aliased(User)
     return (services.lead_list(scope, **filters)
-            .with_only_columns(Lead.title, Enterprise.name, Team.name, Lead.industry, Lead.intended_investment_yuan,
+            .with_only_columns(Lead.title, Enterprise.name, Team.name, Lead.industry, lead_amount(),
                                Lead.stage, Lead.status, owner.display_name, Lead.expected_sign_on, Lead.next_action,
                                Lead.next_action_on, Lead.created_at, Lead.drop_reason)
-            .join(Team, Team.id == Lead.team_id).outerjoin(owner, owner.id == Lead.owner_id))
+            .join(Team, Team.id == Lead.team_id).outerjoin(owner, owner.id == Lead.owner_id)
+            .outerjoin(Project, lead_project()))
 
 
 def lead_rows(query: Select[Any]) -> Iterator[tuple[Any, ...]]:
     stages, statuses = labels(LeadStage), labels(LeadStatus)
     for number, row in enumerate(stream(query), start=1):
-        (title, enterprise, team, industry, intended, stage, status, owner, expected, next_action, next_on,
+        (title, enterprise, team, industry, amount, stage, status, owner, expected, next_action, next_on,
          created_at, drop_reason) = row
-        yield (number, title, enterprise, team, industry, intended, stages[stage], statuses[status], owner, expected,
+        yield (number, title, enterprise, team, industry, amount, stages[stage], statuses[status], owner, expected,
                next_action, next_on, created_at.astimezone(LOCAL).date(), drop_reason)
 
 
@@ -57,13 +63,13 @@ def leads_list(args: Mapping[str, str], viewer: User) -> Export:
     """在谈项目清单 of the teams the viewer may see, with the lead list's filters."""
     scope, filters = lead_filters(args, viewer)
     query = lead_query(scope, filters)
-    counted = query.with_only_columns(Lead.id, Lead.intended_investment_yuan).order_by(None).subquery()
-    count, total = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(counted.c.intended_investment_yuan), 0))).one()
+    # the listed leads, as a subquery of its own (not correlated with the totals' own lead and project)
+    stages = lead_totals(Lead.id.in_(query.with_only_columns(Lead.id).order_by(None).correlate(None))).values()
+    count, total = sum(stage.count for stage in stages), sum(stage.total_yuan for stage in stages)
     own_team = "" if sees_all(viewer) or viewer.team is None else viewer.team.name
     title = f"{district_name()}{own_team}{_('在谈项目清单')}"
     columns = [Column(_("序号"), INT), Column(_("项目名称"), LONG, 40), Column(_("企业"), LONG, 36),
-               Column(_("专班"), TEXT, 16), Column(_("产业类别"), TEXT, 16), Column(_("意向投资额（亿元）"), YI),
+               Column(_("专班"), TEXT, 16), Column(_("产业类别"), TEXT, 16), Column(_("投资额（亿元）"), YI),
                Column(_("阶段"), TEXT, 8), Column(_("状态"), TEXT, 8), Column(_("负责人"), TEXT, 12),
                Column(_("预计签约日期"), DATE), Column(_("下一步"), LONG, 40), Column(_("下一步日期"), DATE),
                Column(_("登记日期"), DATE), Column(_("放弃原因"), LONG, 30)]

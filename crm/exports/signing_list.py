@@ -1,38 +1,32 @@
-"""签约项目清单: the project list's filters and rows as the district's signing list, with its totals and buckets."""
+"""签约项目清单: the project list's filters and rows as the district's signing list, with its totals and buckets.
+
+By default it lists what the figures count, so its 合计 is the brief's number; when the office includes signings
+awaiting verification (待认定) or voided ones, each standing gets a 合计 line of its own and none is summed in.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case
 
 from ..access.tenancy import district_name
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import join_clauses, with_note
-from ..models import AgreementKind, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Team, User
+from ..models import AgreementKind, District, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Team, User
 from ..periods import Period, today
 from ..projects.filters import ProjectFilterForm
-from ..projects.overdue import start_overdue
-from ..projects.queries import SIZE_BUCKETS, ProjectCriteria, matching, project_list
+from ..projects.queries import ProjectCriteria, list_totals, project_list
+from ..reports.list_totals import ProjectTotals
+from ..reports.rules import SIZE_BUCKETS, start_overdue
 from .forms import form_errors, labels, period_title
 from .query import stream
 from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, FilterError, Table
 
 FOREIGN = frozenset({Ownership.FOREIGN, Ownership.HMT})  # 港澳台资 counts as 外资 in investment statistics
-
-
-@dataclass(frozen=True)
-class SigningTotals:
-    """The 合计 row and the bucket rows: count and sums of the whole filtered list, count and sum per bucket."""
-
-    count: int
-    total_yuan: int
-    fixed_asset_yuan: int
-    buckets: dict[str, tuple[int, int]]  # SIZE_BUCKETS key: (count, total yuan)
 
 
 def columns() -> list[Column]:
@@ -42,20 +36,6 @@ def columns() -> list[Column]:
             Column(_("协议类型"), TEXT, 10), Column(_("签约时间"), DATE), Column(_("落户地"), TEXT, 24),
             Column(_("招商专班"), TEXT, 16), Column(_("首席服务官"), TEXT, 32), Column(_("当前进展"), TEXT, 24),
             Column(_("备注"), LONG, 40)]
-
-
-def signing_totals(criteria: ProjectCriteria) -> SigningTotals:
-    """Count, sums and bucket figures of the list's projects, in one query over the list's own WHERE clause."""
-    amount = Project.total_investment_yuan
-    row = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(amount), 0),
-               func.coalesce(func.sum(Project.fixed_asset_investment_yuan), 0),
-               *(func.count().filter(amount >= floor) for floor, _label in SIZE_BUCKETS.values()),
-               *(func.coalesce(func.sum(amount).filter(amount >= floor), 0) for floor, _label in SIZE_BUCKETS.values()))
-        .select_from(Project).join(Project.enterprise).where(matching(criteria))).one()
-    n = len(SIZE_BUCKETS)
-    buckets = {key: (int(row[3 + i]), int(row[3 + n + i])) for i, key in enumerate(SIZE_BUCKETS)}
-    return SigningTotals(int(row[0]), int(row[1]), int(row[2]), buckets)
 
 
 def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ...]]:
@@ -99,17 +79,30 @@ def place(province: str | None, city: str | None) -> str:
     return city or province or ""
 
 
-def footer(totals: SigningTotals) -> list[list[Any]]:
-    rows: list[list[Any]] = [[_("合计"), _("%(n)s个项目", n=totals.count), None, None, None, totals.total_yuan,
-                              totals.fixed_asset_yuan]]
-    for key, (_floor, label) in SIZE_BUCKETS.items():
-        count, total = totals.buckets[key]
-        rows.append([_("其中"), _("%(bucket)s项目%(n)s个", bucket=label, n=count), None, None, None, total])
+def footer(totals: ProjectTotals, criteria: ProjectCriteria) -> list[list[Any]]:
+    """合计 (of the counted projects) with its size buckets; a 合计 line per standing when the list holds more.
+
+    Every label starts with 合计 or 其中, so an import of the file skips these rows as totals.
+    """
+    lines = totals.lines(**criteria.standings)
+    labels = {"counted": _("合计（已认定）"), "pending": _("合计（待认定）"), "voided": _("合计（已作废）")}
+    if [name for name, _tally in lines] == ["counted"]:
+        labels["counted"] = _("合计")
+    rows: list[list[Any]] = []
+    for name, tally in lines:
+        rows.append([labels[name], _("%(n)s个项目", n=tally.count), None, None, None, tally.total_yuan,
+                     tally.fixed_asset_yuan])
+        if name == "counted":
+            for key, (_floor, label) in SIZE_BUCKETS.items():
+                bucket = totals.buckets[key]
+                rows.append([_("其中"), _("%(bucket)s项目%(n)s个", bucket=label, n=bucket.count), None, None, None,
+                             bucket.total_yuan])
     return rows
 
 
 def signing_list(args: Mapping[str, str], viewer: User) -> Export:
-    """签约项目清单 for the filters of the project list (every signed-in user reads every project there)."""
+    """签约项目清单 for the filters of the project list (every signed-in user reads every project of the district,
+    the city every district's or, with `district`, one's)."""
     form = ProjectFilterForm(args)
     if not form.validate():
         raise FilterError(form_errors(form))
@@ -117,12 +110,13 @@ def signing_list(args: Mapping[str, str], viewer: User) -> Export:
         criteria = form.criteria()
     except ValueError as error:
         raise FilterError(_("筛选条件有误：时段不成立")) from error
-    totals = signing_totals(criteria)
+    totals = list_totals(criteria)
     day = today()
-    title = project_title(district_name(), criteria.period)
+    chosen = db.session.get(District, criteria.district_id) if criteria.district_id else None
+    title = project_title(chosen.name if chosen else district_name(), criteria.period)
     table = Table(sheet=_("签约项目清单"), title=title, columns=columns(),
-                  rows=lambda: signing_rows(criteria, day), footer=lambda: footer(totals), frozen_columns=2)
-    return Export("projects", title, [table], totals.count)
+                  rows=lambda: signing_rows(criteria, day), footer=lambda: footer(totals, criteria), frozen_columns=2)
+    return Export("projects", title, [table], totals.rows)
 
 
 def project_title(district: str, period: Period | None) -> str:

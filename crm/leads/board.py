@@ -1,12 +1,19 @@
-"""The pipeline board: per stage its count, its summed intended investment, and its most recent cards."""
+"""The pipeline board: per stage its count, its summed investment, and its most recent cards.
 
-from dataclasses import dataclass
+A card and its column show a lead's amount by the rule (crm/reports/rules.py): the intended investment until the
+lead is signed, then its signed project's total investment, as edited since; 已签约 says apart how many of its
+signings await verification (待认定).
+"""
+
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Lead, LeadStage
+from ..models import Lead, LeadStage, Project
+from ..reports.list_totals import StageTotals, lead_totals
+from ..reports.rules import lead_amount, lead_project
 
 # Four cards a column keep the whole board, menu and all, within one 1280×900 screen with titles on up to two
 # lines; the stage's list shows the rest.
@@ -18,9 +25,17 @@ class StageColumn:
     """One column of the board: a stage, how many leads are in it, their sum, and the cards shown."""
 
     stage: LeadStage
-    count: int
-    total_yuan: int
+    totals: StageTotals
     leads: list[Lead]
+    amounts: dict[int, int | None] = field(default_factory=dict)  # each card's amount by lead id, in yuan
+
+    @property
+    def count(self) -> int:
+        return self.totals.count
+
+    @property
+    def total_yuan(self) -> int:
+        return self.totals.total_yuan
 
     @property
     def more(self) -> bool:
@@ -28,15 +43,10 @@ class StageColumn:
         return self.count > len(self.leads)
 
 
-def stage_totals(scope: ColumnElement[bool]) -> dict[LeadStage, tuple[int, int]]:
-    """{stage: (count, summed intended investment in yuan)}, in one grouped query."""
-    return {stage: (count, int(total)) for stage, count, total in db.session.execute(
-        select(Lead.stage, func.count(Lead.id), func.coalesce(func.sum(Lead.intended_investment_yuan), 0))
-        .where(scope).group_by(Lead.stage))}
-
-
-def recent_cards(scope: ColumnElement[bool], per_stage: int = CARDS_PER_STAGE) -> dict[LeadStage, list[Lead]]:
-    """Each stage's most recently changed leads, newest first, at most per_stage of them, limited in SQL.
+def recent_cards(scope: ColumnElement[bool], per_stage: int = CARDS_PER_STAGE
+                 ) -> tuple[dict[LeadStage, list[Lead]], dict[int, int | None]]:
+    """Each stage's most recently changed leads, newest first, at most per_stage of them, limited in SQL, and each
+    card's amount.
 
     "Recent" is the lead's updated_at: every edit and every stage move sets it, so a column opens with the
     leads last worked on, and one just moved (a lead just signed in 已签约) comes first.
@@ -45,14 +55,19 @@ def recent_cards(scope: ColumnElement[bool], per_stage: int = CARDS_PER_STAGE) -
         partition_by=Lead.stage, order_by=(Lead.updated_at.desc(), Lead.id.desc())).label("rank"))
         .where(scope).subquery())
     cards: dict[LeadStage, list[Lead]] = {stage: [] for stage in LeadStage}
-    for lead in db.session.scalars(
-            select(Lead).join(ranked, ranked.c.id == Lead.id).where(ranked.c.rank <= per_stage)
+    amounts: dict[int, int | None] = {}
+    for lead, amount in db.session.execute(
+            select(Lead, lead_amount()).join(ranked, ranked.c.id == Lead.id).outerjoin(Project, lead_project())
+            .where(ranked.c.rank <= per_stage)
             .options(joinedload(Lead.enterprise), joinedload(Lead.owner)).order_by(ranked.c.rank)):
         cards[lead.stage].append(lead)
-    return cards
+        amounts[lead.id] = amount
+    return cards, amounts
 
 
 def columns(scope: ColumnElement[bool], per_stage: int = CARDS_PER_STAGE) -> list[StageColumn]:
     """The board's columns, one per stage in the pipeline's order: two queries whatever the number of leads."""
-    totals, cards = stage_totals(scope), recent_cards(scope, per_stage)
-    return [StageColumn(stage, *totals.get(stage, (0, 0)), cards[stage]) for stage in LeadStage]
+    totals = lead_totals(scope)
+    cards, amounts = recent_cards(scope, per_stage)
+    return [StageColumn(stage, totals.get(stage, StageTotals()), cards[stage],
+                        {lead.id: amounts[lead.id] for lead in cards[stage]}) for stage in LeadStage]

@@ -1,46 +1,18 @@
-"""Overdue projects: signed long ago and not started (超时限未开工), or past a planned milestone date."""
+"""Why a project is overdue: signed long ago and not started (超时限未开工), or past a planned milestone date.
+
+The SQL of the same rules is crm/reports/rules.py; overdue_reasons() reads them for one project loaded already.
+"""
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
-
-from flask import current_app
-from sqlalchemy import ColumnElement, and_, or_
 
 from ..models import Project, ProjectStatus
 
-OPEN = (ProjectStatus.SIGNED, ProjectStatus.STARTED, ProjectStatus.PRODUCING)
+# The rules are the reports' (one definition for lists, rankings and exports), named here too for older callers.
+from ..reports.rules import OPEN, months_before, start_deadline, start_overdue
 
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (the 31st becomes the month's last day)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def start_deadline(today: date) -> date:
-    """Projects signed before this date and not started are 超时限未开工."""
-    return months_before(today, current_app.config["OVERDUE_START_MONTHS"])
-
-
-def start_overdue(today: date) -> ColumnElement[bool]:
-    """WHERE clause: signed more than the allowed months ago and not started."""
-    return and_(Project.status == ProjectStatus.SIGNED, Project.started_on.is_(None),
-                Project.signed_on < start_deadline(today), Project.voided.is_(False))
-
-
-def planned_date_passed(today: date) -> ColumnElement[bool]:
-    """WHERE clause: a planned milestone date has passed without the milestone."""
-    return and_(Project.status.in_(OPEN), Project.voided.is_(False), or_(
-        and_(Project.planned_start_on < today, Project.started_on.is_(None)),
-        and_(Project.planned_production_on < today, Project.production_on.is_(None)),
-        and_(Project.planned_capacity_on < today, Project.capacity_on.is_(None))))
-
-
-def any_overdue(today: date) -> ColumnElement[bool]:
-    return or_(start_overdue(today), planned_date_passed(today))
+__all__ = ["OPEN", "months_before", "overdue_reasons", "start_deadline", "start_overdue"]
 
 
 def overdue_reasons(project: Project, today: date) -> list[str]:

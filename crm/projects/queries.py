@@ -1,27 +1,21 @@
-"""The project list: its filters, its rows and its totals row."""
+"""The project list: its filters, its rows and its totals rows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
-from ..models import YI, Enterprise, Project, ProjectStatus
+from ..models import Enterprise, Project, ProjectStatus
 from ..periods import Period
-from .overdue import any_overdue
+from ..reports.figures import of_district
+from ..reports.list_totals import ProjectTotals, project_totals
+from ..reports.rules import SIZE_BUCKETS, any_overdue, of_size
 
-# 亿元以上 and its larger buckets: total investment at or above the threshold, in yuan (inclusive).
-SIZE_BUCKETS: dict[str, tuple[int, object]] = {
-    "1": (YI, _l("亿元以上")),
-    "10": (10 * YI, _l("10亿元以上")),
-    "30": (30 * YI, _l("30亿元以上")),
-    "50": (50 * YI, _l("50亿元以上")),
-    "100": (100 * YI, _l("100亿元以上")),
-}
+__all__ = ["SIZE_BUCKETS", "ProjectCriteria", "industries", "list_totals", "matching", "project_list"]
 
 
 @dataclass(frozen=True)
@@ -33,19 +27,18 @@ class ProjectCriteria:
     industry: str | None = None
     status: ProjectStatus | None = None
     size: str | None = None  # a key of SIZE_BUCKETS
-    verified: bool | None = None
+    # True: verified only, what the figures count (the default); False: 待认定 only; None: both.
+    verified: bool | None = True
     overdue_on: date | None = None  # only projects overdue on this day
     show_voided: bool = False
     text: str | None = None
+    district_id: int | None = None  # the one district the city narrows the list to
 
-
-@dataclass(frozen=True)
-class ListTotals:
-    """The totals row of a filtered list, and how many of its projects await verification (认定)."""
-
-    count: int
-    total_yuan: int
-    pending: int
+    @property
+    def standings(self) -> dict[str, bool]:
+        """Which standings the list shows, as ProjectTotals.lines() takes them."""
+        return {"counted": self.verified is not False, "pending": self.verified is not True,
+                "voided": self.show_voided}
 
 
 def matching(criteria: ProjectCriteria, *, with_verified: bool = True) -> ColumnElement[bool]:
@@ -60,13 +53,15 @@ def matching(criteria: ProjectCriteria, *, with_verified: bool = True) -> Column
     if criteria.status is not None:
         clauses.append(Project.status == criteria.status)
     if criteria.size:
-        clauses.append(Project.total_investment_yuan >= SIZE_BUCKETS[criteria.size][0])
+        clauses.append(of_size(criteria.size))
     if with_verified and criteria.verified is not None:
         clauses.append(Project.verified.is_(criteria.verified))
     if criteria.overdue_on is not None:
         clauses.append(any_overdue(criteria.overdue_on))
     if not criteria.show_voided:
         clauses.append(Project.voided.is_(False))
+    if criteria.district_id is not None:
+        clauses.append(of_district(Project.team_id, criteria.district_id))
     if criteria.text:
         clauses.append(or_(Project.name.icontains(criteria.text, autoescape=True),
                            Project.code.icontains(criteria.text, autoescape=True),
@@ -81,15 +76,9 @@ def project_list(criteria: ProjectCriteria) -> Select[tuple[Project]]:
             .order_by(Project.signed_on.desc(), Project.id.desc()))
 
 
-def list_totals(criteria: ProjectCriteria) -> ListTotals:
-    """Count and summed total investment of the filtered list, and its pending verifications, in one query."""
-    shown = matching(criteria)
-    row = db.session.execute(
-        select(func.count(case((shown, Project.id))),
-               func.coalesce(func.sum(case((shown, Project.total_investment_yuan), else_=0)), 0),
-               func.count(case((and_(Project.verified.is_(False), Project.voided.is_(False)), Project.id))))
-        .select_from(Project).join(Project.enterprise).where(matching(criteria, with_verified=False))).one()
-    return ListTotals(count=row[0], total_yuan=int(row[1]), pending=row[2])
+def list_totals(criteria: ProjectCriteria) -> ProjectTotals:
+    """The list's totals, 已认定, 待认定 and 已作废 apart, and the pending its other filters pick, in one query."""
+    return project_totals(matching(criteria, with_verified=False), matching(criteria))
 
 
 def industries() -> list[str]:

@@ -16,7 +16,8 @@ from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
 from ..models.projects import project_service_member
-from .overdue import any_overdue, overdue_reasons
+from ..reports.rules import any_overdue, open_issue
+from .overdue import overdue_reasons
 
 # The 代办事项 most signed projects go through; the template button adds those a project lacks.
 STANDARD_ITEMS = ("立项备案", "用地预审", "规划许可", "施工许可", "环评", "能评", "供电接入")
@@ -178,10 +179,10 @@ def item_counts(today: date) -> Any:
             .group_by(ServiceItem.project_id).subquery())
 
 
-def open_issue_counts() -> Any:
-    """Subquery, per project: issues not yet closed (未销号)."""
-    return (select(ProjectIssue.project_id, func.count().label("open"))
-            .where(ProjectIssue.status != IssueStatus.CLOSED).group_by(ProjectIssue.project_id).subquery())
+def open_issues_per_project(today: date) -> Any:
+    """Subquery, per project: its issues open today (未销号), by the rule the dashboard counts with."""
+    return (select(ProjectIssue.project_id, func.count().label("open")).join(Project)
+            .where(open_issue(today)).group_by(ProjectIssue.project_id).subquery())
 
 
 @dataclass(frozen=True)
@@ -193,11 +194,11 @@ class IssueFigures:
     average_days: float | None
 
 
-def issue_figures(*where: ColumnElement[bool]) -> IssueFigures:
-    """The issue figures of the projects the conditions pick, in one aggregate query."""
+def issue_figures(*where: ColumnElement[bool], on: date) -> IssueFigures:
+    """The issue figures of the projects the conditions pick on a day, in one aggregate query."""
     closed = ProjectIssue.status == IssueStatus.CLOSED
     open_, resolved, average = db.session.execute(
-        select(func.count(case((~closed, 1))), func.count(case((closed, 1))),
+        select(func.count().filter(open_issue(on)), func.count(case((closed, 1))),
                func.avg(case((closed, days_between(ProjectIssue.resolved_on, ProjectIssue.raised_on)))))
         .select_from(ProjectIssue).join(Project).where(*where)).one()
     return IssueFigures(open_, resolved, None if average is None else round(float(average), 1))
@@ -249,7 +250,7 @@ class MyProject:
 
 def my_projects(user: User, today: date) -> list[MyProject]:
     """The projects the user serves, those with overdue work or open issues first, then the newest signed."""
-    items, issues = item_counts(today), open_issue_counts()
+    items, issues = item_counts(today), open_issues_per_project(today)
     overdue_items = func.coalesce(items.c.overdue, 0)
     open_issues = func.coalesce(issues.c.open, 0)
     serving = select(project_service_member.c.project_id).where(project_service_member.c.user_id == user.id)

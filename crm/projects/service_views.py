@@ -57,7 +57,7 @@ def project_service(project: Project, today: date) -> ServicePanel:
     return ServicePanel(
         items=items, overdue_ids=frozenset(i.id for i in items if service.is_overdue(i, today)),
         items_done=sum(i.status is ServiceItemStatus.DONE for i in items), issues=service.project_issues(project),
-        figures=service.issue_figures(Project.id == project.id),
+        figures=service.issue_figures(Project.id == project.id, on=today),
         people=people, groups=[(_("区领导"), leaders), (project.team.name, crew), (_("其他人员"), others)],
         may_serve=may_serve, may_assign=may_assign, may_reopen=current_user.role is Role.ADMIN,
         next_status=service.NEXT_STATUS)
@@ -188,7 +188,8 @@ def issues():
     form = IssueFilterForm(request.args)
     filters = form.filters()
     page = paginate(service.issue_list(**filters))
-    figures = service.issue_figures(*([Project.team_id == filters["team_id"]] if filters["team_id"] else []))
+    figures = service.issue_figures(*([Project.team_id == filters["team_id"]] if filters["team_id"] else []),
+                                    on=today())
     args = link_args()
     return render_template("projects/issues.html", form=form, page=page, figures=figures, args=args,
                            today=today())

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..models import Project, ProjectDocument, User, now_utc
+from ..reports.rules import pending
 from ..uploads import JPEG, PDF, PNG, UploadRefused, store_upload
 
 DOCUMENT_KINDS = {"agreement": _l("协议"), "licence": _l("营业执照"), "other": _l("其他")}
@@ -68,7 +69,7 @@ def withdraw_verification(project: Project, *, actor: User, reason: str | None) 
 
 def pending_projects() -> Select:
     """Signed projects awaiting verification, oldest signing first."""
-    return (select(Project).where(Project.verified.is_(False), Project.voided.is_(False))
+    return (select(Project).where(pending())
             .options(selectinload(Project.enterprise), selectinload(Project.team), selectinload(Project.documents))
             .order_by(Project.signed_on, Project.id))
 

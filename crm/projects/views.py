@@ -25,7 +25,7 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 @bp.get("/")
 @requires("projects.view")
 def index():
-    """List the signed projects, filtered, newest signing first, with a totals row."""
+    """List the signed projects, filtered, newest signing first, with a totals row per standing (已认定, 待认定…)."""
     form = ProjectFilterForm(request.args)
     if not form.validate():
         return render_template("projects/index.html", form=form, page=None, rows=[], totals=None, args={}), 400
@@ -36,9 +36,9 @@ def index():
     page = paginate(queries.project_list(criteria))
     day = today()
     rows = [(project, [OVERDUE[code] for code in overdue_reasons(project, day)]) for project in page.items]
-    args = link_args()
-    return render_template("projects/index.html", form=form, page=page, rows=rows,
-                           totals=queries.list_totals(criteria), args=args)
+    totals = queries.list_totals(criteria)
+    return render_template("projects/index.html", form=form, page=page, rows=rows, totals=totals,
+                           lines=totals.lines(**criteria.standings), args=link_args())
 
 
 @bp.get("/<int:project_id>")

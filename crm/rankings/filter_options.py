@@ -1,4 +1,4 @@
-"""The project ranking's long filter lists, teams and industries, kept per app process between requests.
+"""The project lists' long filter lists, teams, industries and districts, kept per app process between requests.
 
 Reading them costs a third of the page's SQL (the industries are a DISTINCT over every project) and building
 their options more Python than the rest of the form, yet they change a few times a year. The app runs as several
@@ -22,13 +22,14 @@ from sqlalchemy import event, select
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..models import Project, Team
+from ..models import District, Project, Team
 from ..option_lists import OptionList
 from ..projects.queries import industries
 
 LIST_TTL = 60.0  # seconds a list read by this process is offered before it is read again
 ALL_TEAMS = (0, _l("全部专班"))
 ALL = ("", _l("全部"))
+ALL_DISTRICTS = (0, _l("全部区县"))
 
 
 def kept() -> dict[Any, Any]:
@@ -59,6 +60,14 @@ def industry_options(district_id: int | None, wanted: str | None = None) -> Opti
     return kept_list(("industries", district_id), read, wanted)
 
 
+def district_options(wanted: int | None = None) -> OptionList:
+    """The districts the city may narrow a list to, active first; read anew when `wanted` is not among them."""
+    def read() -> OptionList:
+        return OptionList([ALL_DISTRICTS, *db.session.execute(select(District.id, District.name)
+                                                              .order_by(District.active.desc(), District.id))])
+    return kept_list(("districts", None), read, str(wanted) if wanted else None)
+
+
 def forget(kind: str) -> Callable[..., None]:
     def drop(_mapper: Any, _connection: Any, _record: Any) -> None:
         if has_app_context():
@@ -68,6 +77,6 @@ def forget(kind: str) -> Callable[..., None]:
     return drop
 
 
-for _model, _kind in ((Team, "teams"), (Project, "industries")):
+for _model, _kind in ((Team, "teams"), (Project, "industries"), (District, "districts")):
     for _change in ("after_insert", "after_update", "after_delete"):
         event.listen(_model, _change, forget(_kind))

@@ -8,26 +8,27 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from ..access.tenancy import scoped_district
-from ..forms import options
+from ..forms import DistrictFilter, options
 from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus, TargetMetric
 from ..option_lists import ListedSelectField, OptionList
 from ..periods import Period
-from ..projects.queries import SIZE_BUCKETS
 from ..reports.district_ranking import DISTRICT_METRICS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria
+from ..reports.rules import SIZE_BUCKETS
 from ..reports.scoring import DEFAULT_CITY_WEIGHTS, DEFAULT_WEIGHTS, ScoringRule
-from .filter_options import ALL, industry_options, team_options
+from .filter_options import ALL, district_options, industry_options, team_options
 from .labels import METRIC_LABELS
 
 MAX_DEDUCTION = Decimal(100)
 
 
-class ProjectRankingForm(ReportPeriodForm):
-    """The period, and the team, industry, size bucket and status the ranking is limited to."""
+class ProjectRankingForm(DistrictFilter, ReportPeriodForm):
+    """The period, and the district (the city's choice), team, industry, size bucket and status it is limited to."""
 
+    district = ListedSelectField(_l("区县"), coerce=int, default=0)
     team = ListedSelectField(_l("专班"), coerce=int, default=0)
     industry = ListedSelectField(_l("产业类别"), default="")
     size = ListedSelectField(_l("投资规模"), default="1",
@@ -39,11 +40,13 @@ class ProjectRankingForm(ReportPeriodForm):
         district_id = scoped_district()  # the lists a district's session reads are that district's
         self.team.listed = team_options(district_id, self.team.data)
         self.industry.listed = industry_options(district_id, self.industry.data)
+        self.offer_districts(district_options(self.district.data) if district_id is None else None)
 
     def criteria(self, period: Period) -> YiCriteria:
         return YiCriteria(period=period, team_id=self.team.data or None, industry=self.industry.data or None,
                           size=self.size.data or "1",
-                          status=ProjectStatus(self.status.data) if self.status.data else None)
+                          status=ProjectStatus(self.status.data) if self.status.data else None,
+                          district_id=self.chosen_district())
 
 
 def weight_field(metric: TargetMetric) -> IntegerField:

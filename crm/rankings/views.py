@@ -13,10 +13,10 @@ from ..i18n import lazy_gettext as _l
 from ..models import District, TargetMetric
 from ..pagination import link_args, paginate_fetched
 from ..periods import Period, today
-from ..projects.queries import SIZE_BUCKETS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import yi_page, yi_totals
+from ..reports.rules import SIZE_BUCKETS
 from ..reports.team_ranking import team_ranking
 from ..scoping import ranked_district
 from . import services

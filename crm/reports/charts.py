@@ -14,11 +14,12 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import YI, Lead, LeadStage, LeadStageChange, Project
+from ..models import Lead, LeadStage, LeadStageChange, Project
 from ..money import Unit, format_amount, format_yi
 from ..periods import Period
 from .district_ranking import district_ranking
-from .figures import counted, of_team, utc_bounds
+from .figures import of_team, utc_bounds
+from .rules import SIZE_BANDS, counted, in_band
 from .sql import year_month
 from .team_ranking import team_ranking
 
@@ -26,8 +27,6 @@ CHARTS = ("monthly", "funnel", "industries", "teams", "sizes")
 OPEN_STAGES = (LeadStage.CLUE, LeadStage.CONTACTED, LeadStage.NEGOTIATING, LeadStage.AGREED)
 # How far along the pipeline each stage is: a lead that reached one has passed those before it (已放弃 is not a step).
 STAGE_RANK = {stage: rank for rank, stage in enumerate((*OPEN_STAGES, LeadStage.SIGNED), 1)}
-# 亿元 bands of total investment, lower bound included, upper excluded (None: no upper bound).
-SIZE_BANDS: tuple[tuple[int, int | None], ...] = ((1, 10), (10, 30), (30, 50), (50, 100), (100, None))
 TOP_INDUSTRIES = 10  # the rest are summed as 其他, so the chart stays readable on a phone
 
 
@@ -151,9 +150,7 @@ def band_label(low: int, high: int | None) -> str:
 
 def sizes(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:
     """Projects of 1亿元 or more signed in the period, counted per size band."""
-    amount = Project.total_investment_yuan
-    columns = [func.count().filter(amount >= low * YI, *(() if high is None else (amount < high * YI,)))
-               for low, high in SIZE_BANDS]
+    columns = [func.count().filter(in_band(low, high)) for low, high in SIZE_BANDS]
     counts = db.session.execute(select(*columns).where(*signed_in(period, team_id, district_id))).one()
     return {"sizes": [{"band": band_label(low, high), "low_yi": low, "high_yi": high, "count": count}
                       for (low, high), count in zip(SIZE_BANDS, counts, strict=True)]}

@@ -1,7 +1,8 @@
 """The dashboard's KPI cards: a period's figures beside the same days last year and the yearly target.
 
 Every figure comes from figures.py and targets.py, and 同比 from year_on_year.py (a period in progress against
-last year's same days up to today's date); open investor issues (问题诉求) are counted here, in one grouped query.
+last year's same days up to today's date); open investor issues (问题诉求) by rules.py,
+in one grouped query.
 Completion is measured the way the team ranking measures it: the year to the period's end against the year's
 target (the district's being the sum of the teams'), shown next to 时序进度.
 """
@@ -12,14 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..models import Project, ProjectIssue, TargetMetric, Team
+from ..models import Project, TargetMetric, Team
 from ..money import Unit, format_amount
 from ..periods import Period
 from .figures import FIELD_OF, Figures, district_figures, of_district, team_figures, team_of
+from .rules import open_issue_counts
 from .targets import completion, district_targets, team_targets, time_progress, year_to_date
 from .year_on_year import change, compared_period
 
@@ -91,17 +93,6 @@ class DashboardCards:
     team: CardBlock | None
 
 
-def open_issue_counts(on: date, district_id: int | None = None) -> dict[int, int]:
-    """Issues raised by a day and not resolved by then, per credited team (voided projects left out)."""
-    still_open = or_(ProjectIssue.resolved_on.is_(None), ProjectIssue.resolved_on > on)
-    rows = db.session.execute(
-        select(Project.team_id, func.count()).select_from(ProjectIssue).join(Project)
-        .where(Project.voided.is_(False), ProjectIssue.raised_on <= on, still_open,
-               of_district(Project.team_id, district_id))
-        .group_by(Project.team_id))
-    return {team_id: count for team_id, count in rows}
-
-
 def make_block(team: tuple[int, str] | None, now: Figures, before: Figures, ytd: Figures,
                targets: dict[TargetMetric, int], issues_now: int, issues_before: int) -> CardBlock:
     """Put the figures of one team (or of the district) into cards."""
@@ -124,8 +115,9 @@ def dashboard_cards(period: Period, today: date, team_id: int | None = None,
     ytd_period = year_to_date(period)
     same = (ytd_period.start, ytd_period.end) == (period.start, period.end)
     district = district_figures(period, district_id=district_id)
-    issues_now = open_issue_counts(period.end, district_id)
-    issues_before = open_issue_counts(last_year.end, district_id)
+    in_district = of_district(Project.team_id, district_id)
+    issues_now = open_issue_counts(period.end, in_district)
+    issues_before = open_issue_counts(last_year.end, in_district)
     district_block = make_block(
         None, district, district_figures(last_year, district_id=district_id),
         district if same else district_figures(ytd_period, district_id=district_id),

@@ -1,7 +1,7 @@
 """The figures every report is made of, per team and for a district (or the city), aggregated in the database.
 
 One grouped query per table: trips, visits (count and distinct enterprises), new leads, and projects (signed,
-亿元以上, investment, started, producing). Only counted projects enter: verified (认定) and not voided. The summary,
+亿元以上, investment, started, producing). Only counted projects enter (crm/reports/rules.py). The summary,
 both rankings, the dashboard, the brief and the exports all read their numbers from here.
 """
 
@@ -11,12 +11,13 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, distinct, func, or_, select, true
+from sqlalchemy import ColumnElement, distinct, func, or_, select, true
 
 from ..access.tenancy import scoped_district
 from ..extensions import db
-from ..models import YI, Lead, Project, TargetMetric, Team, Trip, Visit
+from ..models import Lead, Project, TargetMetric, Team, Trip, Visit
 from ..periods import LOCAL, Period
+from .rules import counted, yi_project
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,6 @@ FIELD_OF: dict[TargetMetric, str] = {
     TargetMetric.PRODUCING_PROJECTS: "producing_projects",
 }
 METRICS = tuple(FIELD_OF)
-
-
-def counted() -> ColumnElement[bool]:
-    """Projects that count in every figure: verified (认定) and not voided."""
-    return and_(Project.verified.is_(True), Project.voided.is_(False))
 
 
 def utc_bounds(period: Period) -> tuple[datetime, datetime]:
@@ -138,7 +134,7 @@ def project_columns(period: Period) -> tuple[Any, ...]:
     """Signed, 亿元以上, investment, started and producing in the period, as aggregate columns."""
     signed = _in(Project.signed_on, period)
     return (func.count().filter(signed),
-            func.count().filter(signed, Project.total_investment_yuan >= YI),
+            func.count().filter(signed, yi_project()),
             func.coalesce(func.sum(Project.total_investment_yuan).filter(signed), 0),
             func.count().filter(_in(Project.started_on, period)),
             func.count().filter(_in(Project.production_on, period)))

@@ -12,21 +12,24 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Date, Select, and_, bindparam, func, select
 
 from ..extensions import db
-from ..models import YI, Enterprise, Project, ProjectStatus, Team
+from ..models import Enterprise, Project, ProjectStatus, Team
 from ..periods import Period
-from ..projects.queries import SIZE_BUCKETS
-from .figures import counted
+from .rules import SIZE_BUCKETS, at_least, counted, of_size
 
 
 @dataclass(frozen=True)
 class YiCriteria:
-    """The ranking's filters; None means no limit. `size` is a key of SIZE_BUCKETS (default: 亿元以上)."""
+    """The ranking's filters; None means no limit. `size` is a key of SIZE_BUCKETS (default: 亿元以上).
+
+    `district_id` narrows the city's ranking to one district; a district's session reads its own already.
+    """
 
     period: Period
     team_id: int | None = None
     industry: str | None = None
     size: str = "1"
     status: ProjectStatus | None = None
+    district_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class YiTotals:
 
 # The filters a criteria may leave out; the statements are built once per combination of those it names, with
 # every value a bound parameter: building and keying a statement costs about as much as this page's smaller queries.
-OPTIONAL = ("team_id", "industry", "status")
+OPTIONAL = ("team_id", "industry", "status", "district_id")
 
 
 def shape_of(criteria: YiCriteria) -> tuple[str, ...]:
@@ -50,15 +53,16 @@ def shape_of(criteria: YiCriteria) -> tuple[str, ...]:
 
 def params_of(criteria: YiCriteria) -> dict[str, Any]:
     """The bound values of the statements for these criteria."""
-    values = {"start": criteria.period.start, "end": criteria.period.end,
-              "floor": max(YI, SIZE_BUCKETS[criteria.size][0])}
+    values = {"start": criteria.period.start, "end": criteria.period.end, "floor": SIZE_BUCKETS[criteria.size][0]}
     return values | {name: getattr(criteria, name) for name in shape_of(criteria)}
 
 
 def ranked_where(shape: tuple[str, ...]) -> ColumnElement[bool]:
     clauses = [counted(), Project.signed_on.between(bindparam("start", type_=Date), bindparam("end", type_=Date)),
-               Project.total_investment_yuan >= bindparam("floor", type_=BigInteger)]
-    clauses += [getattr(Project, name) == bindparam(name) for name in shape]
+               at_least(bindparam("floor", type_=BigInteger))]
+    clauses += [getattr(Project, name) == bindparam(name) for name in shape if name != "district_id"]
+    if "district_id" in shape:
+        clauses.append(Project.team_id.in_(select(Team.id).where(Team.district_id == bindparam("district_id"))))
     return and_(*clauses)
 
 
@@ -80,7 +84,7 @@ def page_statement(shape: tuple[str, ...]) -> Select[Any]:
 @cache
 def totals_statement(shape: tuple[str, ...]) -> Select[Any]:
     return (select(func.count(), func.coalesce(func.sum(Project.total_investment_yuan), 0),
-                   *(func.count().filter(Project.total_investment_yuan >= floor) for floor, _ in SIZE_BUCKETS.values()))
+                   *(func.count().filter(of_size(key)) for key in SIZE_BUCKETS))
             .where(ranked_where(shape)))
 
 

@@ -13,7 +13,8 @@ from ..i18n import gettext as _
 from ..models import YI, Project, ProjectStatus, Team
 from ..money import Unit, format_amount, format_yi
 from ..periods import Period
-from .figures import Figures, counted, district_figures, of_district
+from .figures import Figures, district_figures, of_district
+from .rules import counted, pending, yi_project
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,16 @@ def district_summary(period: Period, today: date, figures: Figures | None = None
     in_district = of_district(Project.team_id, district_id)
     teams = db.session.scalar(select(func.count()).select_from(Team).where(
         Team.active.is_(True), *(() if district_id is None else (Team.district_id == district_id,))))
-    pending = db.session.scalar(select(func.count()).select_from(Project).where(
-        Project.signed_on.between(period.start, period.end), Project.verified.is_(False),
-        Project.voided.is_(False), in_district))
+    awaiting = db.session.scalar(select(func.count()).select_from(Project).where(
+        Project.signed_on.between(period.start, period.end), pending(), in_district))
     officers, key = db.session.execute(
         select(func.count(distinct(Project.chief_officer_id)), func.count())
-        .where(counted(), Project.total_investment_yuan >= YI, Project.signed_on <= period.end,
+        .where(counted(), yi_project(), Project.signed_on <= period.end,
                Project.status != ProjectStatus.TERMINATED, Project.chief_officer_id.is_not(None),
                in_district)).one()
     return DistrictSummary(period_start=period.start.isoformat(), period_end=period.end.isoformat(),
                            as_of=min(period.end, today).isoformat(), teams=teams or 0,
-                           pending_verification=pending or 0, chief_officers=officers, key_projects=key,
+                           pending_verification=awaiting or 0, chief_officers=officers, key_projects=key,
                            **figures.as_dict())
 
 
