@@ -220,6 +220,21 @@ def test_the_citys_cards_are_headed_for_the_city(client, make_user, login, distr
     assert '<h2 class="block-title">全区</h2>' in client.get(f"/?year={YEAR}").text
 
 
+def test_the_citys_card_counts_a_company_held_by_two_districts_once(client, make_user, login, make_district,
+                                                                   make_team, make_enterprise, make_visit):
+    other = make_district(name="茅箭区", code="MJ")
+    here, there = make_team(), make_team(district_id=other.id)
+    ours = make_enterprise(name="东风科技有限公司")
+    theirs = make_enterprise(name="东风科技有限公司", credit_code=ours.credit_code, district_id=other.id)
+    make_visit(team=here, enterprise=ours, visited_on=date(YEAR, 5, 6))
+    make_visit(team=there, enterprise=theirs, visited_on=date(YEAR, 5, 7))
+    make_visit(team=there, enterprise=make_enterprise(district_id=other.id), visited_on=date(YEAR, 5, 8))
+    login(make_user(Role.CITY))
+    assert card(block(client.get(f"/?year={YEAR}").text, "主要指标"), "enterprises_visited")["figure"] == "2"
+    assert card(block(client.get(f"/?year={YEAR}&district={other.id}").text, "主要指标"),
+                "enterprises_visited")["figure"] == "2"
+
+
 def test_dashboard_shows_this_years_figures(client, make_user, make_project, make_trip, login):
     this_year = today().year
     make_project(signed_on=date(this_year, 1, 5), total_investment_yuan=250_000_000, chief_officer=None)

@@ -8,7 +8,17 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.models import YI, AuditEvent, Project, ProjectStatus, RankingSettings, RankingSnapshot, Role, TargetMetric
+from crm.models import (
+    YI,
+    AuditEvent,
+    Project,
+    ProjectStatus,
+    RankingSettings,
+    RankingSnapshot,
+    Role,
+    TargetMetric,
+    TeamTarget,
+)
 from crm.periods import Period, today
 from crm.reports.scoring import DEFAULT_WEIGHTS, ScoringRule, rule_for, save_rule
 from crm.reports.team_ranking import TeamRow, ranked
@@ -254,6 +264,38 @@ def test_score_breakdown_sums_to_the_score(client, login, member, field_work):
     assert re.search(r'<tr data-metric="trips">.*?<td class="number points">10.00<', html, re.S)
     assert client.get("/rankings/teams/99999?year=2026").status_code == 404
     assert client.get(f"/rankings/teams/{shanghai.id}?quarter=7").status_code == 400
+
+
+def test_a_prorated_target_is_not_rounded_before_dividing(client, login, member, make_project):
+    team = member.team
+    make_project(team=team, signed_on=date(2026, 5, 6), total_investment_yuan=2 * YI)
+    db.session.add(TeamTarget(team=team, year=2026, metric=TargetMetric.YI_PROJECTS, target=5))
+    save_rule(ScoringRule(2026, {metric: 0 for metric in TargetMetric} | {TargetMetric.YI_PROJECTS: 20},
+                          normalisation="target"), None, team.district_id)
+    db.session.commit()
+    login(member)
+    # The second quarter has 91 days: 5 × 91/365 = 1.2465…, and 20 × 1 ÷ 1.2465… = 16.04 (16.00 over 1.25).
+    assert team_table(client.get("/rankings/teams?year=2026&quarter=2").text)[team.name]["score"] == "16.04"
+    html = client.get(f"/rankings/teams/{team.id}?year=2026&quarter=2").text
+    part = re.search(r'<tr data-metric="yi_signed">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<td class="number[^"]*">([^<]+)</td>', part) == ["1", "1.25", "20", "16.04"]  # shown rounded
+    assert 'data-score="16.04"' in html
+
+
+def test_a_team_without_targets_is_marked_under_target_normalisation(client, login, member, make_team,
+                                                                     make_project):
+    other = make_team(name="北京专班")
+    make_project(team=other, signed_on=date(2026, 2, 6))
+    db.session.add(TeamTarget(team=member.team, year=2026, metric=TargetMetric.SIGNED_PROJECTS, target=4))
+    save_rule(ScoringRule(2026, dict(DEFAULT_WEIGHTS), normalisation="target"), None, member.team.district_id)
+    db.session.commit()
+    login(member)
+    page = client.get("/rankings/teams?year=2026").text
+    marked = dict(re.findall(r'<tr data-team="([^"]+)"[^>]*>(.*?)</tr>', page, re.S))
+    # 北京专班 signed a project but has no target to measure it by: 0 points, and the row says why
+    assert "未设目标" in marked["北京专班"]
+    assert re.search(r'<tr data-team="北京专班" data-rank="\d+" data-score="0.00">', page)
+    assert "未设目标" not in marked[member.team.name]
 
 
 def test_weights_page_changes_the_order(client, login, admin, field_work):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from crm.credit_code import make_credit_code
 from crm.extensions import db
 from crm.models import (
     YI,
@@ -30,7 +32,8 @@ from crm.models import (
 )
 from crm.periods import LOCAL, Period
 from crm.projects.overdue import months_before
-from crm.reports.figures import district_figures, team_figures
+from crm.reports.district_ranking import district_ranking
+from crm.reports.figures import district_figures, districts_figures, team_figures, whole_district
 from crm.reports.project_ranking import YiCriteria, yi_ranking, yi_totals
 from crm.reports.scoring import DEFAULT_WEIGHTS, ScoringRule
 from crm.reports.summary import district_summary
@@ -138,6 +141,31 @@ def test_team_and_district_figures_match_a_plain_count(data: dict[str, list[Any]
         assert {k: summary[k] for k in plain_figures(data, period, None)} == plain_figures(data, period, None)
 
 
+def test_the_city_counts_a_company_held_by_two_districts_once(home_district, make_district, make_team,
+                                                             make_enterprise, make_visit) -> None:
+    other = make_district(name="茅箭区", code="MJ")
+    here, there = make_team(), make_team(district_id=other.id)
+    code = make_credit_code(random.Random(5))
+    # The same company as each district holds it: two records, one credit code.
+    ours = make_enterprise(name="东风科技有限公司", credit_code=code)
+    theirs = make_enterprise(name="东风科技有限公司", credit_code=code, district_id=other.id)
+    # Records without a code are told apart by the record, even under one name.
+    plain_here = make_enterprise(name="汉江商贸", credit_code=None)
+    plain_there = make_enterprise(name="汉江商贸", credit_code=None, district_id=other.id)
+    for team, enterprise in ((here, ours), (here, ours), (here, plain_here), (there, theirs), (there, plain_there)):
+        make_visit(team=team, enterprise=enterprise, visited_on=date(2026, 4, 2))
+    period = Period.quarter(2026, 2)
+    city = whole_district(period)
+    assert (city.visits, city.enterprises_visited) == (5, 3)  # the company once, and each record without a code
+    assert district_figures(period, team_figures(period)).enterprises_visited == 3
+    assert {district: row.enterprises_visited for district, row in districts_figures(period).items()} == {
+        home_district.id: 2, other.id: 2}  # each district counts its own
+    ranking = district_ranking(period, TODAY)
+    assert ranking.district.enterprises_visited == 3
+    assert sum(row.figures.enterprises_visited for row in ranking.rows) == 4
+    assert whole_district(period, other.id).enterprises_visited == 2
+
+
 def test_yi_ranking_matches_a_plain_sort(data: dict[str, list[Any]]) -> None:
     floors = {"1": YI, "10": 10 * YI, "30": 30 * YI, "50": 50 * YI, "100": 100 * YI}
     for period in PERIODS:
@@ -157,9 +185,9 @@ def test_yi_ranking_matches_a_plain_sort(data: dict[str, list[Any]]) -> None:
 
 
 def plain_score(data: dict[str, list[Any]], period: Period, team: Team, rule: ScoringRule) -> Decimal:
-    """The score by its written rule, one team at a time."""
+    """The score by its written rule, one team at a time: exact, rounded to 0.01 point (halves up) once, at the end."""
     mine = plain_figures(data, period, team)
-    total = Decimal(0)
+    total = Fraction(0)
     year_days = 366 if period.end.year % 4 == 0 else 365
     for metric, weight in rule.weights.items():
         field = {TargetMetric.TRIPS: "trips", TargetMetric.ENTERPRISES_VISITED: "enterprises_visited",
@@ -170,19 +198,21 @@ def plain_score(data: dict[str, list[Any]], period: Period, team: Team, rule: Sc
                  TargetMetric.PRODUCING_PROJECTS: "producing_projects"}[metric]
         if rule.normalisation == "best":
             best = max(plain_figures(data, period, other)[field] for other in data["teams"])
-            fraction = Decimal(mine[field]) / best if best else Decimal(0)
+            fraction = Fraction(mine[field], best) if best else Fraction(0)
         else:
             target = db.session.scalar(select(TeamTarget.target).where(
                 TeamTarget.team_id == team.id, TeamTarget.year == period.end.year, TeamTarget.metric == metric)) or 0
-            basis = (Decimal(target) * ((period.end - period.start).days + 1) / year_days).quantize(Decimal("0.01"))
-            fraction = min(Decimal(mine[field]) / basis, Decimal(1)) if basis > 0 else Decimal(0)
-        total += (weight * fraction).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            basis = Fraction(target * ((period.end - period.start).days + 1), year_days)  # unrounded
+            fraction = min(mine[field] / basis, Fraction(1)) if basis > 0 else Fraction(0)
+        total += weight * fraction
     if rule.deduct_overdue:
         deadline = months_before(min(period.end, TODAY), 6)
         late = sum(1 for p in data["projects"] if p.team_id == team.id and p.verified and not p.voided
                    and p.status is ProjectStatus.SIGNED and p.started_on is None and p.signed_on < deadline)
-        total -= rule.overdue_deduction * late
-    return total
+        total -= Fraction(rule.overdue_deduction) * late
+    with localcontext() as context:
+        context.prec = 60
+        return (Decimal(total.numerator) / Decimal(total.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 @pytest.mark.parametrize("normalisation,deduct", [("best", False), ("target", True)])
@@ -195,6 +225,8 @@ def test_team_scores_and_ranks_follow_the_written_rule(data: dict[str, list[Any]
         scores = {row.team_id: row.score for row in ranking.rows}
         assert scores == {team.id: plain_score(data, period, team, rule) for team in data["teams"]}
         for row in ranking.rows:
-            assert row.score == sum(c.points for c in row.contributions) - row.deduction
+            # each part is shown rounded; the score is their exact sum, rounded once
+            shown_parts = sum(c.points for c in row.contributions) - row.deduction
+            assert abs(shown_parts - row.score) <= Decimal("0.005") * len(row.contributions)
             better = [other for other in ranking.rows if other.tie_key > row.tie_key]
             assert row.rank == len(better) + 1

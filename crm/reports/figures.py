@@ -3,6 +3,12 @@
 One grouped query per table: trips, visits (count and distinct enterprises), new leads, and projects (signed,
 亿元以上, investment, started, producing). Only counted projects enter (crm/reports/rules.py). The summary,
 both rankings, the dashboard, the brief and the exports all read their numbers from here.
+
+Enterprises visited count companies, each once, however many visits or teams: a team's and a district's figure
+count its enterprise records (a record is one district's, and a credit code is on one record per district); the
+city's figure counts a company held by two districts — two records, one in each — once, by its credit code where
+the record has one, else by the record. The district ranking counts each district's own, so its rows may add up
+to more than the city's total.
 """
 
 from __future__ import annotations
@@ -11,11 +17,11 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, distinct, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, distinct, func, or_, select, true
 
 from ..access.tenancy import scoped_district
 from ..extensions import db
-from ..models import Lead, Project, TargetMetric, Team, Trip, Visit
+from ..models import Enterprise, Lead, Project, TargetMetric, Team, Trip, Visit
 from ..periods import LOCAL, Period
 from .rules import counted, yi_project
 
@@ -156,19 +162,26 @@ def district_figures(period: Period, per_team: dict[int, Figures] | None = None,
     if per_team is None:
         return whole_district(period, district_id)
     totals = {f.name: sum(getattr(row, f.name) for row in per_team.values()) for f in fields(Figures)}
-    totals["enterprises_visited"] = db.session.scalar(
-        select(func.count(distinct(Visit.enterprise_id)))
-        .where(_in(Visit.visited_on, period), of_district(Visit.team_id, district_id))) or 0
+    totals["enterprises_visited"] = db.session.execute(visit_counts(period, district_id)).one()[1] or 0
     return Figures(**totals)
+
+
+def visit_counts(period: Period, district_id: int | None) -> Select[Any]:
+    """Visits, and enterprises visited, in the period: a district's records each once; the city's companies each
+    once, by credit code where the record has one, else by the record (see the module's docstring)."""
+    where = (_in(Visit.visited_on, period), of_district(Visit.team_id, district_id))
+    if district_id is not None:
+        return select(func.count(), func.count(distinct(Visit.enterprise_id))).where(*where)
+    companies = (func.count(distinct(Enterprise.credit_code))
+                 + func.count(distinct(Enterprise.id)).filter(Enterprise.credit_code.is_(None)))
+    return select(func.count(), companies).select_from(Visit).join(Enterprise).where(*where)
 
 
 def whole_district(period: Period, district_id: int | None = None) -> Figures:
     """A district's figures (the city's, without one) counted over its teams at once (every record has a team)."""
     trips = db.session.scalar(select(func.count()).where(_in(Trip.start_on, period),
                                                          of_district(Trip.team_id, district_id)))
-    visits, enterprises = db.session.execute(
-        select(func.count(), func.count(distinct(Visit.enterprise_id)))
-        .where(_in(Visit.visited_on, period), of_district(Visit.team_id, district_id))).one()
+    visits, enterprises = db.session.execute(visit_counts(period, district_id)).one()
     start, end = utc_bounds(period)
     leads = db.session.scalar(select(func.count()).where(Lead.created_at >= start, Lead.created_at < end,
                                                          of_district(Lead.team_id, district_id)))
