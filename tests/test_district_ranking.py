@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -9,10 +10,10 @@ import pandas as pd
 import pytest
 
 from crm.extensions import db
-from crm.models import YI, Role, TargetMetric
+from crm.models import YI, Role, TargetMetric, TeamTarget
 from crm.periods import Period, today
 from crm.reports.district_ranking import district_ranking
-from crm.reports.scoring import DEFAULT_CITY_WEIGHTS, ScoringRule
+from crm.reports.scoring import DEFAULT_CITY_WEIGHTS, ScoringRule, save_rule
 
 Q1 = Period.quarter(2026, 1)
 
@@ -104,6 +105,38 @@ def test_command_line_and_export(city, runner, client, login, tmp_path):
     response.close()
     assert response.status_code == 200
     assert "茅箭区" in pd.read_excel(io.BytesIO(data), engine="calamine", header=None).iloc[:, 1].tolist()
+
+
+def test_a_district_without_targets_says_so_on_the_page_and_in_the_export(client, login, city):
+    zhangwan_team = city["home"].teams[0]
+    db.session.add(TeamTarget(team=zhangwan_team, year=2026, metric=TargetMetric.SIGNED_PROJECTS, target=8))
+    save_rule(ScoringRule(2026, dict(DEFAULT_CITY_WEIGHTS), normalisation="target"), None, None)
+    db.session.commit()
+    rows = {row.team_name: row for row in district_ranking(Q1, today()).rows}
+    assert rows["茅箭区"].no_targets and rows["茅箭区"].score == 0 and not rows["张湾区"].no_targets
+    login(city["user"])
+    page = client.get("/rankings/districts?year=2026&quarter=1").text
+    shown = dict(re.findall(r'<tr data-district="([^"]+)"[^>]*>(.*?)</tr>', page, re.S))
+    assert "未设目标" in shown["茅箭区"] and "未设目标" not in shown["张湾区"]
+    response = client.get("/exports/districts.xlsx?year=2026&quarter=1")
+    data = response.data
+    response.close()
+    sheet = pd.read_excel(io.BytesIO(data), engine="calamine", header=None).fillna("")
+    header = sheet.iloc[1].tolist()
+    assert header[:4] == ["排名", "区县", "得分", "备注"]
+    notes = {row[1]: row[3] for row in sheet.values.tolist()[2:] if row[1] in ("张湾区", "茅箭区")}
+    assert notes == {"张湾区": "", "茅箭区": "未设目标"}
+    assert any("未设目标、按目标折算的得分为0：茅箭区。" in str(cell) for cell in sheet.iloc[:, 0])
+
+
+def test_the_exports_rule_line_speaks_of_districts(client, login, city):
+    login(city["user"])
+    response = client.get("/exports/districts.xlsx?year=2026&quarter=1")
+    data = response.data
+    response.close()
+    lines = [str(cell) for cell in pd.read_excel(io.BytesIO(data), engine="calamine", header=None).iloc[:, 0]]
+    rule = next(line for line in lines if line.startswith("排名依次比较"))
+    assert "本区县数值 ÷ 当期最高区县数值" in rule and "专班" not in rule
 
 
 def test_a_member_may_not_read_the_city_ranking(client, login, make_user, city):

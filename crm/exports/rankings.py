@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..access.tenancy import district_name, scoped_district
 from ..extensions import db
 from ..i18n import gettext as _
+from ..i18n import join_names
 from ..i18n import lazy_gettext as _l
 from ..models import District, ProjectStatus, TargetMetric, User
 from ..periods import Period, today
@@ -25,6 +26,8 @@ from ..reports.team_ranking import TeamRanking, team_ranking
 from .forms import form_errors, labels, period_title
 from .query import stream
 from .sheet import DATE, INT, LONG, NUMBER, PERCENT, POINTS, TEXT, YI, Column, Export, FilterError, Table, yi_decimal
+
+NO_TARGETS = _l("未设目标")  # beside the score of a unit with no target, which scores 0 under target normalisation
 
 # The completion rates the ranking's page shows beside the figures.
 COMPLETIONS = ((TargetMetric.SIGNED_INVESTMENT, _l("投资额完成率（%）")),
@@ -82,19 +85,25 @@ def figure_cells(figures: Figures) -> list[Any]:
 def team_rows(ranking: TeamRanking) -> Iterator[list[Any]]:
     for row in ranking.rows:
         points = {part.metric: part.points for part in row.contributions}
-        yield [row.rank, row.team_name, row.score, *figure_cells(row.figures),
+        note = str(NO_TARGETS) if row.no_targets else None
+        yield [row.rank, row.team_name, row.score, note, *figure_cells(row.figures),
                *(row.completion(metric) for metric, _label in COMPLETIONS), row.overdue, row.deduction,
                *(points.get(metric) for metric in METRICS)]
 
 
-def scoring_note(ranking: TeamRanking) -> str:
-    """The tie rule and the scoring rule, as the ranking page states them."""
+def scoring_note(ranking: TeamRanking, *, city: bool = False) -> str:
+    """The tie rule and the scoring rule, as the ranking page states them (of districts, in the city's ranking)."""
     rule = ranking.rule
+    best = (_("各项得分 = 权重 × 本区县数值 ÷ 当期最高区县数值。") if city
+            else _("各项得分 = 权重 × 本专班数值 ÷ 当期最高专班数值。"))
     parts = [_("排名依次比较得分、签约投资额、亿元以上签约项目数，三者均相同的并列（如1、2、2、4）。"),
              _("各项得分 = 权重 × 完成按时段折算的年度目标的比例（最多满分）。") if rule.normalisation == "target"
-             else _("各项得分 = 权重 × 本专班数值 ÷ 当期最高专班数值。")]
+             else best]
     if rule.deduct_overdue:
         parts.append(_("每个超时限未开工项目扣%(points)s分。", points=rule.overdue_deduction))
+    if untargeted := [row.team_name for row in ranking.rows if row.no_targets]:
+        parts.append(_("未设目标、按目标折算的得分为0：%(names)s。", names=join_names(untargeted)))
+    parts.append(_("得分按未舍入的各项合计，显示时四舍五入至0.01分。"))
     parts.append(_("时序进度：%(progress)s%%", progress=ranking.time_progress))
     return "".join(parts)
 
@@ -106,7 +115,7 @@ def breakdown_rows(ranking: TeamRanking) -> Iterator[list[Any]]:
             money = part.metric is TargetMetric.SIGNED_INVESTMENT
             yield [row.rank, row.team_name, metric_header(part.metric),
                    yi_decimal(part.value) if money else part.value,
-                   yi_decimal(part.basis) if money else part.basis.normalize(), part.weight, part.points]
+                   yi_decimal(part.shown_basis) if money else part.shown_basis.normalize(), part.weight, part.points]
         yield [row.rank, row.team_name, _("超时限未开工扣分"), row.overdue, None, None,
                -row.deduction if row.deduction else row.deduction]
         yield [row.rank, row.team_name, _("得分"), None, None, None, row.score]
@@ -140,19 +149,20 @@ def chosen_district(args: Mapping[str, str]) -> int | None:
 
 def ranking_export(name: str, ranking: TeamRanking, title: str, unit: str, total_label: str, sheet: str) -> Export:
     """A ranking of teams (or of districts) as a sheet, with a second sheet of each score's parts."""
-    columns = [Column(_("排名"), INT), Column(unit, TEXT, 16), Column(_("得分"), POINTS),
+    note = scoring_note(ranking, city=name == "districts")
+    columns = [Column(_("排名"), INT), Column(unit, TEXT, 16), Column(_("得分"), POINTS), Column(_("备注"), TEXT, 10),
                *(Column(metric_header(metric), YI if metric is TargetMetric.SIGNED_INVESTMENT else INT)
                  for metric in METRICS),
                *(Column(str(label), PERCENT) for _metric, label in COMPLETIONS),
                Column(_("超时限未开工项目"), INT), Column(_("扣分"), POINTS),
                *(Column(f"{METRIC_LABELS[metric]}{_('得分')}", POINTS) for metric in METRICS)]
-    totals = [None, total_label, None, *figure_cells(ranking.district)]
+    totals = [None, total_label, None, None, *figure_cells(ranking.district)]
     main = Table(sheet, title, columns, rows=lambda: team_rows(ranking),
-                 footer=lambda: [totals, [scoring_note(ranking)]], frozen_columns=2)
+                 footer=lambda: [totals, [note]], frozen_columns=2)
     basis = _("比较基数（目标）") if ranking.rule.normalisation == "target" else _("比较基数（最高）")
     parts = Table(_("得分明细"), f"{title} · {_('得分明细')}",
                   [Column(_("排名"), INT), Column(unit, TEXT, 16), Column(_("指标"), TEXT, 24),
                    Column(_("本单位"), NUMBER), Column(basis, NUMBER), Column(_("权重"), INT),
                    Column(_("得分"), POINTS)],
-                  rows=lambda: breakdown_rows(ranking), footer=lambda: [[scoring_note(ranking)]], frozen_columns=2)
+                  rows=lambda: breakdown_rows(ranking), footer=lambda: [[note]], frozen_columns=2)
     return Export(name, title, [main, parts], len(ranking.rows))

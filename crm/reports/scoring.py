@@ -1,11 +1,15 @@
 """The team ranking's scoring rule (专班排名评分办法), set by a district's admin per year; and the city's rule
 for ranking its districts (市级拉练排名), set by the city (市招商局), with the same parts.
 
-Score = Σ weight × share − deductions, each part rounded to 0.01 point.
+Score = Σ weight × share − deductions, worked out exactly (as fractions) and rounded to 0.01 point, halves up,
+only where it is shown: a page, an export, JSON. Each part is shown rounded the same way, so the parts shown may
+differ from the score shown by a few hundredths; the score is not the sum of rounded parts. Ties compare the score
+as shown (team_ranking.py).
 
 - share, with "best" normalisation: the team's figure ÷ the best team's figure in the period (0 when no team has any).
 - share, with "target" normalisation: the team's figure ÷ its yearly target prorated to the period's length
-  (target × days in period ÷ days in the year), capped at 1; a metric without a target gives 0.
+  (target × days in period ÷ days in the year, unrounded: 5 × 91/365 is 1.2465…, not 1.25), capped at 1; a metric
+  without a target gives 0, and a unit with no target at all scores 0 (its ranking says 未设目标).
 - deductions, when switched on: each of the team's projects overdue to start (超时限未开工) on the period's end
   (or today, if earlier) takes off the set points.
 
@@ -16,7 +20,8 @@ Default weights (100 points): trips 10, enterprises visited 10, visits 5, new le
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -123,13 +128,21 @@ def save_rule(rule: ScoringRule, actor_id: int | None, district_id: int | None) 
     return settings
 
 
-def share(value: int, basis: Decimal | int | None, *, cap: bool) -> Decimal:
-    """value ÷ basis, 0 without a positive basis; capped at 1 when asked."""
+def share(value: int, basis: Fraction | int | None, *, cap: bool) -> Fraction:
+    """value ÷ basis, exactly; 0 without a positive basis; capped at 1 when asked."""
     if not basis or basis <= 0:
-        return Decimal(0)
-    result = Decimal(value) / Decimal(basis)
-    return min(result, Decimal(1)) if cap else result
+        return Fraction(0)
+    result = Fraction(value) / basis
+    return min(result, Fraction(1)) if cap else result
 
 
-def points(weight: int, fraction: Decimal) -> Decimal:
-    return (Decimal(weight) * fraction).quantize(POINT, ROUND_HALF_UP)
+def points(weight: int, fraction: Fraction) -> Fraction:
+    """A metric's points, exact: rounded only where shown (shown)."""
+    return weight * fraction
+
+
+def shown(value: Fraction | Decimal | int) -> Decimal:
+    """An exact score, part or prorated target as shown: to 0.01, halves away from zero (ROUND_HALF_UP)."""
+    exact = Fraction(value)
+    hundredths = int(abs(exact) * 100 + Fraction(1, 2))  # int() floors a non-negative fraction
+    return (Decimal(hundredths if exact >= 0 else -hundredths) / 100).quantize(POINT)

@@ -1,8 +1,9 @@
 """专班排名: every team's figures for a period, completion of its targets, and its score and rank.
 
-Ranking and ties: teams are ordered by score (to 0.01 point), then signed investment, then the number of
-亿元以上 projects signed, all highest first. Teams equal on all three share a rank and the next rank is skipped
-(1, 2, 2, 4); teams that share a rank are listed by name.
+Scores are exact (scoring.py) and shown to 0.01 point. Ranking and ties: teams are ordered by score as shown (to
+0.01 point), then signed investment, then the number of 亿元以上 projects signed, all highest first.
+Teams equal on all three share a rank and the next rank is skipped (1, 2, 2, 4); teams that share a rank are
+listed by name.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -17,30 +19,41 @@ from sqlalchemy import func, or_, select
 from ..extensions import db
 from ..models import Project, TargetMetric, Team
 from ..periods import Period
-from .figures import METRICS, Figures, days_in, district_figures, of_district, team_figures
+from .figures import METRICS, Figures, district_figures, of_district, team_figures
 from .rules import counted_start_overdue
-from .scoring import POINT, ScoringRule, points, rule_for, share
-from .targets import completion, team_targets, time_progress, year_to_date
+from .scoring import ScoringRule, points, rule_for, share, shown
+from .targets import completion, prorated, team_targets, time_progress, year_to_date
 
 
 @dataclass(frozen=True)
 class Contribution:
-    """What one metric added to a team's score."""
+    """What one metric added to a team's score, exactly; `points` and `shown_basis` are what is shown."""
 
     metric: TargetMetric
     value: int
-    basis: Decimal  # the best team's figure, or the prorated target
+    basis: Fraction  # the best team's figure, or the target prorated to the period (unrounded)
     weight: int
-    points: Decimal
+    exact_points: Fraction
+
+    @property
+    def points(self) -> Decimal:
+        return shown(self.exact_points)
+
+    @property
+    def shown_basis(self) -> Decimal:
+        """The basis as shown: a figure as it is, a prorated target to 0.01."""
+        return Decimal(self.basis.numerator) if self.basis.denominator == 1 else shown(self.basis)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"metric": self.metric.value, "value": self.value, "basis": str(self.basis), "weight": self.weight,
-                "points": str(self.points)}
+        return {"metric": self.metric.value, "value": self.value, "basis": str(self.shown_basis),
+                "weight": self.weight, "points": str(self.points),
+                "basis_exact": str(self.basis), "points_exact": str(self.exact_points)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Contribution:
-        return cls(TargetMetric(data["metric"]), int(data["value"]), Decimal(data["basis"]), int(data["weight"]),
-                   Decimal(data["points"]))
+        # rankings frozen before scores were kept exact hold the shown values only
+        return cls(TargetMetric(data["metric"]), int(data["value"]), Fraction(data.get("basis_exact", data["basis"])),
+                   int(data["weight"]), Fraction(data.get("points_exact", data["points"])))
 
 
 @dataclass(frozen=True)
@@ -55,8 +68,14 @@ class TeamRow:
     contributions: tuple[Contribution, ...]
     overdue: int
     deduction: Decimal
-    score: Decimal
+    exact_score: Fraction
     rank: int = 0
+    no_targets: bool = False  # under target normalisation, no target for any weighted metric: it scores 0
+
+    @property
+    def score(self) -> Decimal:
+        """The score as shown, to 0.01 point."""
+        return shown(self.exact_score)
 
     def completion(self, metric: TargetMetric) -> Decimal | None:
         return completion(self.year_to_date[metric], self.targets.get(metric))
@@ -70,12 +89,13 @@ class TeamRow:
                 "figures": self.figures.as_dict(), "year_to_date": self.year_to_date.as_dict(),
                 "targets": {m.value: t for m, t in self.targets.items()},
                 "contributions": [c.as_dict() for c in self.contributions], "overdue": self.overdue,
-                "deduction": str(self.deduction)}
+                "deduction": str(self.deduction), "score_exact": str(self.exact_score), "no_targets": self.no_targets}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TeamRow:
         return cls(team_id=data["team_id"], team_name=data["team_name"], rank=data["rank"],
-                   score=Decimal(data["score"]), figures=Figures.from_dict(data["figures"]),
+                   exact_score=Fraction(data.get("score_exact", data["score"])),
+                   no_targets=bool(data.get("no_targets", False)), figures=Figures.from_dict(data["figures"]),
                    year_to_date=Figures.from_dict(data["year_to_date"]),
                    targets={TargetMetric(m): int(t) for m, t in data["targets"].items()},
                    contributions=tuple(Contribution.from_dict(c) for c in data["contributions"]),
@@ -122,7 +142,8 @@ def scored_rows(units: Any, figures: dict[int, Figures], ytd: dict[int, Figures]
                 period: Period) -> list[TeamRow]:
     """Score each (id, name) unit, a team or a district, under the rule: unranked rows."""
     best = {m: max((figures[t][m] for t in figures), default=0) for m in METRICS}
-    prorate = Decimal(days_in(period)) / Decimal(days_in(Period.year(period.end.year)))
+    by_target = rule.normalisation == "target"
+    weighted = [m for m in METRICS if rule.weights.get(m, 0)]
     rows = []
     for team_id, name in units:
         mine = figures.get(team_id, Figures())
@@ -130,18 +151,19 @@ def scored_rows(units: Any, figures: dict[int, Figures], ytd: dict[int, Figures]
         parts = []
         for metric in METRICS:
             weight = rule.weights.get(metric, 0)
-            if rule.normalisation == "target":
-                basis = (Decimal(goals.get(metric, 0)) * prorate).quantize(POINT)
+            if by_target:
+                basis = prorated(goals.get(metric, 0), period)
                 fraction = share(mine[metric], basis, cap=True)
             else:
-                basis = Decimal(best[metric])
+                basis = Fraction(best[metric])
                 fraction = share(mine[metric], basis, cap=False)
             parts.append(Contribution(metric, mine[metric], basis, weight, points(weight, fraction)))
         late = overdue.get(team_id, 0)
-        deduction = (rule.overdue_deduction * late).quantize(POINT) if rule.deduct_overdue else Decimal(0)
-        score = sum((c.points for c in parts), Decimal(0)) - deduction
+        deduction = rule.overdue_deduction * late if rule.deduct_overdue else Decimal(0)  # exact: 0.01 steps
+        score = sum((c.exact_points for c in parts), Fraction(0)) - Fraction(deduction)
+        untargeted = by_target and not any(goals.get(metric, 0) > 0 for metric in weighted)
         rows.append(TeamRow(team_id, name, mine, ytd.get(team_id, Figures()), goals, tuple(parts), late,
-                            deduction, score))
+                            deduction, score, no_targets=untargeted))
     return rows
 
 
