@@ -11,12 +11,15 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
 
+import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import YI, AuditEvent, LeadStage, Ownership, ProjectStatus, Role, VisitKind
+from crm.periods import Period
+from crm.reports.figures import district_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ("=1+2", "@SUM(A1)", "-2+3", "+1", "\t=3")
@@ -327,3 +330,114 @@ def test_export_benchmark_runs_in_its_quick_form():
     verdicts = re.findall(r"^(xlsx|csv): +ours.*(PASS|FAIL)$", result.stdout, re.M)
     assert len(verdicts) == 4, result.stdout
     assert re.search(r"^xlsx +ours +rows +2000 ", result.stdout, re.M), result.stdout
+
+
+# One rule per figure: the signing list stands beside the brief ----------------------------------------------------
+
+def listed_rows(data: bytes) -> pd.DataFrame:
+    """The data rows of a signing list .xlsx as pandas reads them (the footer's 合计/其中 rows left out)."""
+    frame = pd.read_excel(io.BytesIO(data), header=1, engine="calamine")
+    return frame[pd.to_numeric(frame["序号"], errors="coerce").notna()]
+
+
+def footer_rows(rows: list[list]) -> dict[str, list]:
+    """The footer's rows by their first two cells (合计, 合计（待认定）, 其中 + bucket)."""
+    return {f"{row[0]}{row[1]}" if row[0] == "其中" else str(row[0]): row for row in rows
+            if str(row[0]).startswith(("合计", "其中"))}
+
+
+@pytest.fixture
+def standings(make_project, make_team):
+    """2026's signings: three verified, two awaiting verification, one voided; one verified of 2025."""
+    team = make_team(name="上海专班")
+    for n, yuan in enumerate((350_000_000, 1_200_000_000, 80_000_000)):
+        make_project(name=f"已认定{n}", team=team, total_investment_yuan=yuan, signed_on=date(2026, 2, 1 + n))
+    for n, yuan in enumerate((500_000_000, 33_000_000)):
+        make_project(name=f"待认定{n}", team=team, total_investment_yuan=yuan, signed_on=date(2026, 3, 1 + n),
+                     verified=False)
+    make_project(name="作废", team=team, total_investment_yuan=900_000_000, signed_on=date(2026, 4, 1),
+                 voided=True, void_reason="重复登记")
+    make_project(name="去年", team=team, signed_on=date(2025, 4, 1))
+
+
+def test_the_signing_list_gives_the_figures_of_the_year_by_default(client, login, admin, standings):
+    figures = district_figures(Period.year(2026))
+    assert (figures.signed_projects, figures.signed_investment_yuan) == (3, 1_630_000_000)
+    login(admin)
+    data = download(client, "/exports/projects.xlsx?year=2026").data
+    frame = listed_rows(data)
+    assert len(frame) == figures.signed_projects
+    assert round(frame["总投资（亿元）"].sum() * YI) == figures.signed_investment_yuan
+    assert not frame["备注"].astype(str).str.contains("待认定").any()
+    footer = footer_rows(sheet(data))
+    assert list(footer)[0] == "合计" and footer["合计"][1] == "3个项目"
+    assert footer["合计"][5] == pytest.approx(figures.signed_investment_yuan / YI)
+    assert "合计（待认定）" not in footer
+    rows = csv_rows(download(client, "/exports/projects.csv?year=2026").data)
+    body = [row for row in rows[2:] if row[0].isdigit()]
+    assert len(body) == 3 and sum(round(float(row[5]) * YI) for row in body) == figures.signed_investment_yuan
+    assert next(row for row in rows if row[0] == "合计")[5] == "16.30"
+    assert export_events()[0]["rows"] == 3
+
+
+def test_pending_rows_come_with_a_total_of_their_own(client, login, admin, standings):
+    login(admin)
+    data = download(client, "/exports/projects.xlsx?year=2026&verified=all").data
+    frame = listed_rows(data)
+    assert len(frame) == 5 and frame["备注"].astype(str).str.contains("待认定").sum() == 2
+    footer = footer_rows(sheet(data))
+    assert "合计" not in footer  # no line adds the pending signings to the counted ones
+    assert footer["合计（已认定）"][1] == "3个项目" and footer["合计（已认定）"][5] == pytest.approx(16.3)
+    assert footer["合计（待认定）"][1] == "2个项目" and footer["合计（待认定）"][5] == pytest.approx(5.33)
+    assert footer["其中亿元以上项目2个"][5] == pytest.approx(15.5)  # of the counted ones
+    rows = csv_rows(download(client, "/exports/projects.csv?year=2026&verified=all&voided=y").data)
+    labels = [row[0] for row in rows if row[0].startswith("合计")]
+    assert labels == ["合计（已认定）", "合计（待认定）", "合计（已作废）"]
+    assert next(row for row in rows if row[0] == "合计（已作废）")[5] == "9.00"
+    assert export_events()[-1]["rows"] == 6
+    page = client.get("/projects/?year=2026&verified=all").text
+    assert 'href="/exports/projects.xlsx?year=2026&amp;verified=all"' in page
+
+
+def test_the_web_export_takes_1_to_n_months_as_the_command_line_does(client, login, admin, runner, make_project,
+                                                                      tmp_path):
+    for name, day in (("一月项目", date(2026, 1, 9)), ("三月项目", date(2026, 3, 9)), ("五月项目", date(2026, 5, 31)),
+                      ("六月项目", date(2026, 6, 1)), ("去年五月", date(2025, 5, 9))):
+        make_project(name=name, signed_on=day)
+    target = tmp_path / "ytd.xlsx"
+    result = runner.invoke(args=["export", "projects", "--year", "2026", "--month", "5", "--ytd", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    login(admin)
+    web = sheet(download(client, "/exports/projects.xlsx?year=2026&month=5&ytd=y").data)
+    cli = sheet(target.read_bytes())
+    assert web == cli
+    assert web[0][0] == "张湾区2026年1—5月累计招商引资签约项目清单"
+    assert [row[1] for row in web[2:5]] == ["五月项目", "三月项目", "一月项目"] and web[5][:2] == ["合计", "3个项目"]
+    month = sheet(download(client, "/exports/projects.xlsx?year=2026&month=5").data)
+    assert [row[1] for row in month[2:-6]] == ["五月项目"]
+
+
+def test_the_city_narrows_the_signing_list_and_the_ranking_to_one_district(client, login, make_user, make_district,
+                                                                           make_team, make_enterprise, make_project):
+    other = make_district(name="茅箭区", code="MJ")
+    make_project(name="张湾项目", total_investment_yuan=3 * YI)
+    theirs = make_team(name="茅箭专班", district_id=other.id)
+    make_project(name="茅箭项目", team=theirs, enterprise=make_enterprise(district_id=other.id),
+                 total_investment_yuan=2 * YI)
+    login(make_user(Role.CITY))
+    everyone = csv_rows(download(client, "/exports/projects.csv?year=2026").data)
+    assert sorted(row[1] for row in everyone[2:-6]) == ["张湾项目", "茅箭项目"]
+    one = csv_rows(download(client, f"/exports/projects.csv?year=2026&district={other.id}").data)
+    assert [row[1] for row in one[2:-6]] == ["茅箭项目"] and one[0] == ["茅箭区2026年招商引资签约项目清单"]
+    assert one[-6][:2] == ["合计", "1个项目"] and one[-6][5] == "2.00"
+    ranking = csv_rows(download(client, f"/exports/ranking.csv?year=2026&district={other.id}").data)
+    assert [row[1] for row in ranking[2:-6]] == ["茅箭项目"] and ranking[-6][:3] == ["合计", "1个项目", "2.00"]
+    assert download(client, "/exports/projects.csv?district=999999").status_code == 400
+
+
+def test_a_districts_export_ignores_another_district_named(client, login, admin, make_district, make_project):
+    other = make_district(name="茅箭区", code="MJ")
+    make_project(name="张湾项目")
+    login(admin)
+    rows = csv_rows(download(client, f"/exports/projects.csv?district={other.id}").data)
+    assert [row[1] for row in rows[2:-6]] == ["张湾项目"] and rows[0] == ["张湾区招商引资签约项目清单"]

@@ -457,3 +457,32 @@ def test_admin_sees_the_weights_link_and_freeze_form(client, login, admin):
     html = client.get("/rankings/teams?year=2026&quarter=1").text
     assert 'href="/rankings/weights/2026"' in html and 'action="/rankings/teams/freeze"' in html
     assert "本季度尚未结束" not in html  # 2026 Q1 has ended
+
+
+# The city narrows the 亿元以上项目榜 to one district
+
+def test_the_city_narrows_the_project_ranking_to_one_district(client, login, make_user, make_district, make_team,
+                                                              make_enterprise, make_project, ranked_projects):
+    other = make_district(name="茅箭区", code="MJ")
+    theirs = make_team(name="茅箭专班", district_id=other.id)
+    for code, yuan in (("M-1", 8 * YI), ("M-2", 2 * YI)):
+        make_project(code=code, team=theirs, enterprise=make_enterprise(district_id=other.id),
+                     total_investment_yuan=yuan, signed_on=date(2026, 4, 1))
+    login(make_user(Role.CITY))
+    rows, totals, _buckets = project_ranking(client, "year=2026")
+    assert len(rows) == 7 and totals == {"count": 7, "total-yuan": 46 * YI}
+    rows, totals, buckets = project_ranking(client, f"year=2026&district={other.id}")
+    assert rows == [("M-1", 1), ("M-2", 2)] and totals == {"count": 2, "total-yuan": 10 * YI}
+    assert buckets["1"] == 2 and buckets["10"] == 0
+    page = client.get(f"/rankings/projects?year=2026&district={other.id}").text
+    assert 'name="district"' in page and f'href="/exports/ranking.csv?year=2026&amp;district={other.id}"' in page
+    assert client.get("/rankings/projects?year=2026&district=999999").status_code == 400
+
+
+def test_a_districts_reader_is_offered_no_district_choice(client, login, member, make_district, ranked_projects):
+    other = make_district(name="茅箭区", code="MJ")
+    login(member)
+    page = client.get("/rankings/projects?year=2026").text
+    assert 'name="district"' not in page
+    rows, totals, _buckets = project_ranking(client, f"year=2026&district={other.id}")
+    assert len(rows) == 5 and totals["count"] == 5  # their own district, whatever the query names

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
 
+import pandas as pd
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from crm.models import Role
+from crm.models import YI, Role
 
 from .test_demo import YEAR
 
@@ -88,3 +90,21 @@ def test_project_ranking_totals(leader: FlaskClient, runner: FlaskCliRunner) -> 
     listed = sum(p["total_investment_yuan"] for p in ranking["projects"])
     assert int(total) == ranking["total_investment_yuan"] == listed
     assert ranking["buckets"]["1"] == 38
+
+
+def test_signing_list_page_and_export(leader: FlaskClient, runner: FlaskCliRunner, tmp_path: Any) -> None:
+    page = leader.get(f"/projects/?year={YEAR}").text
+    count, total = re.search(r'class="project-totals" data-count="(\d+)" data-total-yuan="(\d+)"', page).groups()
+    assert (int(count), int(total)) == (60, 57_200_000_000)
+    with leader.get(f"/exports/projects.xlsx?year={YEAR}") as response:  # closing it closes the file sent
+        data = response.data
+    frame = pd.read_excel(io.BytesIO(data), header=1, engine="calamine")
+    listed = frame[pd.to_numeric(frame["序号"], errors="coerce").notna()]
+    assert len(listed) == 60 and round(listed["总投资（亿元）"].sum() * YI) == 57_200_000_000
+    footer = frame[frame["序号"] == "合计"].iloc[0]
+    assert footer["项目名称"] == "60个项目" and footer["总投资（亿元）"] == pytest.approx(572)
+    assert (frame["项目名称"] == "亿元以上项目38个").sum() == 1
+    target = tmp_path / "签约.xlsx"
+    assert runner.invoke(args=["export", "projects", "--year", str(YEAR), "-o", str(target)]).exit_code == 0
+    cli = pd.read_excel(target, header=1, engine="calamine")
+    assert cli.astype(str).values.tolist() == frame.astype(str).values.tolist()

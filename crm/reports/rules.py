@@ -24,8 +24,8 @@ from ..models import YI, Lead, LeadStage, Project, ProjectIssue, ProjectStatus
 SIZE_FLOORS_YI = (1, 10, 30, 50, 100)
 # key (the floor in 亿元, as the filters' query strings carry it): (floor in yuan, inclusive; label)
 SIZE_BUCKETS: dict[str, tuple[int, object]] = {
-    str(floor): (floor * YI, _l("亿元以上") if floor == 1 else _l("%(low)d亿元以上", low=floor))
-    for floor in SIZE_FLOORS_YI}
+    str(floor): (floor * YI, label) for floor, label in zip(SIZE_FLOORS_YI, (
+        _l("亿元以上"), _l("10亿元以上"), _l("30亿元以上"), _l("50亿元以上"), _l("100亿元以上")), strict=True)}
 # The same floors as bands in 亿元: lower bound included, upper excluded (None: no upper bound).
 SIZE_BANDS: tuple[tuple[int, int | None], ...] = tuple(zip(SIZE_FLOORS_YI, (*SIZE_FLOORS_YI[1:], None), strict=True))
 OPEN = (ProjectStatus.SIGNED, ProjectStatus.STARTED, ProjectStatus.PRODUCING)  # statuses still heading somewhere
