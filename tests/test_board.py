@@ -1,5 +1,7 @@
 """The board's columns: counts and sums of every lead, cards limited in SQL to each stage's most recent."""
 
+import csv
+import io
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -97,6 +99,11 @@ def test_the_signed_column_shows_the_signed_projects_amount_as_edited(client, lo
     column = page.split('data-stage="signed"')[1].split("</section>")[0]
     assert 'data-total-yuan="420000000"' in column and "4.20亿元" in column and "8.00亿元" not in column
     assert re.search(r'data-amount-yuan="420000000"', column) and "其中待认定 1 个" in column
+    listed = client.get("/leads/list?stage=signed").text  # the lead list and its export say the same
+    assert "4.20亿元" in listed and "8.00亿元" not in listed
+    rows = list(csv.reader(io.StringIO(client.get("/exports/leads.csv?stage=signed").data.decode("utf-8-sig"))))
+    assert rows[1][5] == "投资额（亿元）" and rows[2][5] == "4.20" and rows[-1][:2] == ["合计", "1个项目"]
+    assert rows[-1][5] == "4.20"
 
 
 def test_a_voided_signing_no_longer_adds_to_the_signed_column(make_team, make_lead, make_project):

@@ -46,8 +46,8 @@ def table():
     filters = form.filters()
     scope = services.visible_teams(current_user, filters.pop("team_id"))
     page = paginate(services.lead_list(scope, **filters))
-    args = link_args()
-    return render_template("leads/list.html", form=form, page=page, args=args)
+    amounts = services.lead_amounts([lead.id for lead in page.items])
+    return render_template("leads/list.html", form=form, page=page, amounts=amounts, args=link_args())
 
 
 def render_detail(lead: Lead, *, error: str | None = None, status: int = 200):
