@@ -77,7 +77,7 @@ def register_security(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(check_access)
-    register_tenancy(app, after_sign_in=check_access)  # the user's district, once check_access knows them
+    register_tenancy(app)  # first: a request forgets any reach before anything reads
     app.before_request(enforce_session_limits)
     app.before_request(refuse_nul)
     app.after_request(add_security_headers)

@@ -4,6 +4,7 @@ import secrets
 
 from flask import has_request_context, request
 
+from .access.tenancy import declare_users_reach
 from .audit import set_actor
 from .extensions import db, login_manager
 from .models import User
@@ -19,4 +20,5 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     set_actor(user.id, request.remote_addr if has_request_context() else None)
+    declare_users_reach(user)
     return user

@@ -67,10 +67,11 @@ def test_credit_code_unique_when_present(app, make_enterprise):
     db.session.rollback()
 
 
-def test_visit_uuid_unique(app, make_visit):
+def test_visit_uuid_unique_within_its_team(app, make_visit, make_team):
     visit = make_visit()
+    make_visit(uuid=visit.uuid, team=make_team())  # another team's (another district's) UUID is its own business
     with pytest.raises(IntegrityError):
-        make_visit(uuid=visit.uuid)
+        make_visit(uuid=visit.uuid, team=visit.team)
     db.session.rollback()
 
 

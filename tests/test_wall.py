@@ -299,3 +299,23 @@ def test_a_stream_keeps_the_reach_it_was_made_in(app: Flask, districts: list[Wal
     with tenancy.entered(None):  # read after the request has gone, as a CSV download is
         names = [name for (name,) in rows]
     assert f"{home.marker}项目" in names and not any(other.marker in name for name in names)
+
+
+def test_the_command_line_given_a_district_writes_its_records_alone(app: Flask, districts: list[Walled], runner,
+                                                                    tmp_path) -> None:
+    """Every export of the catalogue in every format, written by `flask export … --district`."""
+    home, others = districts[0], districts[1:]
+    for name in EXPORTS:
+        for ext in FORMATS:
+            path = tmp_path / f"{name}.{ext}"
+            result = runner.invoke(args=["export", name, "--district", "WA", "-o", str(path)])
+            assert result.exit_code == 0, result.output
+            data = path.read_bytes()
+            if data[:2] == b"PK":
+                with zipfile.ZipFile(io.BytesIO(data)) as book:
+                    shown = "".join(book.read(part).decode("utf-8", "replace") for part in book.namelist())
+            else:
+                shown = data.decode("utf-8-sig")
+            if name != "districts":  # the city's ranking of its districts names districts, not records
+                assert home.marker in shown, (name, ext)
+            assert not [other.marker for other in others if other.marker in shown], (name, ext)

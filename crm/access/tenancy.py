@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import click
 from flask import Flask, current_app, g
-from flask_login import current_user
+from flask_login import user_logged_in
 from sqlalchemy import event, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -37,6 +37,7 @@ from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import Select, SelectBase
 
+from ..database import likely
 from ..extensions import db
 from ..models import (
     Contact,
@@ -153,28 +154,31 @@ def scoped_district() -> int | None:
 def criteria(district: int) -> tuple[Any, ...]:
     """The WHERE criteria that keep each model's rows to the district (lambdas, so SQLAlchemy caches their SQL).
 
-    Made once per district: every query a district's user makes carries them.
+    Made once per district: every query a district's user makes carries them. Each is `likely`: a district's
+    user reads mostly the district's rows, and SQLite's planner, told so, walks a list's index in its order and
+    stops after the page instead of reading the whole district through the limit's index to sort it.
     """
     of_teams = select(Team.id).where(Team.district_id == district)
     limits: list[tuple[type, Any]] = [
-        (Team, lambda cls: cls.district_id == district),
-        (Enterprise, lambda cls: cls.district_id == district),
-        (User, lambda cls: cls.district_id == district),
-        (ImportMapping, lambda cls: cls.district_id == district),
+        (Team, lambda cls: likely(cls.district_id == district)),
+        (Enterprise, lambda cls: likely(cls.district_id == district)),
+        (User, lambda cls: likely(cls.district_id == district)),
+        (ImportMapping, lambda cls: likely(cls.district_id == district)),
         # a district reads its own rules and snapshots, and the city's (its ranking of the districts)
-        (RankingSettings, lambda cls: or_(cls.district_id == district, cls.district_id.is_(None))),
-        (RankingSnapshot, lambda cls: or_(cls.district_id == district, cls.district_id.is_(None))),
-        *((model, lambda cls: cls.team_id.in_(of_teams)) for model in (TeamTarget, Trip, Visit, Lead, Overlap,
-                                                                       Project)),
-        (Contact, lambda cls: cls.enterprise_id.in_(select(Enterprise.id).where(Enterprise.district_id == district))),
-        (LeadStageChange, lambda cls: cls.lead_id.in_(
-            select(Lead.id).join(Team, Team.id == Lead.team_id).where(Team.district_id == district))),
-        (VisitPhoto, lambda cls: cls.visit_id.in_(
-            select(Visit.id).join(Team, Team.id == Visit.team_id).where(Team.district_id == district))),
-        *((child, lambda cls: cls.project_id.in_(  # a project's milestones, service items, issues, documents
-            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district)))
+        (RankingSettings, lambda cls: likely(or_(cls.district_id == district, cls.district_id.is_(None)))),
+        (RankingSnapshot, lambda cls: likely(or_(cls.district_id == district, cls.district_id.is_(None)))),
+        *((model, lambda cls: likely(cls.team_id.in_(of_teams))) for model in (TeamTarget, Trip, Visit, Lead,
+                                                                               Overlap, Project)),
+        (Contact, lambda cls: likely(cls.enterprise_id.in_(
+            select(Enterprise.id).where(Enterprise.district_id == district)))),
+        (LeadStageChange, lambda cls: likely(cls.lead_id.in_(
+            select(Lead.id).join(Team, Team.id == Lead.team_id).where(Team.district_id == district)))),
+        (VisitPhoto, lambda cls: likely(cls.visit_id.in_(
+            select(Visit.id).join(Team, Team.id == Visit.team_id).where(Team.district_id == district)))),
+        *((child, lambda cls: likely(cls.project_id.in_(  # a project's milestones, service items, issues, documents
+            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district))))
           for child in (Milestone, ServiceItem, ProjectIssue, ProjectDocument)),
-        (ImportJob, lambda cls: cls.created_by_id.in_(select(User.id).where(User.district_id == district))),
+        (ImportJob, lambda cls: likely(cls.created_by_id.in_(select(User.id).where(User.district_id == district)))),
     ]
     return tuple(with_loader_criteria(model, limit, include_aliases=True) for model, limit in limits)
 
@@ -253,19 +257,24 @@ def _no_read_around_the_wall(conn: Any, clause: Any, multiparams: Any, params: A
 
 def reach_of(user: Any) -> Reach | None:
     """The reach of a signed-in user: the city reads every district, anyone else their own; nobody, none."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return None
     if user.role is Role.CITY:
         return Reach(None, "the city's bureau reads every district")
     return Reach(user.district_id, "a district's user reads their district")
 
 
+def declare_users_reach(user: Any) -> None:
+    """The request's user is known (loaded from the session, or just signed in): from now on it reads as they may.
+
+    Called where the user becomes known rather than at a fixed point of the request, so an error page rendered
+    before the request's own hooks ran (a body too large, refused while the form is read) reads as its user too.
+    """
+    _reach.set(reach_of(user))
+
+
 def _forget_the_reach() -> None:
     g.reach_token = _reach.set(None)  # a worker thread's last request must not lend this one its reach
-
-
-def _declare_the_users_reach() -> None:
-    _reach.set(reach_of(current_user))
 
 
 def _restore_the_reach(_error: BaseException | None) -> None:
@@ -326,9 +335,11 @@ def home_district() -> District:
     return district
 
 
-def register_tenancy(app: Flask, after_sign_in: Callable[[], Any]) -> None:
-    """Forget any reach as a request starts, declare its user's once `after_sign_in` knows them, restore at the end."""
+def register_tenancy(app: Flask) -> None:
+    """Forget any reach as a request starts (before anything else reads), restore the one before at its end.
+
+    The user's reach is declared when the user becomes known: `crm/sessions.py` loads them, or they sign in.
+    """
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_reach)
-    funcs = app.before_request_funcs[None]
-    funcs.insert(funcs.index(after_sign_in) + 1, _declare_the_users_reach)
     app.teardown_request(_restore_the_reach)
+    user_logged_in.connect(lambda _app, user: declare_users_reach(user), app, weak=False)
