@@ -66,7 +66,8 @@ from ..models import (
 
 T = TypeVar("T")
 CROSSING = "all_districts"  # execution option of a read that crosses the wall on purpose
-MARK = "district_reach"  # execution option the wall sets on a statement it has limited
+MARK = "district_reach"
+READ_SQL = re.compile(r"\s*(SELECT|WITH|VALUES|TABLE)\b", re.IGNORECASE)  # raw SQL that reads
 
 
 @dataclass(frozen=True)
@@ -200,8 +201,8 @@ def _scoped_names() -> re.Pattern[str]:
 
 def touches_district_tables(statement: Any) -> bool:
     """Whether a statement reads a table holding a district's records (raw SQL: whether it names one)."""
-    if isinstance(statement, TextClause):
-        return _scoped_names().search(statement.text) is not None
+    if isinstance(statement, TextClause):  # raw SQL: a read (not a write, not DDL) naming a district's table
+        return READ_SQL.match(statement.text) is not None and _scoped_names().search(statement.text) is not None
     tables = scoped_models()
     return any(table in tables for table in sql_util.find_tables(statement, include_aliases=True,
                                                                   include_joins=True))

@@ -64,7 +64,8 @@ def yi_ranking_export(args: Mapping[str, str], viewer: User) -> Export:
     form = ProjectRankingForm(args)
     criteria = form.criteria(report_period(form))
     totals = yi_totals(criteria)
-    title = period_title(district_name(), _("亿元以上项目榜"), criteria.period)
+    chosen = db.session.get(District, criteria.district_id) if criteria.district_id else None  # the city's choice
+    title = period_title(chosen.name if chosen else district_name(), _("亿元以上项目榜"), criteria.period)
     columns = [Column(_("排名"), INT), Column(_("项目名称"), LONG, 40), Column(_("总投资（亿元）"), YI),
                Column(_("项目编号"), TEXT, 16), Column(_("投资方"), LONG, 36), Column(_("招商专班"), TEXT, 16),
                Column(_("产业类别"), TEXT, 16), Column(_("签约时间"), DATE), Column(_("状态"), TEXT, 8)]

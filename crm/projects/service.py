@@ -219,11 +219,12 @@ def project_issues(project: Project) -> list[ProjectIssue]:
     return list(db.session.scalars(issues_first_open().where(ProjectIssue.project_id == project.id)))
 
 
-def issue_list(*, status: IssueStatus | None, open_only: bool, team_id: int | None) -> Select[tuple[ProjectIssue]]:
-    """The district's issues, filtered, with their projects loaded."""
+def issue_list(*, status: IssueStatus | None, open_only: bool, team_id: int | None,
+               on: date) -> Select[tuple[ProjectIssue]]:
+    """The district's issues, filtered, with their projects loaded; `open_only` by the rule the 未销号 count uses."""
     query = issues_first_open().join(Project).options(selectinload(ProjectIssue.project).selectinload(Project.team))
     if open_only:
-        query = query.where(ProjectIssue.status != IssueStatus.CLOSED)
+        query = query.where(open_issue(on))
     if status is not None:
         query = query.where(ProjectIssue.status == status)
     return query.where(Project.team_id == team_id) if team_id else query

@@ -187,7 +187,7 @@ def issues():
     """The district's 问题诉求, open ones first, with counts and the average days to close."""
     form = IssueFilterForm(request.args)
     filters = form.filters()
-    page = paginate(service.issue_list(**filters))
+    page = paginate(service.issue_list(**filters, on=today()))
     figures = service.issue_figures(*([Project.team_id == filters["team_id"]] if filters["team_id"] else []),
                                     on=today())
     args = link_args()

@@ -19,8 +19,8 @@ from ..access.tenancy import published
 from ..extensions import db
 from ..models import District, Project, TargetMetric, Team, TeamTarget
 from ..periods import Period
-from ..projects.overdue import start_overdue
 from .figures import Figures, districts_figures, whole_district
+from .rules import counted_start_overdue
 from .scoring import ScoringRule, city_rule_for
 from .targets import time_progress, year_to_date
 from .team_ranking import TeamRanking, ranked, scored_rows
@@ -46,7 +46,7 @@ def district_overdue(on: date) -> dict[int, int]:
     """Each district's counted projects overdue to start (超时限未开工) on a day."""
     return dict(db.session.execute(
         select(Team.district_id, func.count()).select_from(Project).join(Team, Team.id == Project.team_id)
-        .where(start_overdue(on), Project.verified.is_(True)).group_by(Team.district_id)).all())
+        .where(counted_start_overdue(on)).group_by(Team.district_id)).all())
 
 
 @published
