@@ -67,7 +67,7 @@ def register_extensions(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from .access.tenancy import register_tenancy
+    from .access.declaring import register_tenancy
     from .auth.access import check_access
     from .auth.views import enforce_session_limits
     from .input_checks import refuse_nul

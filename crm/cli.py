@@ -9,7 +9,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .access.tenancy import commands_reach, home_district, within
+from .access.declaring import commands_reach
+from .access.districts import home_district
+from .access.tenancy import within
 from .auth import services as accounts
 from .extensions import db
 from .models import District, Role, Team

@@ -4,7 +4,7 @@ import secrets
 
 from flask import has_request_context, request
 
-from .access.tenancy import declare_users_reach
+from .access.declaring import declare_users_reach
 from .audit import set_actor
 from .extensions import db, login_manager
 from .models import User

@@ -22,14 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
-import click
-from flask import Flask, current_app, g
-from flask_login import user_logged_in
 from sqlalchemy import event, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -38,10 +35,8 @@ from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import Select, SelectBase
 
 from ..database import likely
-from ..extensions import db
 from ..models import (
     Contact,
-    District,
     Enterprise,
     ImportJob,
     ImportMapping,
@@ -54,7 +49,6 @@ from ..models import (
     ProjectIssue,
     RankingSettings,
     RankingSnapshot,
-    Role,
     ServiceItem,
     Team,
     TeamTarget,
@@ -256,91 +250,14 @@ def _no_read_around_the_wall(conn: Any, clause: Any, multiparams: Any, params: A
         raise WallError("a district's records were read around the wall's criteria")
 
 
-def reach_of(user: Any) -> Reach | None:
-    """The reach of a signed-in user: the city reads every district, anyone else their own; nobody, none."""
-    if user is None or not user.is_authenticated:
-        return None
-    if user.role is Role.CITY:
-        return Reach(None, "the city's bureau reads every district")
-    return Reach(user.district_id, "a district's user reads their district")
+def forget() -> Token[Reach | None]:
+    """Declare no reach until `restore`: what a request does as it starts, before its user is known."""
+    return _reach.set(None)
 
 
-def declare_users_reach(user: Any) -> None:
-    """The request's user is known (loaded from the session, or just signed in): from now on it reads as they may.
-
-    Called where the user becomes known rather than at a fixed point of the request, so an error page rendered
-    before the request's own hooks ran (a body too large, refused while the form is read) reads as its user too.
-    """
-    _reach.set(reach_of(user))
-
-
-def _forget_the_reach() -> None:
-    g.reach_token = _reach.set(None)  # a worker thread's last request must not lend this one its reach
-
-
-def _restore_the_reach(_error: BaseException | None) -> None:
-    token = g.pop("reach_token", None)
-    if token is None:
-        return
+def restore(token: Token[Reach | None]) -> None:
+    """Go back to the reach declared before `forget`."""
     try:
         _reach.reset(token)
-    except ValueError:  # torn down in another context than the one it began in
+    except ValueError:  # restored in another context than the one it was forgotten in
         _reach.set(None)
-
-
-def commands_reach(command: click.Command) -> None:
-    """Run a command line command (and a group's commands) in every district, unless it declared one itself.
-
-    The command line is the operator's: it reads every district, and --district narrows it (`district_option`).
-    """
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            commands_reach(sub)
-    callback = command.callback
-    if callback is None or getattr(callback, "_reach_declared", False):
-        return
-
-    @wraps(callback)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        if current() is not None:
-            return callback(*args, **kwargs)
-        with within(None, "the operator's command line"):
-            return callback(*args, **kwargs)
-    run._reach_declared = True  # type: ignore[attr-defined]
-    command.callback = run
-
-
-def district_name() -> str:
-    """The name of the district the work reads (the city's name when it reads every district)."""
-    district_id = scoped_district()
-    district = db.session.get(District, district_id) if district_id is not None else None
-    return district.name if district is not None else current_app.config.get("CITY_NAME", "")
-
-
-def district_code() -> str:
-    """The code the work's district starts its project codes with (ZW-2026-001)."""
-    district_id = scoped_district()
-    district = db.session.get(District, district_id) if district_id is not None else None
-    return district.code if district is not None else (current_app.config.get("PROJECT_CODE_PREFIX") or "ZW")
-
-
-def home_district() -> District:
-    """The home district: the first there is (a migrated install's own), else one made from the settings."""
-    config = current_app.config
-    name, code = config.get("DISTRICT_NAME") or "张湾区", config.get("PROJECT_CODE_PREFIX") or "ZW"
-    district = db.session.scalar(select(District).order_by(District.id).limit(1))
-    if district is None:
-        district = District(name=name, code=code)
-        db.session.add(district)
-        db.session.flush()
-    return district
-
-
-def register_tenancy(app: Flask) -> None:
-    """Forget any reach as a request starts (before anything else reads), restore the one before at its end.
-
-    The user's reach is declared when the user becomes known: `crm/sessions.py` loads them, or they sign in.
-    """
-    app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_reach)
-    app.teardown_request(_restore_the_reach)
-    user_logged_in.connect(lambda _app, user: declare_users_reach(user), app, weak=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from ..access.tenancy import home_district
+from ..access.districts import home_district
 from ..auth.services import hash_password
 from ..extensions import db
 from ..periods import today as local_today

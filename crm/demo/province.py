@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, text, update
 
-from ..access.tenancy import home_district
+from ..access.districts import home_district
 from ..auth.services import hash_password
 from ..credit_code import make_credit_code
 from ..enterprises.names import normalise_name

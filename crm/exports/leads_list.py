@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
-from ..access.tenancy import district_name
+from ..access.districts import district_name
 from ..extensions import db
 from ..forms import id_arg
 from ..i18n import gettext as _

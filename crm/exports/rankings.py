@@ -8,7 +8,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from ..access.tenancy import district_name, scoped_district
+from ..access.districts import district_name
+from ..access.tenancy import scoped_district
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import join_names

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import case
 
-from ..access.tenancy import district_name
+from ..access.districts import district_name
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import join_clauses, with_note

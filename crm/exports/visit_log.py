@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
-from ..access.tenancy import district_name
+from ..access.districts import district_name
 from ..extensions import db
 from ..forms import options
 from ..i18n import gettext as _

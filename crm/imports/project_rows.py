@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..access.tenancy import district_code
+from ..access.districts import district_code
 from ..enterprises.names import fold
 from ..extensions import db
 from ..i18n import gettext as _

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..access.tenancy import district_code
+from ..access.districts import district_code
 from ..enterprises.services import current
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
