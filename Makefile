@@ -7,7 +7,7 @@ PORT ?= 5000
 # Plain http on loopback: the session cookie cannot be Secure here (it is everywhere else).
 RUN_ENV = FLASK_SECRET_KEY="$$(cat instance/secret_key)" FLASK_SESSION_COOKIE_SECURE=false
 
-.PHONY: run test install dev translations messages services lint clean
+.PHONY: run test check install dev translations messages services lint clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: installing python3-venv"; \
@@ -46,6 +46,10 @@ services:
 
 test: dev translations services
 	$(BIN)/python -m pytest
+
+# The quick loop while working: SQLite only, no browser, no benchmark or load run.
+check: dev translations
+	$(BIN)/python -m pytest -q -m "not browser and not slow" -k "not postgresql"
 
 lint: dev
 	$(BIN)/ruff check .

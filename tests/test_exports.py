@@ -322,6 +322,7 @@ def test_export_links_keep_the_pages_query_but_not_their_own_arguments(client, l
     assert 'href="/exports/projects.csv?year=2026"' in page.text
 
 
+@pytest.mark.slow
 def test_export_benchmark_runs_in_its_quick_form():
     """The benchmark's figures are for 100,000 projects, by hand; here it runs small, to show it still works."""
     result = subprocess.run([sys.executable, "scripts/bench_exports.py", "--quick"], cwd=ROOT, capture_output=True,

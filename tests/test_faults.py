@@ -29,6 +29,8 @@ if str(ROOT / "scripts") not in sys.path:
 
 import faults  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 
 def pg_server() -> str:
     """The PostgreSQL server the suite may create databases on, or a skip."""
