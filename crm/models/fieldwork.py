@@ -66,6 +66,8 @@ class Visit(db.Model):
         # a period's range for SQLite's planner and the district's count, each team's run for PostgreSQL's.
         Index("ix_visit_date_enterprise_team", "visited_on", "enterprise_id", "team_id"),
         Index("ix_visit_team_enterprise_date", "team_id", "enterprise_id", "visited_on"),
+        # The list, newest first: walked in its order until a page is full, the district's teams read in the index.
+        Index("ix_visit_date_id_team", "visited_on", "id", "team_id"),
         # A UUID is made on a phone: repeats within a team are the same visit. Unique per team, not in the whole
         # city, so a UUID already used in another district is no business of this one's (never a refusal that
         # would tell it exists).

@@ -26,6 +26,8 @@ class Lead(db.Model):
         CheckConstraint("intended_investment_yuan >= 0", name="investment_not_negative"),
         CheckConstraint("stage != 'dropped' OR drop_reason IS NOT NULL", name="drop_has_reason"),
         Index("ix_lead_team_created", "team_id", "created_at"),
+        # The list, newest first: walked in its order until a page is full, the district's teams read in the index.
+        Index("ix_lead_created_id_team", "created_at", "id", "team_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
