@@ -188,6 +188,19 @@ def test_visit_list_is_the_teams_own(app, client, make_user, make_visit, make_en
     assert "本队企业" in client.get("/visits/?q=本队").text and "别队企业" not in client.get("/visits/?q=本队").text
 
 
+def test_a_long_list_counts_only_so_far_and_says_so(app, client, make_user, make_visit, monkeypatch, login):
+    leader = make_user(Role.LEADER)
+    for day in range(1, 6):
+        make_visit(visited_on=date(2026, 3, day))
+    monkeypatch.setattr("crm.pagination.COUNT_AHEAD", 2)
+    app.config["PAGE_SIZE"] = 1
+    login(leader)
+    first, third, last = (client.get(f"/visits/?page={n}").text for n in (1, 3, 5))
+    assert "共 2+ 条" in first and "第 1 / 2+ 页" in first and "page=2" in first  # 5 visits, counted to 3
+    assert "共 4+ 条" in third and "page=4" in third and "2026-03-03" in third  # newest first: the 3rd is 3 March
+    assert "共 5 条" in last and "第 5 / 5 页" in last and "page=6" not in last and "2026-03-01" in last
+
+
 def test_follow_ups_due_for_author_and_participants(app, client, make_user, make_visit, make_lead, login):
     member = make_user(Role.MEMBER)
     other = make_user(Role.MEMBER, team=member.team)

@@ -73,7 +73,8 @@ def list_visits():
         query = query.where(Visit.visited_on >= start)
     if end:
         query = query.where(Visit.visited_on <= end)
-    page = paginate(query, per_page=min(max(request.args.get("per_page", 50, type=int) or 50, 1), 200))
+    page = paginate(query, per_page=min(max(request.args.get("per_page", 50, type=int) or 50, 1), 200),
+                    exact=True)  # the API's clients page by the total
     return jsonify(items=[visit_json(v) for v in page.items], page=page.page, pages=page.pages, total=page.total)
 
 

@@ -33,10 +33,10 @@ def index():
         criteria = form.criteria()
     except ValueError:  # a period that cannot be (the form catches what it can name)
         return render_template("projects/index.html", form=form, page=None, rows=[], totals=None, args={}), 400
-    page = paginate(queries.project_list(criteria))
+    totals = queries.list_totals(criteria)
+    page = paginate(queries.project_list(criteria), total=totals.rows)  # the totals count the list's rows already
     day = today()
     rows = [(project, [OVERDUE[code] for code in overdue_reasons(project, day)]) for project in page.items]
-    totals = queries.list_totals(criteria)
     return render_template("projects/index.html", form=form, page=page, rows=rows, totals=totals,
                            lines=totals.lines(**criteria.standings), args=link_args())
 
