@@ -2,7 +2,8 @@
 
 A district's list was read through its teams' runs and sorted whole for a page of 50 (a million visits at
 province scale); these indexes hold each list's order, with the team last so the district is checked in the index.
-The industry index gains the team likewise: the district's industries are read from it alone.
+The project list's index also holds the amount and the industry, so a period's counted signings (the charts) are
+read from it alone, and the industry index gains the team: the district's industries are read from it alone.
 
 Revision ID: b4d1e7c9a2f3
 Revises: 3f0c2a9d41b7
@@ -24,8 +25,8 @@ def upgrade():
     with op.batch_alter_table('lead', schema=None) as batch_op:
         batch_op.create_index('ix_lead_created_id_team', ['created_at', 'id', 'team_id'], unique=False)
     with op.batch_alter_table('project', schema=None) as batch_op:
-        batch_op.create_index('ix_project_counted_signed', ['verified', 'voided', 'signed_on', 'id', 'team_id'],
-                              unique=False)
+        batch_op.create_index('ix_project_counted_signed', ['verified', 'voided', 'signed_on', 'id', 'team_id',
+                                                            'total_investment_yuan', 'industry'], unique=False)
         batch_op.drop_index(batch_op.f('ix_project_industry'))
         batch_op.create_index('ix_project_industry_team', ['industry', 'team_id'], unique=False)
 
