@@ -14,6 +14,7 @@ Each report is requested through the app (signed in as a district leader, produc
 figures are computed by plain SQL through the driver on the same database, alternately, after a warm-up;
 the table shows the medians and their ratio, which should be at most 1.5. Before timing, each report's
 figures from the SQL are checked against what the app shows, so both sides compute the same thing.
+The first pages of the visits, leads and projects lists are timed the same way (bench_list_pages.py).
 The exit status is 1 when a ratio misses the target or a check fails. On a small database (--quick, for a
 smoke run) the checks still mean something but the ratios only show the app's fixed cost per request.
 """
@@ -43,6 +44,7 @@ from bench_common import (
     signed_in_client,
     yi_first_page,
 )
+from bench_list_pages import check_list, leads_page, projects_page, visits_page
 
 FIGURES = ("trips", "enterprises_visited", "visits", "new_leads", "signed_projects", "yi_projects",
            "signed_investment_yuan", "started_projects", "producing_projects")
@@ -339,6 +341,14 @@ def reports(year: int, quarter: int, today: date) -> list[tuple[Report, Window]]
     for name, function in charts.items():
         found.append((Report(f"chart {name} {year}", f"/dashboard/data/{name}?year={year}",
                              lambda db, f=function: f(db, year_window), check_chart(name)), year_window))
+    from crm.pagination import COUNT_AHEAD as bound  # a first page's count stops past this many rows
+
+    found += [(Report("list: visits, first page", "/visits/", lambda db: visits_page(db, bound),
+                      check_list("visits", bound)), year_window),
+              (Report("list: leads, first page", "/leads/list", lambda db: leads_page(db, bound),
+                      check_list("leads", bound)), year_window),
+              (Report("list: projects, first page", "/projects/", projects_page, check_list("projects", bound)),
+               year_window)]
     return found
 
 
