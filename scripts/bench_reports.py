@@ -239,7 +239,8 @@ def chart_sizes(db: PlainDB, window: Window) -> list[int]:
 
 def as_the_home_districts_user() -> None:
     """Read the app's figures as the signed-in pages do: limited to the home district (the SQL's :district)."""
-    from crm.access.tenancy import declare, home_district
+    from crm.access.districts import home_district
+    from crm.access.tenancy import declare
 
     declare(home_district().id, "as the district's users read")
 
