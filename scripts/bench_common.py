@@ -3,6 +3,13 @@
 The benchmarks compare the app against hand-written SQL on the same database in the same run, so both sides
 see the same data, the same caches and the same machine load. The SQL here is written plainly for the DB-API
 drivers (sqlite3, psycopg) with :name parameters; it reads the same columns the models map.
+
+Besides wall-clock time, both sides can be read by *driver time*: the time spent inside the DB-API driver's
+calls that execute a statement and fetch its rows, summed over the statements (`PlainDB.driver_seconds`, and
+`StatementClock` for the app's engine). On SQLite that is the database engine's own work, which runs in-process
+and partly while rows are fetched; on PostgreSQL it is the round trip, the server's work and the driver turning
+the rows into Python values. It leaves out what lies around the driver: building the statement, the ORM making
+objects of the rows, the page's Python.
 """
 
 from __future__ import annotations
@@ -69,13 +76,18 @@ class PlainDB:
         else:
             raise ValueError(f"not a SQLite or PostgreSQL URL: {url}")
         self._sql: dict[str, str] = {}
+        self.driver_seconds = 0.0  # time inside the driver's execute and fetch calls, summed (see the module's doc)
         # the home district, whose admin the benchmarks sign in as (:district in every statement that needs it)
         self.district = self.conn.execute("SELECT min(id) FROM district").fetchone()[0]
         self.conn.rollback()
 
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         """Run one statement and fetch all its rows."""
-        return self.conn.execute(self.spelled(sql), {"district": self.district} | params).fetchall()
+        statement, given = self.spelled(sql), {"district": self.district} | params
+        started = time.perf_counter()
+        found = self.conn.execute(statement, given).fetchall()
+        self.driver_seconds += time.perf_counter() - started
+        return found
 
     def spelled(self, sql: str) -> str:
         """The statement in the driver's parameter style (sqlite3 takes :name; psycopg wants %(name)s)."""
@@ -195,20 +207,93 @@ def median_ms(samples: Sequence[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def alternately(measures: Sequence[Callable[[], Sequence[float]]], runs: int, warmup: int) -> list[list[float]]:
+    """Median milliseconds of measures run in turn, so drift in machine load hits them alike.
+
+    Each measure does its work once and returns the seconds it measured (one figure or more, such as a page's wall
+    time and its driver time); the result holds the median of each figure of each measure.
+    """
+    for _ in range(warmup):
+        for measure in measures:
+            measure()
+    samples: list[list[list[float]]] = [[] for _ in measures]
+    for _ in range(runs):
+        for measure, taken in zip(measures, samples, strict=True):
+            taken.append(list(measure()))
+    return [[median_ms(figure) for figure in zip(*taken, strict=True)] for taken in samples]
+
+
+def wall_time(work: Callable[[], Any]) -> Callable[[], tuple[float]]:
+    """A measure of the work's wall-clock time."""
+    def measure() -> tuple[float]:
+        started = time.perf_counter()
+        work()
+        return (time.perf_counter() - started,)
+    return measure
+
+
 def interleaved(first: Callable[[], Any], second: Callable[[], Any], runs: int, warmup: int) -> tuple[float, float]:
     """Median milliseconds of two callables run alternately, so drift in machine load hits both alike."""
-    for _ in range(warmup):
-        first()
-        second()
-    a, b = [], []
-    for _ in range(runs):
+    (a,), (b,) = alternately([wall_time(first), wall_time(second)], runs, warmup)
+    return a, b
+
+
+class TimedCursor:
+    """A DB-API cursor whose fetches add their time to a clock; everything else goes to the cursor itself."""
+
+    def __init__(self, cursor: Any, clock: StatementClock) -> None:
+        object.__setattr__(self, "_cursor", cursor)
+        object.__setattr__(self, "_clock", clock)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._cursor, name, value)
+
+    def fetchone(self) -> Any:
+        return self._clock.timed(self._cursor.fetchone)
+
+    def fetchmany(self, *size: int) -> Any:
+        return self._clock.timed(self._cursor.fetchmany, *size)
+
+    def fetchall(self) -> Any:
+        return self._clock.timed(self._cursor.fetchall)
+
+
+class StatementClock:
+    """The statements an engine runs, counted, and their driver time: from before the cursor executes a statement
+    until the execute returns (the engine's before_cursor_execute and after_cursor_execute events), plus each
+    fetch of its rows (the result reads them through a `TimedCursor`), so a statement counts until its last row
+    is in Python, whenever the app reads it. One thread at a time: a test client's requests."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.statements, self.seconds, self._started = 0, 0.0, 0.0
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, *_args: Any) -> None:
+        self.statements += 1
+        self._started = time.perf_counter()
+
+    def _after(self, _conn: Any, cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+        self.seconds += time.perf_counter() - self._started
+        if context is not None and context.cursor is cursor:  # the result fetches from the context's cursor
+            context.cursor = TimedCursor(cursor, self)
+
+    def timed(self, fetch: Callable[..., Any], *args: Any) -> Any:
         started = time.perf_counter()
-        first()
-        a.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        second()
-        b.append(time.perf_counter() - started)
-    return median_ms(a), median_ms(b)
+        try:
+            return fetch(*args)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def read(self) -> tuple[int, float]:
+        """The statements run and their driver seconds since the last read."""
+        read, self.statements, self.seconds = (self.statements, self.seconds), 0, 0.0
+        return read
 
 
 def env_with(**values: str) -> dict[str, str]:

@@ -14,7 +14,8 @@ Each report is requested through the app (signed in as a district leader, produc
 figures are computed by plain SQL through the driver on the same database, alternately, after a warm-up;
 the table shows the medians and their ratio, which should be at most 1.5. Before timing, each report's
 figures from the SQL are checked against what the app shows, so both sides compute the same thing.
-The first pages of the visits, leads and projects lists are timed the same way (bench_list_pages.py).
+The first pages of the visits, leads and projects lists follow in a table of their own (bench_list_pages.py):
+their SQL's driver time against the SQL by hand (the target), and the whole page against the city's.
 The exit status is 1 when a ratio misses the target or a check fails. On a small database (--quick, for a
 smoke run) the checks still mean something but the ratios only show the app's fixed cost per request.
 """
@@ -36,6 +37,7 @@ from bench_common import (
     TARGET_RATIO,
     YI,
     PlainDB,
+    StatementClock,
     chosen_urls,
     day_bounds,
     interleaved,
@@ -44,7 +46,7 @@ from bench_common import (
     signed_in_client,
     yi_first_page,
 )
-from bench_list_pages import check_list, leads_page, projects_page, visits_page
+from bench_list_pages import time_list_pages
 
 FIGURES = ("trips", "enterprises_visited", "visits", "new_leads", "signed_projects", "yi_projects",
            "signed_investment_yuan", "started_projects", "producing_projects")
@@ -342,35 +344,15 @@ def reports(year: int, quarter: int, today: date) -> list[tuple[Report, Window]]
     for name, function in charts.items():
         found.append((Report(f"chart {name} {year}", f"/dashboard/data/{name}?year={year}",
                              lambda db, f=function: f(db, year_window), check_chart(name)), year_window))
-    from crm.pagination import COUNT_AHEAD as bound  # a first page's count stops past this many rows
-
-    found += [(Report("list: visits, first page", "/visits/", lambda db: visits_page(db, bound),
-                      check_list("visits", bound)), year_window),
-              (Report("list: leads, first page", "/leads/list", lambda db: leads_page(db, bound),
-                      check_list("leads", bound)), year_window),
-              (Report("list: projects, first page", "/projects/", projects_page, check_list("projects", bound)),
-               year_window)]
     return found
 
 
-def count_queries(app: Any) -> Callable[[], int]:
-    """Count the statements the app sends from now on; return a function reading (and resetting) the count."""
-    from sqlalchemy import event
-
+def statement_clock(app: Any) -> StatementClock:
+    """A clock of the statements the app sends from now on: their count and driver time."""
     from crm.extensions import db
 
-    seen = [0]
     with app.app_context():
-        engine = db.engine
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def counted(*_args: Any) -> None:
-        seen[0] += 1
-
-    def read() -> int:
-        count, seen[0] = seen[0], 0
-        return count
-    return read
+        return StatementClock(db.engine)
 
 
 def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | None) -> bool:
@@ -379,16 +361,17 @@ def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | N
     plain = PlainDB(url)
     app = production_app(url)
     client = signed_in_client(app, leader_login(plain))
-    queries = count_queries(app)
+    clock = statement_clock(app)
     print(f"\n{plain.kind}: {url}  (median of {runs} after {warmup} warm-up; target ratio ≤ {TARGET_RATIO})")
-    print(f"{'report':28} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  {'queries':>7}  result")
+    chosen = [(report, window) for report, window in reports(year, quarter, today())
+              if not only or only in report.name]
+    if chosen:
+        print(f"{'report':28} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  {'queries':>7}  result")
     passed = True
-    for report, window in reports(year, quarter, today()):
-        if only and only not in report.name:
-            continue
-        queries()
+    for report, window in chosen:
+        clock.read()
         response = client.get(report.url)
-        app_queries = queries()
+        app_queries = clock.read()[0]
         if response.status_code != 200:
             print(f"{report.name:28} HTTP {response.status_code} from {report.url}: FAIL")
             passed = False
@@ -404,6 +387,7 @@ def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | N
         passed &= ok
         verdict = "PASS" if ok else "FAIL"
         print(f"{report.name:28} {app_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {app_queries:7d}  {verdict}", flush=True)
+    passed &= time_list_pages(app, plain, client, clock, runs, warmup, only)
     plain.close()
     return passed
 

@@ -40,7 +40,14 @@ def test_report_benchmark_checks_its_sql_against_the_pages(demo_database: str) -
     out = run_script("bench_reports.py", "--database-url", demo_database, "--quick")
     rows = [line for line in out.splitlines() if re.search(r"(PASS|FAIL)$", line)]
     assert len(rows) == 11, out  # team ranking, 亿元以上 ranking, dashboard, its five charts, three lists' first pages
-    assert all(re.search(r"\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+\s+\d+\s+(PASS|FAIL)$", line) for line in rows), out
+    reports, lists = rows[:8], rows[8:]
+    assert all(re.search(r"\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+\s+\d+\s+(PASS|FAIL)$", line) for line in reports), out
+    # a list's page and its SQL's driver time, the city's (when its page shows the same rows), the SQL by hand
+    number, city = r"\d+\.\d+", r"(\d+\.\d+|-)"
+    listed = rf"^list: \w+, first page\s+{number}\s+{city}\s+{city}\s+{number}\s+{city}\s+{number}\s+{number}\s+\d+\s+"
+    assert all(re.search(listed + r"(PASS|FAIL)$", line) for line in lists), out
+    # the district demo's city reads three districts: only the project list, which it narrows, shows the same rows
+    assert re.search(rf"^list: projects, first page\s+{number}\s+{number}\s+{number}\s", lists[2]), out
 
 
 def test_throughput_benchmark_serves_the_same_rows_from_both_pages(demo_database: str) -> None:
