@@ -191,7 +191,8 @@ def test_chart_tooltips_show_it_as_text(phone: Any, console_errors: list[str], m
             point_at(phone, box["x"] + box["width"] * x, box["y"] + box["height"] * y)
             tooltip = chart.locator("div").filter(has_text=XSS)
             if tooltip.count() and tooltip.first.is_visible():  # not the hidden one a spot before left behind
-                assert "：" in tooltip.first.inner_text()  # "得分：…": label and value joined the Chinese way
+                # "得分：…": label and value joined the Chinese way (waited for: the tooltip fills as it fades in)
+                expect(tooltip.first).to_contain_text("：")
                 shown.append(name)
                 break
     assert {"industries", "teams"} <= set(shown), shown  # the charts that name teams and industries
