@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..enterprises.services import current, similar_enterprises
@@ -41,8 +41,9 @@ def visible_teams(user: User, team_id: int | None) -> ColumnElement[bool]:
 def lead_list(scope: ColumnElement[bool], *, stage: LeadStage | None = None, status: LeadStatus | None = None,
               owner_id: int | None = None, enterprise: str | None = None) -> Select[tuple[Lead]]:
     """The query of the table view, newest first, with its filters applied."""
+    # the enterprise is joined once, for the name filter, and loaded from that join (not joined a second time)
     query = (select(Lead).join(Lead.enterprise).where(scope)
-             .options(joinedload(Lead.enterprise), joinedload(Lead.owner), joinedload(Lead.team))
+             .options(contains_eager(Lead.enterprise), joinedload(Lead.owner), joinedload(Lead.team))
              .order_by(Lead.created_at.desc(), Lead.id.desc()))
     if stage is not None:
         query = query.where(Lead.stage == stage)
