@@ -44,12 +44,13 @@ run: install translations instance/secret_key
 services:
 	@bash scripts/test_services.sh
 
+# One test process per core (pytest-xdist): each has its own databases and browser.
 test: dev translations services
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The quick loop while working: SQLite only, no browser, no benchmark or load run.
 check: dev translations
-	$(BIN)/python -m pytest -q -m "not browser and not slow" -k "not postgresql"
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not slow" -k "not postgresql"
 
 lint: dev
 	$(BIN)/ruff check .
