@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -77,22 +77,12 @@ class WallError(RuntimeError):
 
 
 _reach: ContextVar[Reach | None] = ContextVar("district_reach", default=None)
+_END = object()  # the end of a carried stream
 
 
 def current() -> Reach | None:
     """The reach declared for the work running now (None: none was)."""
     return _reach.get()
-
-
-@contextmanager
-def within(district_id: int | None, why: str) -> Iterator[Reach]:
-    """Run the block reading one district (None: every district)."""
-    reach = Reach(district_id, why)
-    token = _reach.set(reach)
-    try:
-        yield reach
-    finally:
-        _reach.reset(token)
 
 
 def declare(district_id: int | None, why: str) -> Reach:
@@ -110,6 +100,11 @@ def entered(reach: Reach | None) -> Iterator[Reach | None]:
         yield reach
     finally:
         _reach.reset(token)
+
+
+def within(district_id: int | None, why: str) -> AbstractContextManager[Reach | None]:
+    """Run the block reading one district (None: every district)."""
+    return entered(Reach(district_id, why))
 
 
 def published(aggregate: Callable[..., T]) -> Callable[..., T]:
@@ -132,8 +127,14 @@ def carried(rows: Iterable[Any]) -> Iterator[Any]:
     iterator = iter(rows)
 
     def read() -> Iterator[Any]:
-        with entered(reach):
-            yield from iterator
+        # the reach is entered for each row's reading only: a generator that set it across its yields would lend
+        # it to whatever runs between them, and could not reset it if closed from another context
+        while True:
+            with entered(reach):
+                row = next(iterator, _END)
+            if row is _END:
+                return
+            yield row
     return read()
 
 
