@@ -138,7 +138,7 @@ def team_ranking(db: PlainDB, window: Window, quarter: int | None, today: date) 
                       year=year)
     overdue = []
     if rule and rule[0][2]:
-        from crm.projects.overdue import months_before
+        from crm.reports.rules import months_before
 
         overdue = db.rows(f"""SELECT team_id, count(*) FROM project WHERE status = 'signed' AND started_on IS NULL
             AND signed_on < :deadline AND voided = FALSE AND verified = TRUE AND {DISTRICT_TEAMS} GROUP BY team_id""",

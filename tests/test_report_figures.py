@@ -31,10 +31,10 @@ from crm.models import (
     VisitKind,
 )
 from crm.periods import LOCAL, Period
-from crm.projects.overdue import months_before
 from crm.reports.district_ranking import district_ranking
 from crm.reports.figures import district_figures, districts_figures, team_figures, whole_district
 from crm.reports.project_ranking import YiCriteria, yi_ranking, yi_totals
+from crm.reports.rules import months_before
 from crm.reports.scoring import DEFAULT_WEIGHTS, ScoringRule
 from crm.reports.summary import district_summary
 from crm.reports.team_ranking import team_ranking

@@ -12,8 +12,9 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..models import Milestone, Project, ProjectStatus, User
 from ..periods import today as local_today
+from ..reports.rules import OPEN
 from .labels import OVERDUE
-from .overdue import OPEN, overdue_reasons
+from .overdue import overdue_reasons
 
 Status = ProjectStatus
 LADDER = (Status.SIGNED, Status.STARTED, Status.PRODUCING, Status.AT_CAPACITY)

@@ -8,11 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..models import Project, ProjectStatus
-
-# The rules are the reports' (one definition for lists, rankings and exports), named here too for older callers.
-from ..reports.rules import OPEN, months_before, start_deadline, start_overdue
-
-__all__ = ["OPEN", "months_before", "overdue_reasons", "start_deadline", "start_overdue"]
+from ..reports.rules import OPEN, start_deadline
 
 
 def overdue_reasons(project: Project, today: date) -> list[str]:
