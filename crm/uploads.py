@@ -1,10 +1,22 @@
-"""Uploaded files: checked by their content, stored under generated names outside static/."""
+"""Uploaded files: checked by their content, stored under generated names outside static/.
+
+A stored file belongs to the database transaction that stores it: it stays only if that transaction commits. A
+form refused after a file was written (a later photo refused, a rule refusing the record, a database error) rolls
+back, and the files it wrote go with it, so no file is left that no record points to.
+"""
 
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from .extensions import db
+
+UNCOMMITTED = "uploads_uncommitted"  # session.info key: the files written in the open transaction
 
 # The first bytes of each format we accept; a file's name and declared type are never trusted.
 JPEG = {b"\xff\xd8\xff": ("image/jpeg", ".jpg")}
@@ -52,4 +64,30 @@ def store_upload(stream: BinaryIO, *, folder: Path, accepted: dict[bytes, tuple[
     temporary = folder / f".{stored_name}.part"
     temporary.write_bytes(content)
     os.replace(temporary, folder / stored_name)  # a reader never sees half a file
+    keep_if_committed(folder / stored_name)
     return StoredFile(stored_name, content_type, len(content))
+
+
+def keep_if_committed(path: Path) -> None:
+    """Tie a written file to the session's transaction: deleted unless that transaction commits."""
+    if not event.contains(Session, "after_transaction_end", remove_uncommitted):
+        event.listen(Session, "after_commit", forget_committed)
+        event.listen(Session, "after_transaction_end", remove_uncommitted)
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that the transaction's end, commit or not, is seen
+    session.info.setdefault(UNCOMMITTED, []).append(path)
+
+
+def forget_committed(session: Session) -> None:
+    """The outermost transaction committed: its files are the records' now."""
+    if not session.in_nested_transaction():  # a savepoint released commits nothing yet
+        session.info.pop(UNCOMMITTED, None)
+
+
+def remove_uncommitted(session: Session, transaction: SessionTransaction, *args: Any) -> None:
+    """The outermost transaction ended without a commit (rolled back, or closed): delete what it wrote."""
+    if transaction.parent is not None:
+        return
+    for path in session.info.pop(UNCOMMITTED, []):
+        path.unlink(missing_ok=True)

@@ -22,11 +22,15 @@ from .forms import VisitFilterForm, VisitForm
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
 
+def uploads(form: VisitForm) -> list[FileStorage]:
+    # A submission without the photos field leaves the visit's stored photos in the field: only uploads count.
+    return [upload for upload in form.photos.data or [] if isinstance(upload, FileStorage) and upload.filename]
+
+
 def save_photos(visit: Visit, form: VisitForm) -> None:
-    for upload in form.photos.data or []:
-        # A submission without the photos field leaves the visit's stored photos in the field: only uploads count.
-        if isinstance(upload, FileStorage) and upload.filename:
-            photos.add_photo(visit, upload.stream, upload.filename, actor=current_user)
+    """Store the form's photos; each file stays only if the request's transaction commits (crm/uploads.py)."""
+    for upload in uploads(form):
+        photos.add_photo(visit, upload.stream, upload.filename, actor=current_user)
 
 
 def refused(form: VisitForm, template: str, error: Exception, **context):
@@ -67,13 +71,16 @@ def new():
         return render_template("visits/new.html", form=form, **context), form_status()
     try:
         logged = services.log_visit(current_user, form.payload())
-        save_photos(logged.visit, form)
+        if logged.created:  # a form sent again adds no second copy of its photos to the visit saved the first time
+            save_photos(logged.visit, form)
     except (services.VisitRefused, photos.PhotoRefused) as error:
         return refused(form, "visits/new.html", error, **context)
     db.session.commit()
     for lead in logged.rivals:
         flash(_("注意撞单：%(team)s 正在跟进该企业（%(title)s）", team=lead.team.name, title=lead.title), "info")
     flash(_("拜访已保存") if logged.created else _("这条拜访此前已保存"), "success")
+    if not logged.created and uploads(form):
+        flash(_("本次提交的照片没有重复保存；如需补充照片，请在拜访记录中编辑"), "info")
     return redirect(url_for("visits.new", team=team.id if teams is not None else None))
 
 
