@@ -69,6 +69,7 @@ def register_security(app: Flask) -> None:
 
     from .access.declaring import register_tenancy
     from .auth.access import check_access
+    from .auth.devices import remember_device
     from .auth.views import enforce_session_limits
     from .input_checks import refuse_nul
     from .security import add_security_headers
@@ -81,6 +82,7 @@ def register_security(app: Flask) -> None:
     app.before_request(enforce_session_limits)
     app.before_request(refuse_nul)
     app.after_request(add_security_headers)
+    app.after_request(remember_device)  # a browser that signed in is known to the sign-in throttle
 
 
 def register_blueprints(app: Flask) -> None:

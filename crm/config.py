@@ -28,15 +28,24 @@ class Config:
     ARGON2_MEMORY_COST = 64 * 1024
     ARGON2_PARALLELISM = 4
 
-    # The password policy (crm/passwords.py); 等保 sites set PASSWORD_MIN_CLASSES to 3
+    # The password policy (crm/passwords.py), by default what 等保2.0 三级 asks for
     PASSWORD_MIN_LENGTH = 10
-    PASSWORD_MIN_CLASSES = 1  # of 4: lower case, upper case, digits, symbols
+    PASSWORD_MIN_CLASSES = 3  # of 4: lower case, upper case, digits, symbols
+    PASSWORD_MAX_SEQUENCE = 3  # longest run in order allowed: abcd, 4321, qwer are refused (0: no check)
+    PASSWORD_MAX_REPEAT = 3  # most times a character may follow itself: aaaa is refused (0: no check)
     PASSWORD_REJECT_USERNAME = True
 
-    LOGIN_FAILURES_BEFORE_WAIT = 5
+    # The sign-in throttle (crm/auth/throttle.py): failures in a sliding window; a success gives none back
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
-    LOGIN_WAIT = timedelta(seconds=60)  # doubles with each further failure, capped below
+    LOGIN_ADDRESS_FAILURES = 20  # per address in the window, whatever accounts they name
+    LOGIN_ADDRESS_DAILY_FAILURES = 100  # per address in 24 hours
+    LOGIN_FAILURES_BEFORE_WAIT = 5  # per account from one address in the window
+    LOGIN_ACCOUNT_FAILURES = 10  # per account in the window from addresses and devices it never signed in from
+    LOGIN_WAIT = timedelta(seconds=60)  # an account's wait: doubles with each further failure, capped below
     LOGIN_WAIT_MAX = timedelta(minutes=15)
+    LOGIN_KNOWN_ADDRESS_FOR = timedelta(days=90)  # an address that signed in to an account since is known to it
+    LOGIN_DEVICE_TRUST = timedelta(days=180)  # how long a browser's device cookie lasts after its last sign-in
+    LOGIN_DEVICE_FAILURES = 10  # failures with one device cookie in the window before it stops counting
 
     CITY_NAME = "十堰市"  # the city whose districts share the deployment
     DISTRICT_NAME = "张湾区"  # an existing single-district install becomes this district when it migrates

@@ -40,7 +40,7 @@ from crm.models import (
 pytest_plugins = ["tests.browser_fixtures"]
 
 CI = os.environ.get("CI") == "true"
-PASSWORD = "correct-horse-battery"
+PASSWORD = "Correct-Horse-Battery"  # meets the default password policy
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 ENGLISH_PO = Path(__file__).resolve().parent.parent / "crm" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 

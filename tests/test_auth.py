@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from crm.audit import set_actor
-from crm.auth.services import authenticate, hash_password, wait_remaining
+from crm.auth.services import authenticate, hash_password
+from crm.auth.throttle import wait_remaining
 from crm.extensions import db
 from crm.models import AuditEvent, LoginAttempt, Role, User, now_utc
 from tests.conftest import PASSWORD
@@ -140,8 +141,8 @@ def test_failures_are_throttled_per_account_then_allowed_again(app, client, make
 
 
 def test_throttle_per_address_covers_many_accounts(app, client):
-    for n in range(5):
-        client.post("/login", data={"username": f"guess{n}", "password": "bad-bad-bad"})
+    for n in range(app.config["LOGIN_ADDRESS_FAILURES"]):
+        assert client.post("/login", data={"username": f"guess{n}", "password": "bad-bad-bad"}).status_code == 401
     response = client.post("/login", data={"username": "another", "password": "bad-bad-bad"})
     assert response.status_code == 429
 
@@ -153,8 +154,8 @@ def test_wait_grows_with_further_failures_and_is_capped(app):
         db.session.add_all(LoginAttempt(at=now - timedelta(seconds=5), username="victim", address=f"10.0.0.{n}",
                                         success=False) for n in range(times))
         db.session.commit()
-    fail(8)
-    assert wait_remaining("victim", "192.0.2.1", now) == 60 * 2 ** (8 - 5) - 5
+    fail(12)  # from twelve addresses, none of which ever signed in as the victim
+    assert wait_remaining("victim", "192.0.2.1", now) == 60 * 2 ** (12 - app.config["LOGIN_ACCOUNT_FAILURES"]) - 5
     fail(20)
     assert wait_remaining("victim", "192.0.2.1", now) == app.config["LOGIN_WAIT_MAX"].total_seconds() - 5
 
@@ -195,12 +196,12 @@ def test_csrf_is_required_on_forms(app_config, make_user):
 
 # The same answer and the same work for an unknown user and a wrong password ----------------------------------
 
-def test_an_unknown_or_inactive_user_is_throttled_like_a_known_one(client, make_user):
+def test_an_unknown_or_inactive_user_is_throttled_like_a_known_one(app, client, make_user):
     make_user(Role.MEMBER, username="gone", active=False)
     for username in ("ghost", "gone"):
-        for _ in range(5):
+        for n in range(app.config["LOGIN_ACCOUNT_FAILURES"]):
             assert client.post("/login", data={"username": username, "password": "bad-bad-bad"},
-                               environ_base={"REMOTE_ADDR": f"192.0.2.{len(username)}"}).status_code == 401
+                               environ_base={"REMOTE_ADDR": f"192.0.{len(username)}.{n}"}).status_code == 401
         response = client.post("/login", data={"username": username, "password": "bad-bad-bad"},
                                environ_base={"REMOTE_ADDR": "198.51.100.9"})
         assert response.status_code == 429 and "登录失败次数过多" in response.text
@@ -226,7 +227,8 @@ def test_unknown_user_and_wrong_password_take_about_the_same_time(app_config):
     from tests.conftest import running_app
     # argon2 costly enough to be most of a sign-in (here ~13 ms against ~2 ms for the rest), and no throttling
     with running_app(app_config | {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_COST": 16 * 1024, "ARGON2_PARALLELISM": 1,
-                                   "LOGIN_FAILURES_BEFORE_WAIT": 1_000}) as app:
+                                   "LOGIN_FAILURES_BEFORE_WAIT": 1_000, "LOGIN_ADDRESS_FAILURES": 1_000,
+                                   "LOGIN_ACCOUNT_FAILURES": 1_000}) as app:
         db.session.add(User(username="zhang", display_name="张", role=Role.CITY,
                             password_hash=hash_password(PASSWORD)))
         db.session.commit()
@@ -249,7 +251,7 @@ DENGBAO = {"PASSWORD_MIN_CLASSES": 3}  # 等保: three of lower case, upper case
 
 def test_the_default_policy_accepts_the_documented_passwords_and_refuses_weak_ones(app):
     from crm.passwords import password_problems
-    for password in (PASSWORD, "magnet-demo-2026", "long-enough-pw", "a-new-password-1", "brand-new-password"):
+    for password in (PASSWORD, "magnet-demo-2026", "Long-Enough-2026", "a-new-password-1", "Brand-New-2026"):
         assert password_problems(password, app.config, username="admin") == []
     assert password_problems("short-1", app.config) == ["密码至少需要 10 个字符，当前只有 7 个"]
     for common in ("1234567890", "Password@2024", "admin123456!", "Woaini1314", "qwertyuiop"):

@@ -2,12 +2,12 @@
 
 import contextlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit import record
 from ..extensions import db
@@ -15,14 +15,8 @@ from ..i18n import gettext as _
 from ..i18n import join_clauses
 from ..models import District, LoginAttempt, Role, Team, User, now_utc
 from ..passwords import password_problems
-
-
-class LoginThrottled(Exception):
-    """Too many recent failures for this account or address."""
-
-    def __init__(self, seconds: int) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds
+from .devices import vouched_nonce
+from .throttle import LoginThrottled, origin_of, seconds_to_wait
 
 
 class AccountError(ValueError):
@@ -90,45 +84,25 @@ def check_password(user: User | None, password: str) -> bool:
     return True
 
 
-def _failures(column: object, value: str, since: datetime) -> tuple[int, datetime | None]:
-    """Count failures for a username or address since the window opened and the last success."""
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.success.is_(True)))
-    start = max(since, last_success) if last_success else since
-    count, last = db.session.execute(
-        select(func.count(), func.max(LoginAttempt.at))
-        .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > start)).one()
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=since.tzinfo)
-    return count, last
+def authenticate(username: str, password: str, *, address: str, now: datetime | None = None,
+                 device: str | None = None) -> User | None:
+    """Return the active user these credentials name, or None; raise LoginThrottled when waiting.
 
-
-def wait_remaining(username: str, address: str, now: datetime) -> int:
-    """Return the seconds before this account and address may try again (0: now)."""
-    cfg = current_app.config
-    allowed = cfg["LOGIN_FAILURES_BEFORE_WAIT"]
-    since = now - cfg["LOGIN_FAILURE_WINDOW"]
-    remaining = timedelta(0)
-    for column, value in ((LoginAttempt.username, username), (LoginAttempt.address, address)):
-        count, last = _failures(column, value, since)
-        if count >= allowed and last is not None:
-            wait = min(cfg["LOGIN_WAIT"] * 2 ** (count - allowed), cfg["LOGIN_WAIT_MAX"])
-            remaining = max(remaining, last + wait - now)
-    return max(0, int(remaining.total_seconds() + 0.999))
-
-
-def authenticate(username: str, password: str, *, address: str, now: datetime | None = None) -> User | None:
-    """Return the active user these credentials name, or None; raise LoginThrottled when waiting."""
+    device is the browser's device cookie (crm/auth/devices.py): with one for this account, failures made
+    elsewhere do not hold the sign-in up (crm/auth/throttle.py).
+    """
     now = now or now_utc()
     username = username.strip()
-    seconds = wait_remaining(username, address, now)
+    user = db.session.scalar(select(User).where(User.username == username)
+                             .execution_options(all_districts=True))  # signing in: no district yet
+    origin = origin_of(username, address, vouched_nonce(device, user.id) if user else None, now)
+    seconds = seconds_to_wait(username, origin, now)
     if seconds:
         record("login_throttled", detail=username[:200], address=address)
         raise LoginThrottled(seconds)
-    user = db.session.scalar(select(User).where(User.username == username)
-                             .execution_options(all_districts=True))  # signing in: no district yet
     ok = check_password(user, password) and user is not None and user.active
-    db.session.add(LoginAttempt(at=now, username=username[:64], address=address[:64], success=ok))
+    db.session.add(LoginAttempt(at=now, username=username[:64], address=address[:64], success=ok,
+                                device=origin.device))
     if not ok:
         record("login_failed", user_id=user.id if user else None, detail=username[:200], address=address)
         return None

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
 from ..passwords import policy_summary
-from . import services
+from . import devices, services
 from .access import public, requires
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
 
@@ -41,11 +41,12 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), form_status()
     try:
-        user = services.authenticate(form.username.data, form.password.data, address=client_address())
+        user = services.authenticate(form.username.data, form.password.data, address=client_address(),
+                                     device=devices.presented())
     except services.LoginThrottled as wait:
         db.session.commit()
         flash(_("登录失败次数过多，请 %(seconds)s 秒后再试。", seconds=wait.seconds), "error")
-        return render_template("auth/login.html", form=form), 429
+        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait.seconds)}
     db.session.commit()
     if user is None:
         flash(_("用户名或密码不正确。"), "error")

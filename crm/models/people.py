@@ -124,10 +124,11 @@ class TeamTarget(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """One sign-in attempt, kept to throttle guessing per account and per address."""
+    """One sign-in attempt, kept to throttle guessing per address, per account and per device (crm/auth/throttle.py)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool]
+    device: Mapped[str | None] = mapped_column(String(32), index=True)  # the nonce of the device cookie it carried
