@@ -56,6 +56,15 @@ class Config:
     OVERDUE_START_MONTHS = 6  # signed this long ago and not started: 超时限未开工
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a request with several photos; each photo is checked on its own
 
+    # Spreadsheet imports (crm/imports/limits.py): a sheet over these is refused before it is parsed; the parser
+    # runs in a child process killed past its memory (address space, bytes) or its wall-clock time (seconds)
+    IMPORT_MAX_ROWS = 50_000  # rows of the sheet, its header among them
+    IMPORT_MAX_CELLS = 2_000_000  # rows × columns, from A1 to the last cell holding a value
+    IMPORT_PARSE_MEMORY = 1024 * 1024 * 1024
+    IMPORT_PARSE_SECONDS = 60
+    IMPORT_JOB_STALE = timedelta(seconds=60)  # a running job whose heartbeat is older died with its process
+    IMPORT_HEARTBEAT_SECONDS = 5.0  # how often a running job says it is alive, progress or not
+
 
 def database_url_from_env() -> str | None:
     """Return DATABASE_URL, spelled for SQLAlchemy's psycopg 3 driver."""

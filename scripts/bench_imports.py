@@ -155,9 +155,9 @@ def import_run(path: Path, url: str) -> tuple[float, int]:
     from crm.extensions import db
     from crm.imports.commit import commit_import
     from crm.imports.mapping import propose_layout, remember_mapping
+    from crm.imports.opening import read_path
     from crm.imports.outcomes import ImportOptions
     from crm.imports.preview import preview_import
-    from crm.imports.reading import read_path
     from crm.models import Project, User
 
     app = app_for(url)

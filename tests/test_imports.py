@@ -24,9 +24,10 @@ from crm.extensions import db
 from crm.imports.commit import commit_import
 from crm.imports.headers import change_mapping, match_header
 from crm.imports.mapping import propose_layout, remember_mapping
+from crm.imports.opening import read_path, read_upload
 from crm.imports.outcomes import Fate, ImportOptions
 from crm.imports.preview import preview_import
-from crm.imports.reading import MAX_BYTES, ImportRefused, read_path, read_upload
+from crm.imports.reading import MAX_BYTES, ImportRefused
 from crm.imports.values import CellError, parse_date, parse_money, text_value
 from crm.models import (
     AuditEvent,

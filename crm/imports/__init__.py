@@ -2,7 +2,8 @@
 
 The engine, step by step (each step is a plain function; none commits):
 
-    from crm.imports.reading import read_upload, ImportRefused
+    from crm.imports.opening import read_upload
+    from crm.imports.reading import ImportRefused
     from crm.imports.mapping import propose_layout, remember_mapping
     from crm.imports.headers import change_mapping
     from crm.imports.outcomes import ImportOptions, Fate
@@ -10,7 +11,8 @@ The engine, step by step (each step is a plain function; none commits):
     from crm.imports.commit import commit_import
 
     table = read_upload(data, filename)        # Table; ImportRefused (.message in Chinese) for a file refused:
-                                               # not xlsx/xls/csv by content, > 20 MB, a zip bomb, unreadable
+                                               # not xlsx/xls/csv by content, > 20 MB, a zip bomb, over
+                                               # the row or cell limit, unreadable (parsed in a child process)
     layout = propose_layout(table, "projects") # Layout: header_row, columns (index, header, field, unit,
                                                # currency), signature, remembered (a mapping kept for this shape)
     layout = change_mapping(layout, {"甲方": "investor", 5: "total_investment:万元", "备注": None})

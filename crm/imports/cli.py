@@ -26,9 +26,10 @@ from .commit import ImportResult, commit_import
 from .fields import FIELDS, KINDS, Type
 from .headers import Layout, change_mapping
 from .mapping import propose_layout, remember_mapping
+from .opening import read_path
 from .outcomes import Fate, ImportOptions
 from .preview import Preview, preview_import
-from .reading import ImportRefused, read_path
+from .reading import ImportRefused
 
 SHOWN_NEW = 20  # new enterprises listed by name in the text report; the rest are counted
 

@@ -13,7 +13,7 @@ import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,14 +29,15 @@ from ..models.import_jobs import RUNNING
 from ..money import Unit
 from .fields import Type, field_named
 from .headers import Column, Layout, change_mapping
+from .liveness import file_beat, stale_after
 from .mapping import propose_layout, remember_mapping
+from .opening import read_upload
 from .outcomes import ImportOptions
 from .preview import skip_reason
-from .reading import MAX_BYTES, ImportRefused, Table, read_upload
+from .reading import MAX_BYTES, ImportRefused, Table
 from .values import text_value
 
 KEEP_FILES = timedelta(days=1)
-STALE_AFTER = timedelta(hours=1)  # a running job not heard of for this long died with its process
 SAMPLES = 3  # cells shown under each header on the mapping page
 UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f/\\]")
 MAPPABLE = frozenset({ImportJobStatus.UPLOADED, ImportJobStatus.PREVIEWED, ImportJobStatus.FAILED})
@@ -244,7 +245,7 @@ class JobState:
     @property
     def message(self) -> str:
         if self.interrupted:
-            return _("任务已中断，未写入任何数据，请重新开始")
+            return _("导入进程已中断，未写入任何数据，请重新运行")
         if self.status is ImportJobStatus.QUEUED:
             return _("排队中…")
         if self.status is ImportJobStatus.PREVIEWING or self.stage == "checking":
@@ -262,9 +263,29 @@ class JobState:
                 "finished": self.finished, "interrupted": self.interrupted, "message": self.message}
 
 
-def job_state(job: ImportJob, live: dict[str, Any] | None) -> JobState:
-    """A job's state: what its running thread reports in this process, else what the database holds."""
-    if job.status in RUNNING and live is not None:
-        return JobState(live["status"], live["stage"], live["done"], live["total"])
-    stale = job.status in RUNNING and now_utc() - job.updated_at > STALE_AFTER
-    return JobState(job.status, job.stage, job.done, job.total, interrupted=stale)
+def job_state(job: ImportJob) -> JobState:
+    """A job's state as the database (and, on SQLite while it writes, its heartbeat file) holds it; a running job
+    whose heartbeat has stopped is recorded as failed (flush) and shown so."""
+    if job.status not in RUNNING:
+        return JobState(job.status, job.stage, job.done, job.total)
+    heard = max(job.heartbeat_at or job.updated_at, job.updated_at)
+    beat = file_beat(job.id) if db.engine.dialect.name == "sqlite" else None
+    if beat is not None and beat.at > heard:
+        heard = beat.at
+        state = JobState(ImportJobStatus(beat.status), beat.stage, beat.done, beat.total)
+    else:
+        state = JobState(job.status, job.stage, job.done, job.total)
+    if now_utc() - heard > stale_after() and interrupt(job, heard):
+        return JobState(job.status, job.stage, job.done, job.total, interrupted=True)
+    return state
+
+
+def interrupt(job: ImportJob, heard: datetime) -> bool:
+    """Record a running job last heard of at `heard` as failed, unless it was heard of since; flush."""
+    moved = db.session.execute(
+        update(ImportJob).where(ImportJob.id == job.id, ImportJob.status.in_(RUNNING), ImportJob.updated_at <= heard)
+        .values(status=ImportJobStatus.FAILED, finished_at=now_utc(),
+                error=_("导入进程已中断，未写入任何数据，请重新运行"))
+        .execution_options(synchronize_session=False))
+    db.session.expire(job)
+    return moved.rowcount == 1

@@ -1,12 +1,15 @@
-"""Opening an uploaded spreadsheet: xlsx, xls or csv, recognised by content, with its refusals checked first.
+"""Reading a spreadsheet: xlsx, xls or csv, recognised by content, with its refusals checked first.
 
-`read_upload(data, filename)` returns a `Table`: every row of the first visible worksheet from A1 on (so that
-`table.rows[i]` is the row the user sees as number i + 1), cells as calamine gives them (str, float, int, bool,
-date, datetime, time, timedelta; '' when empty), formulas as their stored values (never evaluated), and merged
-ranges filled with their first cell's value. A csv gives str cells only.
+`checked_format(data)` refuses what no parser should see (empty, over 20 MB, not a workbook by its first bytes, a
+zip bomb) and names the format; `parse(data, filename, format, sheet, limits)` reads it into a `Table`: every row of
+the first visible worksheet from A1 on (so that `table.rows[i]` is the row the user sees as number i + 1), cells as
+calamine gives them (str, float, int, bool, date, datetime, time, timedelta; '' when empty), formulas as their stored
+values (never evaluated), and merged ranges filled with their first cell's value. A csv gives str cells only. Both
+stop at the row and cell limits. Uploads are read through crm/imports/opening.py, which parses in a child process.
 
 Every refusal is an `ImportRefused` with a Chinese message for the user and a short `reason` for code:
-"empty", "too_large", "wrong_type", "bomb", "unreadable", "encoding", "no_sheet".
+"empty", "too_large", "wrong_type", "bomb", "unreadable", "encoding", "no_sheet", "too_many_rows", "too_many_cells",
+"memory", "timeout".
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from ..i18n import gettext as _
+
+if TYPE_CHECKING:
+    from .limits import ImportLimits
 
 MAX_BYTES = 20 * 1024 * 1024  # what an upload may weigh
 MAX_EXPANDED = 200 * 1024 * 1024  # what an xlsx may expand to, all its parts together
@@ -59,29 +64,29 @@ class Table:
         return row[index] if index < len(row) else ""
 
 
-def read_path(path: str | Path, *, sheet: str | None = None) -> Table:
-    """Read a file from disk; see read_upload."""
-    path = Path(path)
-    with path.open("rb") as stream:
-        data = stream.read(MAX_BYTES + 1)
-    return read_upload(data, path.name, sheet=sheet)
-
-
-def read_upload(data: bytes, filename: str, *, sheet: str | None = None) -> Table:
-    """Check and read an uploaded file; its kind is taken from its first bytes, never from its name."""
+def checked_format(data: bytes) -> str:
+    """The format of an upload ("xlsx", "xls" or "csv"), taken from its first bytes, never from its name; refuse
+    what no parser should see."""
     if not data:
         raise ImportRefused(_("文件是空的"), "empty")
     if len(data) > MAX_BYTES:
         raise ImportRefused(_("文件超过20MB，请拆分后再导入"), "too_large")
     if data.startswith(ZIP_MAGIC):
         check_archive(data)
-        return read_workbook(data, filename, "xlsx", sheet)
+        return "xlsx"
     if data.startswith(OLE_MAGIC):
-        return read_workbook(data, filename, "xls", sheet)
+        return "xls"
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         # Some systems save a web page or an XML spreadsheet under an .xls name.
         raise ImportRefused(_("这是网页或XML格式的表格，请在Excel中另存为xlsx后再导入"), "wrong_type")
-    return read_csv(data, filename)
+    return "csv"
+
+
+def parse(data: bytes, filename: str, file_format: str, sheet: str | None, limits: ImportLimits) -> Table:
+    """Read a checked file of a known format, refusing a sheet past the limits before it is laid out."""
+    if file_format == "csv":
+        return read_csv(data, filename, limits)
+    return read_workbook(data, filename, file_format, sheet, limits)
 
 
 def check_archive(data: bytes) -> None:
@@ -113,7 +118,7 @@ def check_archive(data: bytes) -> None:
             expanded += size
 
 
-def read_workbook(data: bytes, filename: str, kind: str, sheet: str | None) -> Table:
+def read_workbook(data: bytes, filename: str, kind: str, sheet: str | None, limits: ImportLimits) -> Table:
     """The first visible worksheet (or the one named) of an xlsx or xls, from A1, merged ranges filled."""
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -129,6 +134,11 @@ def read_workbook(data: bytes, filename: str, kind: str, sheet: str | None) -> T
             raise ImportRefused(_("文件中没有可见的工作表"), "no_sheet")
         try:
             worksheet = book.get_sheet_by_name(names[0])
+        except Exception:
+            raise ImportRefused(_("文件已损坏或不是Excel文件，无法读取"), "unreadable") from None
+        if worksheet.end is not None:  # the grid from A1 to the last cell, before it is laid out
+            limits.check(worksheet.end[0] + 1, worksheet.end[1] + 1)
+        try:
             rows = worksheet.to_python(skip_empty_area=False)
             merged = worksheet.merged_cell_ranges or []
         except Exception:
@@ -161,16 +171,24 @@ def decode_text(data: bytes) -> str:
     raise ImportRefused(_("无法识别csv文件的编码，请保存为UTF-8或GB18030"), "encoding")
 
 
-def read_csv(data: bytes, filename: str) -> Table:
-    """A csv's rows as text; the delimiter (comma, tab or semicolon) is the one its first lines use most."""
+def read_csv(data: bytes, filename: str, limits: ImportLimits) -> Table:
+    """A csv's rows as text; the delimiter (comma, tab or semicolon) is the one its first lines use most. Reading
+    stops at the first row past the limits."""
     text = decode_text(data)
     if any(char in text for char in "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x7f"):
         raise ImportRefused(_("只能导入xlsx、xls或csv文件"), "wrong_type")
     sample = text[:16384]
     delimiter = max(CSV_DELIMITERS, key=sample.count)  # ties go to the comma
+    rows: list[list[Cell]] = []
+    width = 0
     try:
-        rows: list[list[Cell]] = [[unquoted(cell) for cell in row] for row in csv.reader(
-            io.StringIO(text, newline=""), delimiter=delimiter)]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append([unquoted(cell) for cell in row])
+            width = max(width, len(row))
+            if len(rows) > limits.max_rows:  # say how many lines the file has, not where reading stopped
+                limits.check(max(len(rows), text.count("\n") + (not text.endswith("\n"))), width)
+            if len(rows) * width > limits.max_cells:
+                limits.check(len(rows), width)
     except csv.Error:
         raise ImportRefused(_("csv文件格式不正确，无法读取"), "unreadable") from None
     return Table(filename, "csv", "", rows)

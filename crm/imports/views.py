@@ -104,7 +104,8 @@ def render_preview(job: ImportJob, form: FlaskForm | None = None, *, error: str 
 def job_page(job_id: int):
     """A job's page: its progress while it runs, then its preview, its result, or why it failed."""
     job = db.get_or_404(ImportJob, job_id)
-    state = jobs.job_state(job, runner.live_state(job.id))
+    state = jobs.job_state(job)
+    db.session.commit()  # a job seen to have died is recorded as failed
     if job.status is ImportJobStatus.UPLOADED:
         return redirect(url_for("imports.mapping", job_id=job.id))
     if not state.finished:
@@ -123,7 +124,8 @@ def job_page(job_id: int):
 def progress(job_id: int):
     """Where a job is, as JSON, for its page to poll."""
     job = db.get_or_404(ImportJob, job_id)
-    state = jobs.job_state(job, runner.live_state(job.id))
+    state = jobs.job_state(job)
+    db.session.commit()  # a job seen to have died is recorded as failed
     response = jsonify(state.as_dict() | {"url": url_for("imports.job", job_id=job.id)})
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -41,8 +41,10 @@ class ImportJob(db.Model):
     stage: Mapped[str | None] = mapped_column(String(20))  # while importing: "checking", then "writing"
     done: Mapped[int] = mapped_column(default=0)  # rows done of `total` in the current step
     total: Mapped[int] = mapped_column(default=0)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last sign of life of the process running it
+    runner: Mapped[str | None] = mapped_column(String(100))  # host:pid of that process, for the log and the operator
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # counts and new names; the import's result
-    rows: Mapped[list[Any] | None] = mapped_column(JSON, deferred=True)  # every row's fate, errors first
+    rows: Mapped[list[Any] | None] = mapped_column(JSON, deferred=True)  # rows shown: the first of each fate
     error: Mapped[str | None] = mapped_column(Text)  # why the job failed, for the user
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)

@@ -5,8 +5,8 @@ Revises: b4d1e7c9a2f3
 Create Date: 2026-12-06 16:00:00
 
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e1a0b7c9d21'
@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('runner', sa.String(length=100), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.drop_column('runner')
+        batch_op.drop_column('heartbeat_at')
