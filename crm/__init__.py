@@ -87,6 +87,7 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
+    from .audit_trail.views import bp as audit_trail_bp
     from .auth.views import bp as auth_bp
     from .dashboard.views import bp as dashboard_bp
     from .enterprises.views import bp as enterprises_bp
@@ -104,7 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from .visits.views import bp as visits_bp
 
     for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp, enterprises_bp, trips_bp, visits_bp, leads_bp,
-               api_bp, offline_bp, projects_bp, rankings_bp, exports_bp, imports_bp):
+               api_bp, offline_bp, projects_bp, rankings_bp, exports_bp, imports_bp, audit_trail_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 

@@ -114,6 +114,7 @@ def create_user_command(username: str, role: str, team_name: str | None, distric
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's `flask` group."""
+    from .audit_trail.cli import audit_cli
     from .backup import backup_command
     from .demo.cli import demo_command
     from .exports.cli import export_command
@@ -128,4 +129,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(audit_cli)
     commands_reach(app.cli)  # the operator's commands read every district unless given one

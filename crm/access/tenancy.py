@@ -36,6 +36,7 @@ from sqlalchemy.sql.selectable import Select, SelectBase
 
 from ..database import likely
 from ..models import (
+    AuditEvent,
     Contact,
     Enterprise,
     ImportJob,
@@ -175,6 +176,8 @@ def criteria(district: int) -> tuple[Any, ...]:
             select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district))))
           for child in (Milestone, ServiceItem, ProjectIssue, ProjectDocument)),
         (ImportJob, lambda cls: likely(cls.created_by_id.in_(select(User.id).where(User.district_id == district)))),
+        # a district's audit trail: its events only; the city's (district NULL) are no district's to read
+        (AuditEvent, lambda cls: likely(cls.district_id == district)),
     ]
     return tuple(with_loader_criteria(model, limit, include_aliases=True) for model, limit in limits)
 
@@ -185,7 +188,7 @@ def scoped_models() -> dict[Any, Any]:
     return {model.__table__: model for model in (Team, Enterprise, User, ImportMapping, RankingSettings,
                                                   RankingSnapshot, TeamTarget, Trip, Visit, Lead, Overlap, Project,
                                                   Contact, LeadStageChange, VisitPhoto, Milestone, ServiceItem,
-                                                  ProjectIssue, ProjectDocument, ImportJob)}
+                                                  ProjectIssue, ProjectDocument, ImportJob, AuditEvent)}
 
 
 @lru_cache(maxsize=1)

@@ -14,9 +14,14 @@ from .refusals import Refused, reason
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EVERYONE = frozenset(Role)
+# 三员分立: the security and the audit administrator hold their duty and nothing of the business
+DUTIES = frozenset({Role.SECURITY, Role.AUDITOR})
+ANYONE = frozenset(Role)  # their own account, and the home page (which sends each to their own page)
+EVERYONE = frozenset(Role) - DUTIES  # everyone of the business: the districts' people and the city
 IN_A_DISTRICT = frozenset({Role.ADMIN, Role.LEADER, Role.LEAD, Role.MEMBER})  # all but the city, which only reads
 OFFICE = frozenset({Role.ADMIN})
+SECURITY = frozenset({Role.SECURITY})  # 安全管理员: accounts, roles, second factors, the password policy
+AUDIT = frozenset({Role.AUDITOR})  # 审计管理员: reads and exports the audit trail
 CITY = frozenset({Role.CITY})  # 市招商局: sets the district ranking's rule and freezes its quarters
 CITY_AND_LEADERSHIP = frozenset({Role.CITY, Role.ADMIN, Role.LEADER})  # who reads the city's district ranking
 READ_ALL = frozenset({Role.ADMIN, Role.LEADER})
@@ -24,9 +29,10 @@ TEAM_WORK = frozenset({Role.ADMIN, Role.LEAD, Role.MEMBER})  # who changes team 
 
 # The rights of DESIGN §3; a route names one of these, never a role list of its own.
 RIGHTS: dict[str, frozenset[Role]] = {
-    "dashboard.view": EVERYONE,
-    "account.edit": EVERYONE,
-    "users.manage": OFFICE,
+    "dashboard.view": ANYONE,
+    "account.edit": ANYONE,
+    "users.manage": SECURITY,
+    "audit.view": AUDIT,
     "teams.manage": OFFICE,
     "teams.view": EVERYONE,
     "enterprises.view": EVERYONE,
@@ -57,6 +63,9 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "imports.run": OFFICE,  # the investment office brings old spreadsheets in
 }
 
+# The page a duty holder starts from, instead of the business's dashboard.
+LANDING = {Role.SECURITY: "users.index", Role.AUDITOR: "audit_trail.index"}
+
 PUBLIC = "public"
 
 
@@ -80,6 +89,11 @@ def public(view: F) -> F:
 def may(user: Any, right: str) -> bool:
     """Whether a user has a right."""
     return bool(user.is_authenticated and user.role in RIGHTS[right])
+
+
+def landing_page(user: Any) -> str | None:
+    """The endpoint a security or audit administrator starts from (None: the dashboard)."""
+    return LANDING.get(user.role) if user.is_authenticated else None
 
 
 def declared_right(endpoint: str | None) -> str | None:

@@ -1,9 +1,9 @@
 """The dashboard: the period's figures for the district (and the viewer's team), the brief, and the charts."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.access import requires
+from ..auth.access import landing_page, requires
 from ..extensions import db
 from ..forms import field_errors
 from ..i18n import gettext as _
@@ -34,6 +34,9 @@ def period_query() -> dict[str, str]:
 @requires("dashboard.view")
 def index():
     """Show the chosen period's cards, brief and charts; this year when none is chosen."""
+    landing = landing_page(current_user)
+    if landing is not None:  # the security and the audit administrator see none of the business's figures
+        return redirect(url_for(landing))
     form = ReportPeriodForm(request.args)
     if not form.validate():
         return render_template("dashboard/index.html", form=form, board=None), 400

@@ -38,6 +38,8 @@ class District:
     password_hash: str
     district_id: int  # the demo district's record
     admin: User = field(init=False)
+    security: User = field(init=False)  # 安全管理员
+    auditor: User = field(init=False)  # 审计管理员
     leaders: list[User] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     crews: dict[Team, list[User]] = field(default_factory=dict)  # the lead first, then members
@@ -70,6 +72,12 @@ def build_people(district: District) -> None:
     joined = moment(date(d.year - 2, 1, 4))
     d.admin = User(username="admin", display_name=d.person(), title="区招商服务中心副主任", role=Role.ADMIN,
                    password_hash=d.password_hash, created_at=joined, district_id=d.district_id)
+    # 三员分立: the district's security and audit administrators, apart from the business admin
+    # named without the generator's draws, so every figure after them stays the same
+    d.security = User(username="security", display_name="安全管理员", title="网络安全管理员", role=Role.SECURITY,
+                      password_hash=d.password_hash, created_at=joined, district_id=d.district_id)
+    d.auditor = User(username="auditor", display_name="审计管理员", title="安全审计员", role=Role.AUDITOR,
+                     password_hash=d.password_hash, created_at=joined, district_id=d.district_id)
     d.leaders = [User(username=f"leader{i:02d}", display_name=d.person(), title=title, role=Role.LEADER,
                       password_hash=d.password_hash, created_at=joined, district_id=d.district_id)
                  for i, title in enumerate(LEADER_TITLES, 1)]
@@ -84,7 +92,8 @@ def build_people(district: District) -> None:
         d.teams.append(team)
         d.crews[team] = crew
         team.targets = yearly_targets(rng, d.year)
-    db.session.add_all([d.admin, *d.leaders, *d.teams, *(u for crew in d.crews.values() for u in crew)])
+    db.session.add_all([d.admin, d.security, d.auditor, *d.leaders, *d.teams,
+                        *(u for crew in d.crews.values() for u in crew)])
 
 
 def yearly_targets(rng: random.Random, year: int) -> list[TeamTarget]:

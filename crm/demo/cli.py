@@ -59,7 +59,7 @@ def print_logins(logins: DemoLogins) -> None:
     """Print one login per role."""
     click.echo("Demo logins:")
     for role, pair in logins.as_dict().items():
-        click.echo(f"  {role:7} {pair['username']:16} {pair['password']}")
+        click.echo(f"  {role:8} {pair['username']:16} {pair['password']}")
 
 
 def existing_demo_logins() -> DemoLogins | None:
@@ -77,8 +77,10 @@ def existing_demo_logins() -> DemoLogins | None:
         return None
     city = db.session.scalar(select(User).where(User.role == Role.CITY).order_by(User.id).limit(1)
                              .execution_options(all_districts=True))  # the city's user is of no district
+    duties = {role: first(User.role == role, User.district_id == admin.district_id)
+              for role in (Role.SECURITY, Role.AUDITOR)}
     return DemoLogins.of(admin.username, team.leader.username, lead.username, member.username,
-                         city.username if city else None)
+                         city.username if city else None, *(u.username if u else None for u in duties.values()))
 
 
 def load_province_with_progress(year: int, seed: int, show: bool) -> DemoLogins:

@@ -50,4 +50,5 @@ def load_district(year: int, seed: int = 1, today: date | None = None, *, neighb
     team = district.teams[0]
     crew = district.crews[team]
     return DemoLogins.of(district.admin.username, team.leader.username if team.leader else "leader01",
-                         crew[0].username, crew[1].username, CITY_LOGIN if neighbours else None)
+                         crew[0].username, crew[1].username, CITY_LOGIN if neighbours else None,
+                         district.security.username, district.auditor.username)

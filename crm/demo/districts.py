@@ -47,7 +47,10 @@ def build_neighbours(rng: random.Random, year: int, end: date, password_hash: st
         db.session.flush()
         admin = User(username=f"{prefix}-admin", display_name=f"{name}管理员", role=Role.ADMIN,
                      district_id=district.id, password_hash=password_hash, title="区招商服务中心主任")
-        db.session.add(admin)
+        duties = [User(username=f"{prefix}-{role.value}", display_name=f"{name}{role.label}", role=role,
+                       district_id=district.id, password_hash=password_hash)
+                  for role in (Role.SECURITY, Role.AUDITOR)]  # 三员分立: each district has its own
+        db.session.add_all([admin, *duties])
         for number, city in enumerate(cities, 1):
             team = Team(district_id=district.id, name=f"{city}专班", base_city=city)
             lead = User(username=f"{prefix}-{number}-lead", display_name=f"{name}{city}负责人", role=Role.LEAD,

@@ -17,12 +17,17 @@ class DemoLogins:
     lead: tuple[str, str]
     member: tuple[str, str]
     city: tuple[str, str] | None = None  # 市招商局, where the demo has several districts
+    security: tuple[str, str] | None = None  # 安全管理员 (三员分立): accounts and the password policy
+    auditor: tuple[str, str] | None = None  # 审计管理员: the audit trail
 
     @classmethod
-    def of(cls, admin: str, leader: str, lead: str, member: str, city: str | None = None) -> DemoLogins:
+    def of(cls, admin: str, leader: str, lead: str, member: str, city: str | None = None,
+           security: str | None = None, auditor: str | None = None) -> DemoLogins:
         """Build the logins from usernames that share the demo password."""
+        def pair(name: str | None) -> tuple[str, str] | None:
+            return (name, DEMO_PASSWORD) if name else None
         return cls(*((name, DEMO_PASSWORD) for name in (admin, leader, lead, member)),
-                   city=(city, DEMO_PASSWORD) if city else None)
+                   city=pair(city), security=pair(security), auditor=pair(auditor))
 
     def as_dict(self) -> dict[str, dict[str, str]]:
         """Return {role: {"username": …, "password": …}} for JSON output."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..audit import record
 from ..models import User
+from ..models.enums import AuditResult
 from .csvfile import write_csv
 from .leads_list import leads_list
 from .rankings import district_ranking_export, team_ranking_export, yi_ranking_export
@@ -39,17 +40,22 @@ def build_export(name: str, args: Any, viewer: User) -> Export:
     return export
 
 
-def write_export(export: Export, ext: str, path: str) -> None:
-    """Write the list to a file: every table as a sheet of an .xlsx, or the first one as a .csv."""
+def write_export(export: Export, ext: str, path: str) -> int:
+    """Write the list to a file: every table as a sheet of an .xlsx, or the first one as a .csv; return the data
+    rows of the first table the file holds."""
     if ext == "xlsx":
-        write_xlsx(path, export.tables)
-    else:
-        write_csv(path, export.tables[0])
+        return write_xlsx(path, export.tables)
+    return write_csv(path, export.tables[0])
 
 
-def record_export(export: Export, ext: str, *, user_id: int | None, address: str | None, via: str,
-                  **more: str) -> None:
-    """Note in the audit trail who exported which list, with which filters, and how many rows it holds."""
-    detail = {"export": export.name, "format": ext, "filters": export.filters, "rows": export.rows, "via": via} | more
+def record_export(export: Export, ext: str, *, rows: int, user_id: int | None, address: str | None, via: str,
+                  complete: bool = True, district_id: int | None = None, **more: str) -> None:
+    """Note in the audit trail who exported which list, with which filters, and how many rows the file holds.
+
+    `rows` are the data rows written (counted by the writer, not beforehand); a download cut off before its end
+    is noted as failed, with the rows written until then.
+    """
+    detail = {"export": export.name, "format": ext, "filters": export.filters, "rows": rows, "via": via} | more
     record(action="export", user_id=user_id, entity=None, address=address,
+           result=None if complete else AuditResult.FAILED, district_id=district_id,
            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True))

@@ -97,12 +97,13 @@ def export_command(name, year, quarter, month, ytd, start, end, team_name, filte
         export = build_export(name, query, office)
     except FilterError as error:
         raise click.ClickException(str(error)) from error
-    write_export(export, ext, str(output))
+    rows = write_export(export, ext, str(output))
     db.session.commit()
-    record_export(export, ext, user_id=None, address=None, via="cli", os_user=os_user())
+    record_export(export, ext, rows=rows, user_id=None, address=None, via="cli", os_user=os_user(),
+                  district_id=office.district_id)
     db.session.commit()
     if as_json:
-        click.echo(json.dumps({"export": name, "file": str(output), "title": export.filename, "rows": export.rows,
+        click.echo(json.dumps({"export": name, "file": str(output), "title": export.filename, "rows": rows,
                                "filters": export.filters}, ensure_ascii=False))
     else:
-        click.echo(f"{export.filename}: {export.rows} rows written to {output}")
+        click.echo(f"{export.filename}: {rows} rows written to {output}")

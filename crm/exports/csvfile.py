@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-from .sheet import DATE, LONG, PERCENT, POINTS, TEXT, YI, Table, formula_safe, yi_text
+from .sheet import DATE, LONG, PERCENT, POINTS, TEXT, YI, Table, Tally, formula_safe, yi_text
 
 BOM = "\ufeff"
 CHUNK = 64 * 1024  # characters gathered before a piece is handed on
@@ -72,8 +72,10 @@ def csv_chunks(table: Table) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def write_csv(path: str, table: Table) -> None:
-    """Write the table to a CSV file."""
+def write_csv(path: str, table: Table) -> int:
+    """Write the table to a CSV file; return the data rows written."""
+    tally = Tally()
     with open(path, "wb") as file:
-        for chunk in csv_chunks(table):
+        for chunk in csv_chunks(tally.counted(table)):
             file.write(chunk)
+    return tally.rows

@@ -6,7 +6,7 @@ The same table is written as .xlsx (crm/exports/xlsx.py) or .csv (crm/exports/cs
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -61,6 +61,23 @@ class Export:
     tables: list[Table]
     rows: int  # data rows of the first table
     filters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Tally:
+    """The data rows a writer has taken from a table so far: what the file holds, for the audit trail."""
+
+    rows: int = 0
+
+    def counted(self, table: Table) -> Table:
+        """The table, its rows counted as the writer takes them."""
+        source = table.rows
+
+        def rows() -> Iterable[Sequence[Any]]:
+            for row in source():
+                self.rows += 1
+                yield row
+        return replace(table, rows=rows)
 
 
 class FilterError(ValueError):

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from collections.abc import Iterator
 from typing import IO
 from urllib.parse import quote
 
@@ -10,11 +11,13 @@ from flask_login import current_user
 
 from ..access.tenancy import carried
 from ..auth.access import may, requires
+from ..auth.fresh import fresh_sign_in_required
 from ..errors import render_error
 from ..extensions import db
+from ..scoping import sees_all
 from .catalogue import EXPORTS, FORMATS, build_export, record_export, write_export
 from .csvfile import csv_chunks
-from .sheet import Export, FilterError
+from .sheet import Export, FilterError, Tally
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -24,19 +27,35 @@ def attachment(filename: str, plain_name: str) -> str:
     return f"attachment; filename=\"{plain_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def xlsx_file(export: Export) -> IO[bytes]:
-    """The workbook written to a temporary file, opened; the name is gone at once, the data with the handle."""
+def xlsx_file(export: Export) -> tuple[IO[bytes], int]:
+    """The workbook written to a temporary file, opened, and its data rows; the name is gone at once, the data
+    with the handle."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        write_export(export, "xlsx", path)
-        return open(path, "rb")  # send_file closes it once sent
+        rows = write_export(export, "xlsx", path)
+        return open(path, "rb"), rows  # send_file closes it once sent
     finally:
         os.unlink(path)
 
 
+def recorded_stream(export: Export, *, user_id: int, address: str | None) -> Iterator[bytes]:
+    """The list as CSV, streamed; at its end (or where it is cut off) the audit row notes the rows written."""
+    tally = Tally()
+    complete = False
+    try:
+        yield from carried(csv_chunks(tally.counted(export.tables[0])))
+        complete = True
+    finally:
+        db.session.commit()  # end the reading transaction: the audit row is written in one of its own
+        record_export(export, "csv", rows=tally.rows, complete=complete, user_id=user_id, address=address,
+                      via="web")
+        db.session.commit()
+
+
 @bp.get("/<name>.<ext>")
 @requires("exports.download")
+@fresh_sign_in_required(when=sees_all)  # a whole district's (or the city's) records leave
 def download(name: str, ext: str):
     """Download a list with its page's filters, holding only what the page shows this user."""
     if name not in EXPORTS or ext not in FORMATS:
@@ -50,14 +69,16 @@ def download(name: str, ext: str):
     except FilterError as error:
         db.session.rollback()
         return render_error(400, str(error))
-    file = xlsx_file(export) if ext == "xlsx" else None
-    db.session.commit()  # end the reading transaction: the audit row is written in one of its own
-    record_export(export, ext, user_id=viewer_id, address=request.remote_addr, via="web")
-    db.session.commit()
-    if file is not None:
+    if ext == "xlsx":
+        file, rows = xlsx_file(export)
+        db.session.commit()  # end the reading transaction: the audit row is written in one of its own
+        record_export(export, ext, rows=rows, user_id=viewer_id, address=request.remote_addr, via="web")
+        db.session.commit()
         response = send_file(file, mimetype=FORMATS[ext], as_attachment=True, download_name=f"{name}.{ext}")
     else:
-        response = Response(stream_with_context(carried(csv_chunks(export.tables[0]))), mimetype=FORMATS[ext])
+        response = Response(stream_with_context(recorded_stream(export, user_id=viewer_id,
+                                                                address=request.remote_addr)),
+                            mimetype=FORMATS[ext])
     response.headers["Content-Disposition"] = attachment(f"{export.filename}.{ext}", f"{name}.{ext}")
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -10,6 +10,15 @@ class Role(Choice):
     LEAD = "lead", _l("专班负责人")
     MEMBER = "member", _l("专班成员")
     CITY = "city", _l("市招商局")  # reads every district of the city; belongs to none
+    # 三员分立 (GB/T 22239-2019 8.1.4.2, 8.1.10.4): the duties apart from the business admin, one per account
+    SECURITY = "security", _l("安全管理员")  # accounts, roles, second factors, the password policy
+    AUDITOR = "auditor", _l("审计管理员")  # reads and exports the audit trail, changes nothing
+
+
+class AuditResult(Choice):
+    SUCCESS = "success", _l("成功")
+    REFUSED = "refused", _l("拒绝")  # not allowed: a right missing, a throttle
+    FAILED = "failed", _l("失败")  # tried and did not succeed: a wrong password
 
 
 class Ownership(Choice):

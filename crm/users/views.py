@@ -1,16 +1,19 @@
-"""Admin pages for users: create, edit, deactivate, reset a password."""
+"""The security administrator's pages for accounts: create, edit, deactivate, reset a password; the policy."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..auth import second_factor
 from ..auth import services as accounts
 from ..auth.access import requires
+from ..auth.fresh import fresh_sign_in_required
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
 from ..models import Role, Team, User
 from ..pagination import paginate
+from .duties import check_own_account, policy_in_force
 from .forms import NewUserForm, PasswordResetForm, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -19,13 +22,14 @@ bp = Blueprint("users", __name__, url_prefix="/admin/users")
 @bp.get("/")
 @requires("users.manage")
 def index():
-    """List every user."""
+    """List the district's users, and the password and sign-in policy in force."""
     page = paginate(select(User).order_by(User.role, User.team_id, User.username))
-    return render_template("users/index.html", page=page)
+    return render_template("users/index.html", page=page, policy=policy_in_force())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("users.manage")
+@fresh_sign_in_required
 def create():
     """Add a user."""
     form = NewUserForm()
@@ -47,6 +51,7 @@ def create():
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 @requires("users.manage")
+@fresh_sign_in_required
 def edit(user_id: int):
     """Change a user's name, role, team or whether they may sign in."""
     user = db.get_or_404(User, user_id)
@@ -55,6 +60,11 @@ def edit(user_id: int):
         form.team_id.data = user.team_id or 0
     if not form.validate_on_submit():
         return render_template("users/form.html", form=form, user=user), form_status()
+    try:
+        check_own_account(user, actor=current_user, role=Role(form.role.data), active=form.active.data)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+        return render_template("users/form.html", form=form, user=user), 422
     if not form.active.data and user.active:
         try:
             accounts.deactivate_user(user, actor=current_user)
@@ -76,6 +86,7 @@ def edit(user_id: int):
 
 @bp.post("/<int:user_id>/deactivate")
 @requires("users.manage")
+@fresh_sign_in_required
 def deactivate(user_id: int):
     """Stop a user from signing in; their sessions end at once."""
     user = db.get_or_404(User, user_id)
@@ -91,6 +102,7 @@ def deactivate(user_id: int):
 
 @bp.route("/<int:user_id>/password", methods=["GET", "POST"])
 @requires("users.manage")
+@fresh_sign_in_required
 def reset_password(user_id: int):
     """Set a new password for a user; their sessions end."""
     user = db.get_or_404(User, user_id)
@@ -103,3 +115,15 @@ def reset_password(user_id: int):
     db.session.commit()
     flash(_("已重置 %(name)s 的密码", name=user.display_name), "success")
     return redirect(url_for("users.index"))
+
+
+@bp.post("/<int:user_id>/second-factor/reset")
+@requires("users.manage")
+@fresh_sign_in_required
+def reset_second_factor(user_id: int):
+    """Take away a user's second factor (a lost phone); they enrol again at their next sign-in."""
+    user = db.get_or_404(User, user_id)
+    second_factor.reset(user, actor=current_user, address=request.remote_addr)
+    db.session.commit()
+    flash(_("已重置 %(name)s 的双因素认证，其登录已失效", name=user.display_name), "success")
+    return redirect(url_for("users.edit", user_id=user.id))
