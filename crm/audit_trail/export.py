@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
-from typing import IO, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -51,13 +51,14 @@ def trail_export(criteria: TrailCriteria) -> Export:
     return Export(name="audit", filename=_("审计日志"), tables=[table], rows=0, filters=criteria.as_dict())
 
 
-def written_trail(export: Export, ext: str) -> tuple[IO[bytes], int]:
-    """The file written to a temporary path, opened, and the events it holds; the name is gone at once."""
+def written_trail(export: Export, ext: str) -> tuple[bytes, int]:
+    """The file's content, and the events it holds (counted as they were written)."""
     handle, path = tempfile.mkstemp(suffix=f".{ext}")
     os.close(handle)
     try:
         rows = write_export(export, ext, path)
-        return open(path, "rb"), rows  # send_file closes it once sent
+        with open(path, "rb") as file:
+            return file.read(), rows
     finally:
         os.unlink(path)
 

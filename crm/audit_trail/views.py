@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
 from ..audit import record
@@ -53,9 +53,9 @@ def export(ext: str):
     if not form.validate():
         return render_template("audit_trail/index.html", form=form, page=None, actions=ACTIONS), 400
     trail = trail_export(form.criteria())
-    file, rows = written_trail(trail, ext)
+    content, rows = written_trail(trail, ext)
     note_reading("export", export_detail(trail, ext, rows))
-    response = send_file(file, mimetype=FORMATS[ext], as_attachment=True, download_name=f"audit.{ext}")
+    response = Response(content, mimetype=FORMATS[ext])
     response.headers["Content-Disposition"] = attachment(f"{trail.filename}.{ext}", f"audit.{ext}")
     response.headers["Cache-Control"] = "private, no-store"
     return response
