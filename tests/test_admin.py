@@ -12,19 +12,19 @@ def test_admin_creates_a_member(app, client, make_user, make_team, login):
     login(make_user(Role.ADMIN))
     response = client.post("/admin/users/new", data={
         "username": "li.ming", "display_name": "李明", "role": "member", "team_id": team.id,
-        "password": "long-enough-pw", "active": "y"})
+        "password": "Long-Enough-2026", "active": "y"})
     assert response.status_code == 302 and response.location == "/admin/users/"
     user = db.session.scalar(select(User).where(User.username == "li.ming"))
     assert user.team == team and user.role is Role.MEMBER
     assert "已添加用户 李明" in client.get("/admin/users/").text
-    signed_in = app.test_client().post("/login", data={"username": "li.ming", "password": "long-enough-pw"})
+    signed_in = app.test_client().post("/login", data={"username": "li.ming", "password": "Long-Enough-2026"})
     assert signed_in.status_code == 302
 
 
 def test_member_without_team_is_refused_with_a_message(client, make_user, login):
     login(make_user(Role.ADMIN))
     response = client.post("/admin/users/new", data={
-        "username": "wang", "display_name": "王", "role": "member", "team_id": 0, "password": "long-enough-pw"})
+        "username": "wang", "display_name": "王", "role": "member", "team_id": 0, "password": "Long-Enough-2026"})
     assert response.status_code == 422
     assert "必须属于一个专班" in response.text
     assert db.session.scalar(select(User).where(User.username == "wang")) is None
@@ -41,11 +41,11 @@ def test_duplicate_username_and_short_password_are_refused(client, make_user, lo
 def test_admin_resets_a_password(app, client, make_user, login):
     member = make_user(Role.MEMBER)
     login(make_user(Role.ADMIN))
-    response = client.post(f"/admin/users/{member.id}/password", data={"password": "brand-new-password"})
+    response = client.post(f"/admin/users/{member.id}/password", data={"password": "Brand-New-2026"})
     assert response.status_code == 302
     other = app.test_client()
     assert other.post("/login", data={"username": member.username, "password": PASSWORD}).status_code == 401
-    assert other.post("/login", data={"username": member.username, "password": "brand-new-password"}).status_code == 302
+    assert other.post("/login", data={"username": member.username, "password": "Brand-New-2026"}).status_code == 302
 
 
 def test_admin_cannot_deactivate_themselves(client, make_user, login):

@@ -11,7 +11,7 @@ from crm.models import Role, User
 def test_users_create_with_team(runner, make_team):
     make_team(name="武汉专班")
     result = runner.invoke(args=["users", "create", "chen", "--role", "member", "--team", "武汉专班",
-                                 "--password", "long-enough-pw", "--json"])
+                                 "--password", "Long-Enough-2026", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["username"] == "chen"
     user = db.session.scalar(select(User).where(User.username == "chen"))
