@@ -212,7 +212,8 @@ def test_a_taken_credit_code_is_refused_with_a_link(client, login, make_user, ma
     assert response.status_code == 422
     assert "已登记在另一家企业名下" in response.text and f'href="/enterprises/{existing.id}"' in response.text
     assert count_enterprises() == 2
-    response = client.post(f"/enterprises/{other.id}/edit", data={"name": "锐森电子新名称", "credit_code": CODES[6]})
+    response = client.post(f"/enterprises/{other.id}/edit", data={"name": "锐森电子新名称", "credit_code": CODES[6],
+                                                                  "version": other.version})
     assert response.status_code == 422 and f'href="/enterprises/{existing.id}"' in response.text
     db.session.refresh(other)
     assert (other.name, other.credit_code) == ("锐森电子有限公司", None)
@@ -246,7 +247,7 @@ def test_a_look_alike_name_is_saved_only_when_confirmed(client, login, make_user
     saved = client.post("/enterprises/new", data=data | {"confirm": "y"})
     assert saved.status_code == 302 and count_enterprises() == 2
     # editing other fields of a look-alike asks nothing again
-    edited = client.post(saved.location + "/edit", data=data | {"city": "上海"})
+    edited = client.post(saved.location + "/edit", data=data | {"city": "上海", "version": "1"})
     assert edited.status_code == 302
 
 

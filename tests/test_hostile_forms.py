@@ -310,8 +310,9 @@ FORMS = [
          lazy_form("crm.enterprises.forms", "EnterpriseForm"), lambda w: {"credit_code": st.just("")},
          stored=newest(Enterprise), readback={"name": "name", "industry": "industry", "city": "city"}),
     Form("enterprises.edit", "member", lambda w: f"/enterprises/{w.enterprise.id}/edit",
-         lazy_form("crm.enterprises.forms", "EnterpriseForm"),
-         lambda w: {"credit_code": st.sampled_from(["", w.enterprise.credit_code]), "confirm": st.just("y")},
+         lazy_form("crm.enterprises.forms", "EnterpriseForm", enterprise=lambda w: w.enterprise),
+         lambda w: {"credit_code": st.sampled_from(["", w.enterprise.credit_code]), "confirm": st.just("y")}
+         | version_of(lambda w: w.enterprise)(w),
          stored=lambda w: w.enterprise, readback={"name": "name", "industry": "industry", "province": "province"}),
     Form("enterprises.add_contact", "member", lambda w: f"/enterprises/{w.enterprise.id}/contacts",
          lazy_form("crm.enterprises.forms", "ContactForm"),
@@ -327,7 +328,8 @@ FORMS = [
          stored=newest(Trip), readback={"destination": "destination", "purpose": "purpose", "summary": "summary"}),
     Form("trips.edit", "member", lambda w: f"/trips/{w.trip.id}/edit",
          lazy_form("crm.trips.forms", "TripForm", actor=lambda w: w.users["member"], trip=lambda w: w.trip),
-         lambda w: {"start_on": st.just("2026-01-05"), "end_on": st.just("2026-01-07")},
+         lambda w: {"start_on": st.just("2026-01-05"), "end_on": st.just("2026-01-07")}
+         | version_of(lambda w: w.trip)(w),
          stored=lambda w: w.trip, readback={"destination": "destination", "purpose": "purpose"}),
     Form("visits.new", "member", lambda w: "/visits/new",
          lazy_form("crm.visits.forms", "VisitForm", team_id=lambda w: w.team.id),

@@ -42,7 +42,7 @@ def test_member_records_edits_and_deletes_a_trip(client, login, make_user):
     assert "已记录外出招商：苏州" in page and "赵副区长" in page and "周同事" in page
 
     response = client.post(f"/trips/{trip.id}/edit", data=trip_form(destination="无锡", end_on="2026-04-10",
-                                                                     participant_ids=[mate.id]))
+                                                                     participant_ids=[mate.id], version=trip.version))
     assert response.status_code == 302 and response.location == f"/trips/{trip.id}"
     trip = db.session.get(Trip, trip.id)
     assert (trip.destination, trip.end_on, trip.leader) == ("无锡", date(2026, 4, 10), None)
@@ -102,10 +102,12 @@ def test_end_before_start_is_refused_without_a_write(client, login, make_user, m
     assert response.status_code == 422 and "返回日期不能早于出发日期" in response.text
     assert db.session.scalar(select(func.count()).select_from(Trip)) == 0
     trip = make_trip(team=member.team)
-    response = client.post(f"/trips/{trip.id}/edit", data=trip_form(start_on="2026-04-09", end_on="2026-04-07"))
+    response = client.post(f"/trips/{trip.id}/edit", data=trip_form(start_on="2026-04-09", end_on="2026-04-07",
+                                                                     version=trip.version))
     assert response.status_code == 422 and db.session.get(Trip, trip.id).end_on == date(2026, 3, 4)
     with pytest.raises(services.TripError, match="返回日期不能早于出发日期"):
-        services.update_trip(trip, actor=member, team=member.team, destination="X", start_on=date(2026, 4, 9),
+        services.update_trip(trip, actor=member, version=trip.version, team=member.team, destination="X",
+                             start_on=date(2026, 4, 9),
                              end_on=date(2026, 4, 7), leader=None, participants=[], purpose=None, summary=None)
 
 

@@ -9,7 +9,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from ..credit_code import CHARSET, CODE_LENGTH, normalize_credit_code
 from ..forms import options
 from ..i18n import lazy_gettext as _l
-from ..models import Ownership
+from ..models import Enterprise, Ownership
+from ..stale_edits import version_field
 from .contacts import PHONE, blank_to_none
 from .services import InvalidCreditCode, clean_credit_code
 
@@ -31,6 +32,12 @@ class EnterpriseForm(FlaskForm):
     fortune500 = BooleanField(_l("世界500强"))
     listed = BooleanField(_l("上市企业"))
     confirm = BooleanField(_l("仍然保存"))
+    version = version_field()
+
+    def __init__(self, *args: Any, enterprise: Enterprise | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if enterprise is None:
+            del self.version  # a new enterprise has no version to be stale against
 
     def validate_credit_code(self, field) -> None:
         try:
@@ -49,7 +56,8 @@ class EnterpriseForm(FlaskForm):
                 "industry": blank_to_none(self.industry.data), "province": blank_to_none(self.province.data),
                 "city": blank_to_none(self.city.data),
                 "ownership": Ownership(self.ownership.data) if self.ownership.data else None,
-                "fortune500": self.fortune500.data, "listed": self.listed.data}
+                "fortune500": self.fortune500.data, "listed": self.listed.data,
+                **({"version": int(self.version.data)} if "version" in self else {})}
 
 
 class ContactForm(FlaskForm):

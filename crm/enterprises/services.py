@@ -14,6 +14,7 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Contact, Enterprise, Lead, Overlap, Ownership, Project, User, Visit
 from ..scoping import team_filter
+from ..stale_edits import check_version
 from .names import fold, normalise_name
 
 # What belongs to an enterprise and moves with it when it is merged into another.
@@ -124,8 +125,13 @@ def find_or_create_by_name(name: str, *, actor: User | None) -> Enterprise:
 
 
 def save_enterprise(enterprise: Enterprise | None, *, actor: User, confirmed: bool, name: str,
-                    credit_code: str | None = None, **fields: Any) -> Enterprise:
-    """Add or change an enterprise; a taken credit code is refused, a look-alike name needs `confirmed`."""
+                    credit_code: str | None = None, version: int | None = None, **fields: Any) -> Enterprise:
+    """Add or change an enterprise; a taken credit code is refused, a look-alike name needs `confirmed`.
+
+    A change names the version it was made from: one made from an older version is refused (StaleEdit).
+    """
+    if enterprise is not None:
+        check_version(enterprise, version)
     code = clean_credit_code(credit_code)
     excluding = enterprise.id if enterprise else None
     if code and (existing := by_credit_code(code, excluding=excluding)) is not None:

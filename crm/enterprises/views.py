@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..auth.access import requires
@@ -11,6 +12,7 @@ from ..forms import form_status
 from ..i18n import gettext as _
 from ..models import Contact, Enterprise
 from ..pagination import paginate
+from ..stale_edits import StaleEdit, differences
 from . import contacts, services
 from .forms import ContactForm, EnterpriseForm, FilterForm, MergeForm
 
@@ -76,7 +78,9 @@ def edit(enterprise_id: int):
     enterprise = db.get_or_404(Enterprise, enterprise_id)
     if enterprise.merged_into_id is not None:
         return to_kept(enterprise)
-    return save(EnterpriseForm(obj=enterprise), enterprise)
+    # A submission carries every field, its version among them: nothing is taken from the stored enterprise.
+    shown = request.method == "GET"
+    return save(EnterpriseForm(obj=enterprise if shown else None, enterprise=enterprise), enterprise)
 
 
 def save(form: EnterpriseForm, enterprise: Enterprise | None):
@@ -90,6 +94,9 @@ def save(form: EnterpriseForm, enterprise: Enterprise | None):
         saved = services.save_enterprise(enterprise, actor=current_user, confirmed=form.confirm.data,
                                          **form.payload())
         db.session.commit()
+    except (StaleEdit, StaleDataError):
+        db.session.rollback()
+        return page(conflict=stale_conflict(form, enterprise.id)), 409
     except services.DuplicateCreditCode as error:
         db.session.rollback()
         form.credit_code.errors.append(_("该统一社会信用代码已登记在另一家企业名下"))
@@ -103,6 +110,15 @@ def save(form: EnterpriseForm, enterprise: Enterprise | None):
         return page(), 422
     flash(_("已保存企业 %(name)s", name=saved.name), "success")
     return redirect(url_for("enterprises.detail", enterprise_id=saved.id))
+
+
+def stale_conflict(typed: EnterpriseForm, enterprise_id: int) -> list[tuple[str, str, str]]:
+    """What is stored now beside what the user typed; the form keeps what they typed, at the stored version."""
+    enterprise = db.get_or_404(Enterprise, enterprise_id)
+    stored = EnterpriseForm(formdata=None, obj=enterprise, enterprise=enterprise)
+    stored.confirm.data = typed.confirm.data  # a choice of this save, not a value of the enterprise
+    typed.version.data = str(enterprise.version)  # saving again now is a choice made having seen the newer values
+    return differences(stored, typed)
 
 
 @bp.post("/<int:enterprise_id>/contacts")

@@ -35,19 +35,30 @@ class Enterprise(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    version: Mapped[int] = mapped_column(default=1)  # an edit made from an older version is refused
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="enterprise")
     projects: Mapped[list[Project]] = relationship(back_populates="enterprise")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Enterprise {self.name}>"
 
 
 class Contact(db.Model):
-    """A person at an enterprise."""
+    """A person at an enterprise; the phone and WeChat ID are personal information (个人信息保护法).
+
+    The team that holds a contact (the team of whoever added it; none when the office or an import added it) and
+    the district's admins see them in full; everyone else sees them masked and may reveal one, which is logged.
+    """
+
+    # The audit trail notes that a number changed, never the number.
+    audit_exclude = frozenset({"phone", "wechat"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))  # the team that holds the contact
     name: Mapped[str] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))

@@ -48,11 +48,14 @@ class Trip(db.Model):
     summary: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)  # an edit made from an older version is refused
 
     team: Mapped[Team] = relationship()
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
     participants: Mapped[list[User]] = relationship(secondary=trip_participant)
     visits: Mapped[list[Visit]] = relationship(back_populates="trip")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Visit(db.Model):

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..forms import MAX_ID, DayField, PeriodFilter, options
 from ..i18n import lazy_gettext as _l
 from ..models import Role, Team, Trip, User
+from ..stale_edits import version_field
 
 
 def team_pairs(*, active_only: bool, keep: int | None = None) -> list[tuple[int, str]]:
@@ -34,9 +35,14 @@ class TripForm(FlaskForm):
                                           widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     purpose = TextAreaField(_l("出行目的"), validators=[Optional(), Length(max=2000)])
     summary = TextAreaField(_l("成果小结"), validators=[Optional(), Length(max=5000)])
+    version = version_field()
 
     def __init__(self, *args: Any, actor: User, trip: Trip | None = None, **kwargs: Any) -> None:
         super().__init__(*args, obj=trip, **kwargs)
+        if trip is None:
+            del self.version  # a new trip has no version to be stale against
+        elif self.is_submitted():
+            self.version.data = next(iter(self.version.raw_data or []), None)  # what was sent, never the stored one
         if actor.role is Role.ADMIN:
             self.team_id.choices = options(team_pairs(active_only=True, keep=trip.team_id if trip else None))
         else:
@@ -81,7 +87,8 @@ class TripForm(FlaskForm):
                 "end_on": self.end_on.data,
                 "leader": db.session.get(User, self.leader_id.data) if self.leader_id.data else None,
                 "participants": list(self.participants), "purpose": (self.purpose.data or "").strip() or None,
-                "summary": (self.summary.data or "").strip() or None}
+                "summary": (self.summary.data or "").strip() or None,
+                **({"version": int(self.version.data)} if "version" in self else {})}
 
 
 class TripFilterForm(PeriodFilter, FlaskForm):

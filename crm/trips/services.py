@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
 from ..i18n import gettext as _
@@ -13,6 +14,7 @@ from ..i18n import join_names
 from ..models import Role, Team, Trip, User, Visit, trip_participant
 from ..periods import Period
 from ..scoping import may_edit_team, team_filter
+from ..stale_edits import check_version
 
 
 class TripError(ValueError):
@@ -58,12 +60,16 @@ def create_trip(*, actor: User, team: Team, destination: str, start_on: date, en
     return trip
 
 
-def update_trip(trip: Trip, *, actor: User, team: Team, destination: str, start_on: date, end_on: date,
-                leader: User | None, participants: Sequence[User], purpose: str | None,
+def update_trip(trip: Trip, *, actor: User, version: int, team: Team, destination: str, start_on: date,
+                end_on: date, leader: User | None, participants: Sequence[User], purpose: str | None,
                 summary: str | None) -> Trip:
-    """Change a trip; moving it to another team needs the right to edit both."""
+    """Change a trip; moving it to another team needs the right to edit both.
+
+    An edit made from an older version of the trip is refused (StaleEdit) and nothing applied.
+    """
     if not may_edit_team(actor, trip.team_id):
         raise TripError(_("您不能修改%(team)s的外出招商", team=trip.team.name), "team_id")
+    check_version(trip, version)
     check_trip(actor=actor, team=team, start_on=start_on, end_on=end_on, leader=leader, participants=participants)
     trip.team = team
     trip.destination = destination
@@ -71,6 +77,7 @@ def update_trip(trip: Trip, *, actor: User, team: Team, destination: str, start_
     trip.leader = leader
     trip.participants = list(dict.fromkeys(participants))
     trip.purpose, trip.summary = purpose, summary
+    flag_modified(trip, "destination")  # a change of the people alone is a new version too
     db.session.flush()
     return trip
 

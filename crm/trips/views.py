@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.access import requires
 from ..extensions import db
@@ -10,6 +11,7 @@ from ..i18n import gettext as _
 from ..models import Role, Team, Trip
 from ..pagination import link_args, paginate
 from ..scoping import may_edit_team, sees_all, team_scoped_or_404
+from ..stale_edits import StaleEdit, differences
 from . import services
 from .forms import TripFilterForm, TripForm
 
@@ -67,13 +69,26 @@ def edit(trip_id: int):
     if form.validate_on_submit():
         try:
             services.update_trip(trip, actor=current_user, team=chosen_team(form, trip), **form.payload())
+            db.session.commit()
+        except (StaleEdit, StaleDataError):
+            db.session.rollback()
+            return render_template("trips/form.html", form=form, trip=trip, conflict=stale_conflict(form, trip_id)), 409
         except services.TripError as error:
+            db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("已保存"), "success")
             return redirect(url_for("trips.detail", trip_id=trip.id))
     return render_template("trips/form.html", form=form, trip=trip), form_status()
+
+
+def stale_conflict(typed: TripForm, trip_id: int) -> list[tuple[str, str, str]]:
+    """What is stored now beside what the user typed; the form keeps what they typed, at the stored version."""
+    trip = db.get_or_404(Trip, trip_id)
+    stored = TripForm(formdata=None, actor=current_user, trip=trip)
+    stored.leader_id.data, stored.participant_ids.data = trip.leader_id or 0, [user.id for user in trip.participants]
+    typed.version.data = str(trip.version)  # saving again now is a choice made having seen the newer values
+    return differences(stored, typed)
 
 
 @bp.post("/<int:trip_id>/delete")

@@ -1,0 +1,62 @@
+"""Edits made from an older version of a record: refused, and shown beside the newer values.
+
+A versioned record (its model names `version` as SQLAlchemy's version_id_col) is edited through a form that carries
+the version it was opened at. Saving checks it first: an edit from an older version is refused with 409, nothing of
+it applied, and the page shows what is stored now beside what the user typed, which stays in the form.
+"""
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField
+from wtforms.validators import ValidationError
+
+from .i18n import lazy_gettext as _l
+
+
+class StaleEdit(Exception):
+    """The edit was made from an older version of the record than the one stored."""
+
+    def __init__(self, record: Any, version: int) -> None:
+        super().__init__(f"{type(record).__name__} {record.id} is at version {record.version}, "
+                         f"the edit was made from {version}")
+        self.record = record
+
+
+def check_version(record: Any, version: int) -> None:
+    """Refuse an edit made from another version than the stored one."""
+    if version != record.version:
+        raise StaleEdit(record, version)
+
+
+def version_field() -> HiddenField:
+    """The hidden field that carries the version a form was opened at."""
+    return HiddenField(validators=[valid_version])
+
+
+def valid_version(form: FlaskForm, field: Field) -> None:
+    value = field.data or ""
+    if not (value.isdigit() and len(value) < 10):
+        raise ValidationError(_l("页面已过期，请刷新后重试"))
+
+
+def differences(stored: FlaskForm, typed: FlaskForm) -> list[tuple[str, str, str]]:
+    """(label, stored, typed) for each field where what was typed differs from what is stored now."""
+    rows = []
+    for field in typed:
+        if field.type in ("HiddenField", "CSRFTokenField") or field.name not in stored:
+            continue
+        before, after = shown(stored[field.name]), shown(field)
+        if before != after:
+            rows.append((str(field.label.text), before, after))
+    return rows
+
+
+def shown(field: Field) -> str:
+    """A field's value as its form shows it."""
+    if field.type in ("SelectField", "SelectMultipleField"):
+        chosen = [str(choice.label) for choice in field.iter_choices() if choice.selected]
+        return "、".join(chosen) or "—"
+    if field.type == "BooleanField":
+        return str(_l("是") if field.data else _l("否"))
+    return (field._value() or "").strip() or "—"
