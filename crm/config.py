@@ -22,6 +22,17 @@ class Config:
     SESSION_IDLE_LIMIT = timedelta(hours=2)
     SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_MAX_PER_USER = 3  # a sign-in beyond it ends the account's oldest sessions
+    REAUTH_WINDOW = timedelta(minutes=10)  # privileged actions ask for the password again after this long
+
+    # Two-factor sign-in (TOTP, RFC 6238): the roles that must use it (FLASK_MFA_REQUIRED_ROLES, a JSON list)
+    MFA_REQUIRED_ROLES = ["admin", "leader", "city", "security", "auditor"]
+    MFA_ISSUER = "招商通"  # the name an authenticator app shows beside the account
+    MFA_PENDING_LIMIT = timedelta(minutes=5)  # between the right password and the code
+    MFA_ENROL_LIMIT = timedelta(minutes=15)  # between the right password and a required enrolment's first code
+    MFA_TRIES_PER_SIGN_IN = 5  # wrong codes before the sign-in starts over with the password
+    MFA_FAILURES_PER_WINDOW = 10  # wrong codes per account within the window, however many sign-ins they span
+    MFA_FAILURE_WINDOW = timedelta(minutes=15)
 
     # argon2id, RFC 9106 second recommended option (64 MiB, 3 passes, 4 lanes)
     ARGON2_TIME_COST = 3

@@ -4,14 +4,13 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from ..audit import set_actor
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
 from ..passwords import policy_summary
-from . import devices, services
+from . import devices, second_factor, services, signing_in
 from .access import public, requires
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
 
@@ -51,11 +50,11 @@ def login():
     if user is None:
         flash(_("用户名或密码不正确。"), "error")
         return render_template("auth/login.html", form=form), 401
-    session.clear()  # a fresh session at sign-in: nothing carried over from before
-    login_user(user)
-    now = datetime.now(UTC).timestamp()
-    session["login_at"] = session["seen_at"] = now
-    set_actor(user.id, client_address())
+    if signing_in.needs_second_step(user):  # no session yet: the code (or a first enrolment) comes first
+        signing_in.begin(user, safe_next(form.next.data))
+        return redirect(url_for("auth.enrol" if not user.has_second_factor else "auth.second_step"))
+    signing_in.finish(user)
+    db.session.commit()
     return redirect(safe_next(form.next.data))
 
 
@@ -85,9 +84,11 @@ def change_password():
     if not services.check_password(current_user, form.current.data):
         form.current.errors.append(_("当前密码不正确"))
         return password_page(form), 422
-    services.set_password(current_user, form.new.data)
+    user = current_user._get_current_object()
+    services.set_password(user, form.new.data)
     db.session.commit()
-    login_user(current_user._get_current_object())  # this session carries the new token; others stop working
+    signing_in.finish(user)  # this session is made anew under the new token; the others stop working
+    db.session.commit()
     flash(_("密码已修改，其他设备上的登录已失效。"), "success")
     return redirect(url_for("dashboard.index"))
 
@@ -121,4 +122,20 @@ def enforce_session_limits():
         return redirect(url_for("auth.login", next=request.path))
     if now - seen_at > 60:  # refresh at most once a minute, so the cookie does not churn
         session["seen_at"] = now
-    return None
+    return enrolment_first()
+
+
+OPEN_WHILE_ENROLLING = frozenset({"auth.enrol", "auth.logout", "static"})
+
+
+def enrolment_first():
+    """A user whose role requires a second factor and who has none reaches nothing before enrolling."""
+    if (not second_factor.required(current_user) or current_user.has_second_factor
+            or request.endpoint in OPEN_WHILE_ENROLLING):
+        return None
+    if request.blueprint == "api":
+        abort(403)
+    return redirect(url_for("auth.enrol"))
+
+
+from . import factor_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -22,6 +22,7 @@ from .leads import Lead, LeadStageChange, Overlap
 from .people import District, LoginAttempt, Team, TeamTarget, User
 from .projects import YI, Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
+from .sign_in import RecoveryCode, UserSession
 from .types import now_utc
 
 __all__ = [
@@ -31,8 +32,9 @@ __all__ = [
     "ProjectIssue",
     "ImportJob", "ImportJobStatus",
     "ProjectStatus", "ProjectType", "RankingSettings",
-    "RankingSnapshot", "Role", "ServiceItem", "ServiceItemStatus", "Team", "TeamTarget",
-    "TargetMetric", "Trip", "User", "Visit", "VisitKind", "VisitPhoto", "project_service_member", "trip_participant",
+    "RankingSnapshot", "RecoveryCode", "Role", "ServiceItem", "ServiceItemStatus", "Team", "TeamTarget",
+    "TargetMetric", "Trip", "User", "UserSession", "Visit", "VisitKind", "VisitPhoto", "project_service_member",
+    "trip_participant",
     "now_utc", "visit_participant",
 ]
 

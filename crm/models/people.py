@@ -59,17 +59,27 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (TOTP, RFC 6238): a base32 secret, confirmed once the user has entered a code from it;
+    # the last time step a code was accepted for, so no code is taken twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     district: Mapped[District | None] = relationship()
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     chief_of: Mapped[list[Project]] = relationship(back_populates="chief_officer",
                                                    foreign_keys="Project.chief_officer_id")
 
-    audit_exclude = frozenset({"password_hash", "session_token", "last_login_at"})
+    audit_exclude = frozenset({"password_hash", "session_token", "last_login_at", "totp_secret", "totp_last_step"})
+    session_key = None  # the key of the session being made or served (not a column: see UserSession)
 
     def get_id(self) -> str:
-        """Return the session id: the user and the token that keeps the session alive."""
-        return f"{self.id}:{self.session_token}"
+        """Return the session id: the user, the token that keeps their sessions alive, and this session's key."""
+        return f"{self.id}:{self.session_token}:{self.session_key or ''}"
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
 
     @property
     def is_active(self) -> bool:

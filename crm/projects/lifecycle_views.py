@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.access import requires
+from ..auth.fresh import fresh_sign_in_required
 from ..errors import render_error
 from ..extensions import db
 from ..i18n import gettext as _
@@ -105,6 +106,7 @@ def add_milestone(project_id: int):
 
 @bp.post("/<int:project_id>/verify")
 @requires("projects.verify")
+@fresh_sign_in_required
 def verify(project_id: int):
     """Verify (认定) a signing, so it counts in summaries and rankings."""
     project = db.get_or_404(Project, project_id)
@@ -117,6 +119,7 @@ def verify(project_id: int):
 
 @bp.post("/<int:project_id>/withdraw")
 @requires("projects.verify")
+@fresh_sign_in_required
 def withdraw(project_id: int):
     """Withdraw a verification, with a reason."""
     project = db.get_or_404(Project, project_id)
@@ -130,6 +133,7 @@ def withdraw(project_id: int):
 
 @bp.post("/<int:project_id>/void")
 @requires("projects.verify")
+@fresh_sign_in_required
 def void(project_id: int):
     """Void a project entered in error (an admin act: it removes the project from every count)."""
     project = db.get_or_404(Project, project_id)
@@ -142,6 +146,7 @@ def void(project_id: int):
 
 @bp.post("/<int:project_id>/restore")
 @requires("projects.verify")
+@fresh_sign_in_required
 def restore(project_id: int):
     """Undo the voiding of a project."""
     project = db.get_or_404(Project, project_id)
