@@ -7,9 +7,9 @@ from crm.models import Role, TargetMetric, Team, TeamTarget, User
 from tests.conftest import PASSWORD
 
 
-def test_admin_creates_a_member(app, client, make_user, make_team, login):
+def test_the_security_admin_creates_a_member(app, client, make_user, make_team, login):
     team = make_team(name="杭州专班")
-    login(make_user(Role.ADMIN))
+    login(make_user(Role.SECURITY))
     response = client.post("/admin/users/new", data={
         "username": "li.ming", "display_name": "李明", "role": "member", "team_id": team.id,
         "password": "Long-Enough-2026", "active": "y"})
@@ -22,7 +22,7 @@ def test_admin_creates_a_member(app, client, make_user, make_team, login):
 
 
 def test_member_without_team_is_refused_with_a_message(client, make_user, login):
-    login(make_user(Role.ADMIN))
+    login(make_user(Role.SECURITY))
     response = client.post("/admin/users/new", data={
         "username": "wang", "display_name": "王", "role": "member", "team_id": 0, "password": "Long-Enough-2026"})
     assert response.status_code == 422
@@ -31,16 +31,16 @@ def test_member_without_team_is_refused_with_a_message(client, make_user, login)
 
 
 def test_duplicate_username_and_short_password_are_refused(client, make_user, login):
-    login(make_user(Role.ADMIN, username="boss"))
+    login(make_user(Role.SECURITY, username="boss"))
     response = client.post("/admin/users/new", data={
         "username": "boss", "display_name": "X", "role": "admin", "team_id": 0, "password": "short"})
     assert response.status_code == 422
     assert "该用户名已被使用" in response.text and "10" in response.text
 
 
-def test_admin_resets_a_password(app, client, make_user, login):
+def test_the_security_admin_resets_a_password(app, client, make_user, login):
     member = make_user(Role.MEMBER)
-    login(make_user(Role.ADMIN))
+    login(make_user(Role.SECURITY))
     response = client.post(f"/admin/users/{member.id}/password", data={"password": "Brand-New-2026"})
     assert response.status_code == 302
     other = app.test_client()
@@ -48,8 +48,8 @@ def test_admin_resets_a_password(app, client, make_user, login):
     assert other.post("/login", data={"username": member.username, "password": "Brand-New-2026"}).status_code == 302
 
 
-def test_admin_cannot_deactivate_themselves(client, make_user, login):
-    admin = make_user(Role.ADMIN)
+def test_the_security_admin_cannot_deactivate_themselves(client, make_user, login):
+    admin = make_user(Role.SECURITY)
     login(admin)
     response = client.post(f"/admin/users/{admin.id}/deactivate", follow_redirects=True)
     assert "不能停用自己的账号" in response.text
@@ -58,7 +58,7 @@ def test_admin_cannot_deactivate_themselves(client, make_user, login):
 
 def test_role_change_through_edit(client, make_user, make_team, login):
     member = make_user(Role.MEMBER)
-    login(make_user(Role.ADMIN))
+    login(make_user(Role.SECURITY))
     response = client.post(f"/admin/users/{member.id}/edit", data={
         "display_name": "新名字", "role": "lead", "team_id": member.team_id, "active": "y"})
     assert response.status_code == 302
@@ -102,15 +102,17 @@ def test_bad_target_input_gets_a_message_and_writes_nothing(client, make_user, m
 
 
 def test_missing_records_are_404(client, make_user, login):
-    login(make_user(Role.ADMIN))
+    login(make_user(Role.SECURITY))
     assert client.get("/admin/users/999/edit").status_code == 404
+    client.post("/logout")
+    login(make_user(Role.ADMIN))
     response = client.get("/teams/999/edit")
     assert response.status_code == 404 and "页面不存在" in response.text
 
 
 def test_user_list_is_paginated(app, client, make_user, login):
     app.config["PAGE_SIZE"] = 3
-    admin = make_user(Role.ADMIN, username="a-admin")
+    admin = make_user(Role.SECURITY, username="a-admin")
     for n in range(5):
         make_user(Role.LEADER, username=f"leader-{n}")
     login(admin)

@@ -135,7 +135,7 @@ def test_leads_walk_every_stage(demo: dict[str, Any]) -> None:
 
 def test_the_logins_work(demo: dict[str, Any], login) -> None:
     roles = {"admin": Role.ADMIN, "leader": Role.LEADER, "lead": Role.LEAD, "member": Role.MEMBER,
-             "city": Role.CITY}
+             "city": Role.CITY, "security": Role.SECURITY, "auditor": Role.AUDITOR}  # 三员分立: one login per duty
     assert set(demo["logins"]) == set(roles)
     for role, account in demo["logins"].items():
         user = db.session.scalar(select(User).where(User.username == account["username"])
