@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..auth.access import requires
+from ..auth.fresh import fresh_sign_in_required
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
@@ -186,6 +187,7 @@ def delete_contact(enterprise_id: int, contact_id: int):
 
 @bp.route("/<int:enterprise_id>/merge", methods=["GET", "POST"])
 @requires("enterprises.merge")
+@fresh_sign_in_required
 def merge(enterprise_id: int):
     """Merge a duplicate into the enterprise that is kept."""
     merged = db.get_or_404(Enterprise, enterprise_id)
