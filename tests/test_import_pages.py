@@ -484,7 +484,7 @@ def test_progress_moves_to_done_and_the_preview_pages_its_rows(client, admin, sh
     first = client.get(f"/imports/jobs/{job_id}").text
     assert first.count('<tr class="fate-') == 200
     assert re.search(r'<tr class="fate-error">\s*<td class="count">2003</td>', first)  # errors come first
-    # the first 500 rows of each fate are kept with the job (1 error, 500 of 2,399 new, the totals row), the rest counted
+    # the first 500 rows of each fate are kept (1 error, 500 of 2,399 new, the totals row), the rest counted
     assert "第 1 / 3 页，共 502 条" in first and f"/imports/jobs/{job_id}?page=2#rows" in first
     assert "每类只列出前500行，其余只计数：新增另有1,899行未列出" in first
     last = client.get(f"/imports/jobs/{job_id}?page=3").text

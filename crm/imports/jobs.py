@@ -265,7 +265,7 @@ class JobState:
 
 def job_state(job: ImportJob) -> JobState:
     """A job's state as the database (and, on SQLite while it writes, its heartbeat file) holds it; a running job
-    whose heartbeat has stopped is recorded as failed (flush) and shown so."""
+    whose heartbeat has stopped is recorded as failed and shown so."""
     if job.status not in RUNNING:
         return JobState(job.status, job.stage, job.done, job.total)
     heard = max(job.heartbeat_at or job.updated_at, job.updated_at)
@@ -281,11 +281,14 @@ def job_state(job: ImportJob) -> JobState:
 
 
 def interrupt(job: ImportJob, heard: datetime) -> bool:
-    """Record a running job last heard of at `heard` as failed, unless it was heard of since; flush."""
-    moved = db.session.execute(
-        update(ImportJob).where(ImportJob.id == job.id, ImportJob.status.in_(RUNNING), ImportJob.updated_at <= heard)
-        .values(status=ImportJobStatus.FAILED, finished_at=now_utc(),
-                error=_("导入进程已中断，未写入任何数据，请重新运行"))
-        .execution_options(synchronize_session=False))
+    """Record a running job last heard of at `heard` as failed, unless it was heard of since."""
+    # a transaction of its own: the request's may hold a snapshot older than the last heartbeat, which SQLite
+    # refuses to turn into a write
+    with db.engine.begin() as connection:
+        moved = connection.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job.id, ImportJob.status.in_(RUNNING), ImportJob.updated_at <= heard)
+            .values(status=ImportJobStatus.FAILED, finished_at=now_utc(),
+                    error=_("导入进程已中断，未写入任何数据，请重新运行")))
     db.session.expire(job)
     return moved.rowcount == 1

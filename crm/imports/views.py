@@ -24,6 +24,8 @@ from .reading import ImportRefused
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
+TOO_LARGE = frozenset({"too_large", "too_many_rows", "too_many_cells", "memory", "timeout"})  # answered 413
+
 LIST_ENDPOINTS = {"enterprises": "enterprises.index", "leads": "leads.table", "projects": "projects.index",
                   "visits": "visits.index"}
 DETAIL_ENDPOINTS = {"enterprises": ("enterprises.detail", "enterprise_id"), "leads": ("leads.detail", "lead_id"),
@@ -58,7 +60,7 @@ def index():
                                   sheet=form.sheet.data or None, rates=parse_rates(form.rates.data),
                                   actor=current_user)
     except ImportRefused as refused:
-        return render_upload(form, error=refused.message, status=413 if refused.reason == "too_large" else 400)
+        return render_upload(form, error=refused.message, status=413 if refused.reason in TOO_LARGE else 400)
     db.session.commit()
     return redirect(url_for("imports.mapping", job_id=job.id))
 
@@ -104,8 +106,7 @@ def render_preview(job: ImportJob, form: FlaskForm | None = None, *, error: str 
 def job_page(job_id: int):
     """A job's page: its progress while it runs, then its preview, its result, or why it failed."""
     job = db.get_or_404(ImportJob, job_id)
-    state = jobs.job_state(job)
-    db.session.commit()  # a job seen to have died is recorded as failed
+    state = jobs.job_state(job)  # a job seen to have died is recorded as failed
     if job.status is ImportJobStatus.UPLOADED:
         return redirect(url_for("imports.mapping", job_id=job.id))
     if not state.finished:
@@ -124,8 +125,7 @@ def job_page(job_id: int):
 def progress(job_id: int):
     """Where a job is, as JSON, for its page to poll."""
     job = db.get_or_404(ImportJob, job_id)
-    state = jobs.job_state(job)
-    db.session.commit()  # a job seen to have died is recorded as failed
+    state = jobs.job_state(job)  # a job seen to have died is recorded as failed
     response = jsonify(state.as_dict() | {"url": url_for("imports.job", job_id=job.id)})
     response.headers["Cache-Control"] = "no-store"
     return response
