@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Plain http on loopback: the session cookie cannot be Secure here (it is everywhere else).
-RUN_ENV = FLASK_SECRET_KEY="$$(cat instance/secret_key)" FLASK_SESSION_COOKIE_SECURE=false
+# The demo is for trying the system: its logins sign in with a password alone (no second factor).
+RUN_ENV = FLASK_SECRET_KEY="$$(cat instance/secret_key)" FLASK_SESSION_COOKIE_SECURE=false FLASK_MFA_REQUIRED_ROLES='[]'
 
 .PHONY: run test check install dev translations messages services lint clean
 
@@ -36,6 +37,7 @@ instance/secret_key:
 run: install translations instance/secret_key
 	$(RUN_ENV) $(BIN)/flask --app crm db upgrade
 	$(RUN_ENV) $(BIN)/flask --app crm demo --if-empty
+	@echo "The demo signs in with passwords alone; to require the second factor, run with FLASK_MFA_REQUIRED_ROLES='[\"admin\", \"leader\", \"city\", \"security\", \"auditor\"]' (the default outside make run)."
 	@echo "Magnet is serving on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(RUN_ENV) $(BIN)/flask --app crm run --host $(HOST) --port $(PORT)
 

@@ -7,6 +7,7 @@ refused before it does anything and sent there too, to come back to the page it 
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, overload
 from urllib.parse import urlsplit
@@ -31,7 +32,9 @@ def is_fresh() -> bool:
     entered = session.get(ENTERED_AT)
     if not isinstance(entered, int | float):
         return False
-    return now_utc().timestamp() - entered <= current_app.config["REAUTH_WINDOW"].total_seconds()
+    window = current_app.config["REAUTH_WINDOW"]  # a timedelta, or seconds from FLASK_REAUTH_WINDOW
+    seconds = window.total_seconds() if isinstance(window, timedelta) else float(window)
+    return now_utc().timestamp() - entered <= seconds
 
 
 def way_back() -> str:
