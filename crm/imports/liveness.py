@@ -6,10 +6,12 @@ While a job runs, a `Heartbeat` thread writes its progress (status, stage, rows 
 older than `IMPORT_JOB_STALE` died with its process: whoever reads it next records it as failed (crm/imports/jobs.py),
 and it can be run again.
 
-On PostgreSQL each heartbeat is a short transaction of its own. On SQLite the import's one write transaction holds
-the database's single write lock while it writes: for that span (only) the heartbeat goes to a small file beside
-the uploads (`<uploads>/imports/heartbeats/<job id>.json`, replaced atomically), which the pages read as well. SQLite
-serves one host, so every worker sees that file; the file goes when the job ends.
+On PostgreSQL each heartbeat is a short transaction of its own. On SQLite a transaction outside a page's GET takes
+the database's single write lock when it begins (crm/database.py), and the job's own transactions (its look-ups,
+then the import's one write transaction) hold it for as long as they run: there every heartbeat also goes to a small
+file beside the uploads (`<uploads>/imports/heartbeats/<job id>.json`, replaced atomically), and reaches the
+database only while the job holds no transaction. The pages read both. SQLite serves one host, so every worker sees
+that file; the file goes when the job ends.
 """
 
 from __future__ import annotations
@@ -80,12 +82,15 @@ class Heartbeat:
         self.state: dict[str, Any] = {}
         self.writing = False  # the job's own transaction holds SQLite's write lock
         self.sqlite = False
+        self.session: Any = None  # the job thread's own session
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.run, name=f"import-heartbeat-{job_id}", daemon=True)
 
     def start(self, **state: Any) -> None:
+        """Begin beating; called from the job's thread."""
         self.sqlite = db.engine.dialect.name == "sqlite"
+        self.session = db.session()
         self.report(**state)
         self.thread.start()
 
@@ -108,9 +113,10 @@ class Heartbeat:
         """Write the progress and the time, where readers can see them now."""
         with self.lock:
             state = dict(self.state)
-            if self.sqlite and self.writing:
+            if self.sqlite:
                 self.write_file(state)
-                return
+                if self.writing or (self.session is not None and self.session.in_transaction()):
+                    return  # the job's transaction holds the write lock: the file says it meanwhile
             with db.engine.begin() as connection:
                 connection.execute(update(ImportJob).where(ImportJob.id == self.job_id, ImportJob.status.in_(RUNNING))
                                    .values(**state, heartbeat_at=now_utc(), runner=self.runner))
@@ -127,11 +133,9 @@ class Heartbeat:
 
     @contextmanager
     def holding_write_lock(self) -> Iterator[None]:
-        """Around the job's write transaction: on SQLite, beat to the file meanwhile."""
-        with self.lock:  # no heartbeat is half way through the database when the job starts writing
+        """Around the job's write transaction: no heartbeat is half way through the database when it begins."""
+        with self.lock:
             self.writing = True
-            if self.sqlite:
-                self.write_file(dict(self.state))
         try:
             yield
         finally:
