@@ -51,10 +51,11 @@ def test_a_user_sees_their_sessions_and_ends_one(app, make_user):
     page = laptop.get("/account/").text
     assert "Laptop Chrome" in page and "Phone Safari" in page and "本机" in page
     phone_row = next(row for row in rows(user.id) if row.user_agent == "Phone Safari")
-    assert laptop.post(f"/account/sessions/{phone_row.id}/end").location == "/account/"
+    assert laptop.post("/account/sessions/end", data={"session": phone_row.id}).location == "/account/"
     assert phone.get("/").location.startswith("/login")
     assert laptop.get("/").status_code == 200
-    assert laptop.post(f"/account/sessions/{phone_row.id}/end").status_code == 404  # ended already
+    assert laptop.post("/account/sessions/end", data={"session": phone_row.id}).status_code == 404  # ended already
+    assert laptop.post("/account/sessions/end", data={"session": "x"}).status_code == 400
 
 
 def test_another_users_session_cannot_be_ended(app, make_user):
@@ -62,7 +63,7 @@ def test_another_users_session_cannot_be_ended(app, make_user):
     mine = signed_in(app, one.username)
     theirs = signed_in(app, other.username)
     their_row = rows(other.id)[0]
-    assert mine.post(f"/account/sessions/{their_row.id}/end").status_code == 404
+    assert mine.post("/account/sessions/end", data={"session": their_row.id}).status_code == 404
     assert theirs.get("/").status_code == 200
 
 

@@ -1,7 +1,7 @@
 """Forms of the second factor, re-entry and the sessions an account holds."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..i18n import lazy_gettext as _l
@@ -36,3 +36,7 @@ class FactorChangeForm(FlaskForm):
     password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=256)])
     code = StringField(_l("验证码（身份验证器中的 6 位数字，或一个恢复码）"),
                        validators=[DataRequired(), Length(max=32)], render_kw=CODE_FIELD)
+
+
+class EndSessionForm(FlaskForm):
+    session = IntegerField(validators=[DataRequired()])  # the id of one of the user's own sessions

@@ -12,7 +12,7 @@ from ..i18n import gettext as _
 from ..models import User, now_utc
 from . import second_factor, services, sessions_held, signing_in
 from .access import public, requires
-from .factor_forms import CodeForm, ConfirmForm, EnrolForm, FactorChangeForm
+from .factor_forms import CodeForm, ConfirmForm, EndSessionForm, EnrolForm, FactorChangeForm
 from .fresh import mark_fresh
 from .views import bp, client_address, safe_next
 
@@ -163,11 +163,14 @@ def new_recovery_codes():
     return render_template("auth/recovery_codes.html", codes=codes, onward=url_for("auth.account"))
 
 
-@bp.post("/account/sessions/<int:session_id>/end")
+@bp.post("/account/sessions/end")
 @requires("account.edit")
-def end_session(session_id: int):
+def end_session():
     """End one of one's own sessions (a phone left behind, a shared computer)."""
-    if not sessions_held.end(db.session, current_user, session_id, now_utc()):
+    form = EndSessionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not sessions_held.end(db.session, current_user, form.session.data, now_utc()):
         abort(404)
     db.session.commit()
     flash(_("已结束该登录会话。"), "success")
