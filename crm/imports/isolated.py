@@ -66,8 +66,9 @@ def parse_isolated(data: bytes, filename: str, file_format: str, sheet: str | No
     except subprocess.TimeoutExpired:  # run() has killed the child
         raise out_of_time(limits) from None
     if child.returncode in OUT_OF_MEMORY:
+        megabytes = f"{limits.memory_bytes // (1024 * 1024):,}"
         raise ImportRefused(_("读取文件时超出了 %(mb)s MB 的内存上限（表格过大或结构异常），已停止读取；"
-                              "请检查文件或拆分后再导入", mb=f"{limits.memory_bytes // (1024 * 1024):,}"), "memory")
+                              "请检查文件或拆分后再导入", mb=megabytes), "memory")
     if child.returncode in OUT_OF_TIME:
         raise out_of_time(limits)
     try:
@@ -84,8 +85,8 @@ def parse_isolated(data: bytes, filename: str, file_format: str, sheet: str | No
 
 
 def out_of_time(limits: ImportLimits) -> ImportRefused:
-    return ImportRefused(_("读取文件超过 %(seconds)s 秒，已停止；请检查文件或拆分后再导入",
-                           seconds=f"{limits.seconds:g}"), "timeout")
+    seconds = f"{limits.seconds:g}"
+    return ImportRefused(_("读取文件超过 %(seconds)s 秒，已停止；请检查文件或拆分后再导入", seconds=seconds), "timeout")
 
 
 def translating(locale: str) -> Flask:

@@ -27,14 +27,16 @@ class ImportLimits:
 
     def check(self, rows: int, columns: int) -> None:
         """Refuse a sheet of this many rows and columns (from A1) when it is over a limit."""
+        shown_rows, shown_columns, cells = f"{rows:,}", f"{columns:,}", f"{rows * columns:,}"
+        row_limit, cell_limit = f"{self.max_rows:,}", f"{self.max_cells:,}"
         if rows > self.max_rows:
             raise ImportRefused(_("表格有 %(rows)s 行，超过每次导入的上限 %(limit)s 行，请拆分后再导入",
-                                  rows=f"{rows:,}", limit=f"{self.max_rows:,}"), "too_many_rows")
+                                  rows=shown_rows, limit=row_limit), "too_many_rows")
         if rows * columns > self.max_cells:
             raise ImportRefused(_("表格有 %(rows)s 行 × %(columns)s 列，共 %(cells)s 个单元格，超过每次导入的上限 "
                                   "%(limit)s 个单元格，请删去不用的列或拆分后再导入",
-                                  rows=f"{rows:,}", columns=f"{columns:,}", cells=f"{rows * columns:,}",
-                                  limit=f"{self.max_cells:,}"), "too_many_cells")
+                                  rows=shown_rows, columns=shown_columns, cells=cells, limit=cell_limit),
+                                "too_many_cells")
 
     def as_tuple(self) -> tuple[int, int, int, float]:
         return self.max_rows, self.max_cells, self.memory_bytes, self.seconds
