@@ -33,6 +33,7 @@ class Config:
     MFA_TRIES_PER_SIGN_IN = 5  # wrong codes before the sign-in starts over with the password
     MFA_FAILURES_PER_WINDOW = 10  # wrong codes per account within the window, however many sign-ins they span
     MFA_FAILURE_WINDOW = timedelta(minutes=15)
+    MFA_FAILURES_PER_DAY = 30  # and per 24 hours: a guesser's chance stays below 1 in 10,000 a day
 
     # argon2id, RFC 9106 second recommended option (64 MiB, 3 passes, 4 lanes)
     ARGON2_TIME_COST = 3

@@ -139,6 +139,18 @@ def test_wrong_codes_end_the_sign_in_and_then_the_accounts_window(app, client, m
     assert client.get("/").location.startswith("/login")
 
 
+def test_the_accounts_daily_limit_holds_too(app, client, make_user, login):
+    app.config.update(MFA_FAILURES_PER_WINDOW=100, MFA_FAILURES_PER_DAY=3)
+    user = make_user(Role.MEMBER)
+    login(user)
+    enrolled = enrol(client)
+    client.post("/logout")
+    sign_in_with_password(client, user.username)
+    for _ in range(3):
+        assert client.post("/login/code", data={"code": "000000"}).status_code == 401
+    assert client.post("/login/code", data={"code": enrolled.code(1)}).status_code == 429
+
+
 def test_the_security_administrator_resets_a_factor_audited_and_the_user_enrols_again(app, make_user, login):
     manager_role = users_manager()
     target = make_user(Role.ADMIN if manager_role is not Role.ADMIN else Role.LEADER)
