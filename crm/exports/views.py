@@ -40,11 +40,20 @@ def xlsx_file(export: Export) -> tuple[IO[bytes], int]:
 
 
 def recorded_stream(export: Export, *, user_id: int, address: str | None) -> Iterator[bytes]:
-    """The list as CSV, streamed; at its end (or where it is cut off) the audit row notes the rows written."""
+    """The list as CSV, streamed; at its end (or where it is cut off) the audit row notes the rows written.
+
+    The chunks carry the reach of the request now, as it makes the stream, not of whatever runs when it is read.
+    """
     tally = Tally()
+    chunks = carried(csv_chunks(tally.counted(export.tables[0])))
+    return recording(chunks, export, tally, user_id=user_id, address=address)
+
+
+def recording(chunks: Iterator[bytes], export: Export, tally: Tally, *, user_id: int,
+              address: str | None) -> Iterator[bytes]:
     complete = False
     try:
-        yield from carried(csv_chunks(tally.counted(export.tables[0])))
+        yield from chunks
         complete = True
     finally:
         db.session.commit()  # end the reading transaction: the audit row is written in one of its own
