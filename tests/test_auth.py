@@ -89,7 +89,7 @@ def test_deactivation_ends_sessions(app, client, make_user, login):
     member_client = app.test_client()
     member_client.post("/login", data={"username": member.username, "password": PASSWORD})
     assert member_client.get("/").status_code == 200
-    login(make_user(Role.ADMIN))
+    login(make_user(Role.SECURITY))  # accounts are the security administrator's (三员分立)
     assert client.post(f"/admin/users/{member.id}/deactivate").status_code == 302
     assert member_client.get("/").location.startswith("/login")
 
@@ -293,10 +293,10 @@ def test_changing_ones_password_follows_the_policy(app, client, make_user, login
     assert authenticate(user.username, PASSWORD, address="192.0.2.1") is not None
 
 
-def test_an_admin_creating_or_resetting_follows_the_policy(app, client, make_user, login):
+def test_a_security_admin_creating_or_resetting_follows_the_policy(app, client, make_user, login):
     app.config.update(DENGBAO)
     member = make_user(Role.MEMBER)
-    login(make_user(Role.ADMIN))
+    login(make_user(Role.SECURITY))
     created = client.post("/admin/users/new", data={
         "username": "wang", "display_name": "王", "role": "admin", "team_id": 0, "password": "long-enough-pw"})
     assert created.status_code == 422 and "缺少：大写字母、数字" in created.text

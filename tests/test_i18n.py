@@ -72,7 +72,7 @@ def test_a_user_who_chooses_english_gets_english_pages(compiled_catalogue, clien
     forbidden = client.get("/admin/users/")
     assert forbidden.status_code == 403
     assert "Access denied" in forbidden.text
-    assert "This is for Administrator only; you are signed in as Team member." in forbidden.text
+    assert "This is for Security administrator only; you are signed in as Team member." in forbidden.text
     assert "没有权限" not in forbidden.text
 
     choose_language(client, "zh_CN")

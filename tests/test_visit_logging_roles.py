@@ -129,7 +129,7 @@ def test_the_city_is_not_offered_the_form_and_is_told_why(client, make_user, log
 def test_every_refusal_says_who_may(client, make_user, login):
     login(make_user(Role.MEMBER))
     refused = client.get("/admin/users/")
-    assert refused.status_code == 403 and "此功能仅限管理员使用，您当前的身份是专班成员。" in refused.text
+    assert refused.status_code == 403 and "此功能仅限安全管理员使用，您当前的身份是专班成员。" in refused.text
 
 
 def test_the_installed_app_opens_where_the_user_works(client, make_user, login):
