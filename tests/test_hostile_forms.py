@@ -67,6 +67,13 @@ NOT_HERE = {
     "projects.add_standard_items": "no fields; tests/test_project_service.py",
     "api.create_visit": "JSON: test_hostile_api_bodies below and tests/test_api.py",
     "api.add_visit_photo": "a file: tests/test_hostile_uploads.py",
+    "auth.second_step": "a code checked, never stored: tests/test_second_factor.py",
+    "auth.enrol": "a code checked, never stored: tests/test_second_factor.py",
+    "auth.confirm": "a password or code checked, never stored: tests/test_fresh_sign_in.py",
+    "auth.disable_second_factor": "a password and code checked: tests/test_second_factor.py",
+    "auth.new_recovery_codes": "a password and code checked: tests/test_second_factor.py",
+    "auth.end_session": "an id: tests/test_sessions_held.py",
+    "users.reset_second_factor": "no fields; tests/test_second_factor.py",
 }
 
 # ---------------------------------------------------------------- hostile values

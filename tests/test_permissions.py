@@ -8,7 +8,8 @@ from crm.auth.access import PUBLIC, RIGHTS, declared_right
 from crm.models import Role
 
 OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "offline.service_worker", "offline.manifest",
-                  "api.openapi"}
+                  "api.openapi",
+                  "auth.second_step", "auth.enrol"}  # after the password, before the session: a pending sign-in
 ADMIN_ONLY = {"teams.create", "teams.edit", "teams.targets", "leads.overlap_list", "leads.resolve_overlap",
               "enterprises.merge", "projects.verify", "projects.withdraw", "projects.void", "projects.restore",
               "projects.upload_document", "projects.pending", "projects.assign_service", "rankings.weights",
