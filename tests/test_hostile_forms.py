@@ -189,6 +189,7 @@ class World:
 def world(make_user, make_team, make_enterprise, make_trip, make_visit, make_lead, make_project) -> World:
     team, other_team = make_team(name="上海专班"), make_team(name="深圳专班")
     users = {"admin": make_user(Role.ADMIN), "leader": make_user(Role.LEADER), "city": make_user(Role.CITY),
+             "security": make_user(Role.SECURITY),  # accounts are the security administrator's (三员分立)
              "lead": make_user(Role.LEAD, team=team), "member": make_user(Role.MEMBER, team=team),
              "other": make_user(Role.MEMBER, team=other_team), "target": make_user(Role.MEMBER, team=team)}
     enterprise, spare = make_enterprise(name="远航动力有限公司"), make_enterprise(name="远航动力（上海）有限公司")
@@ -296,15 +297,15 @@ FORMS = [
                     "confirm": st.just("Another-Horse-Battery")}, each=lambda w, client: password_back(w)),
     Form("auth.set_language", "member", lambda w: "/account/language", lazy_form("crm.auth.forms", "LanguageForm"),
          stored=lambda w: w.users["member"], each=lambda w, client: chinese_again(w)),
-    Form("users.create", "admin", lambda w: "/admin/users/new", lazy_form("crm.users.forms", "NewUserForm"),
+    Form("users.create", "security", lambda w: "/admin/users/new", lazy_form("crm.users.forms", "NewUserForm"),
          lambda w: {"username": st.from_regex(r"[a-z][a-z0-9_.-]{2,20}", fullmatch=True),
                     "password": st.just("A-Long-Enough-2026"), "team_id": st.just(str(w.team.id)),
                     "role": st.sampled_from(["member", "lead"])},
          stored=newest(User), readback={"display_name": "display_name", "title": "title"}),
-    Form("users.edit", "admin", lambda w: f"/admin/users/{w.users['target'].id}/edit",
+    Form("users.edit", "security", lambda w: f"/admin/users/{w.users['target'].id}/edit",
          lazy_form("crm.users.forms", "UserForm"), lambda w: {"team_id": st.just(str(w.team.id))},
          stored=lambda w: w.users["target"], readback={"display_name": "display_name", "title": "title"}),
-    Form("users.reset_password", "admin", lambda w: f"/admin/users/{w.users['target'].id}/password",
+    Form("users.reset_password", "security", lambda w: f"/admin/users/{w.users['target'].id}/password",
          lazy_form("crm.users.forms", "PasswordResetForm")),
     Form("teams.create", "admin", lambda w: "/teams/new", lazy_form("crm.teams.forms", "TeamForm"),
          stored=newest(Team), readback={"name": "name", "base_city": "base_city"}),
