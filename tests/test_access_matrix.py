@@ -38,7 +38,8 @@ from tests.conftest import PASSWORD
 DOC = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 ROLES = ("anonymous", "member A", "lead A", "member B", "leader", "admin", "city")
 CELLS = {"allow", "deny", "login", "404", "own", "serves"}
-SCOPES = {"none", "own team", "project served", "admin"}
+# duty: the security or audit administrator's own pages (三员分立): none of the business's people, admin included
+SCOPES = {"none", "own team", "project served", "admin", "duty"}
 METHODS = {"GET", "POST"}
 VALIDATION = {400, 409, 422}  # an allowed request may still be refused for what it carries
 
@@ -85,6 +86,8 @@ def test_the_table_is_well_formed():
         if rule.scope == "admin":
             assert {rule.cells[r] for r in ROLES[1:5]} == {"deny"} and rule.cells["admin"] == "allow", rule.endpoint
             assert rule.cells["city"] == "deny", rule.endpoint  # the city reads, it keeps no district's records
+        if rule.scope == "duty":
+            assert {rule.cells[r] for r in ROLES[1:]} == {"deny"}, rule.endpoint
         if "own" in rule.cells.values():
             assert rule.scope == "own team", rule.endpoint
         if "serves" in rule.cells.values():
