@@ -60,6 +60,7 @@ NOT_HERE = {
     "auth.logout": "no fields; tests/test_auth.py",
     "users.deactivate": "no fields; tests/test_admin.py",
     "enterprises.delete_contact": "no fields; tests/test_enterprises.py",
+    "enterprises.reveal_contact": "no fields; tests/test_contact_privacy.py",
     "trips.delete": "no fields; tests/test_trips.py",
     "visits.delete": "no fields; tests/test_visits.py",
     "visits.follow_up_done": "no fields; tests/test_visits.py",
