@@ -129,8 +129,8 @@ def floor_run(path: Path, url: str) -> tuple[float, int]:
     teams = dict(conn.execute("SELECT name, id FROM team").fetchall())
     names = sorted({row[2] for row in rows})
     conn.cursor().executemany(
-        f"INSERT INTO enterprise (district_id, name, name_key, fortune500, listed, created_at) VALUES (1, {mark}, "
-        f"{mark}, FALSE, FALSE, {mark})", [(name, name, stamp) for name in names])
+        f"INSERT INTO enterprise (district_id, name, name_key, fortune500, listed, created_at, version) VALUES (1, "
+        f"{mark}, {mark}, FALSE, FALSE, {mark}, 1)", [(name, name, stamp) for name in names])
     investors = dict(conn.execute("SELECT name, id FROM enterprise").fetchall())
     columns = ("code", "name", "enterprise_id", "team_id", "signed_on", "agreement_kind", "project_type", "industry",
                "location", "total_investment_yuan", "fixed_asset_investment_yuan", "currency", "from_event", "status",
