@@ -3,14 +3,19 @@
 A versioned record (its model names `version` as SQLAlchemy's version_id_col) is edited through a form that carries
 the version it was opened at. Saving checks it first: an edit from an older version is refused with 409, nothing of
 it applied, and the page shows what is stored now beside what the user typed, which stays in the form.
+
+A record whose row is also written by other than its edit form (a user's, at each sign-in) is versioned by hand
+instead: its version is raised by bump_version alone, by the changes that would make an open form stale.
 """
 
 from typing import Any
 
 from flask_wtf import FlaskForm
+from sqlalchemy import update
 from wtforms import Field, HiddenField
 from wtforms.validators import ValidationError
 
+from .extensions import db
 from .i18n import lazy_gettext as _l
 
 
@@ -27,6 +32,23 @@ def check_version(record: Any, version: int) -> None:
     """Refuse an edit made from another version than the stored one."""
     if version != record.version:
         raise StaleEdit(record, version)
+
+
+def bump_version(record: Any, version: int | None = None) -> None:
+    """Raise the version of a record versioned by hand, in one conditional UPDATE.
+
+    Given the version an edit was made from, only from that one: an edit made from an older version, or racing
+    another that raised it first, matches no row and is refused (StaleEdit).
+    """
+    model = type(record)
+    change = update(model).where(model.id == record.id)
+    if version is not None:
+        change = change.where(model.version == version)
+    result = db.session.execute(change.values(version=model.version + 1),
+                                execution_options={"synchronize_session": False})
+    if result.rowcount != 1:
+        raise StaleEdit(record, version)
+    db.session.refresh(record, ["version"])
 
 
 def version_field() -> HiddenField:
@@ -54,7 +76,7 @@ def differences(stored: FlaskForm, typed: FlaskForm) -> list[tuple[str, str, str
 
 def shown(field: Field) -> str:
     """A field's value as its form shows it."""
-    if field.type in ("SelectField", "SelectMultipleField"):
+    if field.type in ("SelectField", "SelectMultipleField", "RadioField"):
         chosen = [str(choice.label) for choice in field.iter_choices() if choice.selected]
         return "、".join(chosen) or "—"
     if field.type == "BooleanField":

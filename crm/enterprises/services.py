@@ -156,7 +156,7 @@ def merge_enterprises(keep: Enterprise, merged: Enterprise, *, actor: User) -> E
     moved = {}
     for model in MOVED:
         values: dict[str, Any] = {"enterprise_id": keep.id}
-        if model in (Lead, Project):
+        if model in (Lead, Project, Visit):
             values["version"] = model.version + 1  # an edit form opened before the merge is now stale
         result = db.session.execute(update(model).where(model.enterprise_id == merged.id).values(values),
                                     execution_options={"synchronize_session": "fetch"})

@@ -91,6 +91,7 @@ class Visit(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    version: Mapped[int] = mapped_column(default=1)  # an edit made from an older version is refused
 
     team: Mapped[Team] = relationship()
     trip: Mapped[Trip | None] = relationship(back_populates="visits")
@@ -100,6 +101,8 @@ class Visit(db.Model):
     participants: Mapped[list[User]] = relationship(secondary=visit_participant)
     photos: Mapped[list[VisitPhoto]] = relationship(back_populates="visit", cascade="all, delete-orphan",
                                                     order_by="VisitPhoto.id")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class VisitPhoto(db.Model):

@@ -64,6 +64,11 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # The version of what the accounts page edits (name, title, role, team, active): an edit made from an older one
+    # is refused. Raised by those changes alone (bump_version), not on every write of the row as a version_id_col
+    # would: signing in writes the row too (last_login_at, totp_last_step, session_token), and must not make the
+    # security administrator's open form stale.
+    version: Mapped[int] = mapped_column(default=1)
 
     district: Mapped[District | None] = relationship()
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
@@ -105,11 +110,14 @@ class Team(db.Model):
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)  # an edit made from an older version is refused
 
     district: Mapped[District] = relationship(back_populates="teams")
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])  # 带队领导
     members: Mapped[list[User]] = relationship(back_populates="team", foreign_keys=[User.team_id])
     targets: Mapped[list[TeamTarget]] = relationship(back_populates="team", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Team {self.name}>"

@@ -10,6 +10,7 @@ from ..forms import options
 from ..i18n import lazy_gettext as _l
 from ..models import Role, TargetMetric, Team, User
 from ..money import AmountError, Unit, parse_amount
+from ..stale_edits import version_field
 
 
 class TeamForm(FlaskForm):
@@ -17,10 +18,15 @@ class TeamForm(FlaskForm):
     base_city = StringField(_l("驻点城市"), validators=[DataRequired(), Length(max=64)])
     leader_id = SelectField(_l("带队领导"), coerce=int)
     active = BooleanField(_l("启用"), default=True)
+    version = version_field()
 
     def __init__(self, *args, team: Team | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._team = team
+        if team is None:
+            del self.version  # a new team has no version to be stale against
+        elif self.is_submitted():
+            self.version.data = next(iter(self.version.raw_data or []), None)  # what was sent, never the stored one
         leaders = db.session.scalars(select(User).where(User.role == Role.LEADER, User.active.is_(True))
                                      .order_by(User.display_name))
         self.leader_id.choices = options([(0, _l("（无）"))] + [(u.id, u.display_name) for u in leaders])

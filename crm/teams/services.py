@@ -1,9 +1,21 @@
 """Rules for teams and their targets."""
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
 from ..models import TargetMetric, Team, TeamTarget
+from ..stale_edits import check_version
+
+
+def update_team(team: Team, *, version: int, name: str, base_city: str, leader_id: int | None,
+                active: bool) -> Team:
+    """Change a team; an edit made from an older version of it is refused (StaleEdit) and nothing applied."""
+    check_version(team, version)
+    team.name, team.base_city, team.leader_id, team.active = name, base_city, leader_id, active
+    flag_modified(team, "name")  # every save is a new version, whatever it changed
+    db.session.flush()
+    return team
 
 
 def targets_for(team: Team, year: int) -> dict[TargetMetric, int]:

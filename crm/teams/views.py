@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.access import requires
 from ..extensions import db
@@ -11,6 +12,7 @@ from ..i18n import gettext as _
 from ..models import TargetMetric, Team, User
 from ..money import format_yi
 from ..periods import today
+from ..stale_edits import StaleEdit, differences
 from . import services
 from .forms import TargetsForm, TeamForm
 
@@ -53,13 +55,26 @@ def edit(team_id: int):
         form.leader_id.data = team.leader_id or 0
     if not form.validate_on_submit():
         return render_template("teams/form.html", form=form, team=team), form_status()
-    team.name = form.name.data.strip()
-    team.base_city = form.base_city.data.strip()
-    team.leader_id = form.leader_id.data or None
-    team.active = form.active.data
-    db.session.commit()
+    try:
+        services.update_team(team, version=int(form.version.data), name=form.name.data.strip(),
+                             base_city=form.base_city.data.strip(), leader_id=form.leader_id.data or None,
+                             active=form.active.data)
+        db.session.commit()
+    except (StaleEdit, StaleDataError):
+        db.session.rollback()
+        conflict = stale_conflict(form, team_id)
+        return render_template("teams/form.html", form=form, team=team, conflict=conflict), 409
     flash(_("已保存"), "success")
     return redirect(url_for("teams.index"))
+
+
+def stale_conflict(typed: TeamForm, team_id: int) -> list[tuple[str, str, str]]:
+    """What is stored now beside what the user typed; the form keeps what they typed, at the stored version."""
+    team = db.get_or_404(Team, team_id)
+    stored = TeamForm(formdata=None, obj=team, team=team)
+    stored.leader_id.data = team.leader_id or 0
+    typed.version.data = str(team.version)  # saving again now is a choice made having seen the newer values
+    return differences(stored, typed)
 
 
 @bp.route("/<int:team_id>/targets/<int:year>", methods=["GET", "POST"])

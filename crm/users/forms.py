@@ -11,6 +11,7 @@ from ..extensions import db
 from ..forms import options
 from ..i18n import lazy_gettext as _l
 from ..models import Role, Team, User
+from ..stale_edits import version_field
 
 
 def team_choices() -> list[SelectChoice]:
@@ -26,10 +27,15 @@ class UserForm(FlaskForm):
     role = SelectField(_l("角色"), choices=options(c for c in Role.choices() if c[0] != Role.CITY.value))
     team_id = SelectField(_l("专班"), coerce=int)
     active = BooleanField(_l("启用"), default=True)
+    version = version_field()
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user: User | None = None, **kwargs) -> None:
+        super().__init__(*args, obj=user, **kwargs)
         self.team_id.choices = team_choices()
+        if user is None:
+            del self.version  # a new account has no version to be stale against
+        elif self.is_submitted():
+            self.version.data = next(iter(self.version.raw_data or []), None)  # what was sent, never the stored one
 
     def validate_team_id(self, field) -> None:
         if self.role.data in (Role.LEAD, Role.MEMBER) and not field.data:

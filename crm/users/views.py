@@ -13,6 +13,7 @@ from ..forms import form_status
 from ..i18n import gettext as _
 from ..models import Role, Team, User
 from ..pagination import paginate
+from ..stale_edits import StaleEdit, bump_version, differences
 from .duties import check_own_account, policy_in_force
 from .forms import NewUserForm, PasswordResetForm, UserForm
 
@@ -55,7 +56,7 @@ def create():
 def edit(user_id: int):
     """Change a user's name, role, team or whether they may sign in."""
     user = db.get_or_404(User, user_id)
-    form = UserForm(obj=user)
+    form = UserForm(user=user)
     if request.method == "GET":
         form.team_id.data = user.team_id or 0
     if not form.validate_on_submit():
@@ -65,6 +66,12 @@ def edit(user_id: int):
     except accounts.AccountError as error:
         flash(str(error), "error")
         return render_template("users/form.html", form=form, user=user), 422
+    try:
+        bump_version(user, int(form.version.data))  # before anything is applied: a stale edit applies nothing
+    except StaleEdit:
+        db.session.rollback()
+        conflict = stale_conflict(form, user_id)
+        return render_template("users/form.html", form=form, user=user, conflict=conflict), 409
     if not form.active.data and user.active:
         try:
             accounts.deactivate_user(user, actor=current_user)
@@ -84,6 +91,15 @@ def edit(user_id: int):
     return redirect(url_for("users.index"))
 
 
+def stale_conflict(typed: UserForm, user_id: int) -> list[tuple[str, str, str]]:
+    """What is stored now beside what the user typed; the form keeps what they typed, at the stored version."""
+    user = db.get_or_404(User, user_id)
+    stored = UserForm(formdata=None, user=user)
+    stored.team_id.data = user.team_id or 0
+    typed.version.data = str(user.version)  # saving again now is a choice made having seen the newer values
+    return differences(stored, typed)
+
+
 @bp.post("/<int:user_id>/deactivate")
 @requires("users.manage")
 @fresh_sign_in_required
@@ -95,6 +111,7 @@ def deactivate(user_id: int):
     except accounts.AccountError as error:
         flash(str(error), "error")
         return redirect(url_for("users.index"))
+    bump_version(user)  # an edit form opened before would switch the account back on
     db.session.commit()
     flash(_("已停用 %(name)s，其登录已失效", name=user.display_name), "success")
     return redirect(url_for("users.index"))

@@ -15,8 +15,9 @@ from ..extensions import db
 from ..forms import DayField, options
 from ..i18n import lazy_gettext as _l
 from ..leads.overlaps import ACTIVE_STAGES
-from ..models import Lead, Trip, User, VisitKind
+from ..models import Lead, Trip, User, Visit, VisitKind
 from ..periods import today
+from ..stale_edits import version_field
 from .services import TEXT_LIMIT, VisitInput
 
 
@@ -49,10 +50,20 @@ class VisitForm(FlaskForm):
     lead_id = SelectField(_l("相关线索"), coerce=int, validators=[Optional()])
     photos = MultipleFileField(_l("照片（名片、会谈现场）"),
                                render_kw={"accept": "image/jpeg,image/png", "capture": "environment"})
+    version = version_field()
 
-    def __init__(self, *args, team_id: int, guests: Sequence[User] = (), **kwargs) -> None:
-        """The choices of one team; guests (a leader on the trip, the office) may be participants too."""
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, team_id: int, guests: Sequence[User] = (), visit: Visit | None = None,
+                 **kwargs) -> None:
+        """The choices of one team; guests (a leader on the trip, the office) may be participants too.
+
+        The form of a visit already logged (`visit`) carries the version it was opened at; a new one has none (a
+        UUID sent again is the same visit, never an edit of it).
+        """
+        super().__init__(*args, obj=visit, **kwargs)
+        if visit is None:
+            del self.version
+        elif self.is_submitted():
+            self.version.data = next(iter(self.version.raw_data or []), None)  # what was sent, never the stored one
         members = db.session.scalars(select(User).where(User.team_id == team_id, User.active.is_(True))
                                      .order_by(User.display_name)).all()
         people = members + [guest for guest in guests if guest not in members]
@@ -86,6 +97,10 @@ class VisitForm(FlaskForm):
                           next_step=self.next_step.data, follow_up_on=self.follow_up_on.data,
                           trip_id=self.trip_id.data or None, lead_id=self.lead_id.data or None,
                           team_id=self.chosen_team_id())
+
+    def sent_version(self) -> int:
+        """The version of the visit the form was opened at (checked by valid_version)."""
+        return int(self.version.data)
 
 
 class VisitFilterForm(FlaskForm):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
@@ -17,6 +18,7 @@ from ..i18n import gettext as _
 from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
 from ..models import Enterprise, Lead, Role, Team, Trip, User, Visit, VisitKind, visit_participant
 from ..periods import today
+from ..stale_edits import check_version
 
 TEXT_LIMIT = 4000
 EARLIEST = date(2000, 1, 1)
@@ -192,11 +194,13 @@ def may_change(actor: User, visit: Visit) -> bool:
             or (actor.role is Role.LEAD and actor.team_id == visit.team_id))
 
 
-def update_visit(visit: Visit, actor: User, data: VisitInput) -> Visit:
-    """Change a visit."""
+def update_visit(visit: Visit, actor: User, data: VisitInput, *, version: int) -> Visit:
+    """Change a visit; an edit made from an older version of it is refused (StaleEdit) and nothing applied."""
     if not may_change(actor, visit):
         raise NotYours()
+    check_version(visit, version)
     apply_input(visit, actor, data)
+    flag_modified(visit, "visited_on")  # a change of the people alone is a new version too
     db.session.flush()
     return visit
 

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from ..auth.access import requires
@@ -13,9 +14,10 @@ from ..auth.refusals import Refused
 from ..extensions import db
 from ..forms import form_status, options
 from ..i18n import gettext as _
-from ..models import Team, Visit
+from ..models import Team, User, Visit
 from ..pagination import link_args, paginate
 from ..scoping import sees_all, team_filter, team_scoped_or_404
+from ..stale_edits import StaleEdit, differences
 from . import chooser, photos, services
 from .forms import VisitFilterForm, VisitForm
 
@@ -122,23 +124,46 @@ def edit(visit_id: int):
     visit = team_scoped_or_404(Visit, visit_id, current_user)
     if not services.may_change(current_user, visit):
         raise Refused(_("只有记录人、专班负责人或管理员可以修改这条拜访记录"))
-    guests = [user for user in [*visit.participants, current_user] if user.team_id != visit.team_id]
-    form = VisitForm(obj=visit, team_id=visit.team_id, guests=guests)
+    form = VisitForm(team_id=visit.team_id, guests=guests(visit), visit=visit)
     if request.method == "GET":
-        form.enterprise_name.data = visit.enterprise.name
-        form.participant_ids.data = [u.id for u in visit.participants]
-        form.trip_id.data, form.lead_id.data = visit.trip_id or 0, visit.lead_id or 0
+        show_stored(form, visit)
     form.uuid.data = visit.uuid
     if not form.validate_on_submit():
         return render_template("visits/edit.html", form=form, visit=visit), form_status()
     try:
-        services.update_visit(visit, current_user, form.payload())
+        services.update_visit(visit, current_user, form.payload(), version=form.sent_version())
         save_photos(visit, form)
+        db.session.commit()
+    except (StaleEdit, StaleDataError):
+        db.session.rollback()
+        conflict = stale_conflict(form, visit_id)
+        return render_template("visits/edit.html", form=form, visit=visit, conflict=conflict), 409
     except (services.VisitRefused, photos.PhotoRefused) as error:
         return refused(form, "visits/edit.html", error, visit=visit)
-    db.session.commit()
     flash(_("已保存"), "success")
     return redirect(url_for("visits.detail", visit_id=visit.id))
+
+
+def show_stored(form: VisitForm, visit: Visit) -> None:
+    """The fields the form does not read from the visit itself."""
+    form.enterprise_name.data = visit.enterprise.name
+    form.participant_ids.data = [u.id for u in visit.participants]
+    form.trip_id.data, form.lead_id.data = visit.trip_id or 0, visit.lead_id or 0
+
+
+def stale_conflict(typed: VisitForm, visit_id: int) -> list[tuple[str, str, str]]:
+    """What is stored now beside what the user typed; the form keeps what they typed, at the stored version."""
+    visit = team_scoped_or_404(Visit, visit_id, current_user)
+    stored = VisitForm(formdata=None, team_id=visit.team_id, guests=guests(visit), visit=visit)
+    show_stored(stored, visit)
+    stored.enterprise_id.data, stored.photos.data = typed.enterprise_id.data, typed.photos.data  # not shown as values
+    typed.version.data = str(visit.version)  # saving again now is a choice made having seen the newer values
+    return differences(stored, typed)
+
+
+def guests(visit: Visit) -> list[User]:
+    """Who may be a participant besides the team's members: those on the visit already, and the editor."""
+    return [user for user in [*visit.participants, current_user] if user.team_id != visit.team_id]
 
 
 @bp.post("/<int:visit_id>/delete")

@@ -1,7 +1,7 @@
-"""Versions on enterprises and trips; the team that holds a contact
+"""Versions on the records edited by forms; the team that holds a contact
 
-An enterprise and a trip carry a version, so that an edit made from an older one is refused rather than
-overwriting the newer; rows already there start at version 1. A contact records the team that holds it (whose
+An enterprise, a trip, a visit, a team and a user carry a version, so that an edit made from an older one is
+refused rather than overwriting the newer; rows already there start at version 1. A contact records the team that holds it (whose
 members see its phone and WeChat ID in full); contacts already there are held by none, so only admins see them in
 full until someone reveals one.
 
@@ -19,7 +19,7 @@ down_revision = '8b4d3e0f2a54'
 branch_labels = None
 depends_on = None
 
-VERSIONED = ('enterprise', 'trip')
+VERSIONED = ('enterprise', 'trip', 'visit', 'team', 'user')
 
 
 def upgrade():
