@@ -60,7 +60,7 @@ def test_role_change_through_edit(client, make_user, make_team, login):
     member = make_user(Role.MEMBER)
     login(make_user(Role.SECURITY))
     response = client.post(f"/admin/users/{member.id}/edit", data={
-        "display_name": "新名字", "role": "lead", "team_id": member.team_id, "active": "y"})
+        "display_name": "新名字", "role": "lead", "team_id": member.team_id, "active": "y", "version": "1"})
     assert response.status_code == 302
     assert db.session.get(User, member.id).role is Role.LEAD
 

@@ -55,7 +55,7 @@ def test_changes_made_through_a_page_name_the_signed_in_user(app, client, make_u
     team = make_team(name="深圳专班")
     login(admin)
     response = client.post(f"/teams/{team.id}/edit", data={"name": "深圳专班", "base_city": "东莞",
-                                                            "leader_id": 0, "active": "y"})
+                                                            "leader_id": 0, "active": "y", "version": "1"})
     assert response.status_code == 302
     update = events("Team")[-1]
     assert update.user_id == admin.id and update.changes == {"base_city": ["上海", "东莞"]}

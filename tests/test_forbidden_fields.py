@@ -78,12 +78,13 @@ def test_a_visit_is_logged_for_the_users_team_under_its_own_uuid(client, login, 
     taken = client.post("/visits/new", data=visit | {"uuid": theirs.uuid, "summary": "改写"})
     assert taken.status_code == 422 and columns(theirs) == before
     # editing keeps the visit's uuid whatever is posted, and refuses another team's trip
-    edit = visit | {"uuid": theirs.uuid, "summary": "复访"}
+    edit = visit | {"uuid": theirs.uuid, "summary": "复访", "version": "1"}
     assert client.post(f"/visits/{ours.id}/edit", data=edit).status_code == 302
     assert columns(ours)["uuid"] == visit["uuid"] and columns(theirs) == before
     their_trip = make_trip(team=teams["b"])
     kept = columns(ours)
-    assert client.post(f"/visits/{ours.id}/edit", data=edit | {"trip_id": str(their_trip.id)}).status_code == 422
+    assert client.post(f"/visits/{ours.id}/edit", data=edit | {"trip_id": str(their_trip.id), "version": "2"}
+                       ).status_code == 422
     assert columns(ours) == kept
 
 

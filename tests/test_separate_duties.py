@@ -85,7 +85,7 @@ def test_the_security_admin_manages_accounts_and_each_role_change_is_audited(cli
     member = make_user(Role.MEMBER)
     login(security)
     response = client.post(f"/admin/users/{member.id}/edit", data={
-        "display_name": member.display_name, "role": "auditor", "team_id": 0, "active": "y"})
+        "display_name": member.display_name, "role": "auditor", "team_id": 0, "active": "y", "version": "1"})
     assert response.status_code == 302, response.text
     assert db.session.get(User, member.id).role is Role.AUDITOR
     change = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "User", AuditEvent.entity_id == member.id,
@@ -98,10 +98,10 @@ def test_a_security_admin_cannot_change_their_own_role_or_deactivate_themself(cl
     security = make_user(Role.SECURITY)
     login(security)
     response = client.post(f"/admin/users/{security.id}/edit", data={
-        "display_name": security.display_name, "role": "admin", "team_id": 0, "active": "y"})
+        "display_name": security.display_name, "role": "admin", "team_id": 0, "active": "y", "version": "1"})
     assert response.status_code == 422 and "不能修改自己的角色" in response.text
     response = client.post(f"/admin/users/{security.id}/edit", data={
-        "display_name": security.display_name, "role": "security", "team_id": 0})
+        "display_name": security.display_name, "role": "security", "team_id": 0, "version": "1"})
     assert response.status_code == 422 and "不能停用自己的账号" in response.text
     user = db.session.get(User, security.id)
     assert user.role is Role.SECURITY and user.active

@@ -108,7 +108,7 @@ def test_a_leader_edits_their_own_visit_and_no_other(app, client, make_user, mak
     form = client.get(f"/visits/{own.id}/edit")
     assert form.status_code == 200
     response = client.post(f"/visits/{own.id}/edit", data=posted(team.id, summary="再次洽谈", uuid=own.uuid,
-                                                                  participant_ids=[leader.id]))
+                                                                  participant_ids=[leader.id], version="1"))
     assert response.status_code == 302
     assert db.session.get(Visit, own.id).summary == "再次洽谈"
     refused = client.get(f"/visits/{others.id}/edit")

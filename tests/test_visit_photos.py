@@ -96,13 +96,13 @@ def test_editing_with_a_refused_second_photo_keeps_only_the_photos_already_saved
                                                                                   make_visit, make_enterprise):
     visit = make_visit(team=member.team, created_by=member, enterprise=make_enterprise())
     saved = client.post(f"/visits/{visit.id}/edit", data=visit_form(visit.enterprise_id, (PNG, "first.png"),
-                                                                     uuid=visit.uuid),
+                                                                     uuid=visit.uuid, version="1"),
                         content_type="multipart/form-data")
     assert saved.status_code == 302 and len(stored_files(app)) == 1
     before = stored_files(app)
     refused = client.post(f"/visits/{visit.id}/edit",
                           data=visit_form(visit.enterprise_id, (JPEG, "ok.jpg"), (b"GIF89a", "x.jpg"), uuid=visit.uuid,
-                                          summary="改过的摘要"), content_type="multipart/form-data")
+                                          summary="改过的摘要", version="2"), content_type="multipart/form-data")
     assert refused.status_code == 422 and "只能上传 JPEG 或 PNG" in refused.text
     assert stored_files(app) == before == photo_rows()
     assert db.session.get(Visit, visit.id).summary is None

@@ -167,7 +167,7 @@ def test_author_edits_and_the_change_is_audited(app, client, make_user, make_vis
     login(author)
     response = client.post(f"/visits/{visit.id}/edit", data={
         "uuid": visit.uuid, "enterprise_id": visit.enterprise_id, "visited_on": visit.visited_on.isoformat(),
-        "kind": "remote", "summary": "视频会谈"})
+        "kind": "remote", "summary": "视频会谈", "version": visit.version})
     assert response.status_code == 302
     change = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "Visit")
                                 .order_by(AuditEvent.id.desc())).first()
