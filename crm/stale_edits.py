@@ -13,6 +13,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import update
 from wtforms import Field, HiddenField
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import ValidationError
 
 from .extensions import db
@@ -76,7 +77,7 @@ def differences(stored: FlaskForm, typed: FlaskForm) -> list[tuple[str, str, str
 
 def shown(field: Field) -> str:
     """A field's value as its form shows it."""
-    if field.type in ("SelectField", "SelectMultipleField", "RadioField"):
+    if isinstance(field, SelectFieldBase):  # a select, radio buttons or checkboxes: the labels chosen
         chosen = [str(choice.label) for choice in field.iter_choices() if choice.selected]
         return "、".join(chosen) or "—"
     if field.type == "BooleanField":

@@ -199,7 +199,8 @@ def update_visit(visit: Visit, actor: User, data: VisitInput, *, version: int) -
     if not may_change(actor, visit):
         raise NotYours()
     check_version(visit, version)
-    apply_input(visit, actor, data)
+    with db.session.no_autoflush:  # one UPDATE, one new version: the checks' queries write nothing before it
+        apply_input(visit, actor, data)
     flag_modified(visit, "visited_on")  # a change of the people alone is a new version too
     db.session.flush()
     return visit
