@@ -195,7 +195,7 @@ def test_the_second_of_two_visit_edits_is_refused_and_keeps_what_was_typed(app, 
     assert first.post(url, data=typed_first | {"summary": "谈妥供地意向"}).status_code == 302
     refused = second.post(url, data=typed_second | {"next_step": "报送项目材料", "kind": "remote"})
 
-    assert refused.status_code == 409 and "拜访记录已被他人修改，您的修改没有保存" in refused.text
+    assert refused.status_code == 409 and "拜访信息已被他人修改，您的修改没有保存" in refused.text
     assert re.search(r"<td class=\"stored\">谈妥供地意向</td><td class=\"typed\">初次接触</td>", refused.text)
     assert re.search(r"<td class=\"stored\">走访</td><td class=\"typed\">电话视频</td>", refused.text)
     assert "报送项目材料</textarea>" in refused.text and form_values(refused.text)["version"] == "2"
