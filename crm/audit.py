@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .access.tenancy import current
-from .audit_trail.chain import chain
+from .audit_trail.chain import CONTENT, chain
 from .extensions import db
 from .models import AUDITED, AuditEvent, District, Enterprise, Project, Team, User, now_utc
 from .models.enums import AuditResult
@@ -154,8 +154,7 @@ def write_audit_rows(session: Session, flush_context: Any) -> None:
 
 def chain_on_insert(mapper: Any, connection: Connection, target: AuditEvent) -> None:
     """Before an event added as an object (`record`) is inserted: give it its place in the chain."""
-    fields = {column: getattr(target, column) for column in ("at", "user_id", "district_id", "action", "result",
-                                                              "entity", "entity_id", "changes", "address", "detail")}
+    fields = {column: getattr(target, column) for column in CONTENT}
     chain(connection, [fields])
     target.prev_hash, target.hash = fields["prev_hash"], fields["hash"]
 
