@@ -100,41 +100,66 @@ def tab_order(page: Any, steps: int) -> list[str]:
     return reached
 
 
+# Each role's bar (三员分立: the security and the audit administrators see their duty's page, none of the business's):
+# the links it must show, in the order the Tab key reaches them, and links it must not show.
+BARS = (("admin", "管理员", (*MAIN_LINKS, "待认定项目", "撞单处理", "导入表格"), ("用户管理", "审计日志")),
+        ("member", "专班成员", MAIN_LINKS, ("用户管理", "审计日志", "撞单处理", "导入表格")),
+        ("security", "安全管理员", ("首页", "用户管理"), ("登记拜访", "拜访记录", "审计日志", "导入表格")),
+        ("auditor", "审计管理员", ("首页", "审计日志"), ("登记拜访", "拜访记录", "用户管理", "导入表格")))
+ACCOUNT_LINKS = ("账号安全", "修改密码")  # everyone's, with the language switch and 退出 on the bar's top line
+
+
+def check_bar_fits(page: Any, name: str) -> list[dict[str, float]]:
+    """Every entry of the bar is shown in the window at once, none covers another, all within 3 lines."""
+    page.wait_for_load_state("load")  # measured once the stylesheets are in
+    bar = page.locator("details.menu .menu-links")
+    items = bar.locator(":scope > li").all()
+    for item in items:
+        assert inside_viewport(page, item), f"{name}: {item.inner_text()} is not shown in the window at once"
+    entries = [item.bounding_box() for item in items]
+    assert overlapping(entries) == [], f"{name}: menu entries cover one another"
+    assert max(box["y"] + box["height"] for box in entries) < 200, f"{name}: the bar takes more than 3 lines"
+    return entries
+
+
 def test_the_menu_is_a_bar_on_a_desktop(desktop: Desktop, demo: dict[str, tuple[str, str]]) -> None:
     from playwright.sync_api import expect
 
-    for role, name, others in (("admin", "管理员", ("用户管理", "导入表格", "撞单处理")), ("member", "专班成员", ())):
+    for role, name, links, absent in BARS:
         page = desktop.open()
         page.goto("/login")
         sign_in(page, *demo[role])
-        expect(page.get_by_role("heading", level=1)).to_have_text("招商引资工作概况")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
         bar = page.locator("details.menu .menu-links")
         expect(page.locator("details.menu > summary")).to_be_hidden()  # nothing to open
         assert page.locator("details.menu").get_attribute("open") is None
-        for label in (*MAIN_LINKS, *others):
+        for label in (*links, *ACCOUNT_LINKS):
             link = bar.get_by_role("link", name=label, exact=True)
             expect(link).to_be_visible()
             assert inside_viewport(page, link), f"{name}: {label} is not shown in the window at once"
+        for label in absent:  # the role decides the links (kept per role)
+            expect(bar.get_by_role("link", name=label, exact=True)).to_have_count(0)
         sign_out = bar.get_by_role("button", name="退出（")
         assert inside_viewport(page, sign_out), f"{name}: 退出 is not shown in the window at once"
-        entries = [item.bounding_box() for item in bar.locator(":scope > li").all()]
-        assert overlapping(entries) == [], f"{name}: menu entries cover one another"
-        assert max(box["y"] + box["height"] for box in entries) < 200, f"{name}: the bar takes more than 3 lines"
-        if role == "member":  # the role decides the links (kept per role): no admin's links for a member
-            expect(bar.get_by_role("link", name="用户管理")).to_have_count(0)
+        entries = check_bar_fits(page, name)
 
-        reached = tab_order(page, bar.locator(":scope > li").count())
-        assert [label for label in reached if label in MAIN_LINKS] == list(MAIN_LINKS), reached
+        reached = tab_order(page, len(entries))
+        assert [label for label in reached if label in links] == list(links), reached
         assert reached[-1].startswith("退出（"), reached
 
-        # The outbox badge still shows beside the brand when a visit waits to be sent.
-        page.context.set_offline(True)  # so that the visit stays queued
-        page.evaluate(f"async () => {{ await {OUTBOX}.add({{uuid: crypto.randomUUID(), payload: {{}}}}); }}")
-        badge = page.locator("#outbox-badge")
-        expect(badge.locator(".count")).to_have_text("1")
-        assert inside_viewport(page, badge), f"{name}: the outbox badge is not shown"
-        entries = [item.bounding_box() for item in bar.locator(":scope > li").all()]
-        assert overlapping([badge.bounding_box(), *entries]) == [], f"{name}: the badge covers the menu"
+        # English words are longer: the bar still fits, in the same number of entries.
+        bar.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        assert len(check_bar_fits(page, f"{name} (English)")) == len(entries)
+
+        if "登记拜访" in links:  # the outbox badge still shows beside the brand when a visit waits to be sent
+            page.context.set_offline(True)  # so that the visit stays queued
+            page.evaluate(f"async () => {{ await {OUTBOX}.add({{uuid: crypto.randomUUID(), payload: {{}}}}); }}")
+            badge = page.locator("#outbox-badge")
+            expect(badge.locator(".count")).to_have_text("1")
+            assert inside_viewport(page, badge), f"{name}: the outbox badge is not shown"
+            entries = [item.bounding_box() for item in bar.locator(":scope > li").all()]
+            assert overlapping([badge.bounding_box(), *entries]) == [], f"{name}: the badge covers the menu"
     assert desktop.errors == []
 
 
@@ -234,9 +259,18 @@ def test_wide_tables_scroll_in_their_box_on_a_phone(phone: Any, console_errors: 
             ("/leads/list", ".table-scroll table", (1,)),
             ("/enterprises/", "table.enterprise-list", (1,)),
             (f"/enterprises/{enterprise}", ".table-scroll table", (1,)),
-            ("/teams/", ".table-scroll table", (1,)),
-            ("/admin/users/", ".table-scroll table", (1,))):
+            ("/teams/", ".table-scroll table", (1,))):
         check_wide_table(phone, path, table, pinned)
+    phone.context.clear_cookies()
+
+    # 三员分立: the accounts are the security administrator's page, the audit trail the audit administrator's.
+    for role, path, table in (("security", "/admin/users/", ".table-scroll table"),
+                              ("auditor", "/audit/", "table.audit-trail")):
+        phone.goto("/login")
+        sign_in(phone, *demo[role])
+        check_wide_table(phone, path, table, (1,))
+        check_wide_table(phone, "/account/", "table.sessions", (1,))  # everyone's own sessions
+        phone.context.clear_cookies()
     assert console_errors == []
 
 

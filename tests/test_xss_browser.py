@@ -5,6 +5,7 @@ visits each page that lists or shows those records and fails on any dialog, and 
 """
 
 import csv
+import hashlib
 import io
 import re
 import uuid
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
+from crm.audit import record
 from crm.auth.services import hash_password
 from crm.extensions import db
 from crm.models import (
@@ -28,6 +30,7 @@ from crm.models import (
     ProjectIssue,
     Role,
     ServiceItem,
+    UserSession,
     VisitPhoto,
 )
 from crm.periods import today
@@ -62,6 +65,8 @@ def marked(make_user, make_team, make_enterprise, make_trip, make_visit, make_le
     leader = make_user(Role.LEADER, display_name=XSS, title=XSS)
     member = make_user(Role.MEMBER, team=team, display_name=XSS, title=XSS)
     admin = make_user(Role.ADMIN, display_name=XSS)
+    security = make_user(Role.SECURITY, display_name=XSS, title=XSS)
+    auditor = make_user(Role.AUDITOR, display_name=XSS)
     rival_team = make_team(name=XSS + "乙")
     enterprise = make_enterprise(name=XSS, industry=XSS, province=SHORT, city=SHORT)
     db.session.add(Contact(enterprise_id=enterprise.id, name=XSS, title=XSS, phone="13800000000", wechat=XSS))
@@ -102,12 +107,18 @@ def marked(make_user, make_team, make_enterprise, make_trip, make_visit, make_le
     spreadsheet = f'{header}\n"{XSS.replace(chr(34), chr(34) * 2)}",企业,1.5,{year}-03-05,上海专班,{SHORT}\n'
     job = jobs.receive_upload(io.BytesIO(spreadsheet.encode()), SHORT + ".csv", kind="projects", sheet=None, rates={},
                               actor=admin)
-    for user in (leader, member, admin):
+    # What the browser sent and the audit trail's own words are shown too: a session's user agent on the account
+    # page, an event's detail on the audit administrator's.
+    db.session.add(UserSession(user_id=admin.id, key_hash=hashlib.sha256(XSS.encode()).hexdigest(), address="10.0.0.9",
+                               user_agent=XSS))
+    record("login_failed", user_id=member.id, detail=XSS, address="10.0.0.9")
+    for user in (leader, member, admin, security, auditor):
         user.password_hash = hash_password(PASSWORD)
     db.session.flush()
     ids = {"team": team.id, "enterprise": enterprise.id, "trip": trip.id, "visit": visit.id, "lead": lead.id,
            "project": project.id, "pending": pending.id, "job": job.id, "admin": admin.username,
-           "member": member.username, "leader": leader.username}
+           "member": member.username, "leader": leader.username, "member_id": member.id,
+           "security": security.username, "auditor": auditor.username}
     db.session.commit()  # and nothing read after it: an open transaction would hold SQLite's lock against the server
     return ids
 
@@ -140,10 +151,13 @@ ADMIN_PAGES = ["/enterprises/", "/enterprises/{enterprise}", "/enterprises/{ente
                "/trips/{trip}", "/trips/{trip}/edit", "/visits/", "/visits/{visit}", "/visits/{visit}/edit",
                "/leads/", "/leads/list", "/leads/{lead}", "/leads/{lead}/edit", "/leads/overlaps", "/projects/",
                "/projects/{project}", "/projects/{project}/edit", "/projects/issues", "/projects/pending",
-               "/rankings/projects", "/rankings/teams", "/rankings/teams/{team}", "/admin/users/", "/teams/",
-               "/teams/{team}/edit", "/imports/|" + SHORT, "/imports/jobs/{job}/mapping|" + HEAD]
+               "/rankings/projects", "/rankings/teams", "/rankings/teams/{team}", "/teams/", "/teams/{team}/edit",
+               "/imports/|" + SHORT, "/imports/jobs/{job}/mapping|" + HEAD, "/account/"]
 MEMBER_PAGES = ["/visits/follow-ups", "/projects/mine", "/visits/new", "/leads/new", "/trips/new"]
 LEADER_PAGES = ["/projects/mine", "/rankings/teams"]
+# 三员分立: the accounts are the security administrator's, the audit trail the audit administrator's
+SECURITY_PAGES = ["/admin/users/", "/admin/users/{member_id}/edit", "/admin/users/{member_id}/password"]
+AUDITOR_PAGES = ["/audit/", "/audit/?action=login_failed"]
 
 
 def tour(phone: Any, username: str, pages: list[str], ids: dict[str, Any]) -> None:
@@ -158,6 +172,15 @@ def tour(phone: Any, username: str, pages: list[str], ids: dict[str, Any]) -> No
 def test_every_page_shows_the_markup_as_text(phone: Any, console_errors: list[str], marked: dict[str, Any]):
     dialogs = watch_dialogs(phone)
     tour(phone, marked["admin"], ADMIN_PAGES, marked)
+    assert dialogs == [] and console_errors == []
+
+
+def test_the_security_and_the_audit_administrators_pages_show_it_as_text(phone: Any, console_errors: list[str],
+                                                                         marked: dict[str, Any]):
+    dialogs = watch_dialogs(phone)
+    tour(phone, marked["security"], SECURITY_PAGES, marked)
+    phone.context.clear_cookies()
+    tour(phone, marked["auditor"], AUDITOR_PAGES, marked)
     assert dialogs == [] and console_errors == []
 
 
