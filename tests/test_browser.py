@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from crm.models import Role
+from crm.extensions import db
+from crm.models import AuditEvent, Role
 from tests.browser_fixtures import PHONE, STATIC_FILE_LEFT_OPEN, fits_width, open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
@@ -108,6 +110,26 @@ def test_menu_signs_out_on_a_phone(phone: Any, console_errors: list[str], live_s
     expect(phone.locator("details.menu")).to_have_count(0)
     phone.goto("/")  # the session is over: the dashboard asks to sign in again
     expect(phone).to_have_url(SIGN_IN_FOR_DASHBOARD)
+    assert console_errors == []
+
+
+def test_an_audit_administrator_is_refused_nothing_while_reading(phone: Any, console_errors: list[str],
+                                                                  live_server: str,
+                                                                  account: Callable[..., str]) -> None:
+    """The offline visit form is kept for those who log visits: fetched for anyone else it would be refused, and
+    each refusal is an entry the audit administrator would read as someone trying what they may not."""
+    from playwright.sync_api import expect
+
+    auditor = account(Role.AUDITOR)
+    phone.goto("/login")
+    sign_in(phone, auditor)
+    expect(phone).to_have_url(f"{live_server}/audit/")  # their own page, not the business's dashboard
+    expect(phone.get_by_role("heading", level=1)).to_have_text("审计日志")
+    phone.wait_for_timeout(2_000)  # what a service worker would fetch on installing, it has fetched by now
+    assert phone.evaluate("async () => (await navigator.serviceWorker.getRegistration()) === undefined")
+    refused = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "forbidden")).all()
+    db.session.commit()  # leave no transaction open against the live server
+    assert refused == []
     assert console_errors == []
 
 

@@ -110,7 +110,9 @@ function guardSignOut(form) {
   });
 }
 
-registerServiceWorker();
+// The offline shell is the visit form: kept only for those who log visits, since anyone else's fetch of it is
+// refused, and each refusal is an entry in the audit trail.
+if (document.querySelector("[data-logs-visits]")) registerServiceWorker();
 outbox.onChange(showCount);
 showCount();
 document.querySelectorAll(".logout-form").forEach(guardSignOut);
