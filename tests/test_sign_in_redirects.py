@@ -15,7 +15,8 @@ HOSTILE_NEXT = ["//evil.example", "https://evil.example", "http://evil.example/v
                 "%252F%252Fevil", "///evil", "////evil", "http:evil", "https:/evil.example", "/\t/evil.example",
                 "/\n/evil.example", "/\r\n/evil.example", " //evil.example", "/%09/evil.example", "/%5Cevil.example",
                 "data:text/html,<script>alert(1)</script>", "/@evil.example", "//evil.example@magnet.example",
-                "/visits/" + "a" * 20_000, "\u3000//evil.example", "／／evil.example", "/.//evil.example"]
+                "/visits/" + "a" * 20_000, "\u3000//evil.example", "／／evil.example", "/.//evil.example",
+                "/\n", "/\r", "/visits/\r\nSet-Cookie: session=x"]
 
 
 def where_a_browser_goes(location: str) -> tuple[str, str]:

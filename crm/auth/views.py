@@ -18,8 +18,9 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Return target if it is a path on this site, else the dashboard."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Return target if it is a path on this site, else the dashboard; never a control character (a header split)."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in target)):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
