@@ -6,8 +6,14 @@ it applied, and the page shows what is stored now beside what the user typed, wh
 
 A record whose row is also written by other than its edit form (a user's, at each sign-in) is versioned by hand
 instead: its version is raised by bump_version alone, by the changes that would make an open form stale.
+
+A form that covers a set of rows, where clearing a value deletes its row, cannot be guarded by the rows' versions
+(a row deleted and made again starts over at 1): it carries the fingerprint of the set as it was read instead, and
+saving refuses it (StaleSet) when the stored set's fingerprint differs.
 """
 
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -27,6 +33,25 @@ class StaleEdit(Exception):
         super().__init__(f"{type(record).__name__} {record.id} is at version {record.version}, "
                          f"the edit was made from {version}")
         self.record = record
+
+
+FINGERPRINT_LENGTH = 16  # hex digits: 64 bits, no two states of one form's rows alike by chance
+
+
+class StaleSet(Exception):
+    """The rows a form covers changed since it was opened: their fingerprint is not the one the form carries."""
+
+
+def fingerprint(pairs: Iterable[tuple[Any, Any]]) -> str:
+    """A short hash of a set of (key, value) pairs, in whatever order they are read."""
+    text = "\n".join(sorted(f"{key}:{value}" for key, value in pairs))
+    return hashlib.sha256(text.encode()).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def check_fingerprint(pairs: Iterable[tuple[Any, Any]], opened: str) -> None:
+    """Refuse an edit of a set of rows made from another state of them than the stored one."""
+    if fingerprint(pairs) != opened:
+        raise StaleSet(opened)
 
 
 def check_version(record: Any, version: int) -> None:
@@ -60,6 +85,17 @@ def version_field() -> HiddenField:
 def valid_version(form: FlaskForm, field: Field) -> None:
     value = field.data or ""
     if not (value.isdigit() and len(value) < 10):
+        raise ValidationError(_l("页面已过期，请刷新后重试"))
+
+
+def fingerprint_field() -> HiddenField:
+    """The hidden field that carries the fingerprint of the rows a form was opened with."""
+    return HiddenField(validators=[valid_fingerprint])
+
+
+def valid_fingerprint(form: FlaskForm, field: Field) -> None:
+    value = field.data or ""
+    if len(value) != FINGERPRINT_LENGTH or value.strip("0123456789abcdef"):
         raise ValidationError(_l("页面已过期，请刷新后重试"))
 
 

@@ -1,5 +1,7 @@
 """Admin pages: users and teams."""
 
+import re
+
 from sqlalchemy import select
 
 from crm.extensions import db
@@ -78,26 +80,35 @@ def test_admin_creates_and_edits_a_team(client, make_user, login):
     assert clash.status_code == 422 and "已有同名专班" in clash.text
 
 
+def opened(page: str) -> str:
+    """The fingerprint of the targets a targets page was opened with."""
+    return re.search(r'name="opened" type="hidden" value="([0-9a-f]+)"', page).group(1)
+
+
 def test_admin_sets_yearly_targets(client, make_user, make_team, login):
     team = make_team()
     login(make_user(Role.ADMIN))
-    response = client.post(f"/teams/{team.id}/targets/2026", data={"trips": "20", "signed": "6",
-                                                                   "investment": "57.2"})
+    url = f"/teams/{team.id}/targets/2026"
+    response = client.post(url, data={"trips": "20", "signed": "6", "investment": "57.2",
+                                      "opened": opened(client.get(url).text)})
     assert response.status_code == 302
     targets = {t.metric: t.target for t in db.session.scalars(select(TeamTarget).where(TeamTarget.team == team))}
     assert targets == {TargetMetric.TRIPS: 20, TargetMetric.SIGNED_PROJECTS: 6,
                        TargetMetric.SIGNED_INVESTMENT: 5_720_000_000}
-    assert 'value="57.2000"' in client.get(f"/teams/{team.id}/targets/2026").text
-    client.post(f"/teams/{team.id}/targets/2026", data={"trips": "", "signed": "6", "investment": ""})
+    page = client.get(url).text
+    assert 'value="57.2000"' in page
+    cleared = client.post(url, data={"trips": "", "signed": "6", "investment": "", "opened": opened(page)})
+    assert cleared.status_code == 302
     assert db.session.scalar(select(TeamTarget).where(TeamTarget.metric == TargetMetric.TRIPS)) is None
 
 
 def test_bad_target_input_gets_a_message_and_writes_nothing(client, make_user, make_team, login):
     team = make_team()
     login(make_user(Role.ADMIN))
-    response = client.post(f"/teams/{team.id}/targets/2026", data={"trips": "-3", "investment": "很多"})
+    url = f"/teams/{team.id}/targets/2026"
+    response = client.post(url, data={"trips": "-3", "investment": "很多", "opened": opened(client.get(url).text)})
     assert response.status_code == 422
-    assert "金额" in response.text
+    assert "金额" in response.text and "页面已过期" not in response.text
     assert db.session.scalars(select(TeamTarget)).all() == []
 
 

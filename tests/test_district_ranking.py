@@ -62,7 +62,7 @@ def test_the_city_sets_the_rule_and_the_ranking_follows(client, login, city):
     page = client.get("/rankings/districts/weights/2026")
     assert page.status_code == 200 and 'name="weight_visits"' not in page.text  # not a district figure
     form = {f"weight_{m.value}": "0" for m in TargetMetric} | {"weight_trips": "100", "normalisation": "best",
-                                                               "overdue_deduction": "2"}
+                                                               "overdue_deduction": "2", "version": "0"}
     response = client.post("/rankings/districts/weights/2026", data=form)
     assert response.status_code == 302 and response.location == "/rankings/districts?year=2026"
     rows = {row.team_name: row.score for row in district_ranking(Q1, today()).rows}

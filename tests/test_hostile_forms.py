@@ -44,6 +44,8 @@ from crm.models import (
     Visit,
 )
 from crm.periods import today
+from crm.reports.scoring import settings_version
+from crm.teams.services import targets_fingerprint, targets_for
 from tests.conftest import PASSWORD
 
 # Tables whose rows a refused request must leave alone (the audit trail and sign-in throttle record refusals).
@@ -287,6 +289,24 @@ def version_of(record: Callable[[World], Any]) -> Callable[[World], dict[str, st
     return values
 
 
+def rule_version_of(district: Callable[[World], int | None]) -> Callable[[World], dict[str, st.SearchStrategy]]:
+    """The version of the year's stored scoring rule, 0 while none is stored (as the weights page carries it)."""
+    def values(w: World) -> dict[str, st.SearchStrategy]:
+        def current() -> str:
+            db.session.expire_all()
+            return str(settings_version(2026, district(w)))
+        return {"version": st.just(live(current))}
+    return values
+
+
+def targets_opened(w: World) -> dict[str, st.SearchStrategy]:
+    """The fingerprint of the team's stored targets (as the targets page carries it)."""
+    def current() -> str:
+        db.session.expire_all()
+        return targets_fingerprint(targets_for(w.team, 2026))
+    return {"opened": st.just(live(current))}
+
+
 FORMS = [
     Form("auth.login", "anonymous", lambda w: "/login", lazy_form("crm.auth.forms", "LoginForm"),
          lambda w: {"username": st.sampled_from([w.users["member"].username, "nobody"]),
@@ -315,7 +335,7 @@ FORMS = [
          lazy_form("crm.teams.forms", "TeamForm", team=lambda w: w.team), version_of(lambda w: w.team),
          stored=lambda w: w.team, readback={"name": "name", "base_city": "base_city"}),
     Form("teams.targets", "admin", lambda w: f"/teams/{w.team.id}/targets/2026",
-         lazy_form("crm.teams.forms", "TargetsForm"), lambda w: {"investment": AMOUNT}),
+         lazy_form("crm.teams.forms", "TargetsForm"), lambda w: {"investment": AMOUNT} | targets_opened(w)),
     Form("enterprises.create", "member", lambda w: "/enterprises/new",
          lazy_form("crm.enterprises.forms", "EnterpriseForm"), lambda w: {"credit_code": st.just("")},
          stored=newest(Enterprise), readback={"name": "name", "industry": "industry", "city": "city"}),
@@ -408,7 +428,8 @@ FORMS = [
          stored=newest(ServiceItem), readback={"name": "name"}),
     Form("projects.update_service_item", "member",
          lambda w: f"/projects/{w.project.id}/service-items/{w.item.id}", lazy_form(SERVICE_FORMS, "ItemUpdateForm"),
-         lambda w: {"owner_id": st.sampled_from(["", str(w.users["member"].id)]), "done_on": AFTER_SIGNING}),
+         lambda w: {"owner_id": st.sampled_from(["", str(w.users["member"].id)]), "done_on": AFTER_SIGNING}
+         | version_of(lambda w: w.item)(w)),
     Form("projects.raise_issue", "member", lambda w: f"/projects/{w.project.id}/issues",
          lazy_form(SERVICE_FORMS, "IssueForm"), lambda w: {"raised_on": DATE_PAST},
          stored=newest(ProjectIssue), readback={"description": "description", "responsible_unit": "responsible_unit"}),
@@ -416,13 +437,15 @@ FORMS = [
          lazy_form(SERVICE_FORMS, "AdvanceForm"), lambda w: {"on": AFTER_SIGNING}),
     Form("rankings.weights", "admin", lambda w: "/rankings/weights/2026",
          lazy_form("crm.rankings.forms", "WeightsForm"),
-         lambda w: {"overdue_deduction": st.sampled_from(["2", "0.5", "0", "100"])}),
+         lambda w: {"overdue_deduction": st.sampled_from(["2", "0.5", "0", "100"])}
+         | rule_version_of(lambda w: w.users["admin"].district_id)(w)),
     Form("rankings.freeze", "admin", lambda w: "/rankings/teams/freeze",
          lazy_form("crm.rankings.forms", "FreezeForm"),
          lambda w: {"year": st.integers(2020, 2025)}),
     Form("rankings.district_weights", "city", lambda w: "/rankings/districts/weights/2026",
          lazy_form("crm.rankings.forms", "CityWeightsForm"),
-         lambda w: {"overdue_deduction": st.sampled_from(["2", "0.5", "0", "100"])}),
+         lambda w: {"overdue_deduction": st.sampled_from(["2", "0.5", "0", "100"])}
+         | rule_version_of(lambda w: None)(w)),
     Form("rankings.district_freeze", "city", lambda w: "/rankings/districts/freeze",
          lazy_form("crm.rankings.forms", "FreezeForm"),
          lambda w: {"year": st.integers(2020, 2025)}),

@@ -122,15 +122,17 @@ def test_items_are_done_reopened_and_overdue(client, login, member, project):
     assert "is-overdue" in page and "已办结 0 / 1" in page
     url = f"/projects/{project.id}/service-items/{item.id}"
     for bad in ({"done_on": ago(-1)}, {"done_on": (SIGNED - timedelta(days=1)).isoformat()}):
-        response = client.post(url, data={"status": "done", "owner_id": member.id, "due_on": ago(3)} | bad)
-        assert response.status_code == 422
+        response = client.post(url, data={"status": "done", "owner_id": member.id, "due_on": ago(3), "version": "1"}
+                               | bad)
+        assert response.status_code == 422 and "页面已过期" not in response.text
         assert items(project)["供电接入"] == (ServiceItemStatus.TODO, member.id, TODAY - timedelta(days=3), None)
-    assert client.post(url, data={"status": "done", "owner_id": member.id, "due_on": ago(3)}).status_code == 302
+    assert client.post(url, data={"status": "done", "owner_id": member.id, "due_on": ago(3),
+                                  "version": "1"}).status_code == 302
     assert items(project)["供电接入"][::3] == (ServiceItemStatus.DONE, TODAY)
     assert not service.is_overdue(db.session.get(ServiceItem, item.id), TODAY)
     page = client.get(f"/projects/{project.id}").text
     assert "is-overdue" not in page and "已办结 1 / 1" in page
-    client.post(url, data={"status": "doing", "owner_id": "0", "due_on": ""})
+    assert client.post(url, data={"status": "doing", "owner_id": "0", "due_on": "", "version": "2"}).status_code == 302
     assert items(project)["供电接入"] == (ServiceItemStatus.DOING, None, None, None)
     assert client.post(f"/projects/{project.id}/service-items", data={"name": " "}).status_code == 422
     for bad in ({"name": "x" * 101}, {"name": "x", "owner_id": "9" * 20}, {"name": "x", "due_on": "2026-13-45"}):

@@ -302,7 +302,7 @@ def test_weights_page_changes_the_order(client, login, admin, field_work):
     login(admin)
     assert ranks(client) == {"上海专班": 1, "深圳专班": 2}
     form = {f"weight_{m.value}": "0" for m in DEFAULT_WEIGHTS} | {
-        "weight_new_leads": "100", "normalisation": "best", "overdue_deduction": "2"}
+        "weight_new_leads": "100", "normalisation": "best", "overdue_deduction": "2", "version": "0"}
     response = client.post("/rankings/weights/2026", data=form)
     assert response.status_code == 302 and response.location == "/rankings/teams?year=2026"
     assert ranks(client) == {"深圳专班": 1, "上海专班": 2}  # 2 new leads against 1
@@ -337,7 +337,7 @@ def test_weights_page_shows_the_defaults_when_unset(client, login, admin):
 def test_weights_validation_answers_422_and_writes_nothing(client, login, admin, field, value, message):
     login(admin)
     form = {f"weight_{m.value}": str(w) for m, w in DEFAULT_WEIGHTS.items()} | {
-        "normalisation": "best", "overdue_deduction": "2", field: value}
+        "normalisation": "best", "overdue_deduction": "2", "version": "0", field: value}
     response = client.post("/rankings/weights/2026", data=form)
     assert response.status_code == 422
     assert message in response.text
@@ -347,7 +347,7 @@ def test_weights_validation_answers_422_and_writes_nothing(client, login, admin,
 def test_all_weights_zero_is_refused(client, login, admin):
     login(admin)
     form = {f"weight_{m.value}": "0" for m in DEFAULT_WEIGHTS} | {"normalisation": "target",
-                                                                  "overdue_deduction": "0"}
+                                                                  "overdue_deduction": "0", "version": "0"}
     response = client.post("/rankings/weights/2026", data=form)
     assert response.status_code == 422 and "权重合计须大于0" in response.text
     assert db.session.scalar(select(func.count()).select_from(RankingSettings)) == 0
@@ -360,7 +360,7 @@ def test_overdue_deduction_lowers_the_score(client, login, admin, field_work, ma
     login(admin)
     before = Decimal(team_table(client.get("/rankings/teams?year=2026").text)["上海专班"]["score"])
     form = {f"weight_{m.value}": str(w) for m, w in DEFAULT_WEIGHTS.items()} | {
-        "normalisation": "best", "deduct_overdue": "y", "overdue_deduction": "3.5"}
+        "normalisation": "best", "deduct_overdue": "y", "overdue_deduction": "3.5", "version": "0"}
     assert client.post("/rankings/weights/2026", data=form).status_code == 302
     after = Decimal(team_table(client.get("/rankings/teams?year=2026").text)["上海专班"]["score"])
     assert before - after == Decimal("7.00")

@@ -157,9 +157,12 @@ class ServiceItem(db.Model):
     done_on: Mapped[date | None]
     status: Mapped[ServiceItemStatus] = mapped_column(choice_type(ServiceItemStatus, "status"),
                                                       default=ServiceItemStatus.TODO)
+    version: Mapped[int] = mapped_column(default=1)  # an edit made from an older version is refused
 
     project: Mapped[Project] = relationship(back_populates="service_items")
     owner: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ProjectIssue(db.Model):

@@ -39,6 +39,9 @@ class RankingSettings(db.Model):
     overdue_deduction: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("2"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    version: Mapped[int] = mapped_column(default=1)  # an edit made from an older version is refused
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class RankingSnapshot(db.Model):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.expression import FunctionElement
 
 from ..audit import record
@@ -17,6 +18,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
 from ..models.projects import project_service_member
 from ..reports.rules import any_overdue, open_issue
+from ..stale_edits import check_version
 from .overdue import overdue_reasons
 
 # The 代办事项 most signed projects go through; the template button adds those a project lacks.
@@ -110,9 +112,13 @@ def add_item(project: Project, *, name: str, owner: User | None, due_on: date | 
     return item
 
 
-def update_item(item: ServiceItem, *, status: ServiceItemStatus, owner: User | None, due_on: date | None,
-                done_on: date | None, today: date) -> None:
-    """Change an item's status, owner or due date; done items carry the day they were done."""
+def update_item(item: ServiceItem, *, version: int, status: ServiceItemStatus, owner: User | None,
+                due_on: date | None, done_on: date | None, today: date) -> None:
+    """Change an item's status, owner or due date; done items carry the day they were done.
+
+    An edit made from an older version of the item is refused (StaleEdit) and nothing applied.
+    """
+    check_version(item, version)
     check_owner(owner)
     if status is ServiceItemStatus.DONE:
         done_on = done_on or item.done_on or today
@@ -123,6 +129,7 @@ def update_item(item: ServiceItem, *, status: ServiceItemStatus, owner: User | N
     else:
         done_on = None  # reopened: no longer done
     item.status, item.owner, item.due_on, item.done_on = status, owner, due_on, done_on
+    flag_modified(item, "status")  # every save is a new version, whatever it changed
     db.session.flush()
 
 

@@ -13,6 +13,7 @@ from ..forms import DayField, options
 from ..i18n import join_clauses, labelled
 from ..i18n import lazy_gettext as _l
 from ..models import IssueStatus, ServiceItemStatus, Team, User
+from ..stale_edits import version_field
 
 
 def plausible_day(form: FlaskForm, field: Any) -> None:
@@ -37,7 +38,8 @@ def user_or_none(user_id: int | None) -> User | None:
 class ServiceForm(FlaskForm):
     def problems(self) -> str:
         """The refusals, one per field, as one line to show on the page."""
-        return join_clauses(labelled(self[name].label.text, errors[0]) for name, errors in self.errors.items())
+        return join_clauses(errors[0] if self[name].type == "HiddenField"  # a version: its message stands alone
+                            else labelled(self[name].label.text, errors[0]) for name, errors in self.errors.items())
 
 
 class AssignForm(ServiceForm):
@@ -72,6 +74,7 @@ class ItemUpdateForm(ServiceForm):
     owner_id = IntegerField(_l("负责人"), validators=[Optional()])
     due_on = DayField(_l("办理时限"), validators=[Optional(), plausible_day])
     done_on = DayField(_l("办结日期"), validators=[Optional(), plausible_day])
+    version = version_field()
 
     def validate_owner_id(self, field: Any) -> None:
         self.owner = user_or_none(field.data)

@@ -16,6 +16,7 @@ from ..i18n import gettext as _
 from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
 from ..pagination import link_args, paginate
 from ..periods import today
+from ..stale_edits import StaleEdit
 from . import service
 from . import views as project_pages
 from .labels import OVERDUE
@@ -145,9 +146,59 @@ def update_service_item(project_id: int, item_id: int):
     serving_or_403(project_id)
     item = part_of(ServiceItem, item_id, project_id)
     form = ItemUpdateForm()
-    return carry_out(project_id, form, lambda: service.update_item(
-        item, status=ServiceItemStatus(form.status.data), owner=form.owner, due_on=form.due_on.data,
-        done_on=form.done_on.data, today=today()), _("已保存代办事项"))
+    if not form.validate_on_submit():
+        return refused(project_id, form.problems())
+    try:
+        service.update_item(item, version=int(form.version.data), status=ServiceItemStatus(form.status.data),
+                            owner=form.owner, due_on=form.due_on.data, done_on=form.done_on.data, today=today())
+        db.session.commit()
+    except ServiceRefused as error:
+        return refused(project_id, str(error))
+    except (StaleEdit, StaleDataError):
+        db.session.rollback()
+        return stale_item(project_id, item_id, form)
+    flash(_("已保存代办事项"), "success")
+    return redirect(url_for("projects.detail", project_id=project_id, _anchor="service"))
+
+
+@dataclass(frozen=True)
+class ItemConflict:
+    """A 代办事项 edit refused as stale: what was typed, kept in the item's form at the stored version."""
+
+    item_id: int
+    version: int
+    status: str
+    owner_id: int
+    due_on: str
+    done_on: str
+    rows: list[tuple[str, str, str]]  # (label, stored, typed) where they differ
+
+
+def stale_item(project_id: int, item_id: int, typed: ItemUpdateForm):
+    """The project page again, as a 409: the item's stored values beside the typed ones, its form keeping those."""
+    item = part_of(ServiceItem, item_id, project_id)
+    status = ServiceItemStatus(typed.status.data)
+    pairs = [(typed.status.label.text, item.status.label, status.label),
+             (typed.owner_id.label.text, person(item.owner), person(typed.owner)),
+             (typed.due_on.label.text, day_text(item.due_on), day_text(typed.due_on.data)),
+             (typed.done_on.label.text, day_text(item.done_on), day_text(typed.done_on.data))]
+    conflict = ItemConflict(item_id=item.id, version=item.version, status=status.value,
+                            owner_id=typed.owner.id if typed.owner else 0, due_on=typed.due_on._value(),
+                            done_on=typed.done_on._value(),
+                            rows=[(str(label), str(before), str(after)) for label, before, after in pairs
+                                  if before != after])
+    flash(_("代办事项“%(name)s”已被他人修改，您的修改没有保存，请核对后重新保存", name=item.name), "error")
+    response = make_response(project_pages.detail(project_id=project_id, item_conflict=conflict))
+    response.status_code = 409
+    return response
+
+
+def person(user: User | None) -> str:
+    return user.display_name if user else "—"
+
+
+def day_text(day: date | None) -> str:
+    return day.isoformat() if day else "—"
 
 
 @bp.post(f"/<{ID}:project_id>/issues")

@@ -43,8 +43,11 @@ def index():
 
 @bp.get("/<int:project_id>")
 @requires("projects.view")
-def detail(project_id: int):
-    """Show a project: its values, overdue flags, timeline, lifecycle, service and history."""
+def detail(project_id: int, item_conflict: object = None):
+    """Show a project: its values, overdue flags, timeline, lifecycle, service and history.
+
+    `item_conflict` is a 代办事项 edit refused as stale (service_views.ItemConflict), shown at its item.
+    """
     project = db.session.scalar(
         select(Project).where(Project.id == project_id)
         .options(joinedload(Project.enterprise), joinedload(Project.team), joinedload(Project.chief_officer),
@@ -58,7 +61,7 @@ def detail(project_id: int):
                            currency=CURRENCIES.get(project.currency, project.currency),
                            original=original_amount(project),
                            rate=format(project.fx_rate.normalize(), "f") if project.fx_rate is not None else None,
-                           steps=timeline(project), history=project_history(project))
+                           steps=timeline(project), history=project_history(project), item_conflict=item_conflict)
 
 
 from . import edit_views, lifecycle_views, service_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -3,13 +3,15 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
 from ..periods import today
-from ..reports.scoring import default_rule, rule_for, save_rule
+from ..reports.scoring import default_rule, rule_for, save_rule, settings_version
+from ..stale_edits import StaleEdit
 from . import services
 from .forms import FreezeForm, WeightsForm
 from .views import bp
@@ -25,17 +27,18 @@ def weights(year: int):
     rule = rule_for(year, district_id)
     form = WeightsForm()
     if request.method == "GET":
-        form.fill(rule)
+        form.fill(rule, settings_version(year, district_id))
     if not form.validate_on_submit():
         return render_template("rankings/weights.html", form=form, year=year, rule=rule,
                                default=default_rule(year)), form_status()
     try:
-        save_rule(form.rule(year), current_user.id, district_id)
+        save_rule(form.rule(year), current_user.id, district_id, version=int(form.version.data))
         db.session.commit()
-    except IntegrityError:  # another admin set the year's first rule a moment ago
+    except (StaleEdit, StaleDataError, IntegrityError):  # changed, or first set (IntegrityError), by another admin
         db.session.rollback()
-        flash(_("其他管理员刚刚保存了本年度评分办法，请核对后重新保存"), "error")
-        return render_template("rankings/weights.html", form=form, year=year, rule=rule_for(year, district_id),
+        rule = rule_for(year, district_id)
+        conflict = form.beside(rule, settings_version(year, district_id))
+        return render_template("rankings/weights.html", form=form, year=year, rule=rule, conflict=conflict,
                                default=default_rule(year)), 409
     flash(_("已保存%(year)s年专班排名评分办法", year=year), "success")
     return redirect(url_for("rankings.teams", year=year))

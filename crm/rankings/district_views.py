@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.access import requires
 from ..extensions import db
@@ -13,7 +14,8 @@ from ..models import RankingSnapshot
 from ..periods import today
 from ..reports.district_ranking import district_ranking
 from ..reports.forms import ReportPeriodForm
-from ..reports.scoring import city_rule_for, default_rule, save_rule
+from ..reports.scoring import city_rule_for, default_rule, save_rule, settings_version
+from ..stale_edits import StaleEdit
 from . import services
 from .forms import CityWeightsForm, FreezeForm
 from .views import bp, chosen_period, export_links, query_args
@@ -46,19 +48,20 @@ def district_weights(year: int):
     rule = city_rule_for(year)
     form = CityWeightsForm()
     if request.method == "GET":
-        form.fill(rule)
+        form.fill(rule, settings_version(year, None))
     page = {"year": year, "default": default_rule(year, city=True), "city": True,
             "action": url_for("rankings.district_weights", year=year),
             "back": url_for("rankings.districts", year=year)}
     if not form.validate_on_submit():
         return render_template("rankings/weights.html", form=form, rule=rule, **page), form_status()
     try:
-        save_rule(form.rule(year), current_user.id, None)
+        save_rule(form.rule(year), current_user.id, None, version=int(form.version.data))
         db.session.commit()
-    except IntegrityError:  # saved by someone else a moment ago
+    except (StaleEdit, StaleDataError, IntegrityError):  # changed, or first set (IntegrityError), by someone else
         db.session.rollback()
-        flash(_("其他用户刚刚保存了本年度评分办法，请核对后重新保存"), "error")
-        return render_template("rankings/weights.html", form=form, rule=city_rule_for(year), **page), 409
+        rule = city_rule_for(year)
+        conflict = form.beside(rule, settings_version(year, None))
+        return render_template("rankings/weights.html", form=form, rule=rule, conflict=conflict, **page), 409
     flash(_("已保存%(year)s年区县排名评分办法", year=year), "success")
     return redirect(url_for("rankings.districts", year=year))
 

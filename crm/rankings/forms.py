@@ -19,6 +19,7 @@ from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria
 from ..reports.rules import SIZE_BUCKETS
 from ..reports.scoring import DEFAULT_CITY_WEIGHTS, DEFAULT_WEIGHTS, ScoringRule
+from ..stale_edits import differences, version_field
 from .filter_options import ALL, district_options, industry_options, team_options
 from .labels import METRIC_LABELS
 
@@ -64,6 +65,7 @@ class WeightsForm(FlaskForm):
         ("best", _l("与最高的专班相比（最高者得满分）")), ("target", _l("与按时段折算的年度目标相比（完成即满分）"))]))
     deduct_overdue = BooleanField(_l("超时限未开工项目扣分"))
     overdue_deduction = StringField(_l("每个超时限未开工项目扣分"), validators=[Length(max=12)])
+    version = version_field()  # of the year's stored rule; 0 while none is
 
     def validate_overdue_deduction(self, field: StringField) -> None:
         text = (field.data or "").strip()
@@ -93,12 +95,21 @@ class WeightsForm(FlaskForm):
         """The weight fields with their metric's default, in the ranking's order."""
         return [(self.weight(m), self.defaults[m]) for m in self.metrics]
 
-    def fill(self, rule: ScoringRule) -> None:
+    def fill(self, rule: ScoringRule, version: int) -> None:
+        """Show a rule, stored at the version (0: not stored, a default)."""
+        self.version.data = str(version)
         for metric in self.metrics:
             self.weight(metric).data = rule.weights.get(metric, 0)
         self.normalisation.data = rule.normalisation
         self.deduct_overdue.data = rule.deduct_overdue
         self.overdue_deduction.data = format(rule.overdue_deduction, "f")
+
+    def beside(self, stored: ScoringRule, version: int) -> list[tuple[str, str, str]]:
+        """The stored rule beside what was typed; the form keeps what was typed, at the stored version."""
+        shown = type(self)(formdata=None)
+        shown.fill(stored, version)
+        self.version.data = str(version)  # saving again now is a choice made having seen the newer values
+        return differences(shown, self)
 
     def rule(self, year: int) -> ScoringRule:
         return ScoringRule(year=year, weights={m: self.weight(m).data if m in self.metrics else 0 for m in METRICS},

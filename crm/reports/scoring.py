@@ -25,9 +25,11 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
 from ..models import RankingSettings, TargetMetric
+from ..stale_edits import check_version
 from .figures import METRICS
 
 POINT = Decimal("0.01")
@@ -113,17 +115,31 @@ def rule_for(year: int, district_id: int | None) -> ScoringRule:
                        overdue_deduction=settings.overdue_deduction)
 
 
-def save_rule(rule: ScoringRule, actor_id: int | None, district_id: int | None) -> RankingSettings:
-    """Store the year's rule of a district (None: the city's); creates or changes its row, flushes, never commits."""
+def settings_version(year: int, district_id: int | None) -> int:
+    """The version of the year's stored rule, 0 while none is stored: what a form opened now carries."""
+    settings = settings_of(year, district_id)
+    return settings.version if settings is not None else 0
+
+
+def save_rule(rule: ScoringRule, actor_id: int | None, district_id: int | None, *,
+              version: int | None = None) -> RankingSettings:
+    """Store the year's rule of a district (None: the city's); creates or changes its row, flushes, never commits.
+
+    Given the version the form was opened at (0: no rule stored then), an edit made from another is refused
+    (StaleEdit) and nothing applied; two first saves of a year at once clash on the row's unique key instead.
+    """
     settings = settings_of(rule.year, district_id)
     if settings is None:
         settings = RankingSettings(year=rule.year, district_id=district_id)
         db.session.add(settings)
+    elif version is not None:
+        check_version(settings, version)
     settings.weights = {m.value: rule.weights.get(m, 0) for m in METRICS}
     settings.normalisation = rule.normalisation
     settings.deduct_overdue = rule.deduct_overdue
     settings.overdue_deduction = rule.overdue_deduction
     settings.updated_by_id = actor_id
+    flag_modified(settings, "weights")  # every save is a new version, whatever it changed
     db.session.flush()
     return settings
 

@@ -9,8 +9,8 @@ from ..extensions import db
 from ..forms import options
 from ..i18n import lazy_gettext as _l
 from ..models import Role, TargetMetric, Team, User
-from ..money import AmountError, Unit, parse_amount
-from ..stale_edits import version_field
+from ..money import AmountError, Unit, format_yi, parse_amount
+from ..stale_edits import fingerprint_field, version_field
 
 
 class TeamForm(FlaskForm):
@@ -51,12 +51,21 @@ class TargetsForm(FlaskForm):
     started = IntegerField(TargetMetric.STARTED_PROJECTS.label, validators=[Optional(), NumberRange(0, 10_000)])
     producing = IntegerField(TargetMetric.PRODUCING_PROJECTS.label,
                              validators=[Optional(), NumberRange(0, 10_000)])
+    # The targets the form was opened with: clearing one deletes its row, so no row's version could tell
+    opened = fingerprint_field()
 
     def validate_investment(self, field) -> None:
         try:
             self.investment_yuan = parse_amount(field.data, Unit.YI).yuan if field.data else None
         except AmountError as error:
             raise ValidationError(str(error)) from error
+
+    def fill(self, targets: dict[TargetMetric, int], opened: str) -> None:
+        """Show a year's targets as stored, and the fingerprint of them."""
+        for metric, value in targets.items():
+            investment = metric is TargetMetric.SIGNED_INVESTMENT
+            getattr(self, metric.value).data = format_yi(value, 4) if investment else value
+        self.opened.data = opened
 
     def values(self) -> dict[TargetMetric, int | None]:
         """The targets as {metric: count or yuan}; None clears a target."""

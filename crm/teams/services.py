@@ -5,7 +5,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
 from ..models import TargetMetric, Team, TeamTarget
-from ..stale_edits import check_version
+from ..stale_edits import check_fingerprint, check_version, fingerprint
 
 
 def update_team(team: Team, *, version: int, name: str, base_city: str, leader_id: int | None,
@@ -24,10 +24,23 @@ def targets_for(team: Team, year: int) -> dict[TargetMetric, int]:
     return {row.metric: row.target for row in rows}
 
 
-def set_targets(team: Team, year: int, values: dict[TargetMetric, int | None]) -> None:
-    """Set, change or clear a team's targets for a year."""
+def targets_fingerprint(targets: dict[TargetMetric, int]) -> str:
+    """The fingerprint of a year's targets as read: what the targets form carries, and is checked against."""
+    return fingerprint((metric.value, target) for metric, target in targets.items())
+
+
+def set_targets(team: Team, year: int, values: dict[TargetMetric, int | None], *, opened: str | None = None) -> None:
+    """Set, change or clear a team's targets for a year.
+
+    Given the fingerprint of the targets the form was opened with, an edit made from other targets than the stored
+    ones is refused (StaleSet) and nothing applied. The team's row is locked first (where the database locks rows)
+    so that two saves of its targets run one after the other, the second checked against what the first stored.
+    """
+    db.session.execute(select(Team.id).where(Team.id == team.id).with_for_update())
     existing = {row.metric: row for row in db.session.scalars(
         select(TeamTarget).where(TeamTarget.team_id == team.id, TeamTarget.year == year))}
+    if opened is not None:
+        check_fingerprint(((metric.value, row.target) for metric, row in existing.items()), opened)
     for metric, value in values.items():
         row = existing.get(metric)
         if value is None:

@@ -3,16 +3,16 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.access import requires
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
-from ..models import TargetMetric, Team, User
-from ..money import format_yi
+from ..models import Team, User
 from ..periods import today
-from ..stale_edits import StaleEdit, differences
+from ..stale_edits import StaleEdit, StaleSet, differences
 from . import services
 from .forms import TargetsForm, TeamForm
 
@@ -77,6 +77,15 @@ def stale_conflict(typed: TeamForm, team_id: int) -> list[tuple[str, str, str]]:
     return differences(stored, typed)
 
 
+def stale_targets(typed: TargetsForm, team: Team, year: int) -> list[tuple[str, str, str]]:
+    """The stored targets beside the typed ones; the form keeps what was typed, as of the stored targets."""
+    current = services.targets_for(team, year)
+    stored = TargetsForm(formdata=None)
+    stored.fill(current, services.targets_fingerprint(current))
+    typed.opened.data = stored.opened.data  # saving again now is a choice made having seen the newer values
+    return differences(stored, typed)
+
+
 @bp.route("/<int:team_id>/targets/<int:year>", methods=["GET", "POST"])
 @requires("teams.manage")
 def targets(team_id: int, year: int):
@@ -84,16 +93,19 @@ def targets(team_id: int, year: int):
     if not 2000 <= year <= 2100:
         abort(404)
     team = db.get_or_404(Team, team_id)
-    current = services.targets_for(team, year)
     form = TargetsForm()
     if request.method == "GET":
-        for metric, value in current.items():
-            field = getattr(form, metric.value)
-            field.data = format_yi(value, 4) if metric is TargetMetric.SIGNED_INVESTMENT else value
+        current = services.targets_for(team, year)
+        form.fill(current, services.targets_fingerprint(current))
     if not form.validate_on_submit():
         return (render_template("teams/targets.html", form=form, team=team, year=year),
                 form_status())
-    services.set_targets(team, year, form.values())
-    db.session.commit()
+    try:
+        services.set_targets(team, year, form.values(), opened=form.opened.data)
+        db.session.commit()
+    except (StaleSet, IntegrityError):  # changed since the form was opened; or first set by another a moment ago
+        db.session.rollback()
+        conflict = stale_targets(form, team, year)
+        return render_template("teams/targets.html", form=form, team=team, year=year, conflict=conflict), 409
     flash(_("已保存 %(team)s %(year)s年目标", team=team.name, year=year), "success")
     return redirect(url_for("teams.index"))

@@ -1,9 +1,9 @@
 """Versions on the records edited by forms; the team that holds a contact
 
-An enterprise, a trip, a visit, a team and a user carry a version, so that an edit made from an older one is
-refused rather than overwriting the newer; rows already there start at version 1. A contact records the team that holds it (whose
-members see its phone and WeChat ID in full); contacts already there are held by none, so only admins see them in
-full until someone reveals one.
+An enterprise, a trip, a visit, a team, a user, a project's service item (代办事项) and a year's ranking settings
+carry a version, so that an edit made from an older one is refused rather than overwriting the newer; rows already
+there start at version 1. A contact records the team that holds it (whose members see its phone and WeChat ID in
+full); contacts already there are held by none, so only admins see them in full until someone reveals one.
 
 Revision ID: 9c5e4f1a3b65
 Revises: 8b4d3e0f2a54
@@ -19,7 +19,7 @@ down_revision = '8b4d3e0f2a54'
 branch_labels = None
 depends_on = None
 
-VERSIONED = ('enterprise', 'trip', 'visit', 'team', 'user')
+VERSIONED = ('enterprise', 'trip', 'visit', 'team', 'user', 'service_item', 'ranking_settings')
 
 
 def upgrade():
