@@ -1,5 +1,5 @@
-"""Two people editing one record (enterprise, trip, visit, team, account): the second save, made from the older
-version, is refused with 409.
+"""Two people editing one record (enterprise, trip, visit, team, account, 代办事项, a year's ranking weights or a
+team's targets): the second save, made from the older version, is refused with 409.
 
 Nothing of the second edit is applied; its page shows what is stored now beside what was typed, the form keeps what
 was typed, at the stored version, so saving again is a choice made having seen the newer values.
@@ -11,13 +11,15 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.enterprises import services
 from crm.extensions import db
-from crm.models import AuditEvent, Enterprise, Role, User
-from crm.stale_edits import StaleEdit, bump_version
+from crm.models import AuditEvent, Enterprise, RankingSettings, Role, ServiceItem, ServiceItemStatus, TargetMetric, User
+from crm.reports.scoring import DEFAULT_WEIGHTS, ScoringRule, save_rule, settings_of
+from crm.stale_edits import StaleEdit, bump_version, fingerprint
+from crm.teams.services import set_targets, targets_fingerprint, targets_for
 from tests.conftest import PASSWORD
 
 
@@ -317,3 +319,190 @@ def test_an_account_save_racing_another_matches_no_row(app, make_user):
     with pytest.raises(StaleEdit):
         bump_version(member, 1)  # read at 1 by this save; the other raised it first
     db.session.rollback()
+
+
+@pytest.fixture
+def item_world(make_project, make_user):
+    project = make_project(signed_on=date(2026, 3, 3))
+    first, second = (make_user(Role.MEMBER, team=project.team, display_name=name) for name in ("李敏", "赵强"))
+    item = ServiceItem(project=project, name="施工许可", owner=first)
+    db.session.add(item)
+    db.session.commit()
+    return {"project": project, "item": item, "first": first, "second": second}
+
+
+def item_form(page: str, project_id: int, item_id: int) -> dict[str, str]:
+    """What a 代办事项's inline form on the project page would send: its inputs and the options selected."""
+    form = re.search(rf'action="/projects/{project_id}/service-items/{item_id}".*?</form>', page, re.S).group(0)
+    selects = {name: re.search(r'<option value="([^"]*)"[^>]*selected', body).group(1)
+               for name, body in re.findall(r'<select name="([^"]+)">(.*?)</select>', form, re.S)}
+    return {key: value for key, value in form_values(form).items() if key != "csrf_token"} | selects
+
+
+def test_the_second_of_two_service_item_edits_is_refused_and_keeps_what_was_typed(app, item_world):
+    project, item = item_world["project"], item_world["item"]
+    first, second = signed_in(app, item_world["first"]), signed_in(app, item_world["second"])
+    page, url = f"/projects/{project.id}", f"/projects/{project.id}/service-items/{item.id}"
+    typed_first = item_form(first.get(page).text, project.id, item.id)
+    typed_second = item_form(second.get(page).text, project.id, item.id)
+    assert typed_first["version"] == typed_second["version"] == "1"
+
+    assert first.post(url, data=typed_first | {"status": "doing"}).status_code == 302
+    refused = second.post(url, data=typed_second | {"owner_id": str(item_world["second"].id),
+                                                    "due_on": "2026-12-31"})
+
+    assert refused.status_code == 409
+    assert "代办事项“施工许可”已被他人修改，您的修改没有保存" in refused.text  # the notice at the top of the page
+    assert "代办事项已被他人修改，您的修改没有保存" in refused.text  # and at the item, over its table
+    assert re.search(r"<td class=\"stored\">办理中</td><td class=\"typed\">待办</td>", refused.text)
+    assert re.search(r"<td class=\"stored\">李敏</td><td class=\"typed\">赵强</td>", refused.text)
+    assert re.search(r"<td class=\"stored\">—</td><td class=\"typed\">2026-12-31</td>", refused.text)
+    kept = item_form(refused.text, project.id, item.id)
+    assert kept == {"version": "2", "status": "todo", "owner_id": str(item_world["second"].id),
+                    "due_on": "2026-12-31", "done_on": ""}  # what was typed, at the stored version
+    db.session.refresh(item)
+    assert (item.status, item.owner_id, item.due_on, item.version) == (ServiceItemStatus.DOING, item_world["first"].id,
+                                                                      None, 2)
+
+    assert second.post(url, data=kept).status_code == 302  # saved having seen the newer values
+    db.session.refresh(item)
+    assert (item.status, item.owner_id, item.due_on, item.version) == (ServiceItemStatus.TODO,
+                                                                      item_world["second"].id, date(2026, 12, 31), 3)
+
+
+def test_a_service_item_edit_without_its_version_is_refused(app, item_world):
+    project, item = item_world["project"], item_world["item"]
+    client = signed_in(app, item_world["first"])
+    url = f"/projects/{project.id}/service-items/{item.id}"
+    data = item_form(client.get(f"/projects/{project.id}").text, project.id, item.id)
+    for version in (None, "", "x", "-1", "99999999999"):
+        sent = {key: value for key, value in data.items() if key != "version"}
+        response = client.post(url, data=sent | {"status": "done"} | ({"version": version} if version is not None
+                                                                       else {}))
+        assert response.status_code == 422 and "页面已过期，请刷新后重试" in response.text
+    db.session.refresh(item)
+    assert (item.status, item.version) == (ServiceItemStatus.TODO, 1)
+
+
+def weights_form(page: str) -> dict[str, str]:
+    """What the weights page's form would send: its number boxes, the deduction, the choice and the version."""
+    values = {key: value for key, value in form_values(page).items() if key not in ("csrf_token", "normalisation")}
+    chosen = re.search(r'<input[^>]*checked[^>]*name="normalisation"[^>]*value="([^"]+)"'
+                       r'|<input[^>]*name="normalisation"[^>]*value="([^"]+)"[^>]*checked', page)
+    return values | {"normalisation": chosen.group(1) or chosen.group(2)}
+
+
+@pytest.mark.parametrize("first_save", [True, False], ids=["the year's first rule", "a stored rule"])
+def test_the_second_of_two_weights_edits_is_refused_and_keeps_what_was_typed(app, make_user, first_save):
+    admin = make_user(Role.ADMIN)
+    if not first_save:
+        save_rule(ScoringRule(2026, dict(DEFAULT_WEIGHTS)), admin.id, admin.district_id)
+        db.session.commit()
+    first, second = signed_in(app, admin), signed_in(app, make_user(Role.ADMIN))
+    url, opened_at = "/rankings/weights/2026", "0" if first_save else "1"
+    typed_first, typed_second = weights_form(first.get(url).text), weights_form(second.get(url).text)
+    assert typed_first["version"] == typed_second["version"] == opened_at
+
+    assert first.post(url, data=typed_first | {"weight_trips": "30"}).status_code == 302
+    refused = second.post(url, data=typed_second | {"overdue_deduction": "1.5", "normalisation": "target"})
+
+    assert refused.status_code == 409 and "本年度评分办法已被他人修改，您的修改没有保存" in refused.text
+    assert re.search(rf"<td class=\"stored\">30</td><td class=\"typed\">{DEFAULT_WEIGHTS[TargetMetric.TRIPS]}</td>",
+                     refused.text)
+    assert re.search(r"<td class=\"stored\">与最高的专班相比（最高者得满分）</td>"
+                     r"<td class=\"typed\">与按时段折算的年度目标相比（完成即满分）</td>", refused.text)
+    kept = weights_form(refused.text)
+    assert (kept["overdue_deduction"], kept["normalisation"]) == ("1.5", "target")
+    assert kept["version"] == str(int(opened_at) + 1)  # what was typed, at the stored version
+    settings = settings_of(2026, admin.district_id)
+    db.session.refresh(settings)
+    assert (settings.weights["trips"], settings.normalisation, settings.version) == (30, "best", int(opened_at) + 1)
+
+    assert second.post(url, data=kept).status_code == 302  # saved having seen the newer values
+    db.session.refresh(settings)
+    assert (settings.weights["trips"], settings.normalisation) == (DEFAULT_WEIGHTS[TargetMetric.TRIPS], "target")
+
+
+def test_the_second_of_two_city_weights_edits_is_refused(app, make_user):
+    first, second = signed_in(app, make_user(Role.CITY)), signed_in(app, make_user(Role.CITY))
+    url = "/rankings/districts/weights/2026"
+    typed_first, typed_second = weights_form(first.get(url).text), weights_form(second.get(url).text)
+    assert first.post(url, data=typed_first | {"weight_trips": "40"}).status_code == 302
+    refused = second.post(url, data=typed_second | {"deduct_overdue": "y"})
+    assert refused.status_code == 409 and "本年度评分办法已被他人修改，您的修改没有保存" in refused.text
+    assert re.search(r"<td class=\"stored\">否</td><td class=\"typed\">是</td>", refused.text)
+    settings = settings_of(2026, None)
+    assert (settings.weights["trips"], settings.deduct_overdue, settings.version) == (40, False, 1)
+    typed_first = weights_form(first.get(url).text)
+    assert typed_first["version"] == "1"
+    assert first.post(url, data=typed_first | {"weight_trips": "50"}).status_code == 302
+    assert second.post(url, data=weights_form(refused.text)).status_code == 409  # stale again: 50 came since
+
+
+def test_a_weights_edit_without_its_version_is_refused(app, make_user):
+    client = signed_in(app, make_user(Role.ADMIN))
+    data = weights_form(client.get("/rankings/weights/2026").text)
+    for version in (None, "", "x", "99999999999"):
+        sent = {key: value for key, value in data.items() if key != "version"}
+        response = client.post("/rankings/weights/2026", data=sent | ({"version": version} if version is not None
+                                                                      else {}))
+        assert response.status_code == 422 and "页面已过期，请刷新后重试" in response.text
+    assert db.session.scalar(select(func.count()).select_from(RankingSettings)) == 0
+
+
+def targets_form(page: str) -> dict[str, str]:
+    return {key: value for key, value in form_values(page).items() if key != "csrf_token"}
+
+
+def test_a_target_cleared_and_set_again_makes_an_older_targets_form_stale(app, make_user, make_team):
+    """A row deleted and made again would start over at any version; the fingerprint of the year's targets tells."""
+    team = make_team(name="上海专班")
+    set_targets(team, 2026, {TargetMetric.TRIPS: 20, TargetMetric.SIGNED_PROJECTS: 6})
+    db.session.commit()
+    first, second = signed_in(app, make_user(Role.ADMIN)), signed_in(app, make_user(Role.ADMIN))
+    url = f"/teams/{team.id}/targets/2026"
+    typed_first, typed_second = targets_form(first.get(url).text), targets_form(second.get(url).text)
+    assert typed_first["opened"] == typed_second["opened"] and len(typed_first["opened"]) == 16
+
+    assert first.post(url, data=typed_first | {"trips": ""}).status_code == 302  # clears: the row is deleted
+    assert first.post(url, data=targets_form(first.get(url).text) | {"trips": "30"}).status_code == 302  # made again
+    refused = second.post(url, data=typed_second | {"signed": "8"})
+
+    assert refused.status_code == 409 and "本年度目标已被他人修改，您的修改没有保存" in refused.text
+    assert re.search(r"<td class=\"stored\">30</td><td class=\"typed\">20</td>", refused.text)
+    kept = targets_form(refused.text)
+    assert kept["signed"] == "8" and kept["opened"] == targets_fingerprint(targets_for(team, 2026))
+    assert targets_for(team, 2026) == {TargetMetric.TRIPS: 30, TargetMetric.SIGNED_PROJECTS: 6}
+
+    assert second.post(url, data=kept).status_code == 302  # saved having seen the newer values
+    assert targets_for(team, 2026) == {TargetMetric.TRIPS: 20, TargetMetric.SIGNED_PROJECTS: 8}
+
+
+def test_the_year_s_first_targets_set_twice_are_refused_the_second_time(app, make_user, make_team):
+    team = make_team(name="上海专班")
+    first, second = signed_in(app, make_user(Role.ADMIN)), signed_in(app, make_user(Role.ADMIN))
+    url = f"/teams/{team.id}/targets/2026"
+    typed_first, typed_second = targets_form(first.get(url).text), targets_form(second.get(url).text)
+    assert first.post(url, data=typed_first | {"visits": "100"}).status_code == 302
+    refused = second.post(url, data=typed_second | {"investment": "12.5"})
+    assert refused.status_code == 409
+    assert re.search(r"<td class=\"stored\">100</td><td class=\"typed\">—</td>", refused.text)
+    assert targets_for(team, 2026) == {TargetMetric.VISITS: 100}
+
+
+def test_a_targets_edit_without_its_fingerprint_is_refused(app, make_user, make_team):
+    team = make_team(name="上海专班")
+    client = signed_in(app, make_user(Role.ADMIN))
+    url = f"/teams/{team.id}/targets/2026"
+    data = targets_form(client.get(url).text)
+    for opened in (None, "", "x" * 16, "ABCDEF0123456789", data["opened"] + "0", data["opened"][:-1]):
+        sent = {key: value for key, value in data.items() if key != "opened"}
+        response = client.post(url, data=sent | {"trips": "9"} | ({"opened": opened} if opened is not None else {}))
+        assert response.status_code == 422 and "页面已过期，请刷新后重试" in response.text
+    assert targets_for(team, 2026) == {}
+
+
+def test_a_fingerprint_is_of_the_set_not_of_the_order_it_was_read_in():
+    pairs = [("trips", 20), ("signed", 6)]
+    assert fingerprint(pairs) == fingerprint(reversed(pairs)) != fingerprint([("trips", 20), ("signed", 7)])
+    assert fingerprint(pairs) != fingerprint(pairs[:1]) and len(fingerprint([])) == 16
