@@ -8,7 +8,8 @@ and, once it says it is serving, in another:
 
     .venv/bin/python scripts/screenshots.py
 
-It signs in with the demo's logins (those `make run` prints: the admin, a leader, a member and the city) and
+It signs in with the demo's logins (those `make run` prints: the admin, the security administrator, a leader, a
+member and the city) with their password alone, as `make run` lets them (FLASK_MFA_REQUIRED_ROLES='[]'), and
 writes <page>-<device>.png, e.g. dashboard-desktop.png and dashboard-phone.png, for each shot in SHOTS; some show
 one part of a page (the navigation, the funnel) or a state (a table scrolled sideways, a browser set to en-US).
 Chromium is Debian's (/usr/bin/chromium).
@@ -49,7 +50,7 @@ class Shot:
     """One screenshot: <name>-<device>.png of a page, as one of the demo's logins sees it."""
 
     name: str
-    login: str  # admin, leader, member or city: whose demo login
+    login: str  # admin, security, leader, member or city: whose demo login
     path: str  # where to go once signed in
     devices: tuple[str, ...] = ("desktop", "phone")
     part: str | None = None  # a CSS selector: only that part of the page
@@ -69,7 +70,7 @@ SHOTS = (
     Shot("projects", "admin", "/projects/"),
     Shot("enterprises", "admin", "/enterprises/"),
     Shot("teams", "admin", "/teams/"),
-    Shot("users", "admin", "/admin/users/"),
+    Shot("users", "security", "/admin/users/"),  # accounts are the security administrator's (三员分立)
     Shot("navigation", "admin", "/", devices=("desktop",), part="header.site-header",
          purpose="on a desktop the menu is shown, not folded behind 菜单"),
     Shot("funnel", "admin", "/", devices=("desktop",), part="figure.chart-box:has(#chart-funnel)",
@@ -102,6 +103,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
     parser.add_argument("--username", dest="admin", default="admin", help="an admin's username (the demo admin's)")
     parser.add_argument("--password", default="magnet-demo-2026", help="the password of every login named here")
+    parser.add_argument("--security", default="security", help="the security administrator's username (the demo's)")
     parser.add_argument("--leader", default="leader05", help="a district leader's username (the demo leader's)")
     parser.add_argument("--member", default="sh-member1", help="a team member's username (the demo member's)")
     parser.add_argument("--city", default="city", help="a city user's username (the demo city's)")
@@ -132,6 +134,9 @@ def sign_in(page: Page, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+    if "/login/code" in page.url or "/account/second-factor" in page.url:
+        sys.exit(f"{username!r} must sign in with a second factor: serve the demo as `make run` does "
+                 "(FLASK_MFA_REQUIRED_ROLES='[]')")
     if "/login" in page.url:
         sys.exit(f"signing in as {username!r} failed: is the demo data loaded (flask --app crm demo)?")
 
