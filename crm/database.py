@@ -1,14 +1,19 @@
 """Engine settings per database: SQLite is tuned for many readers and one writer, and told what it cannot count."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import Boolean, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writing_apart: ContextVar[bool] = ContextVar("writing_apart", default=False)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -37,8 +42,25 @@ def sqlite_begin(connection: Any) -> None:
     A deferred transaction that later writes can fail with SQLITE_BUSY without waiting;
     BEGIN IMMEDIATE waits its turn under the busy timeout instead.
     """
-    reading = has_request_context() and request.method in READ_METHODS
+    reading = has_request_context() and request.method in READ_METHODS and not _writing_apart.get()
     connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def written_apart(session: Session) -> Iterator[None]:
+    """Write in a transaction of its own, committed on leaving: an audit row or a touch from a request that reads.
+
+    The request's reading transaction ends first. On SQLite the new one takes the write lock at BEGIN even in a
+    GET: a deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) if another
+    connection wrote in between, where BEGIN IMMEDIATE waits its turn.
+    """
+    session.commit()
+    token = _writing_apart.set(True)
+    try:
+        yield
+        session.commit()
+    finally:
+        _writing_apart.reset(token)
 
 
 class likely(FunctionElement[bool]):  # lower case, as SQLAlchemy names its SQL functions

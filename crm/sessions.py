@@ -7,6 +7,7 @@ from flask import has_request_context, request
 from .access.declaring import declare_users_reach
 from .audit import set_actor
 from .auth import sessions_held
+from .database import written_apart
 from .extensions import db, login_manager
 from .models import User, now_utc
 
@@ -22,8 +23,10 @@ def load_user(session_id: str) -> User | None:
     row = sessions_held.live(db.session, int(user_id), key)
     if row is None:
         return None
-    if sessions_held.touch(db.session, row, now_utc()):
-        db.session.commit()  # at most once a minute; nothing else of the request is pending yet
+    now = now_utc()
+    if sessions_held.due(row, now):  # nothing else of the request is pending yet
+        with written_apart(db.session):
+            sessions_held.touch(row, now)
     user = db.session.get(User, int(user_id), execution_options={"all_districts": True})  # before any reach
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None

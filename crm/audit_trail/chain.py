@@ -61,10 +61,8 @@ def take_the_chain(connection: Connection) -> str:
         return held[1]
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})")
-    else:
-        # a write that touches no row: takes SQLite's write lock now (a read-only transaction has none yet), so
-        # the newest hash read next stays the newest until this transaction ends
-        connection.exec_driver_sql("UPDATE audit_event SET id = id WHERE 0")
+    # SQLite: a transaction that writes holds the write lock from its BEGIN (crm/database.py: BEGIN IMMEDIATE, and
+    # `written_apart` for a request that reads), so the newest hash read next stays the newest until it ends.
     head = connection.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
                               .execution_options(all_districts=True)).scalar()
     return head or GENESIS

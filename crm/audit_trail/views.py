@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..audit import record
 from ..auth.access import requires
+from ..database import written_apart
 from ..exports.catalogue import FORMATS
 from ..exports.views import attachment
 from ..extensions import db
@@ -23,9 +24,8 @@ bp = Blueprint("audit_trail", __name__, url_prefix="/audit")
 def note_reading(action: str, detail: str) -> None:
     """Write in the trail that it was read (or exported), in a transaction of its own."""
     user_id = current_user.id
-    db.session.commit()
-    record(action, user_id=user_id, address=request.remote_addr, detail=detail)
-    db.session.commit()
+    with written_apart(db.session):
+        record(action, user_id=user_id, address=request.remote_addr, detail=detail)
 
 
 @bp.get("/")

@@ -8,6 +8,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from ..audit import record
+from ..database import written_apart
 from ..extensions import db
 from ..models import Role
 from .refusals import Refused, reason
@@ -110,10 +111,10 @@ def refuse(user: Any, right: str | None = None) -> NoReturn:
     """Answer 403, saying why, and note in the audit trail who was refused what, and from where."""
     if user.is_authenticated:
         user_id = user.id
-        db.session.commit()  # end the reading transaction: the event is written in one of its own
-        record("forbidden", user_id=user_id, address=request.remote_addr, detail=json.dumps(
-            {"method": request.method, "path": request.path[:300], "endpoint": request.endpoint}, ensure_ascii=False))
-        db.session.commit()
+        with written_apart(db.session):
+            record("forbidden", user_id=user_id, address=request.remote_addr, detail=json.dumps(
+                {"method": request.method, "path": request.path[:300], "endpoint": request.endpoint},
+                ensure_ascii=False))
     if right is None or not user.is_authenticated:
         abort(403)
     raise Refused(reason(right, user.role, RIGHTS[right]))

@@ -48,12 +48,14 @@ def live(session: Session, user_id: int, key: str) -> UserSession | None:
     return row
 
 
-def touch(session: Session, row: UserSession, now: datetime) -> bool:
-    """Note that the session was used, at most once a minute; whether anything was written."""
-    if now - row.last_seen_at < TOUCH_EVERY:
-        return False
+def due(row: UserSession, now: datetime) -> bool:
+    """Whether the session's use is worth noting: last_seen is written at most once a minute."""
+    return now - row.last_seen_at >= TOUCH_EVERY
+
+
+def touch(row: UserSession, now: datetime) -> None:
+    """Note that the session was used."""
     row.last_seen_at = now
-    return True
 
 
 def held(session: Session, user: User) -> list[UserSession]:

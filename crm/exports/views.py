@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..access.tenancy import carried
 from ..auth.access import may, requires
 from ..auth.fresh import fresh_sign_in_required
+from ..database import written_apart
 from ..errors import render_error
 from ..extensions import db
 from ..scoping import sees_all
@@ -56,10 +57,9 @@ def recording(chunks: Iterator[bytes], export: Export, tally: Tally, *, user_id:
         yield from chunks
         complete = True
     finally:
-        db.session.commit()  # end the reading transaction: the audit row is written in one of its own
-        record_export(export, "csv", rows=tally.rows, complete=complete, user_id=user_id, address=address,
-                      via="web")
-        db.session.commit()
+        with written_apart(db.session):
+            record_export(export, "csv", rows=tally.rows, complete=complete, user_id=user_id, address=address,
+                          via="web")
 
 
 @bp.get("/<name>.<ext>")
@@ -80,9 +80,8 @@ def download(name: str, ext: str):
         return render_error(400, str(error))
     if ext == "xlsx":
         file, rows = xlsx_file(export)
-        db.session.commit()  # end the reading transaction: the audit row is written in one of its own
-        record_export(export, ext, rows=rows, user_id=viewer_id, address=request.remote_addr, via="web")
-        db.session.commit()
+        with written_apart(db.session):
+            record_export(export, ext, rows=rows, user_id=viewer_id, address=request.remote_addr, via="web")
         response = send_file(file, mimetype=FORMATS[ext], as_attachment=True, download_name=f"{name}.{ext}")
     else:
         response = Response(stream_with_context(recorded_stream(export, user_id=viewer_id,
