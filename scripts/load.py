@@ -4,8 +4,8 @@ A fresh database per run (SQLite in a temporary folder; a PostgreSQL database `l
 127.0.0.1:5432, dropped afterwards), migrated and loaded with the district demo, is served by gunicorn with
 2 workers on loopback with production settings. Simulated users, each a thread with its own keep-alive
 connection and session, sign in through the sign-in form (the leaders, whose role must use a second factor,
-enrol an authenticator on the enrolment page and sign in with its TOTP code: scripts/authenticator.py) and
-for --seconds:
+have first enrolled an authenticator on the enrolment page, one after another, and give its TOTP code:
+scripts/authenticator.py) and for --seconds:
 
 - team members in the field log visits through the JSON API from an offline outbox: a few visits queued,
   sent, then sent again one to three times with the same UUIDs, as the service worker does after losing an
@@ -574,6 +574,19 @@ def report(outcome: Outcome, users: int, workers: int, conflicts: int, saves: in
         print(f"check: {label}: {'PASS' if ok else 'FAIL'}")
 
 
+def enrol_leaders(users: list[User], port: int) -> None:
+    """Each leader sets up the authenticator once, one after another, before the day's work: an enrolment is once
+    in an account's life, not part of the load. Their sign-ins in the run then give a code."""
+    for username in dict.fromkeys(user.username for user in users if user.profile == "leader"):
+        browser = Browser(port)
+        try:
+            browser.sign_in(username)
+        except (OSError, http.client.HTTPException) as error:
+            raise RunFailed(f"enrolling {username}'s authenticator failed: {error}") from error
+        finally:
+            browser.close()
+
+
 def sign_in_all(users: list[User]) -> None:
     """Every user signs in through the form, all at once."""
     failed: list[str] = []
@@ -616,6 +629,7 @@ def run(kind: str, args: argparse.Namespace) -> bool:
             deadline = time.perf_counter() + 3600
             users = [User(n, profile, username, team, cast, server.port, deadline, args.think)
                      for n, (profile, username, team) in enumerate(roles)]
+            enrol_leaders(users, server.port)
             sign_in_all(users)
             began = time.perf_counter()
             for user in users:
