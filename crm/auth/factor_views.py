@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from ..audit import record
+from ..database import written_apart
 from ..extensions import db
 from ..forms import form_status
 from ..i18n import gettext as _
@@ -72,8 +73,8 @@ def enrol():
         return redirect(url_for("auth.login"))
     if user.has_second_factor:
         return redirect(url_for("auth.account"))
-    secret = second_factor.start_enrolment(user)
-    db.session.commit()
+    with written_apart(db.session):  # a GET that writes the secret to confirm: on SQLite it waits its turn
+        secret = second_factor.start_enrolment(user)
     form = EnrolForm()
     uri = second_factor.otpauth_uri(user, secret)
     page = {"uri": uri, "qr": second_factor.qr_code(uri), "secret": second_factor.grouped(secret),
