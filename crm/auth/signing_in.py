@@ -10,8 +10,9 @@ the audit trail (MFA_FAILURES_PER_WINDOW) is what finally holds a guesser.
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import login_user
+from flask_wtf.csrf import generate_csrf
 
 from ..audit import set_actor
 from ..extensions import db
@@ -74,6 +75,11 @@ def drop() -> None:
 def finish(user: User) -> None:
     """Make the session: a fresh cookie, a row naming it, the user signed in (and freshly so)."""
     session.clear()  # nothing carried over from before
+    # A new CSRF token in the new session now, not the one this request cached before the clear: forms of the page
+    # this request shows would carry a token the session no longer holds, and requests the page sets off at once
+    # (the offline helper's first fetches) would each make their own, the last cookie to land winning.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
     now = now_utc()
     sessions_held.start(db.session, user, address=request.remote_addr, user_agent=request.user_agent.string,
                         now=now)
