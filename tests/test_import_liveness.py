@@ -98,9 +98,8 @@ def test_a_working_job_keeps_its_heartbeat_between_progress_reports(app, client,
     assert not any(state["interrupted"] for state in states) and states[-1]["status"] == "previewed"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: every beat its own transaction
 def test_on_sqlite_the_heartbeat_goes_to_a_file_while_the_job_holds_the_write_lock(app, client, admin):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL takes every heartbeat in a transaction of its own")
     job_id = previewed_job(client)
     last_heard(job_id, timedelta(minutes=5))
     job = db.session.get(ImportJob, job_id)

@@ -26,13 +26,16 @@ def another_writer_commits(app) -> None:
     other.dispose()
 
 
+# SQLite's locking alone: PostgreSQL's writers wait for each other's row locks and nothing is refused at BEGIN.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def sqlite_app(app):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's writers wait for each other's row locks; nothing is refused at BEGIN")
     return app
 
 
+@SQLITE_ONLY
 def test_a_write_after_reading_in_a_get_is_refused_by_sqlite(sqlite_app, home_district):
     """Why it is needed: the request reads, someone else writes, the request's own write is refused at once."""
     db.session.commit()
@@ -45,6 +48,7 @@ def test_a_write_after_reading_in_a_get_is_refused_by_sqlite(sqlite_app, home_di
         db.session.rollback()
 
 
+@SQLITE_ONLY
 def test_written_apart_holds_the_write_lock_from_its_first_statement(sqlite_app, home_district):
     db.session.commit()
     path = sqlite_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
