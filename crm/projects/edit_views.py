@@ -15,8 +15,9 @@ from ..models import Enterprise, Project, Role, Team
 from ..money import Unit
 from ..periods import today
 from ..scoping import may_edit_team
+from ..stale_edits import differences
 from . import services
-from .forms import ProjectForm, differences
+from .forms import ProjectForm
 from .views import bp
 
 

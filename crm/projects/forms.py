@@ -160,24 +160,3 @@ class ProjectForm(FlaskForm):
             "event_name": (self.event_name.data or "").strip() or None,
             "planned_start_on": self.planned_start_on.data, "planned_production_on": self.planned_production_on.data,
             "planned_capacity_on": self.planned_capacity_on.data}
-
-
-def differences(stored: ProjectForm, typed: ProjectForm) -> list[tuple[str, str, str]]:
-    """(label, stored, typed) for each field where what was typed differs from what is stored now."""
-    rows = []
-    for field in typed:
-        if field.type in ("HiddenField", "CSRFTokenField") or field.name not in stored:
-            continue
-        before, after = shown(stored[field.name]), shown(field)
-        if before != after:
-            rows.append((str(field.label.text), before, after))
-    return rows
-
-
-def shown(field: Field) -> str:
-    """A field's value as its form shows it."""
-    if field.type == "SelectField":
-        return next((str(choice.label) for choice in field.iter_choices() if choice.selected), "—")
-    if field.type == "BooleanField":
-        return str(_l("是") if field.data else _l("否"))
-    return (field._value() or "").strip() or "—"
