@@ -88,7 +88,8 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .audit_trail.views import bp as audit_trail_bp
-    from .auth.views import bp as auth_bp
+    from .auth import factor_views, views  # noqa: F401  (their routes join the sign-in blueprint)
+    from .auth.blueprint import bp as auth_bp
     from .dashboard.views import bp as dashboard_bp
     from .enterprises.views import bp as enterprises_bp
     from .exports.views import bp as exports_bp

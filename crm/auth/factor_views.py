@@ -13,9 +13,9 @@ from ..i18n import gettext as _
 from ..models import User, now_utc
 from . import second_factor, services, sessions_held, signing_in
 from .access import public, requires
+from .blueprint import bp, client_address, safe_next
 from .factor_forms import CodeForm, ConfirmForm, EndSessionForm, EnrolForm, FactorChangeForm
 from .fresh import mark_fresh
-from .views import bp, client_address, safe_next
 
 
 def too_many_codes(template: str, form: Any, **context: Any) -> tuple[str, int]:

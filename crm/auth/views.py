@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from ..extensions import db
@@ -12,23 +12,8 @@ from ..i18n import gettext as _
 from ..passwords import policy_summary
 from . import devices, second_factor, services, signing_in
 from .access import public, requires
+from .blueprint import bp, client_address, safe_next
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
-
-bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Return target if it is a path on this site, else the dashboard; never a control character (a header split)."""
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in target)):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("dashboard.index")
-
-
-def client_address() -> str:
-    return request.remote_addr or "-"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -137,6 +122,3 @@ def enrolment_first():
     if request.blueprint == "api":
         abort(403)
     return redirect(url_for("auth.enrol"))
-
-
-from . import factor_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -1,0 +1,25 @@
+"""The sign-in blueprint and what its two view modules share: where to go on after signing in, who is asking.
+
+`views.py` (sign-in, sign-out, the password, the language) and `factor_views.py` (the second step, enrolment,
+re-entry, the account's security page) both add their routes to `bp`; the app factory imports both.
+"""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, request, url_for
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Return target if it is a path on this site, else the dashboard; never a control character (a header split)."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("dashboard.index")
+
+
+def client_address() -> str:
+    return request.remote_addr or "-"
