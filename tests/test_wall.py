@@ -58,7 +58,8 @@ from tests.test_access_matrix import PDF, PNG, Side, World, url_for_side
 
 MARKERS = ("甲墙记", "乙墙记", "丙墙记")  # in no word the app prints of its own
 SEARCH = "墙记"  # found in every district's records; a list echoing it shows no district's marker
-ROLES = ("admin", "leader", "lead", "member")
+DISTRICT_ROLES = tuple(role for role in Role if role is not Role.CITY)  # a new role is walked the day it is added
+ROLES = tuple(role.value for role in DISTRICT_ROLES)
 SKIPPED = {"static", "auth.logout"}  # a file of the app's own; signing out ends the session being tested
 GENERATED = {"exports.download", "dashboard.chart"}  # walked per export × format and per chart below
 
@@ -80,7 +81,7 @@ def plant(marker: str, code: str, make: dict[str, Any], city: Any, city_snapshot
     team = make["team"](name=f"{marker}专班", district_id=district.id)
     users = {role: make["user"](role, username=f"{code.lower()}-{role.value}", display_name=f"{marker}{role.value}",
                                 district_id=district.id, **({"team": team} if role in (Role.LEAD, Role.MEMBER) else {}))
-             for role in (Role.ADMIN, Role.LEADER, Role.LEAD, Role.MEMBER)}
+             for role in DISTRICT_ROLES}
     admin, leader, lead, member = (users[r] for r in (Role.ADMIN, Role.LEADER, Role.LEAD, Role.MEMBER))
     enterprise = make["enterprise"](name=f"{marker}新材料有限公司", district_id=district.id)
     trip = make["trip"](team=team, destination=f"{marker}市", purpose=f"{marker}考察")
