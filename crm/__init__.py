@@ -9,12 +9,12 @@ from flask import Flask
 from .config import Config, database_url_from_env
 
 DEV_SECRET = "dev"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # inside the package: an installed wheel migrates too
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure an instance of the app."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
+    app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
     register_extensions(app)
     register_security(app)
@@ -44,13 +44,13 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .audit import register_audit
-    from .database import configure_engine
+    from .core.audit import register_audit
+    from .core.database import configure_engine
     from .extensions import babel, csrf, db, login_manager, migrate
-    from .i18n import install_template_gettext, select_locale, select_timezone
+    from .web.i18n import install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     install_template_gettext(app)
@@ -61,18 +61,18 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     register_audit()
 
-    from . import sessions  # noqa: F401  (the user loader)
+    from .auth import user_loader  # noqa: F401  (the user loader)
 
 
 def register_security(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from .access.declaring import register_tenancy
-    from .auth.access import check_access
+    from .access.rights import check_access
     from .auth.devices import remember_device
     from .auth.views import enforce_session_limits
-    from .input_checks import refuse_nul
-    from .security import add_security_headers
+    from .web.input_checks import refuse_nul
+    from .web.security import add_security_headers
 
     proxies = int(app.config.get("TRUSTED_PROXIES", 0))
     if proxies:
@@ -94,7 +94,6 @@ def register_blueprints(app: Flask) -> None:
     from .enterprises.views import bp as enterprises_bp
     from .exports.views import bp as exports_bp
     from .extensions import csrf
-    from .health import bp as health_bp
     from .imports.views import bp as imports_bp
     from .leads.views import bp as leads_bp
     from .offline.views import bp as offline_bp
@@ -104,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from .trips.views import bp as trips_bp
     from .users.views import bp as users_bp
     from .visits.views import bp as visits_bp
+    from .web.health import bp as health_bp
 
     for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp, enterprises_bp, trips_bp, visits_bp, leads_bp,
                api_bp, offline_bp, projects_bp, rankings_bp, exports_bp, imports_bp, audit_trail_bp):
@@ -112,13 +112,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
-    from .templating import register_template_helpers
+    from .web.templating import register_template_helpers
 
     register_template_helpers(app)
 
 
 def register_errors(app: Flask) -> None:
-    from .errors import register_error_pages
+    from .web.errors import register_error_pages
 
     register_error_pages(app)
 

@@ -13,9 +13,9 @@ from .access.declaring import commands_reach
 from .access.districts import home_district
 from .access.tenancy import within
 from .auth import services as accounts
+from .auth.passwords import generate_password
 from .extensions import db
 from .models import District, Role, Team
-from .passwords import generate_password
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 districts_cli = AppGroup("districts", help="The city's districts (区/县).")
@@ -115,7 +115,7 @@ def create_user_command(username: str, role: str, team_name: str | None, distric
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's `flask` group."""
     from .audit_trail.cli import audit_cli
-    from .backup import backup_command
+    from .core.backup import backup_command
     from .demo.cli import demo_command
     from .exports.cli import export_command
     from .imports.cli import import_command

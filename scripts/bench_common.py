@@ -106,7 +106,7 @@ class PlainDB:
 
     def likely(self, condition: str) -> str:
         """A condition that holds for most rows, said so to SQLite's planner as the app says it of a district's limit
-        (crm.database.likely): without statistics SQLite takes an indexed equality to keep a handful of rows."""
+        (crm.core.database.likely): without statistics SQLite takes an indexed equality to keep a handful of rows."""
         return f"likely({condition})" if self.kind == "sqlite" else condition
 
     def month(self, column: str) -> str:

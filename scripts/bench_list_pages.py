@@ -205,7 +205,7 @@ class ListPage:
 
 
 def list_pages() -> list[ListPage]:
-    from crm.pagination import COUNT_AHEAD as bound  # a first page's count stops past this many rows
+    from crm.web.pagination import COUNT_AHEAD as bound  # a first page's count stops past this many rows
 
     return [ListPage("list: visits, first page", "/visits/", lambda db: visits_page(db, bound),
                      check_list("visits", bound)),

@@ -256,7 +256,7 @@ def same_figures(app_figures: dict[int, Any], sql_figures: dict[int, dict[str, i
 
 
 def check_team_ranking(app: Any, window: Window, result: dict[str, Any], _body: bytes) -> str | None:
-    from crm.periods import Period
+    from crm.domain.periods import Period
     from crm.reports.figures import team_figures as app_team_figures
 
     with app.app_context():
@@ -277,7 +277,7 @@ def check_yi(_app: Any, _window: Window, result: dict[str, Any], body: bytes) ->
 
 
 def check_dashboard(app: Any, window: Window, result: dict[str, Any], _body: bytes) -> str | None:
-    from crm.periods import Period, today
+    from crm.domain.periods import Period, today
     from crm.reports.figures import district_figures as app_district_figures
     from crm.reports.summary import district_summary
 
@@ -356,7 +356,7 @@ def statement_clock(app: Any) -> StatementClock:
 
 
 def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | None) -> bool:
-    from crm.periods import today
+    from crm.domain.periods import today
 
     plain = PlainDB(url)
     app = production_app(url)
@@ -393,7 +393,7 @@ def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | N
 
 
 def main(argv: list[str] | None = None) -> int:
-    from crm.periods import today
+    from crm.domain.periods import today
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", action="append",

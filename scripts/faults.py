@@ -65,7 +65,7 @@ from load import (
     today,
 )
 
-from crm.backup import pg_tool
+from crm.core.backup import pg_tool
 
 CHECKS = ("kill", "import", "backup", "outage")
 

@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from crm import create_app
 from crm.access.tenancy import within
 from crm.auth.services import hash_password
-from crm.credit_code import make_credit_code
+from crm.domain.credit_code import make_credit_code
 from crm.enterprises.names import normalise_name
 from crm.extensions import db
 from crm.models import (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyotp
 from flask.testing import FlaskClient
 
-from crm.auth.access import RIGHTS
+from crm.access.rights import RIGHTS
 from crm.config import Config
 from crm.models import Role
 from tests.conftest import PASSWORD

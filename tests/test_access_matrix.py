@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import (
     Contact,
@@ -29,7 +30,6 @@ from crm.models import (
     ServiceItem,
     User,
 )
-from crm.periods import today
 from crm.projects import verification
 from crm.rankings.services import freeze_quarter
 from crm.visits import photos

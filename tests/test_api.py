@@ -20,9 +20,9 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import func, select
 
 from crm import create_app
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import Role, Visit, VisitKind
-from crm.periods import today
 from tests.conftest import PASSWORD, empty_database
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

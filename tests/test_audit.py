@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from crm.audit import set_actor
+from crm.core.audit import set_actor
 from crm.extensions import db
 from crm.models import AuditEvent, Role, Team
 

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from crm.audit import record
 from crm.audit_trail.chain import GENESIS, event_hash
+from crm.core.audit import record
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import AuditEvent, Role, now_utc
 from crm.models.audit import unguard_statements
 from crm.models.enums import AuditResult
-from crm.periods import today
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from crm.audit import record
+from crm.core.audit import record
 from crm.extensions import db
 from crm.models import AuditEvent, Role
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from crm.audit import set_actor
 from crm.auth.services import authenticate, hash_password
 from crm.auth.throttle import wait_remaining
+from crm.core.audit import set_actor
 from crm.extensions import db
 from crm.models import AuditEvent, LoginAttempt, Role, User, now_utc
 from tests.conftest import PASSWORD
@@ -251,7 +251,7 @@ DENGBAO = {"PASSWORD_MIN_CLASSES": 3}  # 等保: three of lower case, upper case
 
 
 def test_the_default_policy_accepts_the_documented_passwords_and_refuses_weak_ones(app):
-    from crm.passwords import password_problems
+    from crm.auth.passwords import password_problems
     for password in (PASSWORD, "magnet-demo-2026", "Long-Enough-2026", "a-new-password-1", "Brand-New-2026"):
         assert password_problems(password, app.config, username="admin") == []
     assert password_problems("short-1", app.config) == ["密码至少需要 10 个字符，当前只有 7 个"]
@@ -263,7 +263,7 @@ def test_the_default_policy_accepts_the_documented_passwords_and_refuses_weak_on
 
 
 def test_a_dengbao_site_asks_for_three_kinds_of_character_and_says_which_are_missing(app):
-    from crm.passwords import generate_password, password_problems
+    from crm.auth.passwords import generate_password, password_problems
     config = app.config | DENGBAO
     assert password_problems("correct-horse-battery", config) == [
         "密码需包含小写字母、大写字母、数字、符号中的至少 3 类，当前只有 2 类（缺少：大写字母、数字）"]

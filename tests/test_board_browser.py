@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from crm.demo.district import load_district
 from crm.demo.logins import DemoLogins
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.leads.board import CARDS_PER_STAGE
 from crm.models import Lead, LeadStage, Team, User
-from crm.periods import today
 from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, fits_width, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 
-from crm.audit import AuditTrailIsAppendOnly, record
+from crm.core.audit import AuditTrailIsAppendOnly, record
 from crm.extensions import db
 from crm.models import AuditEvent, Role
 from crm.projects.verification import add_document

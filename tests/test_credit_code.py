@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.credit_code import (
+from crm.domain.credit_code import (
     CHARSET,
     WEIGHTS,
     check_char,

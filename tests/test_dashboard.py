@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from crm import periods
 from crm.demo.district import load_district
+from crm.domain import periods
+from crm.domain.periods import LOCAL, Period, today
 from crm.extensions import db
 from crm.models import (
     IssueStatus,
@@ -23,7 +24,6 @@ from crm.models import (
     TargetMetric,
     TeamTarget,
 )
-from crm.periods import LOCAL, Period, today
 from crm.reports.charts import OPEN_STAGES as PIPELINE
 from crm.reports.year_on_year import compared_period
 

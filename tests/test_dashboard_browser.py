@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import LeadStage, Role
-from crm.periods import today
 from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crm.domain.periods import today
 from crm.extensions import db
-from crm.forms import parse_day
 from crm.models import Role, Trip
-from crm.periods import today
+from crm.web.forms import parse_day
 from tests.test_trips import trip_form
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "crm" / "templates"
 REFUSED = "请按 YYYY-MM-DD 填写有效的日期"
 
 

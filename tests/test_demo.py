@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 
 from crm.access.tenancy import declare
 from crm.demo.district import load_district
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import (
     YI,
@@ -27,7 +28,6 @@ from crm.models import (
     User,
     Visit,
 )
-from crm.periods import today
 
 YEAR = today().year
 REPORT = {"teams": 10, "trips": 192, "enterprises_visited": 95, "signed_projects": 60, "yi_projects": 38,

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from crm.domain.periods import today
 from crm.exports.catalogue import EXPORTS
 from crm.extensions import db
 from crm.models import ImportJob, ImportJobStatus, Overlap, Role
-from crm.periods import today
 from crm.rankings.services import freeze_quarter
 from tests.test_access_matrix import RULES, Sessions, Side, World, ask, build_side, build_world, outcome, url_for_side
 
@@ -133,8 +133,8 @@ def test_the_city_reads_every_district_and_changes_none(app: Flask, worlds) -> N
 
 def test_a_districts_figures_and_targets_are_its_own_under_its_scope(app: Flask, worlds) -> None:
     from crm.access.tenancy import within
+    from crm.domain.periods import Period
     from crm.models import TargetMetric, TeamTarget
-    from crm.periods import Period
     from crm.reports.figures import district_figures
     from crm.reports.targets import district_targets
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from crm.domain.periods import Period, today
 from crm.extensions import db
 from crm.models import YI, Role, TargetMetric, TeamTarget
-from crm.periods import Period, today
 from crm.reports.district_ranking import district_ranking
 from crm.reports.scoring import DEFAULT_CITY_WEIGHTS, ScoringRule, save_rule
 

@@ -6,7 +6,7 @@ import random
 import pytest
 from sqlalchemy import func, select
 
-from crm.credit_code import CHARSET, make_credit_code
+from crm.domain.credit_code import CHARSET, make_credit_code
 from crm.enterprises import services
 from crm.enterprises.contacts import mask_phone
 from crm.enterprises.names import normalise_name

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crm.backup import pg_tool
+from crm.core.backup import pg_tool
 from crm.extensions import db
 from crm.models import Role, User
 from tests.conftest import CI, PG_SERVER, unavailable

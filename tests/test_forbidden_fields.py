@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import (
     Enterprise,
@@ -24,7 +25,6 @@ from crm.models import (
     Trip,
     Visit,
 )
-from crm.periods import today
 
 DAY = today() - timedelta(days=3)
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from wtforms import Field
 from wtforms.validators import Length, NumberRange
 
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import (
     Contact,
@@ -43,7 +44,6 @@ from crm.models import (
     User,
     Visit,
 )
-from crm.periods import today
 from crm.reports.scoring import settings_version
 from crm.teams.services import targets_fingerprint, targets_for
 from tests.conftest import PASSWORD

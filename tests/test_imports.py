@@ -18,7 +18,9 @@ import pytest
 import xlsxwriter
 from sqlalchemy import func, select
 
-from crm.credit_code import make_credit_code
+from crm.domain.credit_code import make_credit_code
+from crm.domain.money import Unit
+from crm.domain.periods import LOCAL
 from crm.exports.signing_list import columns as signing_list_columns
 from crm.extensions import db
 from crm.imports.commit import commit_import
@@ -44,8 +46,6 @@ from crm.models import (
     User,
     Visit,
 )
-from crm.money import Unit
-from crm.periods import LOCAL
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import District, Project, Team, Trip
-from crm.periods import today
 from crm.rankings.services import freeze_quarter
 from tests.browser_fixtures import (
     STATIC_FILE_LEFT_OPEN,

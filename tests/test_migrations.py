@@ -14,8 +14,8 @@ from sqlalchemy import inspect
 
 from crm import create_app
 from crm.demo.district import load_district
+from crm.domain.periods import today
 from crm.extensions import db
-from crm.periods import today
 from tests.conftest import CI, FAST_SETTINGS, PG_SERVER, unavailable
 
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.money import (
+from crm.domain.money import (
     MAX_YUAN,
     YUAN_PER_WAN,
     YUAN_PER_YI,

@@ -5,10 +5,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from crm.auth.passwords import common_passwords, generate_password, password_problems, policy_summary
 from crm.demo.logins import DEMO_PASSWORD
 from crm.extensions import db
 from crm.models import Role, User
-from crm.passwords import common_passwords, generate_password, password_problems, policy_summary
 from tests.conftest import PASSWORD
 
 SEQUENCE = "密码不能含有连续 4 个或更多按顺序排列的字符（如 abcd、4321、qwer），当前含有“%s”"

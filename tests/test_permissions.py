@@ -4,7 +4,7 @@ import pytest
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import Rule
 
-from crm.auth.access import PUBLIC, RIGHTS, declared_right
+from crm.access.rights import PUBLIC, RIGHTS, declared_right
 from crm.models import Role
 
 OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "offline.service_worker", "offline.manifest",

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from crm.domain.periods import LOCAL, today
 from crm.extensions import db
 from crm.models import AuditEvent, Enterprise, Project, Role
-from crm.periods import LOCAL, today
 from crm.projects import services
 from tests.conftest import PASSWORD
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 import crm.projects.lifecycle_views  # noqa: F401  (the routes, should views.py not have loaded them yet)
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import AuditEvent, Project, ProjectStatus, Role
-from crm.periods import today
 from crm.projects.lifecycle import LifecycleRefused, add_milestone, advance, set_planned, void
 
 S = ProjectStatus

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 import crm.projects.service_views  # noqa: F401  (the routes, should views.py not have loaded them yet)
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import AuditEvent, IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus
-from crm.periods import today
 from crm.projects import service
 
 TODAY = today()

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
+from crm.domain.periods import Period, today
 from crm.extensions import db
 from crm.models import ProjectStatus, Role, ServiceItem, ServiceItemStatus
-from crm.periods import Period, today
 from crm.reports.figures import district_figures
 
 

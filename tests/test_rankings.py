@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from crm.domain.periods import Period, today
 from crm.extensions import db
 from crm.models import (
     YI,
@@ -19,7 +20,6 @@ from crm.models import (
     TargetMetric,
     TeamTarget,
 )
-from crm.periods import Period, today
 from crm.reports.scoring import DEFAULT_WEIGHTS, ScoringRule, rule_for, save_rule
 from crm.reports.team_ranking import TeamRow, ranked
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from crm.credit_code import make_credit_code
+from crm.domain.credit_code import make_credit_code
+from crm.domain.periods import LOCAL, Period
 from crm.extensions import db
 from crm.models import (
     YI,
@@ -30,7 +31,6 @@ from crm.models import (
     Visit,
     VisitKind,
 )
-from crm.periods import LOCAL, Period
 from crm.reports.district_ranking import district_ranking
 from crm.reports.figures import district_figures, districts_figures, team_figures, whole_district
 from crm.reports.project_ranking import YiCriteria, yi_ranking, yi_totals

@@ -5,7 +5,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from crm.auth.access import RIGHTS
+from crm.access.rights import RIGHTS
 from crm.extensions import db
 from crm.models import AuditEvent, Role, User
 

@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm.core.stale_edits import StaleEdit, bump_version, fingerprint
 from crm.enterprises import services
 from crm.extensions import db
 from crm.models import AuditEvent, Enterprise, RankingSettings, Role, ServiceItem, ServiceItemStatus, TargetMetric, User
 from crm.reports.scoring import DEFAULT_WEIGHTS, ScoringRule, save_rule, settings_of
-from crm.stale_edits import StaleEdit, bump_version, fingerprint
 from crm.teams.services import set_targets, targets_fingerprint, targets_for
 from tests.conftest import PASSWORD
 

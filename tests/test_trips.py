@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from sqlalchemy import event, func, select
 
+from crm.domain.periods import Period
 from crm.extensions import db
 from crm.models import Role, Trip
-from crm.periods import Period
 from crm.trips import services
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import Role, Visit
-from crm.periods import today
 from crm.visits.services import VisitRefused, log_visit
 from tests.test_visits import visit_input
 

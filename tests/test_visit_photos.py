@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import Role, Visit, VisitPhoto
-from crm.periods import today
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import AuditEvent, Enterprise, Lead, Overlap, Role, Visit, VisitKind, VisitPhoto
-from crm.periods import today
 from crm.visits.services import VisitInput, VisitRefused, due_follow_ups, log_visit
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -192,7 +192,7 @@ def test_a_long_list_counts_only_so_far_and_says_so(app, client, make_user, make
     leader = make_user(Role.LEADER)
     for day in range(1, 6):
         make_visit(visited_on=date(2026, 3, day))
-    monkeypatch.setattr("crm.pagination.COUNT_AHEAD", 2)
+    monkeypatch.setattr("crm.web.pagination.COUNT_AHEAD", 2)
     app.config["PAGE_SIZE"] = 1
     login(leader)
     first, third, last = (client.get(f"/visits/?page={n}").text for n in (1, 3, 5))

@@ -30,6 +30,7 @@ from sqlalchemy import select, text
 
 from crm.access import tenancy
 from crm.api.openapi import SPEC
+from crm.domain.periods import today
 from crm.exports.catalogue import EXPORTS, FORMATS
 from crm.exports.sheet import Column, Export, Table
 from crm.extensions import db
@@ -48,7 +49,6 @@ from crm.models import (
     TargetMetric,
     TeamTarget,
 )
-from crm.periods import today
 from crm.projects import verification
 from crm.rankings.services import freeze_quarter
 from crm.reports.charts import CHARTS

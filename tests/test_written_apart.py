@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from crm.audit import record
-from crm.database import written_apart
+from crm.core.audit import record
+from crm.core.database import written_apart
 from crm.extensions import db
 from crm.models import AuditEvent, User
 

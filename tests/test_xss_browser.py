@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from crm.audit import record
 from crm.auth.services import hash_password
+from crm.core.audit import record
+from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import (
     Contact,
@@ -33,7 +34,6 @@ from crm.models import (
     UserSession,
     VisitPhoto,
 )
-from crm.periods import today
 from crm.visits.photos import photo_path
 from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, sign_in
 from tests.conftest import PASSWORD

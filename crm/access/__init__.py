@@ -1,1 +1,1 @@
-"""Who may reach what: the district wall (tenancy)."""
+"""Who may reach what: the rights of roles, which teams' records a user sees, the district wall."""

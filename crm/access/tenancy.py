@@ -34,7 +34,7 @@ from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import Select, SelectBase
 
-from ..database import likely
+from ..core.database import likely
 from ..models import (
     AuditEvent,
     Contact,

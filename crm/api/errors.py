@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from ..errors import CODES
+from ..web.errors import CODES
 
 
 class ApiError(Exception):

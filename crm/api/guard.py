@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import abort, request
 
-from ..i18n import gettext as _
+from ..web.i18n import gettext as _
 from .errors import ApiError
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

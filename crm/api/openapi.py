@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from ..auth.access import public
+from ..access.rights import public
 from ..models import VisitKind
 from .views import bp
 

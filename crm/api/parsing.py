@@ -4,8 +4,8 @@ import uuid
 from datetime import date
 from typing import Any
 
-from ..i18n import gettext as _
-from ..i18n import join_names
+from ..web.i18n import gettext as _
+from ..web.i18n import join_names
 from .errors import ApiError
 
 

@@ -4,11 +4,11 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from ..auth.access import requires
-from ..credit_code import normalize_credit_code
+from ..access.rights import requires
+from ..domain.credit_code import normalize_credit_code
+from ..domain.periods import today
 from ..extensions import db
 from ..models import Enterprise, User
-from ..periods import today
 from ..visits.services import due_follow_ups
 from .errors import ApiError
 from .guard import same_origin_only

@@ -5,14 +5,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import team_filter
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import Visit, VisitKind
-from ..pagination import paginate
-from ..scoping import team_filter
 from ..visits import photos, services
 from ..visits.services import TEXT_LIMIT, VisitInput
+from ..web.i18n import gettext as _
+from ..web.pagination import paginate
 from .errors import ApiError
 from .guard import json_body, upload_header
 from .parsing import Fields

@@ -8,8 +8,8 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
+from ..domain.periods import today
 from ..extensions import db
-from ..periods import today
 from .prune import PruneRefused, prune_before
 from .verify import verify_chain
 

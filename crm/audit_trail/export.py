@@ -15,7 +15,7 @@ from flask import current_app
 from ..exports.catalogue import write_export
 from ..exports.sheet import LONG, TEXT, Column, Export, Table
 from ..extensions import db
-from ..i18n import gettext as _
+from ..web.i18n import gettext as _
 from .filters import ACTIONS
 from .queries import TrailCriteria, trail_query
 

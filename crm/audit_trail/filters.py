@@ -10,10 +10,10 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import DayField, options
-from ..i18n import lazy_gettext as _l
 from ..models import AuditEvent, User
 from ..models.enums import AuditResult
+from ..web.forms import DayField, options
+from ..web.i18n import lazy_gettext as _l
 from .queries import TrailCriteria
 
 ALL = ("", _l("全部"))

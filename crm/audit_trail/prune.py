@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from ..audit import record
+from ..core.audit import record
 from ..extensions import db
 from ..models import AuditEvent
 from ..models.audit import KEEP_DAYS

@@ -7,13 +7,13 @@ import json
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
-from ..audit import record
-from ..auth.access import requires
-from ..database import written_apart
+from ..access.rights import requires
+from ..core.audit import record
+from ..core.database import written_apart
 from ..exports.catalogue import FORMATS
 from ..exports.views import attachment
 from ..extensions import db
-from ..pagination import link_args, paginate_rows
+from ..web.pagination import link_args, paginate_rows
 from .export import export_detail, local_text, trail_export, written_trail
 from .filters import ACTIONS, TrailFilterForm
 from .queries import trail_query

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..i18n import lazy_gettext as _l
+from ..web.i18n import lazy_gettext as _l
 
 CODE_FIELD = {"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off", "spellcheck": "false"}
 

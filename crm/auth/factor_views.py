@@ -5,14 +5,14 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..audit import record
-from ..database import written_apart
+from ..access.rights import public, requires
+from ..core.audit import record
+from ..core.database import written_apart
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
 from ..models import User, now_utc
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
 from . import second_factor, services, sessions_held, signing_in
-from .access import public, requires
 from .blueprint import bp, client_address, safe_next
 from .factor_forms import CodeForm, ConfirmForm, EndSessionForm, EnrolForm, FactorChangeForm
 from .fresh import mark_fresh

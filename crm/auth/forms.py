@@ -7,10 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from ..forms import options
-from ..i18n import join_clauses
-from ..i18n import lazy_gettext as _l
-from ..passwords import password_problems
+from ..web.forms import options
+from ..web.i18n import join_clauses
+from ..web.i18n import lazy_gettext as _l
+from .passwords import password_problems
 
 
 class StrongPassword:

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 
-from ..i18n import gettext as _
 from ..models import User, now_utc
+from ..web.i18n import gettext as _
 
 F = TypeVar("F", bound=Callable[..., Any])
 ENTERED_AT = "auth_at"  # in the session cookie: when the password or a code was last entered

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..audit import record
+from ..core.audit import record
 from ..extensions import db
 from ..models import AuditEvent, RecoveryCode, User
 

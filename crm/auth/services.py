@@ -9,13 +9,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select
 
-from ..audit import record
+from ..core.audit import record
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import join_clauses
 from ..models import District, LoginAttempt, Role, Team, User, now_utc
-from ..passwords import password_problems
+from ..web.i18n import gettext as _
+from ..web.i18n import join_clauses
 from .devices import vouched_nonce
+from .passwords import password_problems
 from .throttle import LoginThrottled, origin_of, seconds_to_wait
 
 

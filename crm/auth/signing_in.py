@@ -14,7 +14,7 @@ from flask import current_app, g, request, session
 from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
-from ..audit import set_actor
+from ..core.audit import set_actor
 from ..extensions import db
 from ..models import User, now_utc
 from . import second_factor, sessions_held

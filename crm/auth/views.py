@@ -6,14 +6,14 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
+from ..access.rights import public, requires
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
-from ..passwords import policy_summary
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
 from . import devices, second_factor, services, signing_in
-from .access import public, requires
 from .blueprint import bp, client_address, safe_next
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
+from .passwords import policy_summary
 
 
 @bp.route("/login", methods=["GET", "POST"])

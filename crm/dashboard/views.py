@@ -3,17 +3,17 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.access import landing_page, requires
+from ..access.rights import landing_page, requires
+from ..access.visibility import may_see_team, sees_all, viewed_district
+from ..domain.periods import today
 from ..extensions import db
-from ..forms import field_errors
-from ..i18n import gettext as _
 from ..models import Team, User
-from ..periods import today
 from ..reports.charts import CHARTS, chart_data
 from ..reports.dashboard import chart_scopes, dashboard_cards
 from ..reports.forms import ReportPeriodForm
 from ..reports.summary import brief, district_summary
-from ..scoping import may_see_team, sees_all, viewed_district
+from ..web.forms import field_errors
+from ..web.i18n import gettext as _
 
 bp = Blueprint("dashboard", __name__)
 

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..credit_code import make_credit_code
+from ..domain.credit_code import make_credit_code
 from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import YI, Contact, Enterprise, Ownership, Role, TargetMetric, Team, TeamTarget, User

@@ -9,9 +9,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from ..domain.periods import today
 from ..extensions import db
 from ..models import Role, Team, User
-from ..periods import today
 from .district import load_district
 from .logins import DemoLogins
 

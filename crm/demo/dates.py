@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from ..domain.periods import LOCAL
 from ..models import now_utc
-from ..periods import LOCAL
 
 
 def moment(day: date, hour: int = 10, minute: int = 0) -> datetime:

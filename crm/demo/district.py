@@ -7,8 +7,8 @@ from datetime import date
 
 from ..access.districts import home_district
 from ..auth.services import hash_password
+from ..domain.periods import today as local_today
 from ..extensions import db
-from ..periods import today as local_today
 from .cast import District, build_people
 from .districts import CITY_LOGIN, build_neighbours
 from .fieldwork import build_fieldwork

@@ -10,7 +10,7 @@ import random
 import uuid
 from datetime import date, timedelta
 
-from ..credit_code import make_credit_code
+from ..domain.credit_code import make_credit_code
 from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import (

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..domain.periods import LOCAL
 from ..extensions import db
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Project, Team, Visit
-from ..periods import LOCAL
 from .cast import District, new_enterprise
 from .dates import random_day, walk
 from .last_year import LastYear

@@ -14,7 +14,8 @@ from sqlalchemy import Connection, Table, bindparam, text, update
 
 from ..access.districts import home_district
 from ..auth.services import hash_password
-from ..credit_code import make_credit_code
+from ..domain.credit_code import make_credit_code
+from ..domain.periods import today as local_today
 from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import (
@@ -39,7 +40,6 @@ from ..models import (
     VisitKind,
     trip_participant,
 )
-from ..periods import today as local_today
 from .dates import moment
 from .logins import DemoLogins
 from .names import (

@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ..domain.periods import LOCAL
 from ..extensions import db
 from ..models import (
     YI,
@@ -22,7 +23,6 @@ from ..models import (
     Team,
     User,
 )
-from ..periods import LOCAL
 from ..projects.service import STANDARD_ITEMS as SERVICE_ITEMS  # the procedures, in the order they are done
 from .cast import District, new_enterprise, rename
 from .dates import later, moment, random_day

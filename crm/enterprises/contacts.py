@@ -8,7 +8,7 @@ logged). Contacts added by the office or an import are held by no team: only adm
 
 import re
 
-from ..audit import record
+from ..core.audit import record
 from ..extensions import db
 from ..models import Contact, Enterprise, Role, User
 

@@ -6,11 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..credit_code import CHARSET, CODE_LENGTH, normalize_credit_code
-from ..forms import options
-from ..i18n import lazy_gettext as _l
+from ..core.stale_edits import version_field
+from ..domain.credit_code import CHARSET, CODE_LENGTH, normalize_credit_code
 from ..models import Enterprise, Ownership
-from ..stale_edits import version_field
+from ..web.forms import options
+from ..web.i18n import lazy_gettext as _l
 from .contacts import PHONE, blank_to_none
 from .services import InvalidCreditCode, clean_credit_code
 

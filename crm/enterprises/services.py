@@ -8,13 +8,13 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access.tenancy import scoped_district
-from ..audit import record
-from ..credit_code import is_valid_credit_code, normalize_credit_code
+from ..access.visibility import team_filter
+from ..core.audit import record
+from ..core.stale_edits import check_version
+from ..domain.credit_code import is_valid_credit_code, normalize_credit_code
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import Contact, Enterprise, Lead, Overlap, Ownership, Project, User, Visit
-from ..scoping import team_filter
-from ..stale_edits import check_version
+from ..web.i18n import gettext as _
 from .names import fold, normalise_name
 
 # What belongs to an enterprise and moves with it when it is merged into another.

@@ -17,14 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from ..auth.access import requires
+from ..access.rights import requires
 from ..auth.fresh import fresh_sign_in_required
+from ..core.stale_edits import StaleEdit, differences
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
 from ..models import Contact, Enterprise
-from ..pagination import paginate
-from ..stale_edits import StaleEdit, differences
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
+from ..web.pagination import paginate
 from . import contacts, services
 from .forms import ContactForm, EnterpriseForm, FilterForm, MergeForm
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..audit import record
+from ..core.audit import record
 from ..models import User
 from ..models.enums import AuditResult
 from .csvfile import write_csv

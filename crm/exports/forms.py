@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..forms import field_errors
-from ..i18n import gettext as _
-from ..periods import Period
+from ..domain.periods import Period
+from ..web.forms import field_errors
+from ..web.i18n import gettext as _
 
 # Periods people name (2026年, 2026年第1季度, 2026年3月, 2026年1—3月累计) stand before the list's name.
 NAMED_PERIODS = frozenset({"year", "quarter", "month", "ytd"})

@@ -12,16 +12,16 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from ..access.districts import district_name
+from ..access.visibility import sees_all
+from ..domain.periods import LOCAL
 from ..extensions import db
-from ..forms import id_arg
-from ..i18n import gettext as _
 from ..leads import services
 from ..leads.forms import LeadFilterForm
 from ..models import Enterprise, Lead, LeadStage, LeadStatus, Project, Team, User
-from ..periods import LOCAL
 from ..reports.list_totals import lead_totals
 from ..reports.rules import lead_amount, lead_project
-from ..scoping import sees_all
+from ..web.forms import id_arg
+from ..web.i18n import gettext as _
 from .forms import form_errors, labels
 from .query import stream
 from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, FilterError, Table

@@ -10,12 +10,9 @@ from sqlalchemy import select
 
 from ..access.districts import district_name
 from ..access.tenancy import scoped_district
+from ..domain.periods import Period, today
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import join_names
-from ..i18n import lazy_gettext as _l
 from ..models import District, ProjectStatus, TargetMetric, User
-from ..periods import Period, today
 from ..projects.queries import SIZE_BUCKETS
 from ..rankings.forms import ProjectRankingForm
 from ..rankings.labels import METRIC_LABELS
@@ -24,6 +21,9 @@ from ..reports.figures import METRICS, Figures
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria, YiTotals, yi_ranking, yi_totals
 from ..reports.team_ranking import TeamRanking, team_ranking
+from ..web.i18n import gettext as _
+from ..web.i18n import join_names
+from ..web.i18n import lazy_gettext as _l
 from .forms import form_errors, labels, period_title
 from .query import stream
 from .sheet import DATE, INT, LONG, NUMBER, PERCENT, POINTS, TEXT, YI, Column, Export, FilterError, Table, yi_decimal

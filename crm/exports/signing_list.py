@@ -13,15 +13,15 @@ from typing import Any
 from sqlalchemy import case
 
 from ..access.districts import district_name
+from ..domain.periods import Period, today
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import join_clauses, with_note
 from ..models import AgreementKind, District, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Team, User
-from ..periods import Period, today
 from ..projects.filters import ProjectFilterForm
 from ..projects.queries import ProjectCriteria, list_totals, project_list
 from ..reports.list_totals import ProjectTotals
 from ..reports.rules import SIZE_BUCKETS, start_overdue
+from ..web.i18n import gettext as _
+from ..web.i18n import join_clauses, with_note
 from .forms import form_errors, labels, period_title
 from .query import stream
 from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, FilterError, Table

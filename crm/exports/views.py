@@ -9,13 +9,13 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, request, send_file, stream_with_context
 from flask_login import current_user
 
+from ..access.rights import may, requires
 from ..access.tenancy import carried
-from ..auth.access import may, requires
+from ..access.visibility import sees_all
 from ..auth.fresh import fresh_sign_in_required
-from ..database import written_apart
-from ..errors import render_error
+from ..core.database import written_apart
 from ..extensions import db
-from ..scoping import sees_all
+from ..web.errors import render_error
 from .catalogue import EXPORTS, FORMATS, build_export, record_export, write_export
 from .csvfile import csv_chunks
 from .sheet import Export, FilterError, Tally

@@ -10,14 +10,14 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from ..access.districts import district_name
+from ..access.visibility import sees_all, team_filter
 from ..extensions import db
-from ..forms import options
-from ..i18n import gettext as _
-from ..i18n import with_note
 from ..models import Enterprise, Lead, Team, Trip, User, Visit, VisitKind, visit_participant
-from ..scoping import sees_all, team_filter
 from ..visits.forms import VisitFilterForm
 from ..visits.services import filter_visits
+from ..web.forms import options
+from ..web.i18n import gettext as _
+from ..web.i18n import with_note
 from .forms import form_errors, labels
 from .query import count_of, stream
 from .sheet import DATE, INT, LONG, TEXT, Column, Export, FilterError, Table

@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .. import audit
-from ..auth.access import may
+from ..access.rights import may
+from ..core import audit
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import Enterprise, Team, User, now_utc
+from ..web.i18n import gettext as _
 from .kinds import RULES
 from .lookups import name_key
 from .outcomes import Fate

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from ..i18n import gettext as _
+from ..web.i18n import gettext as _
 from .limits import ImportLimits
 from .reading import ImportRefused
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any
 
-from ..i18n import lazy_gettext as _l
 from ..models import AgreementKind, LeadStage, Ownership, ProjectStatus, ProjectType, VisitKind
+from ..web.i18n import lazy_gettext as _l
 
 KINDS = ("enterprises", "leads", "projects", "visits")
 

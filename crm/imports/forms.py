@@ -11,10 +11,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..forms import options
-from ..i18n import lazy_gettext as _l
-from ..i18n import with_note
-from ..money import Unit
+from ..domain.money import Unit
+from ..web.forms import options
+from ..web.i18n import lazy_gettext as _l
+from ..web.i18n import with_note
 from .fields import FIELDS, KINDS, Type
 
 KIND_LABELS = {"enterprises": _l("企业"), "leads": _l("在谈项目/线索"), "projects": _l("签约项目"),

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
-from ..i18n import gettext as _
-from ..money import CURRENCY_WORDS, Unit
+from ..domain.money import CURRENCY_WORDS, Unit
+from ..web.i18n import gettext as _
 from .fields import FIELDS, Field, Type, field_named
 from .reading import ImportRefused, Table
 from .values import text_value

@@ -24,7 +24,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_app_context
 
-from ..i18n import gettext as _
+from ..web.i18n import gettext as _
 from .limits import ImportLimits
 from .reading import ImportRefused, Table, parse
 

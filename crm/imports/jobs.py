@@ -21,12 +21,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
+from ..domain.money import Unit
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import join_names
 from ..models import ImportJob, ImportJobStatus, Team, User, now_utc
 from ..models.import_jobs import RUNNING
-from ..money import Unit
+from ..web.i18n import gettext as _
+from ..web.i18n import join_names
 from .fields import Type, field_named
 from .headers import Column, Layout, change_mapping
 from .liveness import file_beat, stale_after

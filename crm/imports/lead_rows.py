@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain.periods import LOCAL, today
 from ..enterprises.names import fold
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import Lead, LeadStage, LeadStageChange, LeadStatus
-from ..periods import LOCAL, today
+from ..web.i18n import gettext as _
 from .lookups import Lookups, chunks
 from .outcomes import RowOutcome
 from .rules import CommitContext, Existing, Rules, insert_rows

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 
 from ..config import Config
-from ..i18n import gettext as _
+from ..web.i18n import gettext as _
 from .reading import ImportRefused
 
 

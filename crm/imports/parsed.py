@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..i18n import gettext as _
-from ..i18n import join_clauses, labelled, with_note
-from ..money import Amount, Unit, format_amount, format_yi
+from ..domain.money import Amount, Unit, format_amount, format_yi
+from ..web.i18n import gettext as _
+from ..web.i18n import join_clauses, labelled, with_note
 from .fields import FIELDS, Type
 from .headers import Column, Layout
 from .lookups import Lookups

@@ -20,9 +20,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from ..credit_code import is_valid_credit_code, normalize_credit_code
-from ..i18n import gettext as _
-from ..i18n import join_names, labelled
+from ..domain.credit_code import is_valid_credit_code, normalize_credit_code
+from ..web.i18n import gettext as _
+from ..web.i18n import join_names, labelled
 from .fields import FIELDS, Field, Type
 from .headers import Column, Layout, header_key
 from .kinds import RULES, Rules

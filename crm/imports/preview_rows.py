@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..pagination import requested_page
+from ..web.pagination import requested_page
 from .parsed import describe
 
 ROWS_PER_PAGE = 200

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..access.districts import district_code
+from ..domain.periods import today
 from ..enterprises.names import fold
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import labelled
 from ..models import AgreementKind, Project, ProjectStatus, ProjectType
-from ..periods import today
+from ..web.i18n import gettext as _
+from ..web.i18n import labelled
 from .lookups import chunks
 from .outcomes import RowOutcome
 from .rules import CommitContext, Existing, Rules, insert_rows

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from ..i18n import gettext as _
+from ..web.i18n import gettext as _
 
 if TYPE_CHECKING:
     from .limits import ImportLimits

@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 from sqlalchemy import Table, insert
 
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import User
+from ..web.i18n import gettext as _
 from .lookups import Lookups
 from .outcomes import Fate, ImportOptions, RowOutcome
 

@@ -17,12 +17,12 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import update
 
-from .. import audit
 from ..access import tenancy
+from ..core import audit
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import ImportJob, ImportJobStatus, User, now_utc
 from ..models.import_jobs import RUNNING
+from ..web.i18n import gettext as _
 from .commit import commit_import
 from .jobs import delete_file, import_options, layout_from_record, read_stored
 from .liveness import Heartbeat

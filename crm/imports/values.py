@@ -14,8 +14,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from ..i18n import gettext as _
-from ..money import CURRENCY_WORDS, MAX_YUAN, Amount, AmountError, Unit, parse_amount, yuan_from
+from ..domain.money import CURRENCY_WORDS, MAX_YUAN, Amount, AmountError, Unit, parse_amount, yuan_from
+from ..web.i18n import gettext as _
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01; Excel's phantom 1900-02-29 is before any date we take
 FIRST_SERIAL, LAST_SERIAL = 29221, 73415  # 1980-01-01 .. 2100-12-31: a serial outside is not a date someone meant

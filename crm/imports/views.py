@@ -9,12 +9,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..auth.access import may, requires
-from ..errors import render_error
+from ..access.rights import may, requires
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
 from ..models import ImportJob, ImportJobStatus
+from ..web.errors import render_error
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
 from . import jobs, runner
 from .cli import column_letter
 from .fields import FIELDS

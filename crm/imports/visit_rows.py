@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain.periods import today
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import Visit, VisitKind
-from ..periods import today
+from ..web.i18n import gettext as _
 from .lookups import chunks
 from .outcomes import RowOutcome
 from .rules import CommitContext, Existing, Rules, insert_rows

@@ -7,13 +7,13 @@ from sqlalchemy import select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..domain.money import AmountError, Unit, parse_amount, to_unit
+from ..domain.periods import today
 from ..extensions import db
-from ..forms import DayField, options
-from ..i18n import lazy_gettext as _l
-from ..i18n import with_note
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, ProjectType, Team, User
-from ..money import AmountError, Unit, parse_amount, to_unit
-from ..periods import today
+from ..web.forms import DayField, options
+from ..web.i18n import lazy_gettext as _l
+from ..web.i18n import with_note
 from .services import team_members
 
 ALL = ("", _l("全部"))

@@ -4,12 +4,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import requires
+from ..access.rights import requires
 from ..extensions import db
-from ..forms import options
-from ..i18n import gettext as _
 from ..models import Overlap, Team, User
-from ..pagination import paginate
+from ..web.forms import options
+from ..web.i18n import gettext as _
+from ..web.pagination import paginate
 from . import overlaps
 from .forms import ResolveOverlapForm
 from .views import bp

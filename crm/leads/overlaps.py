@@ -6,8 +6,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
 from ..models import Lead, LeadStage, LeadStatus, Overlap, Team, User, now_utc
+from ..web.i18n import lazy_gettext as _l
 
 ACTIVE_STAGES = (LeadStage.CLUE, LeadStage.CONTACTED, LeadStage.NEGOTIATING, LeadStage.AGREED)
 

@@ -7,12 +7,12 @@ from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..access.visibility import sees_all
 from ..enterprises.services import current, similar_enterprises
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Project, Team, User, Visit
 from ..reports.rules import lead_amount, lead_project
-from ..scoping import sees_all
+from ..web.i18n import lazy_gettext as _l
 from .overlaps import record_overlaps, rival_leads
 
 EDITABLE = ("title", "industry", "intended_investment_yuan", "owner", "expected_sign_on", "next_action",

@@ -5,15 +5,15 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import requires
-from ..errors import render_error
+from ..access.rights import requires
+from ..domain.money import Unit
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
-from ..i18n import join_clauses, labelled
 from ..models import Lead, LeadStage
-from ..money import Unit
 from ..projects import services as projects
+from ..web.errors import render_error
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
+from ..web.i18n import join_clauses, labelled
 from . import services
 from .forms import SignForm, StageForm, amount_text
 from .views import bp, editable_or_404, render_detail

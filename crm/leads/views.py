@@ -5,14 +5,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import may_edit_team, sees_all, team_scoped_or_404
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
-from ..forms import form_status, id_arg
-from ..i18n import gettext as _
 from ..models import Enterprise, Lead, LeadStage, Role, Team
-from ..pagination import link_args, paginate
-from ..scoping import may_edit_team, sees_all, team_scoped_or_404
+from ..web.forms import form_status, id_arg
+from ..web.i18n import gettext as _
+from ..web.pagination import link_args, paginate
 from . import board as pipeline
 from . import services
 from .forms import LeadFilterForm, LeadForm

@@ -1,6 +1,6 @@
 """The closed value sets of the domain, with their Chinese labels."""
 
-from ..i18n import lazy_gettext as _l
+from ..web.i18n import lazy_gettext as _l
 from .types import Choice
 
 

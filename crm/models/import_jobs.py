@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
+from ..web.i18n import lazy_gettext as _l
 from .types import Choice, UTCDateTime, choice_type, now_utc
 
 

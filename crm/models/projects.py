@@ -55,7 +55,7 @@ class Project(db.Model):
               "industry", "team_id"),
         Index("ix_project_team_industry", "team_id", "industry"),  # a district's industries: its teams' runs
         # The industries in order, each project's team read in the index: SQLite walks it for the district's
-        # industries when told the district's limit keeps most projects (crm.database.likely).
+        # industries when told the district's limit keeps most projects (crm.core.database.likely).
         Index("ix_project_industry_team", "industry", "team_id"),
         # The list as it opens (counted projects, newest signing first): walked in its order until a page is full.
         # A period's counted signings are read from it alone too (the charts' sums by month, size and industry),

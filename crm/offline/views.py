@@ -8,8 +8,8 @@ from flask import Blueprint, Response, current_app, jsonify, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from ..auth.access import may, public
-from ..i18n import gettext as _
+from ..access.rights import may, public
+from ..web.i18n import gettext as _
 
 bp = Blueprint("offline", __name__)
 

@@ -5,17 +5,17 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import may_edit_team
+from ..core.stale_edits import differences
+from ..domain.money import Unit
+from ..domain.periods import today
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
-from ..forms import form_status, id_arg
-from ..i18n import gettext as _
 from ..leads.services import enterprise_suggestions, known_enterprise
 from ..models import Enterprise, Project, Role, Team
-from ..money import Unit
-from ..periods import today
-from ..scoping import may_edit_team
-from ..stale_edits import differences
+from ..web.forms import form_status, id_arg
+from ..web.i18n import gettext as _
 from . import services
 from .forms import ProjectForm
 from .views import bp

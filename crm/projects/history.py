@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, union
 
+from ..domain.money import Unit, format_amount, money_filter, reading_unit
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import (
     AgreementKind,
     AuditEvent,
@@ -27,7 +27,7 @@ from ..models import (
     Team,
     User,
 )
-from ..money import Unit, format_amount, money_filter, reading_unit
+from ..web.i18n import gettext as _
 from .labels import ACTIONS, ENTITIES, field_label
 
 HISTORY_LIMIT = 200  # newest events shown on a project's page

@@ -1,8 +1,8 @@
 """What people read for a project's field names, overdue reasons and recorded changes."""
 
-from ..i18n import lazy_gettext as _l
+from ..domain.money import Unit, format_amount, reading_unit
 from ..models import Project
-from ..money import Unit, format_amount, reading_unit
+from ..web.i18n import lazy_gettext as _l
 
 CURRENCIES = {"CNY": _l("人民币"), "USD": _l("美元"), "EUR": _l("欧元"), "HKD": _l("港元"), "JPY": _l("日元"),
               "GBP": _l("英镑")}

@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ..domain.periods import today as local_today
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
 from ..models import Milestone, Project, ProjectStatus, User
-from ..periods import today as local_today
 from ..reports.rules import OPEN
+from ..web.i18n import gettext as _
+from ..web.i18n import lazy_gettext as _l
 from .labels import OVERDUE
 from .overdue import overdue_reasons
 

@@ -5,10 +5,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..forms import DayField, options
-from ..i18n import labelled
-from ..i18n import lazy_gettext as _l
 from ..models import ProjectStatus
+from ..web.forms import DayField, options
+from ..web.i18n import labelled
+from ..web.i18n import lazy_gettext as _l
 from .verification import DOCUMENT_KINDS
 
 

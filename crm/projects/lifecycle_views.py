@@ -8,14 +8,14 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import may_edit_team
 from ..auth.fresh import fresh_sign_in_required
-from ..errors import render_error
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import Project, ProjectDocument, ProjectStatus
-from ..pagination import paginate
-from ..scoping import may_edit_team
+from ..web.errors import render_error
+from ..web.i18n import gettext as _
+from ..web.pagination import paginate
 from . import lifecycle, verification
 from . import lifecycle_forms as forms
 from . import views as project_pages

@@ -12,13 +12,13 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.expression import FunctionElement
 
-from ..audit import record
+from ..core.audit import record
+from ..core.stale_edits import check_version
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
 from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
 from ..models.projects import project_service_member
 from ..reports.rules import any_overdue, open_issue
-from ..stale_edits import check_version
+from ..web.i18n import lazy_gettext as _l
 from .overdue import overdue_reasons
 
 # The 代办事项 most signed projects go through; the template button adds those a project lacks.

@@ -9,14 +9,14 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import may, requires
-from ..errors import render_error
+from ..access.rights import may, requires
+from ..core.stale_edits import StaleEdit
+from ..domain.periods import today
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
-from ..pagination import link_args, paginate
-from ..periods import today
-from ..stale_edits import StaleEdit
+from ..web.errors import render_error
+from ..web.i18n import gettext as _
+from ..web.pagination import link_args, paginate
 from . import service
 from . import views as project_pages
 from .labels import OVERDUE

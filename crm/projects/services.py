@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..access.districts import district_code
+from ..domain.periods import today
 from ..enterprises.services import current
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, Project, ProjectStatus, ProjectType, Role, User
-from ..periods import today
+from ..web.i18n import lazy_gettext as _l
 
 # What the project form changes; status, milestones, verification and voiding have their own pages.
 EDITABLE = frozenset({

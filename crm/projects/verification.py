@@ -11,14 +11,14 @@ from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from .. import audit
-from ..auth.access import may
+from ..access.rights import may
+from ..core import audit
+from ..core.uploads import JPEG, PDF, PNG, UploadRefused, store_upload
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
 from ..models import Project, ProjectDocument, User, now_utc
 from ..reports.rules import pending
-from ..uploads import JPEG, PDF, PNG, UploadRefused, store_upload
+from ..web.i18n import gettext as _
+from ..web.i18n import lazy_gettext as _l
 
 DOCUMENT_KINDS = {"agreement": _l("协议"), "licence": _l("营业执照"), "other": _l("其他")}
 SUFFIXES = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}

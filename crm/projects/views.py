@@ -6,12 +6,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import may_edit_team
+from ..domain.periods import today
 from ..extensions import db
 from ..models import Project
-from ..pagination import link_args, paginate
-from ..periods import today
-from ..scoping import may_edit_team
+from ..web.pagination import link_args, paginate
 from . import queries
 from .filters import ProjectFilterForm
 from .history import project_history

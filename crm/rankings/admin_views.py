@@ -5,13 +5,13 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..core.stale_edits import StaleEdit
+from ..domain.periods import today
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
-from ..periods import today
 from ..reports.scoring import default_rule, rule_for, save_rule, settings_version
-from ..stale_edits import StaleEdit
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
 from . import services
 from .forms import FreezeForm, WeightsForm
 from .views import bp

@@ -6,16 +6,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..core.stale_edits import StaleEdit
+from ..domain.periods import today
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
 from ..models import RankingSnapshot
-from ..periods import today
 from ..reports.district_ranking import district_ranking
 from ..reports.forms import ReportPeriodForm
 from ..reports.scoring import city_rule_for, default_rule, save_rule, settings_version
-from ..stale_edits import StaleEdit
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
 from . import services
 from .forms import CityWeightsForm, FreezeForm
 from .views import bp, chosen_period, export_links, query_args

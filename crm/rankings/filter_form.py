@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 from wtforms import Field
 
-from ..option_lists import ListedSelectField
+from ..web.option_lists import ListedSelectField
 
 KEPT_STATES = 256  # forms kept per process, about 8 kB each; past that the oldest is dropped
 

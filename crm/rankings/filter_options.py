@@ -21,10 +21,10 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
 from ..models import District, Project, Team
-from ..option_lists import OptionList
 from ..projects.queries import industries
+from ..web.i18n import lazy_gettext as _l
+from ..web.option_lists import OptionList
 
 LIST_TTL = 60.0  # seconds a list read by this process is offered before it is read again
 ALL_TEAMS = (0, _l("全部专班"))

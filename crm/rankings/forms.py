@@ -8,18 +8,18 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from ..access.tenancy import scoped_district
-from ..forms import DistrictFilter, options
-from ..i18n import lazy_gettext as _l
+from ..core.stale_edits import differences, version_field
+from ..domain.periods import Period
 from ..models import ProjectStatus, TargetMetric
-from ..option_lists import ListedSelectField, OptionList
-from ..periods import Period
 from ..reports.district_ranking import DISTRICT_METRICS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria
 from ..reports.rules import SIZE_BUCKETS
 from ..reports.scoring import DEFAULT_CITY_WEIGHTS, DEFAULT_WEIGHTS, ScoringRule
-from ..stale_edits import differences, version_field
+from ..web.forms import DistrictFilter, options
+from ..web.i18n import lazy_gettext as _l
+from ..web.option_lists import ListedSelectField, OptionList
 from .filter_options import ALL, district_options, industry_options, team_options
 from .labels import METRIC_LABELS
 

@@ -5,11 +5,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import may_see_district, ranked_district
+from ..domain.periods import today
 from ..extensions import db
 from ..models import RankingSnapshot
-from ..periods import today
-from ..scoping import may_see_district, ranked_district
 from . import services
 from .forms import FreezeForm
 from .views import bp

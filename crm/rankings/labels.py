@@ -1,8 +1,8 @@
 """How the ranking's metrics are named and shown on its pages."""
 
-from ..i18n import lazy_gettext as _l
+from ..domain.money import money_filter
 from ..models import TargetMetric
-from ..money import money_filter
+from ..web.i18n import lazy_gettext as _l
 
 METRIC_LABELS = {
     TargetMetric.TRIPS: _l("外出招商次数"),

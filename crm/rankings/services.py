@@ -10,10 +10,10 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
-from ..audit import record
+from ..core.audit import record
+from ..domain.periods import LOCAL, Period
 from ..extensions import db
 from ..models import RankingSnapshot
-from ..periods import LOCAL, Period
 from ..reports.district_ranking import district_ranking
 from ..reports.figures import Figures
 from ..reports.scoring import ScoringRule

@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import url_for
 
+from ..domain.money import money_filter
 from ..models import ProjectStatus
-from ..money import money_filter
 
 SENTINEL = 987_654_321  # an id no route's URL holds otherwise: where it lands, each row's id goes
 

@@ -7,18 +7,18 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import ranked_district
+from ..domain.periods import Period, today
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
 from ..models import District, TargetMetric
-from ..pagination import link_args, paginate_fetched
-from ..periods import Period, today
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import yi_page, yi_totals
 from ..reports.rules import SIZE_BUCKETS
 from ..reports.team_ranking import team_ranking
-from ..scoping import ranked_district
+from ..web.i18n import lazy_gettext as _l
+from ..web.pagination import link_args, paginate_fetched
 from . import services
 from .filter_form import filter_form
 from .forms import FreezeForm, ProjectRankingForm

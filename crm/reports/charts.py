@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
+from ..domain.money import Unit, format_amount, format_yi
+from ..domain.periods import Period
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import Lead, LeadStage, LeadStageChange, Project
-from ..money import Unit, format_amount, format_yi
-from ..periods import Period
+from ..web.i18n import gettext as _
 from .district_ranking import district_ranking
 from .figures import of_team, utc_bounds
 from .rules import SIZE_BANDS, counted, in_band

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..cli import district_option
-from ..periods import period_from, today
+from ..domain.periods import period_from, today
 from .district_ranking import district_ranking
 from .figures import district_figures
 from .project_ranking import YiCriteria, yi_ranking, yi_totals

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..domain.money import Unit, format_amount
+from ..domain.periods import Period
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
 from ..models import Project, TargetMetric, Team
-from ..money import Unit, format_amount
-from ..periods import Period
+from ..web.i18n import lazy_gettext as _l
 from .figures import FIELD_OF, Figures, district_figures, of_district, team_figures, team_of
 from .rules import open_issue_counts
 from .targets import completion, district_targets, team_targets, time_progress, year_to_date

@@ -16,9 +16,9 @@ from datetime import date
 from sqlalchemy import func, or_, select
 
 from ..access.tenancy import published
+from ..domain.periods import Period
 from ..extensions import db
 from ..models import District, Project, TargetMetric, Team, TeamTarget
-from ..periods import Period
 from .figures import Figures, districts_figures, whole_district
 from .rules import counted_start_overdue
 from .scoring import ScoringRule, city_rule_for

@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, distinct, func, or_, select, true
 
 from ..access.tenancy import scoped_district
+from ..domain.periods import LOCAL, Period
 from ..extensions import db
 from ..models import Enterprise, Lead, Project, TargetMetric, Team, Trip, Visit
-from ..periods import LOCAL, Period
 from .rules import counted, yi_project
 
 

@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ..forms import DayField, PeriodFilter
-from ..i18n import lazy_gettext as _l
-from ..option_lists import ListedSelectField, OptionList
-from ..periods import Period, today
+from ..domain.periods import Period, today
+from ..web.forms import DayField, PeriodFilter
+from ..web.i18n import lazy_gettext as _l
+from ..web.option_lists import ListedSelectField, OptionList
 
 
 class ReportPeriodForm(PeriodFilter, FlaskForm):

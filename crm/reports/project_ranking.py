@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Date, Select, and_, bindparam, func, select
 
+from ..domain.periods import Period
 from ..extensions import db
 from ..models import Enterprise, Project, ProjectStatus, Team
-from ..periods import Period
 from .rules import SIZE_BUCKETS, at_least, counted, of_size
 
 

@@ -17,8 +17,8 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from ..extensions import db
-from ..i18n import lazy_gettext as _l
 from ..models import YI, Lead, LeadStage, Project, ProjectIssue, ProjectStatus
+from ..web.i18n import lazy_gettext as _l
 
 # The floors of the size buckets in 亿元 (DESIGN "Money and units"); the buckets and the chart's bands derive from them.
 SIZE_FLOORS_YI = (1, 10, 30, 50, 100)

@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
+from ..core.stale_edits import check_version
 from ..extensions import db
 from ..models import RankingSettings, TargetMetric
-from ..stale_edits import check_version
 from .figures import METRICS
 
 POINT = Decimal("0.01")

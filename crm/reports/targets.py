@@ -8,9 +8,9 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
+from ..domain.periods import Period
 from ..extensions import db
 from ..models import TargetMetric, TeamTarget
-from ..periods import Period
 from .figures import days_in, of_district
 
 PERCENT = Decimal("0.1")

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from ..domain.periods import Period
 from ..extensions import db
 from ..models import Project, TargetMetric, Team
-from ..periods import Period
 from .figures import METRICS, Figures, district_figures, of_district, team_figures
 from .rules import counted_start_overdue
 from .scoring import ScoringRule, points, rule_for, share, shown

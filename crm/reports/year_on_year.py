@@ -16,7 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..periods import Period, a_year_earlier
+from ..domain.periods import Period, a_year_earlier
 from .figures import Figures, district_figures
 from .targets import PERCENT
 

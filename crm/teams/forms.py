@@ -5,12 +5,12 @@ from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.stale_edits import fingerprint_field, version_field
+from ..domain.money import AmountError, Unit, format_yi, parse_amount
 from ..extensions import db
-from ..forms import options
-from ..i18n import lazy_gettext as _l
 from ..models import Role, TargetMetric, Team, User
-from ..money import AmountError, Unit, format_yi, parse_amount
-from ..stale_edits import fingerprint_field, version_field
+from ..web.forms import options
+from ..web.i18n import lazy_gettext as _l
 
 
 class TeamForm(FlaskForm):

@@ -3,9 +3,9 @@
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
+from ..core.stale_edits import check_fingerprint, check_version, fingerprint
 from ..extensions import db
 from ..models import TargetMetric, Team, TeamTarget
-from ..stale_edits import check_fingerprint, check_version, fingerprint
 
 
 def update_team(team: Team, *, version: int, name: str, base_city: str, leader_id: int | None,

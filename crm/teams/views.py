@@ -6,13 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..core.stale_edits import StaleEdit, StaleSet, differences
+from ..domain.periods import today
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
 from ..models import Team, User
-from ..periods import today
-from ..stale_edits import StaleEdit, StaleSet, differences
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
 from . import services
 from .forms import TargetsForm, TeamForm
 

@@ -9,11 +9,11 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.stale_edits import version_field
 from ..extensions import db
-from ..forms import MAX_ID, DayField, PeriodFilter, options
-from ..i18n import lazy_gettext as _l
 from ..models import Role, Team, Trip, User
-from ..stale_edits import version_field
+from ..web.forms import MAX_ID, DayField, PeriodFilter, options
+from ..web.i18n import lazy_gettext as _l
 
 
 def team_pairs(*, active_only: bool, keep: int | None = None) -> list[tuple[int, str]]:

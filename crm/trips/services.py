@@ -8,13 +8,13 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from ..access.visibility import may_edit_team, team_filter
+from ..core.stale_edits import check_version
+from ..domain.periods import Period
 from ..extensions import db
-from ..i18n import gettext as _
-from ..i18n import join_names
 from ..models import Role, Team, Trip, User, Visit, trip_participant
-from ..periods import Period
-from ..scoping import may_edit_team, team_filter
-from ..stale_edits import check_version
+from ..web.i18n import gettext as _
+from ..web.i18n import join_names
 
 
 class TripError(ValueError):

@@ -4,14 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import may_edit_team, sees_all, team_scoped_or_404
+from ..core.stale_edits import StaleEdit, differences
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
 from ..models import Role, Team, Trip
-from ..pagination import link_args, paginate
-from ..scoping import may_edit_team, sees_all, team_scoped_or_404
-from ..stale_edits import StaleEdit, differences
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
+from ..web.pagination import link_args, paginate
 from . import services
 from .forms import TripFilterForm, TripForm
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ..auth.passwords import policy_summary
 from ..auth.services import AccountError
-from ..i18n import gettext as _
 from ..models import Role, User
-from ..passwords import policy_summary
+from ..web.i18n import gettext as _
 
 
 def check_own_account(user: User, *, actor: User, role: Role, active: bool) -> None:

@@ -7,11 +7,11 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..auth.forms import StrongPassword
+from ..core.stale_edits import version_field
 from ..extensions import db
-from ..forms import options
-from ..i18n import lazy_gettext as _l
 from ..models import Role, Team, User
-from ..stale_edits import version_field
+from ..web.forms import options
+from ..web.i18n import lazy_gettext as _l
 
 
 def team_choices() -> list[SelectChoice]:

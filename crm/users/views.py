@@ -4,16 +4,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..access.rights import requires
 from ..auth import second_factor
 from ..auth import services as accounts
-from ..auth.access import requires
 from ..auth.fresh import fresh_sign_in_required
+from ..core.stale_edits import StaleEdit, bump_version, differences
 from ..extensions import db
-from ..forms import form_status
-from ..i18n import gettext as _
 from ..models import Role, Team, User
-from ..pagination import paginate
-from ..stale_edits import StaleEdit, bump_version, differences
+from ..web.forms import form_status
+from ..web.i18n import gettext as _
+from ..web.pagination import paginate
 from .duties import check_own_account, policy_in_force
 from .forms import NewUserForm, PasswordResetForm, UserForm
 

@@ -4,9 +4,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from ..domain.periods import today
 from ..extensions import db
 from ..models import Role, Team, Trip, User
-from ..periods import today
 
 
 def chooses_team(user: User) -> bool:

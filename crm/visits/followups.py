@@ -3,12 +3,12 @@
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..auth.access import requires
+from ..access.rights import requires
+from ..access.visibility import team_scoped_or_404
+from ..domain.periods import today
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import Visit, VisitPhoto
-from ..periods import today
-from ..scoping import team_scoped_or_404
+from ..web.i18n import gettext as _
 from . import photos, services
 from .views import bp
 

@@ -11,13 +11,13 @@ from wtforms.fields import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.stale_edits import version_field
+from ..domain.periods import today
 from ..extensions import db
-from ..forms import DayField, options
-from ..i18n import lazy_gettext as _l
 from ..leads.overlaps import ACTIVE_STAGES
 from ..models import Lead, Trip, User, Visit, VisitKind
-from ..periods import today
-from ..stale_edits import version_field
+from ..web.forms import DayField, options
+from ..web.i18n import lazy_gettext as _l
 from .services import TEXT_LIMIT, VisitInput
 
 

@@ -6,10 +6,10 @@ from typing import BinaryIO
 
 from flask import current_app
 
+from ..core.uploads import JPEG, PNG, UploadRefused, store_upload
 from ..extensions import db
-from ..i18n import gettext as _
 from ..models import User, Visit, VisitPhoto
-from ..uploads import JPEG, PNG, UploadRefused, store_upload
+from ..web.i18n import gettext as _
 
 
 class PhotoRefused(ValueError):

@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from ..core.stale_edits import check_version
+from ..domain.periods import today
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
-from ..i18n import gettext as _
 from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
 from ..models import Enterprise, Lead, Role, Team, Trip, User, Visit, VisitKind, visit_participant
-from ..periods import today
-from ..stale_edits import check_version
+from ..web.i18n import gettext as _
 
 TEXT_LIMIT = 4000
 EARLIEST = date(2000, 1, 1)

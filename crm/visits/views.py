@@ -9,15 +9,15 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
-from ..auth.access import requires
-from ..auth.refusals import Refused
+from ..access.reasons import NotAllowed
+from ..access.rights import requires
+from ..access.visibility import sees_all, team_filter, team_scoped_or_404
+from ..core.stale_edits import StaleEdit, differences
 from ..extensions import db
-from ..forms import form_status, options
-from ..i18n import gettext as _
 from ..models import Team, User, Visit
-from ..pagination import link_args, paginate
-from ..scoping import sees_all, team_filter, team_scoped_or_404
-from ..stale_edits import StaleEdit, differences
+from ..web.forms import form_status, options
+from ..web.i18n import gettext as _
+from ..web.pagination import link_args, paginate
 from . import chooser, photos, services
 from .forms import VisitFilterForm, VisitForm
 
@@ -123,7 +123,7 @@ def edit(visit_id: int):
     """Change a visit (its author, the team's lead, or an admin)."""
     visit = team_scoped_or_404(Visit, visit_id, current_user)
     if not services.may_change(current_user, visit):
-        raise Refused(_("只有记录人、专班负责人或管理员可以修改这条拜访记录"))
+        raise NotAllowed(_("只有记录人、专班负责人或管理员可以修改这条拜访记录"))
     form = VisitForm(team_id=visit.team_id, guests=guests(visit), visit=visit)
     if request.method == "GET":
         show_stored(form, visit)
@@ -175,7 +175,7 @@ def delete(visit_id: int):
     try:
         services.delete_visit(visit, current_user)
     except services.NotYours:
-        raise Refused(_("只有记录人、专班负责人或管理员可以删除这条拜访记录")) from None
+        raise NotAllowed(_("只有记录人、专班负责人或管理员可以删除这条拜访记录")) from None
     db.session.commit()
     photos.remove_photo_files(gone)
     flash(_("拜访记录已删除"), "success")

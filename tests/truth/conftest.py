@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from flask import Flask
 
-from crm import periods
+from crm.domain import periods
 
 from .counts import COUNTED, SIGNED, Truth, number, rows
 from .pages import Browsers

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from crm.auth.services import hash_password
-from crm.credit_code import make_credit_code
+from crm.domain.credit_code import make_credit_code
 from crm.extensions import db
 from crm.models import (
     AgreementKind,

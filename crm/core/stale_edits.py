@@ -22,8 +22,8 @@ from wtforms import Field, HiddenField
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import ValidationError
 
-from .extensions import db
-from .i18n import lazy_gettext as _l
+from ..extensions import db
+from ..web.i18n import lazy_gettext as _l
 
 
 class StaleEdit(Exception):

@@ -22,9 +22,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .i18n import gettext as _
-from .i18n import join_names
-from .i18n import lazy_gettext as _l
+from ..web.i18n import gettext as _
+from ..web.i18n import join_names
+from ..web.i18n import lazy_gettext as _l
 
 CLASS_NAMES = {"lower": _l("小写字母"), "upper": _l("大写字母"), "digit": _l("数字"), "symbol": _l("符号")}
 

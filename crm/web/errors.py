@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db, login_manager
+from ..extensions import db, login_manager
 from .health import unreachable
 from .i18n import lazy_gettext as _l
 

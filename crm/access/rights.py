@@ -7,11 +7,11 @@ from typing import Any, NoReturn, TypeVar
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from ..audit import record
-from ..database import written_apart
+from ..core.audit import record
+from ..core.database import written_apart
 from ..extensions import db
 from ..models import Role
-from .refusals import Refused, reason
+from .reasons import NotAllowed, reason
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,7 +117,7 @@ def refuse(user: Any, right: str | None = None) -> NoReturn:
                 ensure_ascii=False))
     if right is None or not user.is_authenticated:
         abort(403)
-    raise Refused(reason(right, user.role, RIGHTS[right]))
+    raise NotAllowed(reason(right, user.role, RIGHTS[right]))
 
 
 def check_access() -> Any:

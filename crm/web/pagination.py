@@ -9,7 +9,7 @@ from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import lazyload
 
-from .extensions import db
+from ..extensions import db
 
 MAX_PAGE = 100_000  # far past any real list; larger numbers overflow the database's integers
 # How far past a page's start a list counts its rows. A district's lists run to a million visits: counting them

@@ -9,11 +9,11 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from .access.tenancy import current
-from .audit_trail.chain import CONTENT, chain
-from .extensions import db
-from .models import AUDITED, AuditEvent, District, Enterprise, Project, Team, User, now_utc
-from .models.enums import AuditResult
+from ..access.tenancy import current
+from ..audit_trail.chain import CONTENT, chain
+from ..extensions import db
+from ..models import AUDITED, AuditEvent, District, Enterprise, Project, Team, User, now_utc
+from ..models.enums import AuditResult
 
 IGNORED_FIELDS = frozenset({"version", "updated_at", "created_at"})
 

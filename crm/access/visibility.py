@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from flask import abort, request
 from sqlalchemy import ColumnElement, select, true
 
-from .extensions import db
-from .models import District, Role, Team, User
+from ..extensions import db
+from ..models import District, Role, Team, User
 
 M = TypeVar("M")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from .i18n import lazy_gettext as _l
+from ..web.i18n import lazy_gettext as _l
 
 YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000

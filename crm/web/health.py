@@ -4,8 +4,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .auth.access import public
-from .extensions import db
+from ..access.rights import public
+from ..extensions import db
 
 bp = Blueprint("health", __name__)
 

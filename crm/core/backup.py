@@ -24,7 +24,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from .extensions import db
+from ..extensions import db
 
 PG_BIN = Path("/usr/lib/postgresql")  # where Debian installs each major version's client tools
 

@@ -12,7 +12,7 @@ Create Date: 2026-12-06 16:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from crm.audit import result_of
+from crm.core.audit import result_of
 from crm.audit_trail.chain import GENESIS, event_hash
 from crm.models.audit import guard_statements, unguard_statements
 

@@ -4,12 +4,12 @@ import secrets
 
 from flask import has_request_context, request
 
-from .access.declaring import declare_users_reach
-from .audit import set_actor
-from .auth import sessions_held
-from .database import written_apart
-from .extensions import db, login_manager
-from .models import User, now_utc
+from ..access.declaring import declare_users_reach
+from ..core.audit import set_actor
+from ..core.database import written_apart
+from ..extensions import db, login_manager
+from ..models import User, now_utc
+from . import sessions_held
 
 sessions_held.register_session_rows()
 

@@ -13,9 +13,9 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
 
+from ..domain.periods import Period, period_from
 from .i18n import join_clauses, labelled
 from .i18n import lazy_gettext as _l
-from .periods import Period, period_from
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -10,11 +10,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from .auth.access import may
+from ..access.rights import may
+from ..domain.money import money_filter
+from ..models import Role
 from .forms import day_input
 from .i18n import join_clauses, join_names
-from .models import Role
-from .money import money_filter
 
 
 def per_role(name: str, caller: Callable[[], str]) -> Markup:

@@ -2,9 +2,9 @@
 
 from werkzeug.exceptions import Forbidden
 
-from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
 from ..models import Role
+from ..web.i18n import gettext as _
+from ..web.i18n import lazy_gettext as _l
 
 # Where a rule is more than "these roles only", the reason as a user would put it.
 REASONS = {
@@ -16,7 +16,7 @@ REASONS = {
 }
 
 
-class Refused(Forbidden):
+class NotAllowed(Forbidden):
     """A 403 that says why."""
 
     def __init__(self, reason: str | None = None) -> None:

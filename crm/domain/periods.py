@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from .i18n import gettext as _
+from ..web.i18n import gettext as _
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from .extensions import db
+from ..extensions import db
 
 UNCOMMITTED = "uploads_uncommitted"  # session.info key: the files written in the open transaction
 

@@ -1,0 +1,1 @@
+"""What every feature stands on: the database engine, the audit recording, stored uploads, stale edits, backups."""

@@ -1,0 +1,1 @@
+"""The web layer every feature shares: error pages, form pieces, language, pagination, security headers, templating."""
