@@ -86,23 +86,22 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .api.views import bp as api_bp
-    from .audit_trail.views import bp as audit_trail_bp
-    from .auth import factor_views, views  # noqa: F401  (their routes join the sign-in blueprint)
+    from .api.blueprint import bp as api_bp
+    from .audit_trail.blueprint import bp as audit_trail_bp
     from .auth.blueprint import bp as auth_bp
-    from .dashboard.views import bp as dashboard_bp
-    from .enterprises.views import bp as enterprises_bp
-    from .exports.views import bp as exports_bp
+    from .dashboard.blueprint import bp as dashboard_bp
+    from .enterprises.blueprint import bp as enterprises_bp
+    from .exports.blueprint import bp as exports_bp
     from .extensions import csrf
-    from .imports.views import bp as imports_bp
-    from .leads.views import bp as leads_bp
-    from .offline.views import bp as offline_bp
-    from .projects.views import bp as projects_bp
-    from .rankings.views import bp as rankings_bp
-    from .teams.views import bp as teams_bp
-    from .trips.views import bp as trips_bp
-    from .users.views import bp as users_bp
-    from .visits.views import bp as visits_bp
+    from .imports.blueprint import bp as imports_bp
+    from .leads.blueprint import bp as leads_bp
+    from .offline.blueprint import bp as offline_bp
+    from .projects.blueprint import bp as projects_bp
+    from .rankings.blueprint import bp as rankings_bp
+    from .teams.blueprint import bp as teams_bp
+    from .trips.blueprint import bp as trips_bp
+    from .users.blueprint import bp as users_bp
+    from .visits.blueprint import bp as visits_bp
     from .web.health import bp as health_bp
 
     for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp, enterprises_bp, trips_bp, visits_bp, leads_bp,

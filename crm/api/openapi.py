@@ -4,7 +4,6 @@ from flask import jsonify
 
 from ..access.rights import public
 from ..models import VisitKind
-from .views import bp
 
 ERROR = {"type": "object", "required": ["error", "message"],
          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
@@ -98,7 +97,6 @@ SPEC = {
 }
 
 
-@bp.get("/openapi.json")
 @public
 def openapi():
     """The description of this API."""

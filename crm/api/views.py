@@ -1,6 +1,6 @@
 """The JSON API, version 1: what the phone's offline outbox and other programs use."""
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -10,15 +10,8 @@ from ..domain.periods import today
 from ..extensions import db
 from ..models import Enterprise, User
 from ..visits.services import due_follow_ups
-from .errors import ApiError
-from .guard import same_origin_only
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-bp.before_request(same_origin_only)
-bp.register_error_handler(ApiError, lambda error: error.response())
 
 
-@bp.get("/me")
 @requires("api.use")
 def me():
     """The signed-in user, their team and its members: also tells a client its session is alive."""
@@ -32,7 +25,6 @@ def me():
                    members=[{"id": u.id, "display_name": u.display_name} for u in members])
 
 
-@bp.get("/enterprises")
 @requires("enterprises.view")
 def search_enterprises():
     """Enterprises whose name contains the text, or whose credit code starts with it (at most 20)."""
@@ -49,7 +41,6 @@ def search_enterprises():
                            "industry": e.industry} for e in rows])
 
 
-@bp.get("/follow-ups")
 @requires("followups.view")
 def follow_ups():
     """我的待办: the user's visits and leads due today or earlier."""
@@ -60,5 +51,3 @@ def follow_ups():
         leads=[{"id": lead.id, "title": lead.title, "enterprise_name": lead.enterprise.name,
                 "next_action_on": lead.next_action_on.isoformat(), "next_action": lead.next_action} for lead in leads])
 
-
-from . import openapi, visits  # noqa: E402,F401  (their routes register on bp)

@@ -16,7 +16,6 @@ from ..web.pagination import paginate
 from .errors import ApiError
 from .guard import json_body, upload_header
 from .parsing import Fields
-from .views import bp
 
 
 def visit_json(visit: Visit) -> dict:
@@ -42,7 +41,6 @@ def visit_input(body: dict) -> VisitInput:
     return data
 
 
-@bp.post("/visits")
 @requires("visits.log")
 def create_visit():
     """Log a visit; the same UUID again answers with the visit already logged."""
@@ -59,7 +57,6 @@ def create_visit():
     return jsonify(body), 201 if logged.created else 200
 
 
-@bp.get("/visits")
 @requires("visits.view")
 def list_visits():
     """The visits of the teams the user may see, newest first."""
@@ -78,7 +75,6 @@ def list_visits():
     return jsonify(items=[visit_json(v) for v in page.items], page=page.page, pages=page.pages, total=page.total)
 
 
-@bp.post("/visits/<uuid>/photos")
 @requires("visits.log")
 def add_visit_photo(uuid: str):
     """Attach one photo (JPEG or PNG) to a visit of one's team, or one the user may change."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from ..access.rights import requires
@@ -18,8 +18,6 @@ from .export import export_detail, local_text, trail_export, written_trail
 from .filters import ACTIONS, TrailFilterForm
 from .queries import trail_query
 
-bp = Blueprint("audit_trail", __name__, url_prefix="/audit")
-
 
 def note_reading(action: str, detail: str) -> None:
     """Write in the trail that it was read (or exported), in a transaction of its own."""
@@ -28,7 +26,6 @@ def note_reading(action: str, detail: str) -> None:
         record(action, user_id=user_id, address=request.remote_addr, detail=detail)
 
 
-@bp.get("/")
 @requires("audit.view")
 def index():
     """List the district's events, newest first, by who, what, when, which record and result."""
@@ -43,7 +40,6 @@ def index():
                            query=link_args())
 
 
-@bp.get("/export.<ext>")
 @requires("audit.view")
 def export(ext: str):
     """Download the filtered events as .xlsx or .csv; the audit row notes the events the file holds."""

@@ -1,25 +1,22 @@
-"""The sign-in blueprint and what its two view modules share: where to go on after signing in, who is asking.
+"""The auth blueprint: every URL of the feature and the view that answers it.
 
-`views.py` (sign-in, sign-out, the password, the language) and `factor_views.py` (the second step, enrolment,
-re-entry, the account's security page) both add their routes to `bp`; the app factory imports both.
+Views know nothing of the blueprint; this module imports them, and only the app factory imports it.
 """
 
-from urllib.parse import urlsplit
+from flask import Blueprint
 
-from flask import Blueprint, request, url_for
+from . import factor_views, views
 
 bp = Blueprint("auth", __name__)
 
-
-def safe_next(target: str | None) -> str:
-    """Return target if it is a path on this site, else the dashboard; never a control character (a header split)."""
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in target)):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("dashboard.index")
-
-
-def client_address() -> str:
-    return request.remote_addr or "-"
+bp.add_url_rule("/login/code", view_func=factor_views.second_step, methods=["GET", "POST"])
+bp.add_url_rule("/account/second-factor", view_func=factor_views.enrol, methods=["GET", "POST"])
+bp.add_url_rule("/account/", view_func=factor_views.account, methods=["GET"])
+bp.add_url_rule("/account/second-factor/disable", view_func=factor_views.disable_second_factor, methods=["POST"])
+bp.add_url_rule("/account/second-factor/codes", view_func=factor_views.new_recovery_codes, methods=["POST"])
+bp.add_url_rule("/account/sessions/end", view_func=factor_views.end_session, methods=["POST"])
+bp.add_url_rule("/auth/confirm", view_func=factor_views.confirm, methods=["GET", "POST"])
+bp.add_url_rule("/login", view_func=views.login, methods=["GET", "POST"])
+bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
+bp.add_url_rule("/account/password", view_func=views.change_password, methods=["GET", "POST"])
+bp.add_url_rule("/account/language", view_func=views.set_language, methods=["POST"])

@@ -13,9 +13,9 @@ from ..models import User, now_utc
 from ..web.forms import form_status
 from ..web.i18n import gettext as _
 from . import second_factor, services, sessions_held, signing_in
-from .blueprint import bp, client_address, safe_next
 from .factor_forms import CodeForm, ConfirmForm, EndSessionForm, EnrolForm, FactorChangeForm
 from .fresh import mark_fresh
+from .navigation import client_address, safe_next
 
 
 def too_many_codes(template: str, form: Any, **context: Any) -> tuple[str, int]:
@@ -24,7 +24,6 @@ def too_many_codes(template: str, form: Any, **context: Any) -> tuple[str, int]:
     return render_template(template, form=form, **context), 429
 
 
-@bp.route("/login/code", methods=["GET", "POST"])
 @public
 def second_step():
     """The code from the authenticator app (or a recovery code), after the right password."""
@@ -64,7 +63,6 @@ def enrolling_user() -> tuple[User | None, signing_in.Pending | None]:
     return waiting.user, waiting
 
 
-@bp.route("/account/second-factor", methods=["GET", "POST"])
 @public  # also for a sign-in waiting on a first enrolment, which is no session yet
 def enrol():
     """Set up an authenticator app: scan the code (or type the secret), confirm with a code, keep recovery codes."""
@@ -93,7 +91,6 @@ def enrol():
     return render_template("auth/recovery_codes.html", codes=codes, onward=onward)
 
 
-@bp.get("/account/")
 @requires("account.edit")
 def account():
     """The account's security: its second factor and the sessions it holds."""
@@ -135,7 +132,6 @@ def both_entered(form: FactorChangeForm) -> tuple[str, int] | None:
     return None
 
 
-@bp.post("/account/second-factor/disable")
 @requires("account.edit")
 def disable_second_factor():
     """Turn one's own second factor off (to move it to a new phone, say), with the password and a code."""
@@ -149,7 +145,6 @@ def disable_second_factor():
     return redirect(url_for("auth.enrol" if second_factor.required(current_user) else "auth.account"))
 
 
-@bp.post("/account/second-factor/codes")
 @requires("account.edit")
 def new_recovery_codes():
     """Replace one's recovery codes, with the password and a code; the old ones stop working."""
@@ -164,7 +159,6 @@ def new_recovery_codes():
     return render_template("auth/recovery_codes.html", codes=codes, onward=url_for("auth.account"))
 
 
-@bp.post("/account/sessions/end")
 @requires("account.edit")
 def end_session():
     """End one of one's own sessions (a phone left behind, a shared computer)."""
@@ -178,7 +172,6 @@ def end_session():
     return redirect(url_for("auth.account"))
 
 
-@bp.route("/auth/confirm", methods=["GET", "POST"])
 @requires("account.edit")
 def confirm():
     """Enter the password (or a code) again before a privileged action."""

@@ -11,12 +11,11 @@ from ..extensions import db
 from ..web.forms import form_status
 from ..web.i18n import gettext as _
 from . import devices, second_factor, services, signing_in
-from .blueprint import bp, client_address, safe_next
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
+from .navigation import client_address, safe_next
 from .passwords import policy_summary
 
 
-@bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
     """Sign in with a username and password."""
@@ -44,7 +43,6 @@ def login():
     return redirect(safe_next(form.next.data))
 
 
-@bp.post("/logout")
 @requires("account.edit")
 def logout():
     """Sign out, ending every session of this user."""
@@ -60,7 +58,6 @@ def password_page(form: PasswordChangeForm) -> str:
     return render_template("auth/password.html", form=form, password_policy=policy_summary(current_app.config))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
 @requires("account.edit")
 def change_password():
     """Change one's own password; other sessions end."""
@@ -79,7 +76,6 @@ def change_password():
     return redirect(url_for("dashboard.index"))
 
 
-@bp.post("/account/language")
 @requires("account.edit")
 def set_language():
     """Choose the language of the interface."""

@@ -1,6 +1,6 @@
 """The dashboard: the period's figures for the district (and the viewer's team), the brief, and the charts."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access.rights import landing_page, requires
@@ -15,8 +15,6 @@ from ..reports.summary import brief, district_summary
 from ..web.forms import field_errors
 from ..web.i18n import gettext as _
 
-bp = Blueprint("dashboard", __name__)
-
 PERIOD_ARGS = ("year", "quarter", "month", "ytd", "start", "end")
 
 
@@ -30,7 +28,6 @@ def period_query() -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key in (*PERIOD_ARGS, "district") and value}
 
 
-@bp.get("/")
 @requires("dashboard.view")
 def index():
     """Show the chosen period's cards, brief and charts; this year when none is chosen."""
@@ -58,7 +55,6 @@ def json_error(status: int, message: str) -> tuple[dict[str, str], int, dict[str
     return {"error": codes[status], "message": message}, status, NO_STORE
 
 
-@bp.get("/dashboard/data/<name>")
 @requires("dashboard.view")
 def chart(name: str):
     """One chart's data as JSON, for the district or (with team=<id>) one team the viewer may see."""

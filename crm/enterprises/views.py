@@ -1,7 +1,6 @@
 """Enterprises: the shared register (企业库), its contacts, and merging duplicates."""
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -28,10 +27,6 @@ from ..web.pagination import paginate
 from . import contacts, services
 from .forms import ContactForm, EnterpriseForm, FilterForm, MergeForm
 
-bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
-bp.add_app_template_filter(contacts.mask_phone, "masked_phone")
-bp.add_app_template_filter(contacts.mask_wechat, "masked_wechat")
-
 
 def page_url(section: str, record_id: int) -> str | None:
     """The address of a record's page when the app serves one (visits, leads, projects), else None."""
@@ -50,7 +45,6 @@ def to_kept(enterprise: Enterprise):
     return redirect(url_for("enterprises.detail", enterprise_id=kept.id))
 
 
-@bp.get("/")
 @requires("enterprises.view")
 def index():
     """List the enterprises, searched by name or credit code and filtered."""
@@ -62,7 +56,6 @@ def index():
     return render_template("enterprises/index.html", form=form, page=page, criteria=criteria)
 
 
-@bp.get("/<int:enterprise_id>")
 @requires("enterprises.view")
 def detail(enterprise_id: int):
     """Show an enterprise with its contacts and the work on it the viewer may see."""
@@ -79,14 +72,12 @@ def render_detail(enterprise: Enterprise, contact_form: ContactForm, status: int
                            **services.enterprise_activity(enterprise, current_user)), status
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @requires("enterprises.edit")
 def create():
     """Add an enterprise."""
     return save(EnterpriseForm(), None)
 
 
-@bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
 @requires("enterprises.edit")
 def edit(enterprise_id: int):
     """Change an enterprise."""
@@ -136,7 +127,6 @@ def stale_conflict(typed: EnterpriseForm, enterprise_id: int) -> list[tuple[str,
     return differences(stored, typed)
 
 
-@bp.post("/<int:enterprise_id>/contacts")
 @requires("enterprises.edit")
 def add_contact(enterprise_id: int):
     """Add a person at an enterprise."""
@@ -153,7 +143,6 @@ def add_contact(enterprise_id: int):
     return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id, _anchor="contacts"))
 
 
-@bp.post("/<int:enterprise_id>/contacts/<int:contact_id>/reveal")
 @requires("enterprises.edit")  # the district's people: the city, which only reads, sees numbers masked
 def reveal_contact(enterprise_id: int, contact_id: int):
     """Show a contact's phone and WeChat ID in full (查看完整号码), recorded in the audit trail."""
@@ -171,7 +160,6 @@ def reveal_contact(enterprise_id: int, contact_id: int):
     return response
 
 
-@bp.post("/<int:enterprise_id>/contacts/<int:contact_id>/delete")
 @requires("enterprises.edit")
 def delete_contact(enterprise_id: int, contact_id: int):
     """Remove a person from an enterprise."""
@@ -185,7 +173,6 @@ def delete_contact(enterprise_id: int, contact_id: int):
     return redirect(url_for("enterprises.detail", enterprise_id=enterprise_id, _anchor="contacts"))
 
 
-@bp.route("/<int:enterprise_id>/merge", methods=["GET", "POST"])
 @requires("enterprises.merge")
 @fresh_sign_in_required
 def merge(enterprise_id: int):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import IO
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, request, send_file, stream_with_context
+from flask import Response, abort, request, send_file, stream_with_context
 from flask_login import current_user
 
 from ..access.rights import may, requires
@@ -19,8 +19,6 @@ from ..web.errors import render_error
 from .catalogue import EXPORTS, FORMATS, build_export, record_export, write_export
 from .csvfile import csv_chunks
 from .sheet import Export, FilterError, Tally
-
-bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 
 def attachment(filename: str, plain_name: str) -> str:
@@ -62,7 +60,6 @@ def recording(chunks: Iterator[bytes], export: Export, tally: Tally, *, user_id:
                           via="web")
 
 
-@bp.get("/<name>.<ext>")
 @requires("exports.download")
 @fresh_sign_in_required(when=sees_all)  # a whole district's (or the city's) records leave
 def download(name: str, ext: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -22,8 +22,6 @@ from .forms import KIND_LABELS, UploadForm, chosen_mapping, import_form, mapping
 from .preview_rows import rows_page
 from .reading import ImportRefused
 
-bp = Blueprint("imports", __name__, url_prefix="/imports")
-
 TOO_LARGE = frozenset({"too_large", "too_many_rows", "too_many_cells", "memory", "timeout"})  # answered 413
 
 LIST_ENDPOINTS = {"enterprises": "enterprises.index", "leads": "leads.table", "projects": "projects.index",
@@ -37,7 +35,6 @@ def render_upload(form: FlaskForm, *, error: str | None = None, status: int = 20
                            kinds=KIND_LABELS), status
 
 
-@bp.errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge):
     """A request past the app's limit is refused before any view reads it: say so as for any file over 20 MB."""
     # The body past the limit is never read: the page saying so (its forms among them) sees an empty form.
@@ -48,7 +45,6 @@ def too_large(error: RequestEntityTooLarge):
     return render_upload(UploadForm(formdata=None), error=_("文件超过20MB，请拆分后再导入"), status=413)
 
 
-@bp.route("/", methods=["GET", "POST"])
 @requires("imports.run")
 def index():
     """Choose what to import and upload the file."""
@@ -65,7 +61,6 @@ def index():
     return redirect(url_for("imports.mapping", job_id=job.id))
 
 
-@bp.route("/jobs/<int:job_id>/mapping", methods=["GET", "POST"])
 @requires("imports.run")
 def mapping(job_id: int):
     """Show each column's field; on confirming, remember the mapping and check every row in the background."""
@@ -101,7 +96,6 @@ def render_preview(job: ImportJob, form: FlaskForm | None = None, *, error: str 
         page=rows_page(job.rows or [], job.kind), detail=DETAIL_ENDPOINTS[job.kind], kinds=KIND_LABELS), status
 
 
-@bp.get("/jobs/<int:job_id>", endpoint="job")
 @requires("imports.run")
 def job_page(job_id: int):
     """A job's page: its progress while it runs, then its preview, its result, or why it failed."""
@@ -120,7 +114,6 @@ def job_page(job_id: int):
     return render_template("imports/failed.html", job=job, state=state, kinds=KIND_LABELS)
 
 
-@bp.get("/jobs/<int:job_id>/progress")
 @requires("imports.run")
 def progress(job_id: int):
     """Where a job is, as JSON, for its page to poll."""
@@ -131,7 +124,6 @@ def progress(job_id: int):
     return response
 
 
-@bp.post("/jobs/<int:job_id>/import")
 @requires("imports.run")
 def start_import(job_id: int):
     """Import a previewed file as chosen: checked again and written, all rows or none, in the background."""

@@ -12,7 +12,6 @@ from ..web.i18n import gettext as _
 from ..web.pagination import paginate
 from . import overlaps
 from .forms import ResolveOverlapForm
-from .views import bp
 
 
 def resolve_form(overlap: Overlap, **kwargs) -> ResolveOverlapForm:
@@ -37,14 +36,12 @@ def render_queue(failed: ResolveOverlapForm | None = None, failed_id: int | None
     return render_template("leads/overlaps.html", page=page, forms=forms, resolvers=resolvers), status
 
 
-@bp.get("/overlaps")
 @requires("overlaps.manage")
 def overlap_list():
     """List 撞单 overlaps for the office to settle."""
     return render_queue()
 
 
-@bp.post("/overlaps/<int:overlap_id>/resolve")
 @requires("overlaps.manage")
 def resolve_overlap(overlap_id: int):
     """Settle an overlap with a note, optionally handing the rival lead to the other team."""

@@ -16,10 +16,9 @@ from ..web.i18n import gettext as _
 from ..web.i18n import join_clauses, labelled
 from . import services
 from .forms import SignForm, StageForm, amount_text
-from .views import bp, editable_or_404, render_detail
+from .views import editable_or_404, render_detail
 
 
-@bp.post("/<int:lead_id>/stage")
 @requires("leads.edit")
 def move(lead_id: int):
     """Move a lead to another stage; 已放弃 needs a reason."""
@@ -44,7 +43,6 @@ def move(lead_id: int):
     return redirect(url_for("leads.detail", lead_id=lead.id))
 
 
-@bp.route("/<int:lead_id>/sign", methods=["GET", "POST"])
 @requires("leads.edit")
 def sign(lead_id: int):
     """Record the signing of an agreed lead as a project."""

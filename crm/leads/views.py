@@ -1,6 +1,6 @@
 """Leads pages: the pipeline board, the list, a lead's page, adding and editing a lead."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,15 +17,12 @@ from . import board as pipeline
 from . import services
 from .forms import LeadFilterForm, LeadForm
 
-bp = Blueprint("leads", __name__, url_prefix="/leads")
-
 
 def all_teams() -> list[Team]:
     """Every team, for the team choosers of those who read all teams."""
     return list(db.session.scalars(select(Team).order_by(Team.active.desc(), Team.name)))
 
 
-@bp.get("/")
 @requires("leads.view")
 def board():
     """Show the pipeline of the viewer's team (or a chosen team, or all) by stage, its latest cards per stage."""
@@ -35,7 +32,6 @@ def board():
                            teams=all_teams() if sees_all(current_user) else None)
 
 
-@bp.get("/list")
 @requires("leads.view")
 def table():
     """List leads with filters, a page at a time."""
@@ -57,7 +53,6 @@ def render_detail(lead: Lead, *, error: str | None = None, status: int = 200):
                            editable=may_edit_team(current_user, lead.team_id), Stage=LeadStage), status
 
 
-@bp.get("/<int:lead_id>")
 @requires("leads.view")
 def detail(lead_id: int):
     """Show a lead: its fields, stage log, visits and next action."""
@@ -85,7 +80,6 @@ def chosen_enterprise(form: LeadForm) -> Enterprise | None:
                                      int(enterprise_id) if (enterprise_id or "").isdigit() else None)
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @requires("leads.edit")
 def create():
     """Add a lead; warn first when another team already courts the enterprise (撞单)."""
@@ -121,7 +115,6 @@ def create():
     return redirect(url_for("leads.detail", lead_id=lead.id))
 
 
-@bp.route("/<int:lead_id>/edit", methods=["GET", "POST"])
 @requires("leads.edit")
 def edit(lead_id: int):
     """Change a lead; an edit made over someone else's newer one is refused with the current values."""
@@ -154,4 +147,3 @@ def edit(lead_id: int):
     return redirect(url_for("leads.detail", lead_id=lead.id))
 
 
-from . import overlap_views, stage_views  # noqa: E402, F401  (their routes join this blueprint)

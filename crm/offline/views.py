@@ -4,14 +4,12 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, url_for
+from flask import Response, current_app, jsonify, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from ..access.rights import may, public
 from ..web.i18n import gettext as _
-
-bp = Blueprint("offline", __name__)
 
 VERSION_MARK = "__SHELL_VERSION__"
 
@@ -33,7 +31,6 @@ def shell_version(folder: Path, files: tuple[tuple[str, int, int], ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-@bp.get("/sw.js")
 @public
 def service_worker():
     """Serve the service worker from the site root, so its scope is the whole site."""
@@ -45,7 +42,6 @@ def service_worker():
     return response
 
 
-@bp.get("/manifest.webmanifest")
 @public
 def manifest():
     """Describe Magnet as an installable app: it opens on the visit form, or the dashboard for who logs none."""

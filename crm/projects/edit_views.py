@@ -18,7 +18,6 @@ from ..web.forms import form_status, id_arg
 from ..web.i18n import gettext as _
 from . import services
 from .forms import ProjectForm
-from .views import bp
 
 
 def render_form(form: ProjectForm, project: Project | None, *, status: int,
@@ -64,7 +63,6 @@ def show_refusal(form: ProjectForm, refusal: services.ProjectRefused) -> None:
         flash(str(refusal), "error")
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @requires("projects.edit")
 def create():
     """Record a signed project; it gets the next code of its signing year and awaits verification."""
@@ -95,7 +93,6 @@ def create():
     return redirect(url_for("projects.detail", project_id=project.id))
 
 
-@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
 @requires("projects.edit")
 def edit(project_id: int):
     """Change a project's recorded values; its code never changes."""

@@ -21,10 +21,6 @@ from . import lifecycle_forms as forms
 from . import views as project_pages
 from .lifecycle import LifecycleRefused
 from .verification import VerificationRefused
-from .views import bp
-
-bp.add_app_template_global(lifecycle.panel, "lifecycle_panel")
-bp.add_app_template_global(verification.DOCUMENT_KINDS, "document_kinds")
 
 
 def editable_or_404(project_id: int) -> Project:
@@ -63,7 +59,6 @@ def carry_out(project: Project, change: Callable[[], Any], done: str):
     return redirect(url_for("projects.detail", project_id=project.id))
 
 
-@bp.post("/<int:project_id>/advance")
 @requires("projects.edit")
 def advance(project_id: int):
     """Record the project's next status (开工, 投产, 达产) or its termination, with the date."""
@@ -77,7 +72,6 @@ def advance(project_id: int):
                      _("项目状态已更新为“%(status)s”", status=to.label))
 
 
-@bp.post("/<int:project_id>/planned")
 @requires("projects.edit")
 def planned(project_id: int):
     """Set the planned start, production and capacity dates."""
@@ -91,7 +85,6 @@ def planned(project_id: int):
         _("计划日期已保存"))
 
 
-@bp.post("/<int:project_id>/milestones")
 @requires("projects.edit")
 def add_milestone(project_id: int):
     """Add a further milestone to the project."""
@@ -104,7 +97,6 @@ def add_milestone(project_id: int):
         achieved_on=form.achieved_on.data), _("节点已添加"))
 
 
-@bp.post("/<int:project_id>/verify")
 @requires("projects.verify")
 @fresh_sign_in_required
 def verify(project_id: int):
@@ -117,7 +109,6 @@ def verify(project_id: int):
                      _("项目 %(code)s 已认定", code=project.code))
 
 
-@bp.post("/<int:project_id>/withdraw")
 @requires("projects.verify")
 @fresh_sign_in_required
 def withdraw(project_id: int):
@@ -131,7 +122,6 @@ def withdraw(project_id: int):
                      _("已撤销认定"))
 
 
-@bp.post("/<int:project_id>/void")
 @requires("projects.verify")
 @fresh_sign_in_required
 def void(project_id: int):
@@ -144,7 +134,6 @@ def void(project_id: int):
                      _("项目已作废"))
 
 
-@bp.post("/<int:project_id>/restore")
 @requires("projects.verify")
 @fresh_sign_in_required
 def restore(project_id: int):
@@ -153,7 +142,6 @@ def restore(project_id: int):
     return carry_out(project, lambda: lifecycle.restore(project, actor=current_user), _("项目已恢复"))
 
 
-@bp.post("/<int:project_id>/documents")
 @requires("projects.verify")
 def upload_document(project_id: int):
     """Attach an evidence document (agreement, business licence) to a project."""
@@ -172,7 +160,6 @@ def upload_document(project_id: int):
     return response
 
 
-@bp.get("/<int:project_id>/documents/<int:document_id>")
 @requires("projects.view")
 def document(project_id: int, document_id: int):
     """Send an evidence document, always as a download, never shown inline."""
@@ -189,7 +176,6 @@ def document(project_id: int, document_id: int):
     return response
 
 
-@bp.get("/pending")
 @requires("projects.verify")
 def pending():
     """Signed projects awaiting verification, oldest first, with their evidence."""

@@ -22,7 +22,6 @@ from . import views as project_pages
 from .labels import OVERDUE
 from .service import IssueFigures, ServiceRefused
 from .service_forms import AdvanceForm, AssignForm, IssueFilterForm, IssueForm, ItemForm, ItemUpdateForm, ServiceForm
-from .views import bp
 
 ID = "int(max=2147483647)"  # a larger number is no record of ours, and would overflow the database's integer
 
@@ -45,7 +44,6 @@ class ServicePanel:
     item_statuses: tuple[ServiceItemStatus, ...] = tuple(ServiceItemStatus)
 
 
-@bp.app_template_global("project_service")
 def project_service(project: Project, today: date) -> ServicePanel:
     """Gather the service section of a project's page for the signed-in user."""
     items = service.service_items(project)
@@ -97,7 +95,6 @@ def carry_out(project_id: int, form: ServiceForm, change: Callable[[], Any], don
     return redirect(url_for("projects.detail", project_id=project_id, _anchor="service"))
 
 
-@bp.post(f"/<{ID}:project_id>/service-officer")
 @requires("projects.assign")
 def assign_service(project_id: int):
     """Set a project's chief service officer and service team."""
@@ -107,7 +104,6 @@ def assign_service(project_id: int):
         project, actor=current_user, chief_officer=form.chief_officer, members=form.members), _("已保存服务安排"))
 
 
-@bp.post(f"/<{ID}:project_id>/service-items/template")
 @requires("projects.serve")
 def add_standard_items(project_id: int):
     """Add the standard 代办事项 the project lacks, in one click."""
@@ -129,7 +125,6 @@ def part_of(model: type[M], record_id: int, project_id: int) -> M:
     return record
 
 
-@bp.post(f"/<{ID}:project_id>/service-items")
 @requires("projects.serve")
 def add_service_item(project_id: int):
     """Add one 代办事项."""
@@ -139,7 +134,6 @@ def add_service_item(project_id: int):
         project, name=form.name.data, owner=form.owner, due_on=form.due_on.data), _("已添加代办事项"))
 
 
-@bp.post(f"/<{ID}:project_id>/service-items/<{ID}:item_id>")
 @requires("projects.serve")
 def update_service_item(project_id: int, item_id: int):
     """Change a 代办事项's status, owner or due date."""
@@ -201,7 +195,6 @@ def day_text(day: date | None) -> str:
     return day.isoformat() if day else "—"
 
 
-@bp.post(f"/<{ID}:project_id>/issues")
 @requires("projects.serve")
 def raise_issue(project_id: int):
     """Record a problem the investor raised."""
@@ -212,7 +205,6 @@ def raise_issue(project_id: int):
         responsible_unit=form.responsible_unit.data, today=today()), _("已登记问题诉求"))
 
 
-@bp.post(f"/<{ID}:project_id>/issues/<{ID}:issue_id>/advance")
 @requires("projects.serve")
 def advance_issue(project_id: int, issue_id: int):
     """Move an issue on: 办理中, then 已销号 (an admin may reopen a closed one)."""
@@ -224,7 +216,6 @@ def advance_issue(project_id: int, issue_id: int):
         _("问题状态已更新"))
 
 
-@bp.get("/mine")
 @requires("projects.mine")
 def mine():
     """我包联的项目: the projects the user serves, those needing attention first."""
@@ -232,7 +223,6 @@ def mine():
                            overdue_labels=OVERDUE)
 
 
-@bp.get("/issues")
 @requires("projects.view")
 def issues():
     """The district's 问题诉求, open ones first, with counts and the average days to close."""

@@ -1,7 +1,7 @@
 """Project pages: the list with its filters and totals, and a project's page."""
 
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,10 +19,7 @@ from .labels import CURRENCIES, OVERDUE, original_amount
 from .overdue import overdue_reasons
 from .timeline import timeline
 
-bp = Blueprint("projects", __name__, url_prefix="/projects")
 
-
-@bp.get("/")
 @requires("projects.view")
 def index():
     """List the signed projects, filtered, newest signing first, with a totals row per standing (已认定, 待认定…)."""
@@ -41,7 +38,6 @@ def index():
                            lines=totals.lines(**criteria.standings), args=link_args())
 
 
-@bp.get("/<int:project_id>")
 @requires("projects.view")
 def detail(project_id: int, item_conflict: object = None):
     """Show a project: its values, overdue flags, timeline, lifecycle, service and history.
@@ -64,4 +60,3 @@ def detail(project_id: int, item_conflict: object = None):
                            steps=timeline(project), history=project_history(project), item_conflict=item_conflict)
 
 
-from . import edit_views, lifecycle_views, service_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -14,10 +14,8 @@ from ..web.forms import form_status
 from ..web.i18n import gettext as _
 from . import services
 from .forms import FreezeForm, WeightsForm
-from .views import bp
 
 
-@bp.route("/weights/<int:year>", methods=["GET", "POST"])
 @requires("rankings.manage")
 def weights(year: int):
     """Set the year's scoring rule: weights, normalisation and the deduction for overdue projects."""
@@ -44,7 +42,6 @@ def weights(year: int):
     return redirect(url_for("rankings.teams", year=year))
 
 
-@bp.post("/teams/freeze")
 @requires("rankings.manage")
 def freeze():
     """Freeze a quarter's team ranking as published: computed now, stored, never recomputed."""

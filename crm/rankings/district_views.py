@@ -18,10 +18,9 @@ from ..web.forms import form_status
 from ..web.i18n import gettext as _
 from . import services
 from .forms import CityWeightsForm, FreezeForm
-from .views import bp, chosen_period, export_links, query_args
+from .views import chosen_period, export_links, query_args
 
 
-@bp.get("/districts")
 @requires("districts.view")
 def districts():
     """The city's districts for the period: figures, completion, score and rank, with the city's totals."""
@@ -39,7 +38,6 @@ def districts():
                            running=period.end >= day)
 
 
-@bp.route("/districts/weights/<int:year>", methods=["GET", "POST"])
 @requires("districts.manage")
 def district_weights(year: int):
     """Set the city's rule for ranking its districts in the year."""
@@ -66,7 +64,6 @@ def district_weights(year: int):
     return redirect(url_for("rankings.districts", year=year))
 
 
-@bp.post("/districts/freeze")
 @requires("districts.manage")
 def district_freeze():
     """Freeze a quarter's district ranking as the city publishes it."""
@@ -92,7 +89,6 @@ def district_freeze():
     return redirect(url_for("rankings.district_frozen", snapshot_id=snapshot.id))
 
 
-@bp.get("/districts/frozen")
 @requires("districts.view")
 def district_frozen_list():
     """Every quarter of the district ranking frozen so far."""
@@ -101,7 +97,6 @@ def district_frozen_list():
                            freeze_form=FreezeForm(formdata=None, year=day.year, quarter=(day.month + 2) // 3))
 
 
-@bp.get("/districts/frozen/<int:snapshot_id>")
 @requires("districts.view")
 def district_frozen(snapshot_id: int):
     """A frozen quarter of the district ranking, as the city published it."""

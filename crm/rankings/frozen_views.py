@@ -12,7 +12,6 @@ from ..extensions import db
 from ..models import RankingSnapshot
 from . import services
 from .forms import FreezeForm
-from .views import bp
 
 
 def snapshot_or_404(snapshot_id: int) -> RankingSnapshot:
@@ -24,7 +23,6 @@ def snapshot_or_404(snapshot_id: int) -> RankingSnapshot:
     return snapshot
 
 
-@bp.get("/frozen")
 @requires("rankings.view")
 def frozen_list():
     """Every quarter frozen so far, and (for admins) a form to freeze another."""
@@ -33,7 +31,6 @@ def frozen_list():
                            freeze_form=FreezeForm(formdata=None, year=day.year, quarter=(day.month + 2) // 3))
 
 
-@bp.get("/frozen/<int:snapshot_id>")
 @requires("rankings.view")
 def frozen(snapshot_id: int):
     """A frozen quarter's team ranking, as it was published."""
@@ -41,7 +38,6 @@ def frozen(snapshot_id: int):
     return render_template("rankings/frozen.html", ranking=ranking, snapshot=ranking.snapshot)
 
 
-@bp.get("/frozen/<int:snapshot_id>/teams/<int:team_id>")
 @requires("rankings.view")
 def frozen_team(snapshot_id: int, team_id: int):
     """One team's score in a frozen quarter, taken apart, from the stored row."""

@@ -3,7 +3,7 @@
 from functools import partial
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -25,8 +25,6 @@ from .forms import FreezeForm, ProjectRankingForm
 from .labels import METRIC_LABELS, metric_value
 from .shown_rows import shown_projects
 
-bp = Blueprint("rankings", __name__, url_prefix="/rankings")
-
 EXPORT_ENDPOINT = "exports.download"
 EXPORT_FORMATS = (("xlsx", _l("导出Excel")), ("csv", _l("导出CSV")))
 BUCKET_LABELS = {key: label for key, (_, label) in SIZE_BUCKETS.items()}
@@ -36,7 +34,6 @@ MAIN_TARGETS = ((TargetMetric.SIGNED_INVESTMENT, _l("投资额完成率")),
                 (TargetMetric.YI_PROJECTS, _l("亿元以上完成率")))
 
 
-@bp.context_processor
 def ranking_helpers() -> dict[str, Any]:
     return {"main_targets": MAIN_TARGETS, "metric_labels": METRIC_LABELS, "metric_value": metric_value,
             "metrics": METRICS}
@@ -68,7 +65,6 @@ def export_links(name: str, args: dict[str, str]) -> list[tuple[Any, str]]:
         return []
 
 
-@bp.get("/projects")
 @requires("rankings.view")
 def projects():
     """亿元以上项目榜: counted projects of 1亿元 or more signed in the period, largest first, with totals."""
@@ -88,7 +84,6 @@ def projects():
                            args=args, exports=export_links("ranking", args), buckets=BUCKET_LABELS)
 
 
-@bp.get("/teams")
 @requires("rankings.view")
 def teams():
     """专班排名: every team's figures, completion, score and rank for the period."""
@@ -108,7 +103,6 @@ def teams():
                            district=db.session.get(District, district_id))
 
 
-@bp.get("/teams/<int:team_id>")
 @requires("rankings.view")
 def team(team_id: int):
     """One team's score taken apart: each metric's value, basis, weight and points, and the deduction."""
@@ -124,4 +118,3 @@ def team(team_id: int):
                            back=url_for("rankings.teams", **query_args()), frozen=None)
 
 
-from . import admin_views, district_views, frozen_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -1,6 +1,6 @@
 """Teams: the list for everyone, editing and yearly targets for admins."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -16,10 +16,7 @@ from ..web.i18n import gettext as _
 from . import services
 from .forms import TargetsForm, TeamForm
 
-bp = Blueprint("teams", __name__, url_prefix="/teams")
 
-
-@bp.get("/")
 @requires("teams.view")
 def index():
     """List the teams with their member counts."""
@@ -29,7 +26,6 @@ def index():
     return render_template("teams/index.html", rows=rows, year=today().year)
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @requires("teams.manage")
 def create():
     """Add a team."""
@@ -45,7 +41,6 @@ def create():
     return redirect(url_for("teams.index"))
 
 
-@bp.route("/<int:team_id>/edit", methods=["GET", "POST"])
 @requires("teams.manage")
 def edit(team_id: int):
     """Change a team's name, city, heading leader or whether it is active."""
@@ -86,7 +81,6 @@ def stale_targets(typed: TargetsForm, team: Team, year: int) -> list[tuple[str, 
     return differences(stored, typed)
 
 
-@bp.route("/<int:team_id>/targets/<int:year>", methods=["GET", "POST"])
 @requires("teams.manage")
 def targets(team_id: int, year: int):
     """Set a team's targets for a year."""

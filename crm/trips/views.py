@@ -1,6 +1,6 @@
 """Trips (外出招商): the list, a trip with its visits, recording, changing and deleting trips."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,10 +15,7 @@ from ..web.pagination import link_args, paginate
 from . import services
 from .forms import TripFilterForm, TripForm
 
-bp = Blueprint("trips", __name__, url_prefix="/trips")
 
-
-@bp.get("/")
 @requires("trips.view")
 def index():
     """List the trips the viewer may see, filtered by team, period and destination."""
@@ -32,7 +29,6 @@ def index():
     return render_template("trips/index.html", form=form, page=page, rows=rows, args=args)
 
 
-@bp.get("/<int:trip_id>")
 @requires("trips.view")
 def detail(trip_id: int):
     """Show a trip and the visits made on it."""
@@ -41,7 +37,6 @@ def detail(trip_id: int):
                            editable=may_edit_team(current_user, trip.team_id))
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @requires("trips.edit")
 def create():
     """Record a trip."""
@@ -60,7 +55,6 @@ def create():
     return render_template("trips/form.html", form=form, trip=None), form_status()
 
 
-@bp.route("/<int:trip_id>/edit", methods=["GET", "POST"])
 @requires("trips.edit")
 def edit(trip_id: int):
     """Change a trip."""
@@ -91,7 +85,6 @@ def stale_conflict(typed: TripForm, trip_id: int) -> list[tuple[str, str, str]]:
     return differences(stored, typed)
 
 
-@bp.post("/<int:trip_id>/delete")
 @requires("trips.edit")
 def delete(trip_id: int):
     """Delete a trip that has no visits."""

@@ -1,6 +1,6 @@
 """The security administrator's pages for accounts: create, edit, deactivate, reset a password; the policy."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,10 +17,7 @@ from ..web.pagination import paginate
 from .duties import check_own_account, policy_in_force
 from .forms import NewUserForm, PasswordResetForm, UserForm
 
-bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
-
-@bp.get("/")
 @requires("users.manage")
 def index():
     """List the district's users, and the password and sign-in policy in force."""
@@ -28,7 +25,6 @@ def index():
     return render_template("users/index.html", page=page, policy=policy_in_force())
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @requires("users.manage")
 @fresh_sign_in_required
 def create():
@@ -50,7 +46,6 @@ def create():
     return redirect(url_for("users.index"))
 
 
-@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 @requires("users.manage")
 @fresh_sign_in_required
 def edit(user_id: int):
@@ -100,7 +95,6 @@ def stale_conflict(typed: UserForm, user_id: int) -> list[tuple[str, str, str]]:
     return differences(stored, typed)
 
 
-@bp.post("/<int:user_id>/deactivate")
 @requires("users.manage")
 @fresh_sign_in_required
 def deactivate(user_id: int):
@@ -117,7 +111,6 @@ def deactivate(user_id: int):
     return redirect(url_for("users.index"))
 
 
-@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
 @requires("users.manage")
 @fresh_sign_in_required
 def reset_password(user_id: int):
@@ -134,7 +127,6 @@ def reset_password(user_id: int):
     return redirect(url_for("users.index"))
 
 
-@bp.post("/<int:user_id>/second-factor/reset")
 @requires("users.manage")
 @fresh_sign_in_required
 def reset_second_factor(user_id: int):

@@ -10,10 +10,8 @@ from ..extensions import db
 from ..models import Visit, VisitPhoto
 from ..web.i18n import gettext as _
 from . import photos, services
-from .views import bp
 
 
-@bp.get("/follow-ups")
 @requires("followups.view")
 def follow_ups():
     """我的待办: the signed-in user's follow-ups due today or earlier."""
@@ -21,7 +19,6 @@ def follow_ups():
     return render_template("visits/follow_ups.html", visits=visits, leads=leads, today=today())
 
 
-@bp.post("/<int:visit_id>/follow-up-done")
 @requires("visits.edit")
 def follow_up_done(visit_id: int):
     """Mark a visit's follow-up as done."""
@@ -37,7 +34,6 @@ def follow_up_done(visit_id: int):
     return redirect(url_for("visits.follow_ups"))
 
 
-@bp.get("/<int:visit_id>/photos/<int:photo_id>")
 @requires("visits.view")
 def photo(visit_id: int, photo_id: int):
     """Send a photo to those who may see its visit."""

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,8 +20,6 @@ from ..web.i18n import gettext as _
 from ..web.pagination import link_args, paginate
 from . import chooser, photos, services
 from .forms import VisitFilterForm, VisitForm
-
-bp = Blueprint("visits", __name__, url_prefix="/visits")
 
 
 def uploads(form: VisitForm) -> list[FileStorage]:
@@ -47,7 +45,6 @@ def refused(form: VisitForm, template: str, error: Exception, **context):
     return render_template(template, form=form, **context), 422
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @requires("visits.log")
 def new():
     """Log a visit: the form a team member fills in on a phone; a leader or the office first choose the team."""
@@ -92,7 +89,6 @@ def asked_team_id() -> int | None:
     return int(value) if value.strip().isdecimal() and len(value.strip()) < 10 else None
 
 
-@bp.get("/")
 @requires("visits.view")
 def index():
     """The visits of the teams the viewer may see, with filters."""
@@ -109,7 +105,6 @@ def index():
     return render_template("visits/index.html", page=page, filters=filters, args=args)
 
 
-@bp.get("/<int:visit_id>")
 @requires("visits.view")
 def detail(visit_id: int):
     """One visit with its photos."""
@@ -117,7 +112,6 @@ def detail(visit_id: int):
     return render_template("visits/detail.html", visit=visit, may_change=services.may_change(current_user, visit))
 
 
-@bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
 @requires("visits.edit")
 def edit(visit_id: int):
     """Change a visit (its author, the team's lead, or an admin)."""
@@ -166,7 +160,6 @@ def guests(visit: Visit) -> list[User]:
     return [user for user in [*visit.participants, current_user] if user.team_id != visit.team_id]
 
 
-@bp.post("/<int:visit_id>/delete")
 @requires("visits.edit")
 def delete(visit_id: int):
     """Delete a visit (its author, the team's lead, or an admin)."""

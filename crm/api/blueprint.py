@@ -1,0 +1,22 @@
+"""The api blueprint: every URL of the feature and the view that answers it.
+
+Views know nothing of the blueprint; this module imports them, and only the app factory imports it.
+"""
+
+from flask import Blueprint
+
+from . import openapi, views, visits
+from .errors import ApiError
+from .guard import same_origin_only
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+bp.add_url_rule("/openapi.json", view_func=openapi.openapi, methods=["GET"])
+bp.add_url_rule("/me", view_func=views.me, methods=["GET"])
+bp.add_url_rule("/enterprises", view_func=views.search_enterprises, methods=["GET"])
+bp.add_url_rule("/follow-ups", view_func=views.follow_ups, methods=["GET"])
+bp.add_url_rule("/visits", view_func=visits.create_visit, methods=["POST"])
+bp.add_url_rule("/visits", view_func=visits.list_visits, methods=["GET"])
+bp.add_url_rule("/visits/<uuid>/photos", view_func=visits.add_visit_photo, methods=["POST"])
+bp.before_request(same_origin_only)
+bp.register_error_handler(ApiError, lambda error: error.response())

@@ -1,0 +1,16 @@
+"""The trips blueprint: every URL of the feature and the view that answers it.
+
+Views know nothing of the blueprint; this module imports them, and only the app factory imports it.
+"""
+
+from flask import Blueprint
+
+from . import views
+
+bp = Blueprint("trips", __name__, url_prefix="/trips")
+
+bp.add_url_rule("/", view_func=views.index, methods=["GET"])
+bp.add_url_rule("/<int:trip_id>", view_func=views.detail, methods=["GET"])
+bp.add_url_rule("/new", view_func=views.create, methods=["GET", "POST"])
+bp.add_url_rule("/<int:trip_id>/edit", view_func=views.edit, methods=["GET", "POST"])
+bp.add_url_rule("/<int:trip_id>/delete", view_func=views.delete, methods=["POST"])
