@@ -174,5 +174,3 @@ def delete(visit_id: int):
     flash(_("拜访记录已删除"), "success")
     return redirect(url_for("visits.index"))
 
-
-from . import followups  # noqa: E402,F401  (more routes on this blueprint)
