@@ -27,37 +27,14 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
-from sqlalchemy import event, or_, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import Select, SelectBase
 
-from ..core.database import likely
-from ..models import (
-    AuditEvent,
-    Contact,
-    Enterprise,
-    ImportJob,
-    ImportMapping,
-    Lead,
-    LeadStageChange,
-    Milestone,
-    Overlap,
-    Project,
-    ProjectDocument,
-    ProjectIssue,
-    RankingSettings,
-    RankingSnapshot,
-    ServiceItem,
-    Team,
-    TeamTarget,
-    Trip,
-    User,
-    Visit,
-    VisitPhoto,
-)
+from .wall_tables import LIMITS
 
 T = TypeVar("T")
 CROSSING = "all_districts"  # execution option of a read that crosses the wall on purpose
@@ -155,40 +132,13 @@ def criteria(district: int) -> tuple[Any, ...]:
     user reads mostly the district's rows, and SQLite's planner, told so, walks a list's index in its order and
     stops after the page instead of reading the whole district through the limit's index to sort it.
     """
-    of_teams = select(Team.id).where(Team.district_id == district)
-    limits: list[tuple[type, Any]] = [
-        (Team, lambda cls: likely(cls.district_id == district)),
-        (Enterprise, lambda cls: likely(cls.district_id == district)),
-        (User, lambda cls: likely(cls.district_id == district)),
-        (ImportMapping, lambda cls: likely(cls.district_id == district)),
-        # a district reads its own rules and snapshots, and the city's (its ranking of the districts)
-        (RankingSettings, lambda cls: likely(or_(cls.district_id == district, cls.district_id.is_(None)))),
-        (RankingSnapshot, lambda cls: likely(or_(cls.district_id == district, cls.district_id.is_(None)))),
-        *((model, lambda cls: likely(cls.team_id.in_(of_teams))) for model in (TeamTarget, Trip, Visit, Lead,
-                                                                               Overlap, Project)),
-        (Contact, lambda cls: likely(cls.enterprise_id.in_(
-            select(Enterprise.id).where(Enterprise.district_id == district)))),
-        (LeadStageChange, lambda cls: likely(cls.lead_id.in_(
-            select(Lead.id).join(Team, Team.id == Lead.team_id).where(Team.district_id == district)))),
-        (VisitPhoto, lambda cls: likely(cls.visit_id.in_(
-            select(Visit.id).join(Team, Team.id == Visit.team_id).where(Team.district_id == district)))),
-        *((child, lambda cls: likely(cls.project_id.in_(  # a project's milestones, service items, issues, documents
-            select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district))))
-          for child in (Milestone, ServiceItem, ProjectIssue, ProjectDocument)),
-        (ImportJob, lambda cls: likely(cls.created_by_id.in_(select(User.id).where(User.district_id == district)))),
-        # a district's audit trail: its events only; the city's (district NULL) are no district's to read
-        (AuditEvent, lambda cls: likely(cls.district_id == district)),
-    ]
-    return tuple(with_loader_criteria(model, limit, include_aliases=True) for model, limit in limits)
+    return tuple(with_loader_criteria(model, limit(district), include_aliases=True) for model, limit in LIMITS.items())
 
 
 @lru_cache(maxsize=1)
 def scoped_models() -> dict[Any, Any]:
     """The models the criteria limit, by their table: every table holding a district's records."""
-    return {model.__table__: model for model in (Team, Enterprise, User, ImportMapping, RankingSettings,
-                                                  RankingSnapshot, TeamTarget, Trip, Visit, Lead, Overlap, Project,
-                                                  Contact, LeadStageChange, VisitPhoto, Milestone, ServiceItem,
-                                                  ProjectIssue, ProjectDocument, ImportJob, AuditEvent)}
+    return {model.__table__: model for model in LIMITS}
 
 
 @lru_cache(maxsize=1)
