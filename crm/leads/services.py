@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access.visibility import sees_all
-from ..enterprises.services import current, similar_enterprises
+from ..enterprises.resolver import resolve_enterprise
 from ..extensions import db
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Project, Team, User, Visit
 from ..reports.rules import lead_amount, lead_project
@@ -63,14 +63,9 @@ def lead_amounts(lead_ids: Sequence[int]) -> dict[int, int | None]:
                                    .where(Lead.id.in_(lead_ids))).all())
 
 
-def known_enterprise(name: str, enterprise_id: int | None = None) -> Enterprise | None:
-    """The enterprise a form names: the one passed by id if the name still matches, else the oldest of that name."""
-    if enterprise_id and (chosen := db.session.get(Enterprise, enterprise_id)) is not None:
-        chosen = current(chosen)
-        if chosen.name == name.strip():
-            return chosen
-    matches = similar_enterprises(name)
-    return matches[0] if matches else None
+# The enterprise a form names: the one picked by id if the typed name still reads as its name, else the oldest of
+# that name (None: the caller creates it). The one rule is crm/enterprises/resolver.py's; crm/projects calls it here.
+known_enterprise = resolve_enterprise
 
 
 def check_owner(team: Team, owner: User | None) -> None:

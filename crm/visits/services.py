@@ -14,7 +14,8 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from ..core.stale_edits import check_version
 from ..domain.periods import today
-from ..enterprises.services import current, find_or_create_by_name
+from ..domain.refused import Refused
+from ..enterprises.services import find_or_create
 from ..extensions import db
 from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
 from ..models import Enterprise, Lead, Role, Team, Trip, User, Visit, VisitKind, visit_participant
@@ -24,13 +25,8 @@ TEXT_LIMIT = 4000
 EARLIEST = date(2000, 1, 1)
 
 
-class VisitRefused(ValueError):
+class VisitRefused(Refused):
     """Input a visit cannot be logged with; the message is for the user, the field says where."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class NotYours(PermissionError):
@@ -150,18 +146,15 @@ def apply_input(visit: Visit, actor: User, data: VisitInput) -> None:
 
 
 def enterprise_for(actor: User, data: VisitInput) -> Enterprise:
-    """The enterprise picked by id, or found or created from a typed name."""
-    if data.enterprise_id:
-        enterprise = db.session.get(Enterprise, data.enterprise_id)
-        if enterprise is None:
-            raise VisitRefused(_("所选企业不存在"), "enterprise_id")
-        return current(enterprise)
+    """The enterprise picked by id while the typed name still reads as its name, else found or created by the name."""
     name = (data.enterprise_name or "").strip()
-    if not name:
+    if data.enterprise_id and db.session.get(Enterprise, data.enterprise_id) is None:
+        raise VisitRefused(_("所选企业不存在"), "enterprise_id")
+    if not data.enterprise_id and not name:
         raise VisitRefused(_("请填写或选择拜访的企业"), "enterprise_name")
     if len(name) > 200:
         raise VisitRefused(_("企业名称过长（最多200字）"), "enterprise_name")
-    return find_or_create_by_name(name, actor=actor)
+    return find_or_create(name, data.enterprise_id, actor=actor)
 
 
 def own(model: type, record_id: int | None, team_id: int, field_name: str, message: str):
