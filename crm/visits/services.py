@@ -23,6 +23,7 @@ from ..web.i18n import gettext as _
 
 TEXT_LIMIT = 4000
 EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
 
 
 class VisitRefused(Refused):
@@ -123,13 +124,10 @@ def replayed(visit: Visit, actor: User) -> LoggedVisit:
 def apply_input(visit: Visit, actor: User, data: VisitInput) -> None:
     """Check the input against the team's records and set it on the visit."""
     team_id = visit.team_id
-    if not EARLIEST <= data.visited_on <= today() + timedelta(days=1):
-        raise VisitRefused(_("拜访日期不在合理范围内"), "visited_on")
-    if data.follow_up_on is not None and not data.visited_on <= data.follow_up_on <= date(2100, 12, 31):
-        raise VisitRefused(_("跟进日期不能早于拜访日期"), "follow_up_on")
+    check_visited_on(data.visited_on)
+    check_follow_up(data.visited_on, data.follow_up_on)
     for name in ("summary", "next_step"):
-        if len(getattr(data, name) or "") > TEXT_LIMIT:
-            raise VisitRefused(_("内容过长（最多%(n)s字）", n=TEXT_LIMIT), name)
+        check_text(name, getattr(data, name))
     visit.enterprise = enterprise_for(actor, data)
     visit.visited_on = data.visited_on
     visit.kind = data.kind
@@ -143,6 +141,24 @@ def apply_input(visit: Visit, actor: User, data: VisitInput) -> None:
     # Besides the team's members: whoever logs it (a leader heading the trip) and whoever was on it already.
     guests = {actor.id} | {user.id for user in visit.participants}
     visit.participants = participants(data.participant_ids, team_id, guests)
+
+
+def check_visited_on(day: date) -> None:
+    """A visit's day lies between 2000 and tomorrow (a phone's clock may run a little ahead)."""
+    if not EARLIEST <= day <= today() + timedelta(days=1):
+        raise VisitRefused(_("拜访日期不在合理范围内"), "visited_on")
+
+
+def check_follow_up(visited_on: date, follow_up_on: date | None) -> None:
+    """A follow-up, when given, is on or after the visit (and before 2101)."""
+    if follow_up_on is not None and not visited_on <= follow_up_on <= LATEST:
+        raise VisitRefused(_("跟进日期不能早于拜访日期"), "follow_up_on")
+
+
+def check_text(name: str, text: str | None) -> None:
+    """A summary or next step of at most TEXT_LIMIT characters."""
+    if len(text or "") > TEXT_LIMIT:
+        raise VisitRefused(_("内容过长（最多%(n)s字）", n=TEXT_LIMIT), name)
 
 
 def enterprise_for(actor: User, data: VisitInput) -> Enterprise:
