@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crm.domain.days import parse_day
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import Role, Trip
-from crm.web.forms import parse_day
 from tests.test_trips import trip_form
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "crm" / "templates"

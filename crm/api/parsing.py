@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from ..domain.days import parse_day
 from ..web.i18n import gettext as _
 from ..web.i18n import join_names
 from .errors import ApiError
@@ -72,13 +73,10 @@ class Fields:
             if required:
                 self.fail(name, _("必须填写"))
             return None
-        try:
-            if not isinstance(value, str) or len(value) != 10:
-                raise ValueError(value)
-            return date.fromisoformat(value)
-        except ValueError:
+        day = parse_day(value) if isinstance(value, str) else None
+        if day is None:
             self.fail(name, _("日期格式应为 YYYY-MM-DD"))
-            return None
+        return day
 
     def choice(self, name: str, enum: type, default: Any) -> Any:
         value = self.body.get(name, default.value)

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from ..web.i18n import lazy_gettext as _l
+from .refused import Refused
 
 YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000
@@ -59,7 +60,7 @@ CURRENCY_WORDS: dict[str, str] = {
 }
 
 
-class AmountError(ValueError):
+class AmountError(Refused):
     """Amount text or value that cannot be accepted; the message is user-facing."""
 
 

@@ -7,7 +7,6 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..core.stale_edits import version_field
-from ..domain.credit_code import CHARSET, CODE_LENGTH, normalize_credit_code
 from ..models import Enterprise, Ownership
 from ..web.forms import options
 from ..web.i18n import lazy_gettext as _l
@@ -42,13 +41,8 @@ class EnterpriseForm(FlaskForm):
     def validate_credit_code(self, field) -> None:
         try:
             clean_credit_code(field.data)
-        except InvalidCreditCode:
-            code = normalize_credit_code(field.data)
-            if len(code) != CODE_LENGTH:
-                raise ValidationError(_l("统一社会信用代码应为18位")) from None
-            if any(char not in CHARSET for char in code):
-                raise ValidationError(_l("统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）")) from None
-            raise ValidationError(_l("统一社会信用代码校验位不正确，请核对")) from None
+        except InvalidCreditCode as error:
+            raise ValidationError(error.message) from None
 
     def payload(self) -> dict[str, Any]:
         """The values for services.save_enterprise."""

@@ -1,4 +1,4 @@
-"""Rules for enterprises: creation with duplicate checks, lookup by name, search, merging."""
+"""Rules for enterprises: creation with duplicate checks, finding or creating one by name, search, merging."""
 
 import json
 from collections.abc import Sequence
@@ -11,11 +11,14 @@ from ..access.tenancy import scoped_district
 from ..access.visibility import team_filter
 from ..core.audit import record
 from ..core.stale_edits import check_version
-from ..domain.credit_code import is_valid_credit_code, normalize_credit_code
+from ..domain.credit_code import CHARSET, CODE_LENGTH, is_valid_credit_code, normalize_credit_code
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Contact, Enterprise, Lead, Overlap, Ownership, Project, User, Visit
 from ..web.i18n import gettext as _
+from ..web.i18n import lazy_gettext as _l
 from .names import fold, normalise_name
+from .resolver import by_credit_code, current, resolve_enterprise, similar_enterprises
 
 # What belongs to an enterprise and moves with it when it is merged into another.
 MOVED = (Visit, Lead, Project, Contact, Overlap)
@@ -24,54 +27,38 @@ FILLED = ("industry", "province", "city", "ownership")
 ACTIVITY_LIMIT = 100  # rows of each kind on an enterprise's page, newest first
 
 
-class DuplicateCreditCode(ValueError):
+class DuplicateCreditCode(Refused):
     """Another enterprise already has this 统一社会信用代码."""
 
     def __init__(self, existing: Enterprise) -> None:
-        super().__init__(existing.credit_code)
+        super().__init__(_l("该统一社会信用代码已登记在另一家企业名下"), "credit_code")
         self.existing = existing
 
 
-class InvalidCreditCode(ValueError):
-    """The code fails the GB 32100-2015 check."""
+class InvalidCreditCode(Refused):
+    """The code fails the GB 32100-2015 check; the message says how (length, a character, the check character)."""
+
+    def __init__(self, code: str) -> None:
+        if len(code) != CODE_LENGTH:
+            message = _l("统一社会信用代码应为18位")
+        elif any(char not in CHARSET for char in code):
+            message = _l("统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）")
+        else:
+            message = _l("统一社会信用代码校验位不正确，请核对")
+        super().__init__(message, "credit_code")
+        self.code = code
 
 
-class LookAlikes(ValueError):
+class LookAlikes(Refused):
     """Enterprises whose names read the same; saving needs a confirmation."""
 
     def __init__(self, matches: Sequence[Enterprise]) -> None:
-        super().__init__(len(matches))
+        super().__init__(_l("已有名称相近的企业，请确认不是同一家："), "name")
         self.matches = matches
 
 
-class MergeRefused(ValueError):
+class MergeRefused(Refused):
     """A merge that cannot be done; the message is for the user."""
-
-
-def current(enterprise: Enterprise) -> Enterprise:
-    """Follow merges to the enterprise that is kept."""
-    seen = set()
-    while enterprise.merged_into_id is not None and enterprise.id not in seen:
-        seen.add(enterprise.id)
-        enterprise = db.session.get(Enterprise, enterprise.merged_into_id)
-    return enterprise
-
-
-def by_credit_code(code: str, *, excluding: int | None = None) -> Enterprise | None:
-    """The enterprise holding a credit code, if any."""
-    query = select(Enterprise).where(Enterprise.credit_code == code)
-    if excluding is not None:
-        query = query.where(Enterprise.id != excluding)
-    return db.session.scalar(query)
-
-
-def similar_enterprises(name: str, *, excluding: int | None = None) -> Sequence[Enterprise]:
-    """Enterprises (not merged away) whose name normalises to the same key."""
-    query = (select(Enterprise).where(Enterprise.name_key == normalise_name(name), Enterprise.merged_into_id.is_(None))
-             .order_by(Enterprise.id))
-    if excluding is not None:
-        query = query.where(Enterprise.id != excluding)
-    return db.session.scalars(query).all()
 
 
 def clean_credit_code(code: str | None) -> str | None:
@@ -113,15 +100,19 @@ def update_enterprise(enterprise: Enterprise, *, name: str, credit_code: str | N
     return enterprise
 
 
-def find_or_create_by_name(name: str, *, actor: User | None) -> Enterprise:
-    """The enterprise a typed name means: the oldest with the same key, else a new one.
+def find_or_create(name: str, enterprise_id: int | None = None, *, actor: User | None,
+                   credit_code: str | None = None) -> Enterprise:
+    """The enterprise an id, a typed name and a credit code mean (`resolver.resolve_enterprise`), else a new one.
 
-    Used when a visit is logged offline with a name typed instead of one picked from the list.
+    Used when a visit, lead or project names its enterprise by a name typed rather than one picked from the list.
     """
-    matches = similar_enterprises(name)
-    if matches:
-        return matches[0]
-    return create_enterprise(actor=actor, name=name)
+    found = resolve_enterprise(name, enterprise_id, credit_code=credit_code)
+    return found if found is not None else create_enterprise(actor=actor, name=name, credit_code=credit_code)
+
+
+def find_or_create_by_name(name: str, *, actor: User | None) -> Enterprise:
+    """The enterprise a typed name means, else a new one (kept for crm/projects, which calls it by this name)."""
+    return find_or_create(name, actor=actor)
 
 
 def save_enterprise(enterprise: Enterprise | None, *, actor: User, confirmed: bool, name: str,

@@ -9,19 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime, time
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 
 from ..domain.periods import LOCAL, today
+from ..domain.refused import Refused
 from ..enterprises.names import fold
 from ..extensions import db
+from ..leads.services import check_drop_reason, check_stage_by_hand
 from ..models import Lead, LeadStage, LeadStageChange, LeadStatus
 from ..web.i18n import gettext as _
 from .lookups import Lookups, chunks
 from .outcomes import RowOutcome
 from .rules import CommitContext, Existing, Rules, insert_rows
 
+# A lead rule's refusal as an import row says it, by the field refused.
+IMPORT_WORDS = {"stage": lambda: _("“已签约”的线索请作为签约项目导入"),
+                "drop_reason": lambda: _("“已放弃”的线索须填写放弃原因")}
 UPDATED = ("title", "industry", "expected_sign_on", "next_action", "next_action_on")
 
 
@@ -41,10 +47,14 @@ class LeadRules(Rules):
     def check(self, row: RowOutcome) -> None:
         values = row.values
         stage = values.setdefault("stage", LeadStage.CLUE)
-        if stage is LeadStage.SIGNED:
-            row.error(_("“已签约”的线索请作为签约项目导入"))
-        if stage is LeadStage.DROPPED and not values.get("drop_reason"):
-            row.error(_("“已放弃”的线索须填写放弃原因"))
+        checks = [partial(check_stage_by_hand, stage)]
+        if stage is LeadStage.DROPPED:
+            checks.append(partial(check_drop_reason, values.get("drop_reason")))
+        for check in checks:  # the lead rules' (crm/leads/services.py), in the import's words
+            try:
+                check()
+            except Refused as refused:
+                row.error(IMPORT_WORDS[refused.field]() if refused.field in IMPORT_WORDS else str(refused))
         if (created := values.get("created_on")) is not None and created > today():
             row.error(_("登记日期晚于今天"))
         amount = values.get("intended_investment")

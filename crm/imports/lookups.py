@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 
 from ..enterprises.names import CITIES, PROVINCES, fold, normalise_name
+from ..enterprises.resolver import choose
 from ..extensions import db
 from ..models import Enterprise, Lead, Ownership, Project, Team, User
 
@@ -182,13 +183,8 @@ class Lookups:
         return "team:" + key
 
     def known_enterprise(self, name: str, code: str | None) -> KnownEnterprise | None:
-        """The enterprise on file a name and credit code mean: by the code, else by the name if codes agree."""
-        if code and code in self.by_code:
-            return self.by_code[code]
-        known = self.by_key.get(name_key(name))
-        if known is not None and (code is None or known.credit_code in (None, code)):
-            return known
-        return None
+        """The enterprise on file a name and credit code mean, by the rule of crm/enterprises/resolver.py."""
+        return choose(self.by_code.get(code) if code else None, self.by_key.get(name_key(name)), code)
 
     def enterprise(self, name: str, code: str | None, row: int, **details: Any) -> EnterpriseRef:
         """The enterprise a row names, by id, or the key of a new one (the first row naming it gives its details).

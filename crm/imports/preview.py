@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from ..domain.credit_code import is_valid_credit_code, normalize_credit_code
+from ..enterprises.services import InvalidCreditCode, clean_credit_code
 from ..web.i18n import gettext as _
 from ..web.i18n import join_names, labelled
 from .fields import FIELDS, Field, Type
@@ -197,10 +197,10 @@ def read_text(field: Field, cell: Any) -> Any:
         raise CellError(_("超过%(n)s字", n=field.max_length))
     kind = field.type
     if kind is Type.CREDIT_CODE:
-        code = normalize_credit_code(text)
-        if not is_valid_credit_code(code):
-            raise CellError(_("统一社会信用代码不正确：%(text)s", text=text))
-        return code
+        try:
+            return clean_credit_code(text)  # the enterprise rules' check
+        except InvalidCreditCode:
+            raise CellError(_("统一社会信用代码不正确：%(text)s", text=text)) from None
     if kind is Type.ORIGIN:
         return split_origin(text)
     if kind is Type.UUID:

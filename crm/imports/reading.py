@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from ..domain.refused import Refused
 from ..web.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -40,12 +41,11 @@ FORMULA_STARTS = frozenset("=+-@＝＋－＠")
 Cell = Any  # str | float | int | bool | date | datetime | time | timedelta
 
 
-class ImportRefused(ValueError):
-    """A file, mapping or import the rules refuse as a whole; `message` is for the user."""
+class ImportRefused(Refused):
+    """A file, mapping or import the rules refuse as a whole; `message` is for the user, `reason` for code."""
 
     def __init__(self, message: str, reason: str = "refused") -> None:
         super().__init__(message)
-        self.message = message
         self.reason = reason
 
 

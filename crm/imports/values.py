@@ -14,7 +14,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from ..domain.days import read_day
 from ..domain.money import CURRENCY_WORDS, MAX_YUAN, Amount, AmountError, Unit, parse_amount, yuan_from
+from ..domain.refused import Refused
 from ..web.i18n import gettext as _
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01; Excel's phantom 1900-02-29 is before any date we take
@@ -27,11 +29,7 @@ EMPTY: Mapping[str, Decimal] = {}
 CNY_PREFIXES = ("人民币", "rmb", "RMB", "CNY", "¥")
 _WORDS_LONGEST_FIRST = sorted(CURRENCY_WORDS, key=len, reverse=True)
 
-_DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?"
-                   r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")  # a time after the day is dropped
-_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
-_MONTH_ONLY = re.compile(r"\d{4}\s*[-./年]\s*\d{1,2}\s*月?")
+_SERIAL = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")
 _COUNT = re.compile(r"([0-9]+)(?:\.0+)?\s*(?:人|个|名|家|项)?")
 _DECIMAL = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(?:亩|平方米|㎡|%)?")
 SUMMARY_LABEL = re.compile(r"(?:合计|小计|总计|共计|总合计|累计|其中)|(?:[0-9.]+)?亿元以[上下]")
@@ -41,8 +39,8 @@ TRUE_WORDS = frozenset({"是", "√", "✓", "✔", "y", "yes", "true", "1", "�
 FALSE_WORDS = frozenset({"否", "×", "✗", "n", "no", "false", "0", "无", "不是"})
 
 
-class CellError(ValueError):
-    """A cell that cannot be read as its column asks; the message is for the user."""
+class CellError(Refused):
+    """A cell that cannot be read as its column asks; the message is for the user, shown on the cell's row."""
 
 
 def fold(text: str) -> str:
@@ -117,7 +115,7 @@ def is_note_start(text: str) -> bool:
 
 
 def parse_date(cell: Any) -> date | None:
-    """A date from a date cell, an Excel serial number, or text: 2024-03-05, 2024.3.5, 2024/3/5, 2024年3月5日…"""
+    """A date from a date cell, an Excel serial number, or text as crm/domain/days.py reads it (a time after it too)."""
     if is_empty(cell):
         return None
     if isinstance(cell, datetime):
@@ -129,17 +127,12 @@ def parse_date(cell: Any) -> date | None:
     if isinstance(cell, float | int):
         return serial_date(cell)
     text = fold(str(cell))
-    for pattern in (_DATE, _COMPACT_DATE):
-        if match := pattern.fullmatch(text):
-            try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                raise CellError(_("日期不存在：%(text)s", text=text)) from None
     if _SERIAL.fullmatch(text):
         return serial_date(float(text))
-    if _MONTH_ONLY.fullmatch(text):
-        raise CellError(_("日期须精确到日：%(text)s", text=text))
-    raise CellError(_("日期格式不正确：%(text)s", text=text))
+    try:
+        return read_day(text, with_time=True)
+    except Refused as refused:
+        raise CellError(str(refused)) from None
 
 
 def serial_date(serial: float | int) -> date:

@@ -7,22 +7,31 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable, Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 
-from ..domain.periods import today
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Visit, VisitKind
+from ..visits.services import check_follow_up, check_text, check_visited_on
 from ..web.i18n import gettext as _
 from .lookups import chunks
 from .outcomes import RowOutcome
 from .rules import CommitContext, Existing, Rules, insert_rows
 
-EARLIEST = date(2000, 1, 1)
-TEXT_LIMIT = 4000
 UPDATED = ("visited_on", "kind", "summary", "next_step", "follow_up_on")
+
+
+def in_import_words(refused: Refused, day: date) -> str:
+    """A visit rule's refusal as an import row says it: the day named, a follow-up said to be early."""
+    if refused.field == "visited_on":
+        return _("拜访日期不在合理范围内：%(day)s", day=day.isoformat())
+    if refused.field == "follow_up_on":
+        return _("跟进日期早于拜访日期")
+    return str(refused)
 
 
 class VisitRules(Rules):
@@ -31,17 +40,18 @@ class VisitRules(Rules):
     enterprise_field = "enterprise"
 
     def check(self, row: RowOutcome) -> None:
+        """The visit rules' checks (crm/visits/services.py), each refusal on the row, in the import's words."""
         values = row.values
         values.setdefault("kind", VisitKind.CALL_ON)
         day = values.get("visited_on")
-        if day is not None and not EARLIEST <= day <= today() + timedelta(days=1):
-            row.error(_("拜访日期不在合理范围内：%(day)s", day=day.isoformat()))
-        follow = values.get("follow_up_on")
-        if follow is not None and day is not None and follow < day:
-            row.error(_("跟进日期早于拜访日期"))
-        for name in ("summary", "next_step"):
-            if len(values.get(name) or "") > TEXT_LIMIT:
-                row.error(_("内容过长（最多%(n)s字）", n=TEXT_LIMIT))
+        checks = [partial(check_text, name, values.get(name)) for name in ("summary", "next_step")]
+        if day is not None:
+            checks[:0] = [partial(check_visited_on, day), partial(check_follow_up, day, values.get("follow_up_on"))]
+        for check in checks:
+            try:
+                check()
+            except Refused as refused:
+                row.error(in_import_words(refused, day))
 
     def keys(self, values: dict[str, Any]) -> list[Hashable]:
         keys: list[Hashable] = []

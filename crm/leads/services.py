@@ -8,7 +8,8 @@ from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access.visibility import sees_all
-from ..enterprises.services import current, similar_enterprises
+from ..domain.refused import Refused
+from ..enterprises.resolver import resolve_enterprise
 from ..extensions import db
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Project, Team, User, Visit
 from ..reports.rules import lead_amount, lead_project
@@ -19,7 +20,7 @@ EDITABLE = ("title", "industry", "intended_investment_yuan", "owner", "expected_
             "next_action_on", "status")
 
 
-class LeadError(ValueError):
+class LeadError(Refused):
     """A change to a lead the rules refuse; the message is user-facing."""
 
 
@@ -63,14 +64,9 @@ def lead_amounts(lead_ids: Sequence[int]) -> dict[int, int | None]:
                                    .where(Lead.id.in_(lead_ids))).all())
 
 
-def known_enterprise(name: str, enterprise_id: int | None = None) -> Enterprise | None:
-    """The enterprise a form names: the one passed by id if the name still matches, else the oldest of that name."""
-    if enterprise_id and (chosen := db.session.get(Enterprise, enterprise_id)) is not None:
-        chosen = current(chosen)
-        if chosen.name == name.strip():
-            return chosen
-    matches = similar_enterprises(name)
-    return matches[0] if matches else None
+# The enterprise a form names: the one picked by id if the typed name still reads as its name, else the oldest of
+# that name (None: the caller creates it). The one rule is crm/enterprises/resolver.py's; crm/projects calls it here.
+known_enterprise = resolve_enterprise
 
 
 def check_owner(team: Team, owner: User | None) -> None:
@@ -112,11 +108,24 @@ def update_lead(lead: Lead, *, actor: User, version: int, enterprise: Enterprise
     return lead
 
 
+def check_stage_by_hand(stage: LeadStage) -> None:
+    """A lead may be moved to any stage but 已签约, which comes only from signing a project."""
+    if stage is LeadStage.SIGNED:
+        raise LeadError(_l("“已签约”只能通过签约登记办理"), "stage")
+
+
+def check_drop_reason(reason: str | None) -> str:
+    """A lead is given up only with a reason: the reason, trimmed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LeadError(_l("放弃线索须填写原因"), "drop_reason")
+    return reason
+
+
 def move_stage(lead: Lead, stage: LeadStage, *, actor: User, note: str | None = None,
                reason: str | None = None) -> Lead:
     """Move a lead to another stage and log it; 已放弃 needs a reason, 已签约 comes only from signing."""
-    if stage is LeadStage.SIGNED:
-        raise LeadError(_l("“已签约”只能通过签约登记办理"))
+    check_stage_by_hand(stage)
     if lead.stage is LeadStage.SIGNED:
         raise LeadError(_l("已签约的线索不能再变更阶段"))
     if stage is lead.stage:
@@ -133,9 +142,7 @@ def move_stage(lead: Lead, stage: LeadStage, *, actor: User, note: str | None = 
 
 def drop_lead(lead: Lead, *, actor: User, reason: str) -> Lead:
     """Give up a lead, saying why."""
-    reason = reason.strip()
-    if not reason:
-        raise LeadError(_l("放弃线索须填写原因"))
+    reason = check_drop_reason(reason)
     if lead.stage in (LeadStage.SIGNED, LeadStage.DROPPED):
         raise LeadError(_l("该线索不能再放弃"))
     lead.drop_reason = reason

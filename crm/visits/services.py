@@ -14,7 +14,8 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from ..core.stale_edits import check_version
 from ..domain.periods import today
-from ..enterprises.services import current, find_or_create_by_name
+from ..domain.refused import Refused
+from ..enterprises.services import find_or_create
 from ..extensions import db
 from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
 from ..models import Enterprise, Lead, Role, Team, Trip, User, Visit, VisitKind, visit_participant
@@ -22,15 +23,11 @@ from ..web.i18n import gettext as _
 
 TEXT_LIMIT = 4000
 EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
 
 
-class VisitRefused(ValueError):
+class VisitRefused(Refused):
     """Input a visit cannot be logged with; the message is for the user, the field says where."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class NotYours(PermissionError):
@@ -127,13 +124,10 @@ def replayed(visit: Visit, actor: User) -> LoggedVisit:
 def apply_input(visit: Visit, actor: User, data: VisitInput) -> None:
     """Check the input against the team's records and set it on the visit."""
     team_id = visit.team_id
-    if not EARLIEST <= data.visited_on <= today() + timedelta(days=1):
-        raise VisitRefused(_("拜访日期不在合理范围内"), "visited_on")
-    if data.follow_up_on is not None and not data.visited_on <= data.follow_up_on <= date(2100, 12, 31):
-        raise VisitRefused(_("跟进日期不能早于拜访日期"), "follow_up_on")
+    check_visited_on(data.visited_on)
+    check_follow_up(data.visited_on, data.follow_up_on)
     for name in ("summary", "next_step"):
-        if len(getattr(data, name) or "") > TEXT_LIMIT:
-            raise VisitRefused(_("内容过长（最多%(n)s字）", n=TEXT_LIMIT), name)
+        check_text(name, getattr(data, name))
     visit.enterprise = enterprise_for(actor, data)
     visit.visited_on = data.visited_on
     visit.kind = data.kind
@@ -149,19 +143,34 @@ def apply_input(visit: Visit, actor: User, data: VisitInput) -> None:
     visit.participants = participants(data.participant_ids, team_id, guests)
 
 
+def check_visited_on(day: date) -> None:
+    """A visit's day lies between 2000 and tomorrow (a phone's clock may run a little ahead)."""
+    if not EARLIEST <= day <= today() + timedelta(days=1):
+        raise VisitRefused(_("拜访日期不在合理范围内"), "visited_on")
+
+
+def check_follow_up(visited_on: date, follow_up_on: date | None) -> None:
+    """A follow-up, when given, is on or after the visit (and before 2101)."""
+    if follow_up_on is not None and not visited_on <= follow_up_on <= LATEST:
+        raise VisitRefused(_("跟进日期不能早于拜访日期"), "follow_up_on")
+
+
+def check_text(name: str, text: str | None) -> None:
+    """A summary or next step of at most TEXT_LIMIT characters."""
+    if len(text or "") > TEXT_LIMIT:
+        raise VisitRefused(_("内容过长（最多%(n)s字）", n=TEXT_LIMIT), name)
+
+
 def enterprise_for(actor: User, data: VisitInput) -> Enterprise:
-    """The enterprise picked by id, or found or created from a typed name."""
-    if data.enterprise_id:
-        enterprise = db.session.get(Enterprise, data.enterprise_id)
-        if enterprise is None:
-            raise VisitRefused(_("所选企业不存在"), "enterprise_id")
-        return current(enterprise)
+    """The enterprise picked by id while the typed name still reads as its name, else found or created by the name."""
     name = (data.enterprise_name or "").strip()
-    if not name:
+    if data.enterprise_id and db.session.get(Enterprise, data.enterprise_id) is None:
+        raise VisitRefused(_("所选企业不存在"), "enterprise_id")
+    if not data.enterprise_id and not name:
         raise VisitRefused(_("请填写或选择拜访的企业"), "enterprise_name")
     if len(name) > 200:
         raise VisitRefused(_("企业名称过长（最多200字）"), "enterprise_name")
-    return find_or_create_by_name(name, actor=actor)
+    return find_or_create(name, data.enterprise_id, actor=actor)
 
 
 def own(model: type, record_id: int | None, team_id: int, field_name: str, message: str):

@@ -1,7 +1,5 @@
 """Form pieces every feature shares."""
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -13,6 +11,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
 
+from ..domain.days import parse_day
 from ..domain.periods import Period, period_from
 from .i18n import join_clauses, labelled
 from .i18n import lazy_gettext as _l
@@ -96,23 +95,6 @@ class DistrictFilter:
 # button that opens the browser's calendar beside it.
 DAY_ATTRIBUTES = {"type": "text", "inputmode": "numeric", "pattern": r"\d{4}-\d{2}-\d{2}", "placeholder": "YYYY-MM-DD",
                   "autocomplete": "off", "data_day_input": True}
-# Also 2026/12/2, 2026.12.2, 2026年12月2日, and 20261202: a phone's digit pad has no hyphen.
-TYPED_DAY = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?"
-                       r"|([0-9]{4})([0-9]{2})([0-9]{2})")
-
-
-def parse_day(text: str) -> date | None:
-    """The day a typed date names, or None when it names none (a Chinese keyboard's full-width digits too)."""
-    found = TYPED_DAY.fullmatch(unicodedata.normalize("NFKC", text[:40]).strip())
-    if found is None:
-        return None
-    year, month, day = (int(part) for part in found.groups() if part is not None)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def day_input(name: str, value: date | str | None = None, **attributes: Any) -> Markup:
     """The box for one date, for a form a template writes out; min and max go to the calendar (data-min, data-max)."""
     for bound in ("min", "max"):

@@ -6,8 +6,8 @@
 
 import { t } from "./messages.js";
 
-// As crm/forms.py's TYPED_DAY; also 20261202, since a phone's digit pad has no hyphen.
-const TYPED_DAY = /^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$|^([0-9]{4})([0-9]{2})([0-9]{2})$/;
+// As crm/domain/days.py's DAY (the one reading of typed dates): also 20261202, since a phone's digit pad has no hyphen.
+const TYPED_DAY = /^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*[日号]?$|^([0-9]{4})([0-9]{2})([0-9]{2})$/;
 
 const SVG = "http://www.w3.org/2000/svg";
 
