@@ -30,7 +30,7 @@ from crm.models import (
     ServiceItem,
     User,
 )
-from crm.projects import verification
+from crm.projects.lifecycle import verification
 from crm.rankings.services import freeze_quarter
 from crm.visits import photos
 from tests.conftest import PASSWORD

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from crm.extensions import db
 from crm.leads import board, services
 from crm.models import AgreementKind, Lead, LeadStage, ProjectType, Role
-from crm.projects import services as project_services
+from crm.projects.records import services as project_services
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 HOURS = (5, 9, 1, 7, 7, 3, 8, 2, 4)  # when each signed lead was last changed: not in the order they were added

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from crm.core.audit import AuditTrailIsAppendOnly, record
 from crm.extensions import db
 from crm.models import AuditEvent, Role
-from crm.projects.verification import add_document
+from crm.projects.lifecycle.verification import add_document
 from crm.visits.photos import add_photo
 from tests.conftest import PASSWORD
 

@@ -15,7 +15,7 @@ from crm.access.tenancy import declare
 from crm.domain.periods import LOCAL, Period, a_year_earlier, today
 from crm.extensions import db
 from crm.models import District, Lead, LeadStage, Project, ServiceItemStatus
-from crm.projects.service import STANDARD_ITEMS
+from crm.projects.aftercare.services import STANDARD_ITEMS
 from crm.reports.dashboard import dashboard_cards
 from crm.reports.figures import utc_bounds
 

@@ -275,9 +275,9 @@ MONEY = {"investment_wan": AMOUNT, "investment": AMOUNT, "total_investment": AMO
          "fx_rate": st.sampled_from(["7.1", "0.05", "7.123456"])}
 DATE_PAST = st.dates(date(2020, 1, 1), date(2025, 12, 31)).map(date.isoformat)
 AFTER_SIGNING = st.dates(date(2026, 3, 6), date(2026, 11, 1)).map(date.isoformat)  # make_project signs on 3 March
-PROJECT_FORM = "crm.projects.forms"
-SERVICE_FORMS = "crm.projects.service_forms"
-LIFECYCLE_FORMS = "crm.projects.lifecycle_forms"
+PROJECT_FORM = "crm.projects.records.forms"
+SERVICE_FORMS = "crm.projects.aftercare.forms"
+LIFECYCLE_FORMS = "crm.projects.lifecycle.forms"
 
 
 def version_of(record: Callable[[World], Any]) -> Callable[[World], dict[str, st.SearchStrategy]]:

@@ -21,7 +21,7 @@ from crm.models import (
     Role,
     now_utc,
 )
-from crm.projects.services import SigningRefused, next_project_code, sign_lead
+from crm.projects.records.services import SigningRefused, next_project_code, sign_lead
 
 SIGNING = {"name": "新材料基地", "signed_on": "2025-06-18", "agreement_kind": "contract", "project_type": "new",
            "investment": "3.5", "unit": "yi", "industry": "新材料", "location": "张湾经济开发区"}

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from crm.domain.periods import LOCAL, today
 from crm.extensions import db
 from crm.models import AuditEvent, Enterprise, Project, Role
-from crm.projects import services
+from crm.projects.records import services
 from tests.conftest import PASSWORD
 
 

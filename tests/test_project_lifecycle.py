@@ -8,11 +8,11 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
-import crm.projects.lifecycle_views  # noqa: F401  (the routes, should views.py not have loaded them yet)
+import crm.projects.lifecycle.views  # noqa: F401  (the routes, should views.py not have loaded them yet)
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import AuditEvent, Project, ProjectStatus, Role
-from crm.projects.lifecycle import LifecycleRefused, add_milestone, advance, set_planned, void
+from crm.projects.lifecycle.services import LifecycleRefused, add_milestone, advance, set_planned, void
 
 S = ProjectStatus
 TODAY = today()

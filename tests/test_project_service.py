@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-import crm.projects.service_views  # noqa: F401  (the routes, should views.py not have loaded them yet)
+import crm.projects.aftercare.views  # noqa: F401  (the routes, should views.py not have loaded them yet)
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import AuditEvent, IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus
-from crm.projects import service
+from crm.projects.aftercare import services as service
 
 TODAY = today()
 SIGNED = TODAY - timedelta(days=200)

@@ -49,7 +49,7 @@ from crm.models import (
     TargetMetric,
     TeamTarget,
 )
-from crm.projects import verification
+from crm.projects.lifecycle import verification
 from crm.rankings.services import freeze_quarter
 from crm.reports.charts import CHARTS
 from crm.visits import photos

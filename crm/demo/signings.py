@@ -23,7 +23,7 @@ from ..models import (
     Team,
     User,
 )
-from ..projects.service import STANDARD_ITEMS as SERVICE_ITEMS  # the procedures, in the order they are done
+from ..projects.aftercare.services import STANDARD_ITEMS as SERVICE_ITEMS  # the procedures, in the order they are done
 from .cast import District, new_enterprise, rename
 from .dates import later, moment, random_day
 from .names import ISSUES, PARKS, PROJECT_KINDS, RESPONSIBLE_UNITS, TERMINATION_REASONS

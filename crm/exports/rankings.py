@@ -13,7 +13,7 @@ from ..access.tenancy import scoped_district
 from ..domain.periods import Period, today
 from ..extensions import db
 from ..models import District, ProjectStatus, TargetMetric, User
-from ..projects.queries import SIZE_BUCKETS
+from ..projects.records.queries import SIZE_BUCKETS
 from ..rankings.forms import ProjectRankingForm
 from ..rankings.labels import METRIC_LABELS
 from ..reports.district_ranking import district_ranking

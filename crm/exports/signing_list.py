@@ -16,8 +16,8 @@ from ..access.districts import district_name
 from ..domain.periods import Period, today
 from ..extensions import db
 from ..models import AgreementKind, District, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Team, User
-from ..projects.filters import ProjectFilterForm
-from ..projects.queries import ProjectCriteria, list_totals, project_list
+from ..projects.records.filters import ProjectFilterForm
+from ..projects.records.queries import ProjectCriteria, list_totals, project_list
 from ..reports.list_totals import ProjectTotals
 from ..reports.rules import SIZE_BUCKETS, start_overdue
 from ..web.i18n import gettext as _

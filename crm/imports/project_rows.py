@@ -12,13 +12,23 @@ from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..access.districts import district_code
 from ..domain.periods import today
+from ..domain.refused import Refused
 from ..enterprises.names import fold
 from ..extensions import db
 from ..models import AgreementKind, Project, ProjectStatus, ProjectType
+from ..projects.lifecycle.rules import check_actual_order, check_planned_order
+from ..projects.records.rules import (
+    check_fixed_within_total,
+    check_signed_before_start,
+    code_prefix,
+    highest_serial,
+    project_code,
+)
+from ..projects.records.services import highest_serial_on_file
 from ..web.i18n import gettext as _
 from ..web.i18n import labelled
 from .lookups import chunks
@@ -36,6 +46,14 @@ UPDATED = {"name": "name", "signed_on": "signed_on", "agreement_kind": "agreemen
            "project_type": "project_type", "industry": "industry", "location": "location",
            "planned_start_on": "planned_start_on", "planned_production_on": "planned_production_on",
            "jobs": "jobs", "land_area_mu": "land_area_mu", "remarks": "remarks"}
+
+
+def refusing(row: RowOutcome, rule: Any, *values: Any) -> None:
+    """Check a rule of the project record on the row's values; a refusal marks the row with its message."""
+    try:
+        rule(*values)
+    except Refused as error:
+        row.error(error.message)
 
 
 def money_columns(values: dict[str, Any]) -> dict[str, Any]:
@@ -70,8 +88,8 @@ class ProjectRules(Rules):
         total, fixed = values.get("total_investment"), values.get("fixed_asset_investment")
         if total is not None and total.yuan <= 0:
             row.error(_("总投资必须大于0"))
-        if total is not None and fixed is not None and fixed.yuan > total.yuan:
-            row.error(_("固定资产投资大于总投资"))
+        refusing(row, check_fixed_within_total, total.yuan if total is not None else None,
+                 fixed.yuan if fixed is not None else None)
         if "project_type" not in values:
             values["project_type"] = ProjectType.NEW
             row.warnings.append(_("未填项目类型，按“新建”导入"))
@@ -79,9 +97,7 @@ class ProjectRules(Rules):
             values["agreement_kind"] = AgreementKind.CONTRACT
             row.warnings.append(_("未填协议类型，按“正式合同”导入"))
         self.read_progress(row)
-        planned = [values[key] for key in ("planned_start_on", "planned_production_on") if key in values]
-        if planned != sorted(planned):
-            row.error(_("计划投产时间早于计划开工时间"))
+        refusing(row, check_planned_order, values.get("planned_start_on"), values.get("planned_production_on"), None)
 
     def read_progress(self, row: RowOutcome) -> None:
         """Status and milestone dates from 当前进展 (已开工（2024-05-01）) and the date columns."""
@@ -101,10 +117,8 @@ class ProjectRules(Rules):
         values["status"] = status = status or ProjectStatus.SIGNED
         if status is ProjectStatus.TERMINATED:
             values["termination_reason"] = values.get("remarks") or text or _("导入时表格记为已终止")
-        order = [values.get(key) for key in ("signed_on", "started_on", "production_on", "capacity_on")]
-        given = [day for day in order if day is not None]
-        if given != sorted(given):
-            row.error(_("签约、开工、投产、达产的日期先后不对"))
+        refusing(row, check_actual_order, *(values.get(key) for key in ("signed_on", "started_on", "production_on",
+                                                                         "capacity_on")))
 
     def keys(self, values: dict[str, Any]) -> list[Hashable]:
         keys: list[Hashable] = []
@@ -133,30 +147,24 @@ class ProjectRules(Rules):
     def check_update(self, row: RowOutcome, existing: Existing) -> None:
         values, data = row.values, existing.data
         signed = values.get("signed_on", data["signed_on"])
-        if data["started_on"] is not None and signed > data["started_on"] and "started_on" not in values:
-            row.error(_("签约时间晚于已有项目的开工时间"))
+        if "started_on" not in values:  # a start date in the file was checked against its signing already
+            refusing(row, check_signed_before_start, signed, data["started_on"])
         total = values["total_investment"].yuan if "total_investment" in values else data["total_investment_yuan"]
         fixed = (values["fixed_asset_investment"].yuan if "fixed_asset_investment" in values
                  else data["fixed_asset_investment_yuan"])
-        if fixed is not None and fixed > total:
-            row.error(_("固定资产投资大于总投资"))
+        refusing(row, check_fixed_within_total, total, fixed)
 
     def next_codes(self, rows: Sequence[RowOutcome]) -> dict[int, int]:
         """The highest serial given so far in each signing year, on file or in the file's own codes."""
-        prefix = district_code()
         highest: dict[int, int] = {}
         for year in sorted({row.values["signed_on"].year for row in rows}):
-            stem = f"{prefix}-{year}-"
-            serial = re.compile(re.escape(stem) + r"([0-9]+)")
-            codes = list(db.session.scalars(select(Project.code).where(Project.code.startswith(stem, autoescape=True))
-                                            .order_by(func.length(Project.code).desc(), Project.code.desc())
-                                            .limit(1)))
-            codes += [row.values["code"] for row in rows if row.values.get("code", "").startswith(stem)]
-            highest[year] = max((int(m[1]) for code in codes if (m := serial.fullmatch(code))), default=0)
+            prefix = code_prefix(district_code(), year)
+            in_file = highest_serial((row.values.get("code", "") for row in rows), prefix)
+            highest[year] = max(highest_serial_on_file(prefix), in_file)
         return highest
 
     def insert(self, rows: Sequence[RowOutcome], ctx: CommitContext) -> None:
-        prefix = district_code()
+        district = district_code()
         highest = self.next_codes(rows)
         records = []
         actor, now = ctx.actor.id, ctx.now
@@ -166,7 +174,7 @@ class ProjectRules(Rules):
             if code is None:
                 year = values["signed_on"].year
                 highest[year] += 1
-                code = f"{prefix}-{year}-{highest[year]:03d}"
+                code = project_code(code_prefix(district, year), highest[year])
             status = values["status"]
             records.append({
                 "code": code, "name": values["name"], "enterprise_id": ctx.enterprise(values["enterprise_ref"]),

@@ -9,7 +9,7 @@ from ..access.rights import requires
 from ..domain.money import Unit
 from ..extensions import db
 from ..models import Lead, LeadStage
-from ..projects import services as projects
+from ..projects.records import services as projects
 from ..web.errors import render_error
 from ..web.forms import form_status
 from ..web.i18n import gettext as _

@@ -22,7 +22,7 @@ from sqlalchemy import event, select
 
 from ..extensions import db
 from ..models import District, Project, Team
-from ..projects.queries import industries
+from ..projects.records.queries import industries
 from ..web.i18n import lazy_gettext as _l
 from ..web.option_lists import OptionList
 

@@ -11,15 +11,15 @@ from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from ..access.tenancy import scoped_district
-from ..domain.periods import today
-from ..extensions import db
-from ..models import ProjectStatus, Team
-from ..rankings.filter_options import district_options
-from ..reports.rules import SIZE_BUCKETS
-from ..web.forms import DayField, DistrictFilter, PeriodFilter, options
-from ..web.i18n import lazy_gettext as _l
-from ..web.option_lists import ListedSelectField
+from ...access.tenancy import scoped_district
+from ...domain.periods import today
+from ...extensions import db
+from ...models import ProjectStatus, Team
+from ...rankings.filter_options import district_options
+from ...reports.rules import SIZE_BUCKETS
+from ...web.forms import DayField, DistrictFilter, PeriodFilter, options
+from ...web.i18n import lazy_gettext as _l
+from ...web.option_lists import ListedSelectField
 from .queries import ProjectCriteria, industries
 
 ALL = ("", _l("全部"))

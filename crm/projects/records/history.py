@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, union
 
-from ..domain.money import Unit, format_amount, money_filter, reading_unit
-from ..extensions import db
-from ..models import (
+from ...domain.money import Unit, format_amount, money_filter, reading_unit
+from ...extensions import db
+from ...models import (
     AgreementKind,
     AuditEvent,
     Enterprise,
@@ -27,7 +27,7 @@ from ..models import (
     Team,
     User,
 )
-from ..web.i18n import gettext as _
+from ...web.i18n import gettext as _
 from .labels import ACTIONS, ENTITIES, field_label
 
 HISTORY_LIMIT = 200  # newest events shown on a project's page

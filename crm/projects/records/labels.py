@@ -1,8 +1,8 @@
-"""What people read for a project's field names, overdue reasons and recorded changes."""
+"""What people read for a project's field names and recorded changes."""
 
-from ..domain.money import Unit, format_amount, reading_unit
-from ..models import Project
-from ..web.i18n import lazy_gettext as _l
+from ...domain.money import Unit, format_amount, reading_unit
+from ...models import Project
+from ...web.i18n import lazy_gettext as _l
 
 CURRENCIES = {"CNY": _l("人民币"), "USD": _l("美元"), "EUR": _l("欧元"), "HKD": _l("港元"), "JPY": _l("日元"),
               "GBP": _l("英镑")}
@@ -79,14 +79,6 @@ ENTITIES = {
 }
 
 ACTIONS = {"insert": _l("新建"), "update": _l("修改"), "delete": _l("删除")}
-
-OVERDUE = {
-    "start": _l("超时限未开工"),
-    "planned_start": _l("逾期未开工"),
-    "planned_production": _l("逾期未投产"),
-    "planned_capacity": _l("逾期未达产"),
-}
-
 
 def field_label(entity: str, name: str) -> str:
     """The Chinese name of a recorded field, or the field's own name when it has none."""

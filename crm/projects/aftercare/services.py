@@ -12,24 +12,21 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.expression import FunctionElement
 
-from ..core.audit import record
-from ..core.stale_edits import check_version
-from ..extensions import db
-from ..models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
-from ..models.projects import project_service_member
-from ..reports.rules import any_overdue, open_issue
-from ..web.i18n import lazy_gettext as _l
-from .overdue import overdue_reasons
+from ...core.audit import record
+from ...core.stale_edits import check_version
+from ...domain.refused import Refused
+from ...extensions import db
+from ...models import IssueStatus, Project, ProjectIssue, Role, ServiceItem, ServiceItemStatus, User
+from ...models.projects import project_service_member
+from ...reports.rules import any_overdue, open_issue
+from ...web.i18n import gettext as _
+from ..lifecycle.overdue import overdue_reasons
 
 # The 代办事项 most signed projects go through; the template button adds those a project lacks.
 STANDARD_ITEMS = ("立项备案", "用地预审", "规划许可", "施工许可", "环评", "能评", "供电接入")
 
 # 交办 → 办理中 → 已销号, one step at a time.
 NEXT_STATUS = {IssueStatus.ASSIGNED: IssueStatus.HANDLING, IssueStatus.HANDLING: IssueStatus.CLOSED}
-
-
-class ServiceRefused(ValueError):
-    """A change to a project's service that the rules refuse; the message is user-facing."""
 
 
 class days_between(FunctionElement[int]):
@@ -51,18 +48,6 @@ def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"  # SQLite keeps dates as text
 
 
-def is_serving(user: User, project: Project) -> bool:
-    """Whether the user is the project's chief officer or on its service team."""
-    return project.chief_officer_id == user.id or any(member.id == user.id for member in project.service_team)
-
-
-def may_serve(user: User, project: Project) -> bool:
-    """Whether the user may work the project's service items and issues."""
-    if user.role is Role.ADMIN or is_serving(user, project):
-        return True
-    return user.role in (Role.LEAD, Role.MEMBER) and user.team_id == project.team_id
-
-
 def names(users: list[User]) -> str:
     return ", ".join(f"{u.display_name} ({u.username})" for u in users) or "-"
 
@@ -70,9 +55,9 @@ def names(users: list[User]) -> str:
 def assign_service(project: Project, *, actor: User, chief_officer: User | None, members: list[User]) -> None:
     """Set the chief service officer (a district leader) and the service team."""
     if chief_officer is not None and (chief_officer.role is not Role.LEADER or not chief_officer.active):
-        raise ServiceRefused(_l("首席服务官必须是在任的区领导"))
+        raise Refused(_("首席服务官必须是在任的区领导"))
     if any(not member.active for member in members):
-        raise ServiceRefused(_l("服务专班成员必须是启用的用户"))
+        raise Refused(_("服务专班成员必须是启用的用户"))
     before = {u.id: u for u in project.service_team}
     after = {u.id: u for u in members}
     # The column, not only the relationship: the audit hook reads columns before the flush fills them in.
@@ -99,7 +84,7 @@ def add_standard_items(project: Project) -> list[ServiceItem]:
 
 def check_owner(owner: User | None) -> None:
     if owner is not None and not owner.active:
-        raise ServiceRefused(_l("负责人必须是启用的用户"))
+        raise Refused(_("负责人必须是启用的用户"))
 
 
 def add_item(project: Project, *, name: str, owner: User | None, due_on: date | None) -> ServiceItem:
@@ -123,9 +108,9 @@ def update_item(item: ServiceItem, *, version: int, status: ServiceItemStatus, o
     if status is ServiceItemStatus.DONE:
         done_on = done_on or item.done_on or today
         if done_on > today:
-            raise ServiceRefused(_l("办结日期不能晚于今天"))
+            raise Refused(_("办结日期不能晚于今天"))
         if done_on < item.project.signed_on:
-            raise ServiceRefused(_l("办结日期不能早于签约日期 %(day)s", day=item.project.signed_on.isoformat()))
+            raise Refused(_("办结日期不能早于签约日期 %(day)s", day=item.project.signed_on.isoformat()))
     else:
         done_on = None  # reopened: no longer done
     item.status, item.owner, item.due_on, item.done_on = status, owner, due_on, done_on
@@ -142,7 +127,7 @@ def raise_issue(project: Project, *, actor: User, raised_on: date, description: 
                 today: date) -> ProjectIssue:
     """Record a problem the investor raised, assigned (交办) to a responsible unit."""
     if raised_on > today:
-        raise ServiceRefused(_l("提出日期不能晚于今天"))
+        raise Refused(_("提出日期不能晚于今天"))
     issue = ProjectIssue(project=project, raised_on=raised_on, description=description.strip(),
                          responsible_unit=(responsible_unit or "").strip() or None, status=IssueStatus.ASSIGNED,
                          created_by_id=actor.id)
@@ -155,20 +140,20 @@ def advance_issue(issue: ProjectIssue, *, actor: User, to: IssueStatus, on: date
     """Move an issue one step on (办理中 on a date, 已销号 on a date); only an admin reopens a closed one."""
     if issue.status is IssueStatus.CLOSED and to is IssueStatus.HANDLING:
         if actor.role is not Role.ADMIN:
-            raise ServiceRefused(_l("只有管理员可以重新打开已销号的问题"))
+            raise Refused(_("只有管理员可以重新打开已销号的问题"))
         issue.status, issue.resolved_on = IssueStatus.HANDLING, None
         db.session.flush()
         return
     if NEXT_STATUS.get(issue.status) is not to:
-        raise ServiceRefused(_l("问题须按“交办→办理中→已销号”逐步推进"))
+        raise Refused(_("问题须按“交办→办理中→已销号”逐步推进"))
     on = on or today
     if on > today:
-        raise ServiceRefused(_l("日期不能晚于今天"))
+        raise Refused(_("日期不能晚于今天"))
     if on < issue.raised_on:
-        raise ServiceRefused(_l("日期不能早于问题提出日期 %(day)s", day=issue.raised_on.isoformat()))
+        raise Refused(_("日期不能早于问题提出日期 %(day)s", day=issue.raised_on.isoformat()))
     if to is IssueStatus.CLOSED:
         if issue.handling_on is not None and on < issue.handling_on:
-            raise ServiceRefused(_l("销号日期不能早于开始办理日期 %(day)s", day=issue.handling_on.isoformat()))
+            raise Refused(_("销号日期不能早于开始办理日期 %(day)s", day=issue.handling_on.isoformat()))
         issue.resolved_on = on
     else:
         issue.handling_on = on

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..models import Project
-from ..web.i18n import lazy_gettext as _l
+from ...models import Project
+from ...web.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..models import Project, ProjectStatus
-from ..reports.rules import OPEN, start_deadline
+from ...models import Project, ProjectStatus
+from ...reports.rules import OPEN, start_deadline
+from ...web.i18n import lazy_gettext as _l
+
+OVERDUE = {
+    "start": _l("超时限未开工"),
+    "planned_start": _l("逾期未开工"),
+    "planned_production": _l("逾期未投产"),
+    "planned_capacity": _l("逾期未达产"),
+}  # what people read for each reason
 
 
 def overdue_reasons(project: Project, today: date) -> list[str]:

@@ -8,12 +8,12 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from sqlalchemy.orm import joinedload
 
-from ..domain.periods import Period
-from ..extensions import db
-from ..models import Enterprise, Project, ProjectStatus
-from ..reports.figures import of_district
-from ..reports.list_totals import ProjectTotals, project_totals
-from ..reports.rules import SIZE_BUCKETS, any_overdue, of_size
+from ...domain.periods import Period
+from ...extensions import db
+from ...models import Enterprise, Project, ProjectStatus
+from ...reports.figures import of_district
+from ...reports.list_totals import ProjectTotals, project_totals
+from ...reports.rules import SIZE_BUCKETS, any_overdue, of_size
 
 __all__ = ["SIZE_BUCKETS", "ProjectCriteria", "industries", "list_totals", "matching", "project_list"]
 

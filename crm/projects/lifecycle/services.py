@@ -2,58 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
-from ..domain.periods import today as local_today
-from ..extensions import db
-from ..models import Milestone, Project, ProjectStatus, User
-from ..reports.rules import OPEN
-from ..web.i18n import gettext as _
-from ..web.i18n import lazy_gettext as _l
-from .labels import OVERDUE
-from .overdue import overdue_reasons
+from ...extensions import db
+from ...models import Milestone, Project, ProjectStatus, User
+from ...reports.rules import OPEN
+from ...web.i18n import gettext as _
+from .rules import ACTUAL_DATE, DATE_LABELS, LADDER, LifecycleRefused, Status, refuse_before, refuse_future
 
-Status = ProjectStatus
-LADDER = (Status.SIGNED, Status.STARTED, Status.PRODUCING, Status.AT_CAPACITY)
-ACTUAL_DATE = {Status.STARTED: "started_on", Status.PRODUCING: "production_on", Status.AT_CAPACITY: "capacity_on",
-               Status.TERMINATED: "terminated_on"}
-DATE_LABELS = {"signed_on": _l("签约日期"), "started_on": _l("开工日期"), "production_on": _l("投产日期"),
-               "capacity_on": _l("达产日期"), "terminated_on": _l("终止日期"),
-               "planned_start_on": _l("计划开工日期"), "planned_production_on": _l("计划投产日期"),
-               "planned_capacity_on": _l("计划达产日期")}
-
-
-class LifecycleRefused(ValueError):
-    """A change to a project's course that the rules refuse; the message is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class LifecyclePanel:
-    """What the project page shows of a project's course and offers to do next."""
-
-    overdue: list[str]
-    next_status: ProjectStatus | None
-    next_date_label: str  # 开工日期 for the step to 已开工
-    may_terminate: bool
-    earliest_next_on: date  # the next step's date may not be earlier
-
-
-def panel(project: Project, today: date) -> LifecyclePanel:
-    """The course of a project as the page shows it."""
-    is_open = project.status in OPEN and not project.voided
-    step = LADDER.index(project.status) + 1 if project.status in LADDER else len(LADDER)
-    next_status = LADDER[step] if is_open and step < len(LADDER) else None
-    return LifecyclePanel(overdue=[str(OVERDUE[code]) for code in overdue_reasons(project, today)],
-                          next_status=next_status,
-                          next_date_label=str(DATE_LABELS[ACTUAL_DATE[next_status]]) if next_status else "",
-                          may_terminate=is_open, earliest_next_on=latest_actual(project)[1])
+__all__ = ["LifecycleRefused", "add_milestone", "advance", "latest_actual", "restore", "set_planned", "void"]
 
 
 def latest_actual(project: Project) -> tuple[str, date]:
@@ -65,17 +24,6 @@ def latest_actual(project: Project) -> tuple[str, date]:
 def refuse_if_voided(project: Project) -> None:
     if project.voided:
         raise LifecycleRefused(_("项目已作废，不能再修改"))
-
-
-def refuse_future(day: date, label: str) -> None:
-    if day > local_today():
-        raise LifecycleRefused(_("%(label)s不能晚于今天", label=label))
-
-
-def refuse_before(day: date, label: str, earlier_field: str, earlier: date) -> None:
-    if day < earlier:
-        raise LifecycleRefused(_("%(label)s不能早于%(other)s（%(date)s）", label=label,
-                                 other=DATE_LABELS[earlier_field], date=earlier.isoformat()))
 
 
 def advance(project: Project, *, actor: User, to: ProjectStatus, on: date, reason: str | None = None) -> Project:

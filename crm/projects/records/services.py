@@ -1,17 +1,23 @@
 """Rules for signed projects: their codes, signing a lead, recording and changing a project."""
 
-import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..access.districts import district_code
-from ..domain.periods import today
-from ..enterprises.services import current
-from ..extensions import db
-from ..models import AgreementKind, Lead, LeadStage, LeadStatus, Project, ProjectStatus, ProjectType, Role, User
-from ..web.i18n import lazy_gettext as _l
+from ...access.districts import district_code
+from ...core.stale_edits import StaleEdit, check_version
+from ...domain.periods import today
+from ...domain.refused import Refused
+from ...enterprises.services import current
+from ...extensions import db
+from ...models import AgreementKind, Lead, LeadStage, LeadStatus, Project, ProjectStatus, ProjectType, Role, User
+from ...web.i18n import gettext as _
+from ..lifecycle.rules import check_planned_order
+from .rules import check_fixed_within_total, check_signed_before_start, code_prefix, highest_serial, project_code
+
+__all__ = ["EDITABLE", "SigningRefused", "StaleEdit", "create_project", "highest_serial_on_file", "next_project_code",
+           "sign_lead", "signing_refusal", "update_project"]
 
 # What the project form changes; status, milestones, verification and voiding have their own pages.
 EDITABLE = frozenset({
@@ -24,43 +30,28 @@ VERIFIED_FACTS = frozenset({"enterprise", "team", "signed_on", "agreement_kind",
                             "fixed_asset_investment_yuan"})
 
 
-class SigningRefused(ValueError):
+class SigningRefused(Refused):
     """A lead that cannot be signed; the message is user-facing."""
 
 
-class ProjectRefused(ValueError):
-    """Project values the rules refuse; the message is user-facing, `field` names the form field it concerns."""
-
-    def __init__(self, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.field = field
-
-
-class StaleEdit(Exception):
-    """The edit was made from an older version of the project than the one stored."""
-
-    def __init__(self, project: Project, version: int) -> None:
-        super().__init__(f"project {project.id} is at version {project.version}, the edit was made from {version}")
-        self.project = project
+def highest_serial_on_file(prefix: str) -> int:
+    """The highest serial given under a code prefix: codes are never reused, so the highest ever given."""
+    codes = db.session.scalars(select(Project.code).where(Project.code.startswith(prefix, autoescape=True)))
+    return highest_serial(codes, prefix)
 
 
 def next_project_code(signed_on: date) -> str:
     """The next code of the signing year, {prefix}-{year}-{NNN}: one past the highest ever given, never reused."""
-    prefix = f"{district_code()}-{signed_on.year}-"
-    serial = re.compile(re.escape(prefix) + r"([0-9]+)")
-    # Longest first, then highest: -1000 sorts after -999 as text, but is longer.
-    codes = db.session.scalars(select(Project.code).where(Project.code.startswith(prefix, autoescape=True))
-                               .order_by(func.length(Project.code).desc(), Project.code.desc()))
-    highest = next((int(m[1]) for code in codes if (m := serial.fullmatch(code))), 0)
-    return f"{prefix}{highest + 1:03d}"
+    prefix = code_prefix(district_code(), signed_on.year)
+    return project_code(prefix, highest_serial_on_file(prefix) + 1)
 
 
 def signing_refusal(lead: Lead) -> str | None:
     """Why a lead cannot be signed now, or None when it can."""
     if lead.project is not None:
-        return str(_l("该线索已签约，项目编号 %(code)s", code=lead.project.code))
+        return str(_("该线索已签约，项目编号 %(code)s", code=lead.project.code))
     if lead.stage is not LeadStage.AGREED:
-        return str(_l("只有“拟签约”阶段的线索才能登记签约"))
+        return str(_("只有“拟签约”阶段的线索才能登记签约"))
     return None
 
 
@@ -86,21 +77,18 @@ def sign_lead(lead: Lead, *, actor: User, signed_on: date, total_investment_yuan
 def check_project(values: dict[str, Any]) -> None:
     """Refuse values that do not hold together."""
     if values["signed_on"] > today():
-        raise ProjectRefused(_l("签约日期不能晚于今天"), "signed_on")
-    total, fixed = values["total_investment_yuan"], values.get("fixed_asset_investment_yuan")
+        raise Refused(_("签约日期不能晚于今天"), "signed_on")
+    total = values["total_investment_yuan"]
     if total is None or total <= 0:
-        raise ProjectRefused(_l("总投资额必须大于0"), "total_investment")
-    if fixed is not None and fixed > total:
-        raise ProjectRefused(_l("固定资产投资不能大于总投资"), "fixed_asset_investment")
+        raise Refused(_("总投资额必须大于0"), "total_investment")
+    check_fixed_within_total(total, values.get("fixed_asset_investment_yuan"))
     foreign = values.get("currency", "CNY") != "CNY"
     if foreign != (values.get("original_amount") is not None and values.get("fx_rate") is not None):
-        raise ProjectRefused(_l("外币签约须填写原币金额和汇率"), "original_amount")
+        raise Refused(_("外币签约须填写原币金额和汇率"), "original_amount")
     if values.get("from_event") and not (values.get("event_name") or "").strip():
-        raise ProjectRefused(_l("活动签约须填写活动名称"), "event_name")
-    planned = [values.get(key) for key in ("planned_start_on", "planned_production_on", "planned_capacity_on")]
-    given = [day for day in planned if day is not None]
-    if given != sorted(given):
-        raise ProjectRefused(_l("计划日期须按开工、投产、达产的先后顺序"), "planned_production_on")
+        raise Refused(_("活动签约须填写活动名称"), "event_name")
+    check_planned_order(values.get("planned_start_on"), values.get("planned_production_on"),
+                        values.get("planned_capacity_on"))
 
 
 def tidy(values: dict[str, Any]) -> dict[str, Any]:
@@ -129,12 +117,10 @@ def create_project(*, actor: User, **fields: Any) -> Project:
 
 def update_project(project: Project, *, actor: User, version: int, **fields: Any) -> Project:
     """Change a project's recorded values; an edit made from an older version is refused and nothing applied."""
-    if version != project.version:
-        raise StaleEdit(project, version)
+    check_version(project, version)
     values = tidy({key: getattr(project, key) for key in EDITABLE} | fields)
     check_project(values)
-    if project.started_on is not None and values["signed_on"] > project.started_on:
-        raise ProjectRefused(_l("签约日期不能晚于开工日期"), "signed_on")
+    check_signed_before_start(values["signed_on"], project.started_on)
     changed = {key for key, value in values.items() if getattr(project, key) != value}
     for key, value in values.items():
         setattr(project, key, value)

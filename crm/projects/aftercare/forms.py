@@ -8,12 +8,12 @@ from sqlalchemy import select
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..core.stale_edits import version_field
-from ..extensions import db
-from ..models import IssueStatus, ServiceItemStatus, Team, User
-from ..web.forms import DayField, options
-from ..web.i18n import join_clauses, labelled
-from ..web.i18n import lazy_gettext as _l
+from ...core.stale_edits import version_field
+from ...extensions import db
+from ...models import IssueStatus, ServiceItemStatus, Team, User
+from ...web.forms import DayField, options
+from ...web.i18n import join_clauses, labelled
+from ...web.i18n import lazy_gettext as _l
 
 
 def plausible_day(form: FlaskForm, field: Any) -> None:

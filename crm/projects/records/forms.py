@@ -9,12 +9,12 @@ from wtforms import BooleanField, DecimalField, Field, HiddenField, IntegerField
 from wtforms.fields import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..domain.money import CURRENCY_WORDS, AmountError, Unit, parse_amount
-from ..extensions import db
-from ..leads.forms import amount_text
-from ..models import YI, AgreementKind, Project, ProjectType, Team
-from ..web.forms import DayField, options
-from ..web.i18n import lazy_gettext as _l
+from ...domain.money import CURRENCY_WORDS, AmountError, Unit, parse_amount
+from ...extensions import db
+from ...leads.forms import amount_text
+from ...models import YI, AgreementKind, Project, ProjectType, Team
+from ...web.forms import DayField, options
+from ...web.i18n import lazy_gettext as _l
 from .labels import CURRENCIES
 
 CURRENCY_WORD = {code: word for word, code in reversed(CURRENCY_WORDS.items())}  # USD → 美元

@@ -11,40 +11,33 @@ from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from ..access.rights import may
-from ..core import audit
-from ..core.uploads import JPEG, PDF, PNG, UploadRefused, store_upload
-from ..extensions import db
-from ..models import Project, ProjectDocument, User, now_utc
-from ..reports.rules import pending
-from ..web.i18n import gettext as _
-from ..web.i18n import lazy_gettext as _l
+from ...access.rights import may
+from ...core import audit
+from ...core.uploads import JPEG, PDF, PNG, UploadRefused, store_upload
+from ...domain.refused import Refused
+from ...extensions import db
+from ...models import Project, ProjectDocument, User, now_utc
+from ...reports.rules import pending
+from ...web.i18n import gettext as _
+from ...web.i18n import lazy_gettext as _l
 
 DOCUMENT_KINDS = {"agreement": _l("协议"), "licence": _l("营业执照"), "other": _l("其他")}
 SUFFIXES = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
 UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]')
 
 
-class VerificationRefused(ValueError):
-    """A verification change or a document the rules refuse; the message is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def refuse_unless_verifier(actor: User) -> None:
     if not may(actor, "projects.verify"):
-        raise VerificationRefused(_("只有管理员可以认定项目"))
+        raise Refused(_("只有管理员可以认定项目"))
 
 
 def verify(project: Project, *, actor: User, note: str | None = None) -> Project:
     """Verify (认定) a signing, so that it counts in summaries and rankings."""
     refuse_unless_verifier(actor)
     if project.voided:
-        raise VerificationRefused(_("项目已作废，不能认定"))
+        raise Refused(_("项目已作废，不能认定"))
     if project.verified:
-        raise VerificationRefused(_("项目已认定"))
+        raise Refused(_("项目已认定"))
     project.verified, project.verified_at, project.verified_by_id = True, now_utc(), actor.id
     if note and note.strip():
         audit.record("verified", user_id=actor.id, entity="Project", entity_id=project.id, detail=note.strip())
@@ -57,9 +50,9 @@ def withdraw_verification(project: Project, *, actor: User, reason: str | None) 
     refuse_unless_verifier(actor)
     reason = (reason or "").strip()
     if not project.verified:
-        raise VerificationRefused(_("项目尚未认定"))
+        raise Refused(_("项目尚未认定"))
     if not reason:
-        raise VerificationRefused(_("撤销认定须填写原因"))
+        raise Refused(_("撤销认定须填写原因"))
     project.verified, project.verified_at, project.verified_by_id = False, None, None
     audit.record(action="verification_withdrawn", user_id=actor.id, entity="Project", entity_id=project.id,
                  detail=reason)
@@ -89,14 +82,14 @@ def add_document(project: Project, stream: BinaryIO, original_name: str | None, 
     """Store one evidence document (PDF, JPEG or PNG, checked by its content) for a project."""
     refuse_unless_verifier(actor)
     if kind not in DOCUMENT_KINDS:
-        raise VerificationRefused(_("请选择材料类别"))
+        raise Refused(_("请选择材料类别"))
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
     try:
         stored = store_upload(stream, folder=document_folder(), accepted=PDF | JPEG | PNG, limit=limit)
     except UploadRefused as refused:
         messages = {"empty": _("文件是空的"), "too_large": _("文件不能超过 %(size)s", size=size_text(limit)),
                     "wrong_type": _("只能上传 PDF、JPEG 或 PNG 格式的文件")}
-        raise VerificationRefused(messages[refused.reason]) from refused
+        raise Refused(messages[refused.reason]) from refused
     document = ProjectDocument(project=project, kind=kind, stored_name=stored.stored_name,
                                content_type=stored.content_type, size_bytes=stored.size_bytes,
                                original_name=clean_name(original_name), uploaded_by_id=actor.id)

@@ -1,0 +1,1 @@
+"""A project's course: status steps, planned dates, milestones, verification (认定), evidence, overdue, timeline."""

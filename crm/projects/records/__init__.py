@@ -1,0 +1,1 @@
+"""The project record: list, page, recording and editing, codes, history."""
