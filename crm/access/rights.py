@@ -64,6 +64,9 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "imports.run": OFFICE,  # the investment office brings old spreadsheets in
 }
 
+# Lists whose download needs a right beyond exports.download: that of the page that shows them.
+EXPORT_RIGHTS = {"districts": "districts.view"}  # the city's ranking of its districts: the city and its leadership
+
 # The page a duty holder starts from, instead of the business's dashboard.
 LANDING = {Role.SECURITY: "users.index", Role.AUDITOR: "audit_trail.index"}
 
@@ -90,6 +93,12 @@ def public(view: F) -> F:
 def may(user: Any, right: str) -> bool:
     """Whether a user has a right."""
     return bool(user.is_authenticated and user.role in RIGHTS[right])
+
+
+def may_download(user: Any, export: str) -> bool:
+    """Whether a user may download the named list (a file holds only what its page shows them)."""
+    right = EXPORT_RIGHTS.get(export)
+    return may(user, "exports.download") and (right is None or may(user, right))
 
 
 def landing_page(user: Any) -> str | None:

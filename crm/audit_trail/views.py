@@ -11,7 +11,7 @@ from ..access.rights import requires
 from ..core.audit import record
 from ..core.database import written_apart
 from ..exports.catalogue import FORMATS
-from ..exports.views import attachment
+from ..exports.downloads import attachment
 from ..extensions import db
 from ..web.pagination import link_args, paginate_rows
 from .export import export_detail, local_text, trail_export, written_trail

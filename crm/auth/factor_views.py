@@ -1,27 +1,22 @@
 """The second step of a sign-in, enrolling a second factor, re-entry, and the account's security page."""
 
-from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access.rights import public, requires
 from ..core.audit import record
-from ..core.database import written_apart
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import User, now_utc
 from ..web.forms import form_status
 from ..web.i18n import gettext as _
+from ..web.refusals import refused
 from . import second_factor, services, sessions_held, signing_in
 from .factor_forms import CodeForm, ConfirmForm, EndSessionForm, EnrolForm, FactorChangeForm
 from .fresh import mark_fresh
 from .navigation import client_address, safe_next
-
-
-def too_many_codes(template: str, form: Any, **context: Any) -> tuple[str, int]:
-    flash(_("验证码错误次数过多，请 %(minutes)s 分钟后再试。",
-            minutes=int(current_app.config["MFA_FAILURE_WINDOW"].total_seconds() // 60)), "error")
-    return render_template(template, form=form, **context), 429
+from .pages import not_confirmed, throttled, to_login
 
 
 @public
@@ -29,28 +24,17 @@ def second_step():
     """The code from the authenticator app (or a recovery code), after the right password."""
     waiting = signing_in.pending()
     if waiting is None or waiting.enrol:
-        flash(_("请先输入用户名和密码。"), "info")
-        return redirect(url_for("auth.login"))
+        return to_login(_("请先输入用户名和密码。"), "info")
     form = CodeForm()
     if not form.validate_on_submit():
         return render_template("auth/code.html", form=form), form_status()
-    user, now = waiting.user, now_utc()
-    if second_factor.failures_exhausted(user, now):
-        signing_in.drop()
-        return too_many_codes("auth/code.html", form)
-    if second_factor.check_code(user, form.code.data, now):
-        record("login_second_factor", user_id=user.id, entity="User", entity_id=user.id, address=client_address())
-        signing_in.finish(user)
-        db.session.commit()
-        return redirect(safe_next(waiting.next))
-    second_factor.note_failure(user, address=client_address(), where="sign-in")
+    entry = signing_in.enter_code(waiting, form.code.data, address=client_address())
     db.session.commit()
-    if signing_in.count_wrong_code() >= current_app.config["MFA_TRIES_PER_SIGN_IN"]:
-        signing_in.drop()
-        flash(_("验证码错误次数过多，请重新登录。"), "error")
-        return redirect(url_for("auth.login"))
-    form.code.errors.append(_("验证码不正确，或已经用过"))
-    return render_template("auth/code.html", form=form), 401
+    if entry is second_factor.Entry.ACCEPTED:
+        return redirect(safe_next(waiting.next))
+    if entry is second_factor.Entry.START_AGAIN:
+        return to_login(_("验证码错误次数过多，请重新登录。"), "error")
+    return not_confirmed(services.code_refusal(entry), "auth/code.html", form)
 
 
 def enrolling_user() -> tuple[User | None, signing_in.Pending | None]:
@@ -67,25 +51,16 @@ def enrolling_user() -> tuple[User | None, signing_in.Pending | None]:
 def enrol():
     """Set up an authenticator app: scan the code (or type the secret), confirm with a code, keep recovery codes."""
     user, waiting = enrolling_user()
-    if user is None:
-        return redirect(url_for("auth.login"))
-    if user.has_second_factor:
-        return redirect(url_for("auth.account"))
-    with written_apart(db.session):  # a GET that writes the secret to confirm: on SQLite it waits its turn
-        secret = second_factor.start_enrolment(user)
+    if user is None or user.has_second_factor:
+        return redirect(url_for("auth.login" if user is None else "auth.account"))
+    page = second_factor.enrolment_page(user)
     form = EnrolForm()
-    uri = second_factor.otpauth_uri(user, secret)
-    page = {"uri": uri, "qr": second_factor.qr_code(uri), "secret": second_factor.grouped(secret),
-            "required": second_factor.required(user)}
     if not form.validate_on_submit():
         return render_template("auth/enrol.html", form=form, **page), form_status()
-    codes = second_factor.confirm_enrolment(user, form.code.data, now_utc(), address=client_address())
-    if codes is None:
-        db.session.rollback()
-        form.code.errors.append(_("验证码不正确：请确认手机时间准确，并输入身份验证器当前显示的 6 位数字"))
-        return render_template("auth/enrol.html", form=form, **page), 422
-    if waiting is not None:
-        signing_in.finish(user)
+    try:
+        codes = signing_in.complete_enrolment(user, waiting, form.code.data, address=client_address())
+    except Refused as error:
+        return refused(error, "auth/enrol.html", form, **page)
     db.session.commit()
     onward = safe_next(waiting.next) if waiting is not None else url_for("auth.account")
     return render_template("auth/recovery_codes.html", codes=codes, onward=onward)
@@ -180,29 +155,12 @@ def confirm():
     page = {"has_factor": user.has_second_factor}
     if not form.validate_on_submit():
         return render_template("auth/confirm.html", form=form, **page), form_status()
-    now = now_utc()
-    if form.code.data and user.has_second_factor:
-        if second_factor.failures_exhausted(user, now):
-            return too_many_codes("auth/confirm.html", form, **page)
-        if not second_factor.check_code(user, form.code.data, now):
-            second_factor.note_failure(user, address=client_address(), where="confirm")
-            db.session.commit()
-            form.code.errors.append(_("验证码不正确，或已经用过"))
-            return render_template("auth/confirm.html", form=form, **page), 401
-    elif form.password.data:
-        try:
-            same = services.authenticate(user.username, form.password.data, address=client_address())
-        except services.LoginThrottled as wait:
-            db.session.commit()
-            flash(_("登录失败次数过多，请 %(seconds)s 秒后再试。", seconds=wait.seconds), "error")
-            return render_template("auth/confirm.html", form=form, **page), 429
-        db.session.commit()
-        if same is None or same.id != user.id:
-            form.password.errors.append(_("密码不正确"))
-            return render_template("auth/confirm.html", form=form, **page), 401
-    else:
-        form.password.errors.append(_("请输入密码或验证码"))
-        return render_template("auth/confirm.html", form=form, **page), 422
+    try:
+        services.confirm_identity(user, password=form.password.data, code=form.code.data, address=client_address())
+    except services.LoginThrottled as wait:
+        return throttled("auth/confirm.html", form, wait, **page)
+    except services.NotConfirmed as error:
+        return not_confirmed(error, "auth/confirm.html", form, **page)
     db.session.commit()
     mark_fresh()
     return redirect(safe_next(form.next.data))

@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from enum import Enum
 
 import pyotp
 import segno
@@ -18,8 +19,10 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.audit import record
+from ..core.database import written_apart
 from ..extensions import db
-from ..models import AuditEvent, RecoveryCode, User
+from ..models import AuditEvent, RecoveryCode, User, now_utc
+from ..web.i18n import gettext as _
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -38,6 +41,14 @@ def required(user: User) -> bool:
 def step_at(now: datetime) -> int:
     """The RFC 6238 time step a moment falls in."""
     return int(now.timestamp()) // STEP_SECONDS
+
+
+def enrolment_page(user: User) -> dict[str, object]:
+    """What the enrolment page shows: the secret to confirm as a QR code and as text, and whether it is required."""
+    with written_apart(db.session):  # a GET that writes the secret to confirm: on SQLite it waits its turn
+        secret = start_enrolment(user)
+    uri = otpauth_uri(user, secret)
+    return {"uri": uri, "qr": qr_code(uri), "secret": grouped(secret), "required": required(user)}
 
 
 def start_enrolment(user: User) -> str:
@@ -156,6 +167,32 @@ def failures_exhausted(user: User, now: datetime) -> bool:
         .where(AuditEvent.action == FAILED, AuditEvent.user_id == user.id, AuditEvent.at > day)
         .execution_options(all_districts=True)).one()  # the account's own failures, read before it is signed in
     return in_window >= cfg["MFA_FAILURES_PER_WINDOW"] or in_day >= cfg["MFA_FAILURES_PER_DAY"]
+
+
+class Entry(Enum):
+    """What became of a code entered: accepted, wrong, or not even checked (the account had too many wrong)."""
+
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    HELD = "held"
+    START_AGAIN = "start again"  # a sign-in had too many wrong codes: it starts over from the password
+
+
+def enter(user: User, entry: str, *, address: str | None, where: str) -> Entry:
+    """Check a code the user entered (at `where`); a wrong one is written to the audit trail."""
+    now = now_utc()
+    if failures_exhausted(user, now):
+        return Entry.HELD
+    if check_code(user, entry, now):
+        return Entry.ACCEPTED
+    note_failure(user, address=address, where=where)
+    return Entry.WRONG
+
+
+def held_message() -> str:
+    """What a user held for too many wrong codes reads."""
+    return _("验证码错误次数过多，请 %(minutes)s 分钟后再试。",
+             minutes=int(current_app.config["MFA_FAILURE_WINDOW"].total_seconds() // 60))
 
 
 def note_failure(user: User, *, address: str | None, where: str) -> None:

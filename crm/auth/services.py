@@ -10,16 +10,18 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..core.audit import record
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import District, LoginAttempt, Role, Team, User, now_utc
 from ..web.i18n import gettext as _
 from ..web.i18n import join_clauses
+from . import second_factor
 from .devices import vouched_nonce
 from .passwords import password_problems
 from .throttle import LoginThrottled, origin_of, seconds_to_wait
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A user-account change that breaks a rule; the message is for the user."""
 
 
@@ -29,6 +31,14 @@ class WeakPassword(AccountError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__(join_clauses(problems))
         self.problems = problems
+
+
+class NotConfirmed(Refused):
+    """A password or code entered again that does not confirm who the user is; `status` is the page's answer."""
+
+    def __init__(self, message: str, field: str | None, status: int) -> None:
+        super().__init__(message, field)
+        self.status = status
 
 
 def password_hasher() -> PasswordHasher:
@@ -110,6 +120,30 @@ def authenticate(username: str, password: str, *, address: str, now: datetime | 
     user.last_login_at = now
     record("login", user_id=user.id, entity="User", entity_id=user.id, address=address)
     return user
+
+
+def code_refusal(entry: second_factor.Entry) -> NotConfirmed:
+    """Why a code entered does not confirm the user: too many wrong ones of late (429), or a wrong one (401)."""
+    if entry is second_factor.Entry.HELD:
+        return NotConfirmed(second_factor.held_message(), None, 429)
+    return NotConfirmed(_("验证码不正确，或已经用过"), "code", 401)
+
+
+def confirm_identity(user: User, *, password: str | None, code: str | None, address: str) -> None:
+    """Check the password or code a signed-in user entered again; NotConfirmed (or LoginThrottled) when wrong.
+
+    A code is taken when the user has a second factor; wrong ones count against the account as at sign-in.
+    """
+    if code and user.has_second_factor:
+        entry = second_factor.enter(user, code, address=address, where="confirm")
+        if entry is not second_factor.Entry.ACCEPTED:
+            raise code_refusal(entry)
+    elif password:
+        same = authenticate(user.username, password, address=address)
+        if same is None or same.id != user.id:
+            raise NotConfirmed(_("密码不正确"), "password", 401)
+    else:
+        raise NotConfirmed(_("请输入密码或验证码"), "password", 422)
 
 
 def create_user(*, username: str, display_name: str, role: Role, password: str, team: Team | None = None,

@@ -10,13 +10,15 @@ the audit trail (MFA_FAILURES_PER_WINDOW) is what finally holds a guesser.
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, g, request, session
+from flask import current_app, g, request, session, url_for
 from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
-from ..core.audit import set_actor
+from ..core.audit import record, set_actor
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import User, now_utc
+from ..web.i18n import gettext as _
 from . import second_factor, sessions_held
 
 PENDING = "pending_sign_in"
@@ -58,6 +60,40 @@ def pending() -> Pending | None:
         drop()
         return None
     return Pending(user, bool(state.get("enrol")), str(state.get("next") or ""), int(state.get("tries", 0)))
+
+
+def password_right(user: User, next_url: str) -> str:
+    """The password was right: sign in, or begin the second step; return where the browser goes next."""
+    if needs_second_step(user):  # no session yet: the code (or a first enrolment) comes first
+        begin(user, next_url)
+        return url_for("auth.enrol" if not user.has_second_factor else "auth.second_step")
+    finish(user)
+    return next_url
+
+
+def enter_code(waiting: Pending, code: str, *, address: str) -> second_factor.Entry:
+    """The code of a pending sign-in: accepted, the session is made; too many wrong, the sign-in is dropped."""
+    user = waiting.user
+    entry = second_factor.enter(user, code, address=address, where="sign-in")
+    if entry is second_factor.Entry.HELD:
+        drop()
+    elif entry is second_factor.Entry.ACCEPTED:
+        record("login_second_factor", user_id=user.id, entity="User", entity_id=user.id, address=address)
+        finish(user)
+    elif count_wrong_code() >= current_app.config["MFA_TRIES_PER_SIGN_IN"]:
+        drop()
+        return second_factor.Entry.START_AGAIN
+    return entry
+
+
+def complete_enrolment(user: User, waiting: Pending | None, code: str, *, address: str) -> list[str]:
+    """Confirm a first second factor with its code; a sign-in waiting on it completes. Return the recovery codes."""
+    codes = second_factor.confirm_enrolment(user, code, now_utc(), address=address)
+    if codes is None:
+        raise Refused(_("验证码不正确：请确认手机时间准确，并输入身份验证器当前显示的 6 位数字"), "code")
+    if waiting is not None:
+        finish(user)
+    return codes
 
 
 def count_wrong_code() -> int:

@@ -13,6 +13,7 @@ from ..web.i18n import gettext as _
 from . import devices, second_factor, services, signing_in
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
 from .navigation import client_address, safe_next
+from .pages import throttled
 from .passwords import policy_summary
 
 
@@ -28,19 +29,14 @@ def login():
         user = services.authenticate(form.username.data, form.password.data, address=client_address(),
                                      device=devices.presented())
     except services.LoginThrottled as wait:
-        db.session.commit()
-        flash(_("登录失败次数过多，请 %(seconds)s 秒后再试。", seconds=wait.seconds), "error")
-        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait.seconds)}
+        return throttled("auth/login.html", form, wait, retry_after=True)
     db.session.commit()
     if user is None:
         flash(_("用户名或密码不正确。"), "error")
         return render_template("auth/login.html", form=form), 401
-    if signing_in.needs_second_step(user):  # no session yet: the code (or a first enrolment) comes first
-        signing_in.begin(user, safe_next(form.next.data))
-        return redirect(url_for("auth.enrol" if not user.has_second_factor else "auth.second_step"))
-    signing_in.finish(user)
+    onward = signing_in.password_right(user, safe_next(form.next.data))
     db.session.commit()
-    return redirect(safe_next(form.next.data))
+    return redirect(onward)
 
 
 @requires("account.edit")

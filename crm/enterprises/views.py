@@ -181,23 +181,29 @@ def merge(enterprise_id: int):
     if merged.merged_into_id is not None:
         return to_kept(merged)
     form = MergeForm()
-    q = request.args.get("q", "").strip()[:200]
-
-    def page():
-        return render_template("enterprises/merge.html", form=form, merged=merged, q=q,
-                               candidates=services.merge_candidates(merged, q)), form_status()
     if not form.validate_on_submit():
-        return page()
+        return merge_page(form, merged)
     keep = db.session.get(Enterprise, form.keep_id.data)
     if keep is None:
-        form.keep_id.errors.append(_("没有编号为 %(id)s 的企业", id=form.keep_id.data))
-        return page()
+        return merge_refused(form, merged, _("没有编号为 %(id)s 的企业", id=form.keep_id.data))
     try:
         kept = services.merge_enterprises(keep, merged, actor=current_user)
     except services.MergeRefused as error:
-        db.session.rollback()
-        form.keep_id.errors.append(str(error))
-        return page()
+        return merge_refused(form, merged, str(error))
     db.session.commit()
     flash(_("已将「%(merged)s」合并到「%(kept)s」", merged=merged.name, kept=kept.name), "success")
     return redirect(url_for("enterprises.detail", enterprise_id=kept.id))
+
+
+def merge_page(form: MergeForm, merged: Enterprise) -> tuple[str, int]:
+    """The merge form, with the enterprises a search (`q`) finds to keep instead."""
+    q = request.args.get("q", "").strip()[:200]
+    return render_template("enterprises/merge.html", form=form, merged=merged, q=q,
+                           candidates=services.merge_candidates(merged, q)), form_status()
+
+
+def merge_refused(form: MergeForm, merged: Enterprise, message: str) -> tuple[str, int]:
+    """Nothing merged: the form again with the reason beside the enterprise to keep."""
+    db.session.rollback()
+    form.keep_id.errors.append(message)
+    return merge_page(form, merged)

@@ -33,7 +33,7 @@ FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.
 def build_export(name: str, args: Any, viewer: User) -> Export:
     """The named list for the query (a MultiDict of the page's filters) as the viewer may see it.
 
-    Raises FilterError when the filters cannot be applied.
+    Raises Refused when the filters cannot be applied.
     """
     export = EXPORTS[name](args, viewer)
     export.filters = {key: value for key, value in args.items() if value}

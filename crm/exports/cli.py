@@ -9,11 +9,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..cli import choose_district, narrow_to
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Role, Team, User
 from ..reports.cli import period_of, period_options
 from .catalogue import EXPORTS, build_export, record_export, write_export
-from .sheet import FilterError
 
 # The query key each list's page filters a team by; the team ranking covers every team.
 TEAM_KEYS = {"projects": "team", "ranking": "team", "visits": "team_id", "leads": "team"}
@@ -95,7 +95,7 @@ def export_command(name, year, quarter, month, ytd, start, end, team_name, filte
                       + filter_query(filters))
     try:
         export = build_export(name, query, office)
-    except FilterError as error:
+    except Refused as error:
         raise click.ClickException(str(error)) from error
     rows = write_export(export, ext, str(output))
     db.session.commit()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from ..access.districts import district_name
 from ..access.visibility import sees_all
 from ..domain.periods import LOCAL
+from ..domain.refused import Refused
 from ..extensions import db
 from ..leads import services
 from ..leads.forms import LeadFilterForm
@@ -24,7 +25,7 @@ from ..web.forms import id_arg
 from ..web.i18n import gettext as _
 from .forms import form_errors, labels
 from .query import stream
-from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, FilterError, Table
+from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, Table
 
 
 def lead_filters(args: Any, viewer: User) -> tuple[Any, dict[str, Any]]:
@@ -34,7 +35,7 @@ def lead_filters(args: Any, viewer: User) -> tuple[Any, dict[str, Any]]:
     chosen_team = id_arg("team", args) if readers_of_all else viewer.team_id
     form = LeadFilterForm(args, teams=teams, members=services.team_members(chosen_team))
     if not form.validate():
-        raise FilterError(form_errors(form))
+        raise Refused(form_errors(form))
     filters = form.filters()
     return services.visible_teams(viewer, filters.pop("team_id")), filters
 

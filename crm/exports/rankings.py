@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..access.districts import district_name
 from ..access.tenancy import scoped_district
 from ..domain.periods import Period, today
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import District, ProjectStatus, TargetMetric, User
 from ..projects.records.queries import SIZE_BUCKETS
@@ -26,7 +27,7 @@ from ..web.i18n import join_names
 from ..web.i18n import lazy_gettext as _l
 from .forms import form_errors, labels, period_title
 from .query import stream
-from .sheet import DATE, INT, LONG, NUMBER, PERCENT, POINTS, TEXT, YI, Column, Export, FilterError, Table, yi_decimal
+from .sheet import DATE, INT, LONG, NUMBER, PERCENT, POINTS, TEXT, YI, Column, Export, Table, yi_decimal
 
 NO_TARGETS = _l("未设目标")  # beside the score of a unit with no target, which scores 0 under target normalisation
 
@@ -37,13 +38,13 @@ COMPLETIONS = ((TargetMetric.SIGNED_INVESTMENT, _l("投资额完成率（%）"))
 
 
 def report_period(form: ReportPeriodForm) -> Period:
-    """The period the filters name; FilterError when they name none that can be."""
+    """The period the filters name; Refused when they name none that can be."""
     if not form.validate():
-        raise FilterError(form_errors(form))
+        raise Refused(form_errors(form))
     try:
         return form.report_period()
     except ValueError as error:
-        raise FilterError(_("筛选条件有误：时段不成立")) from error
+        raise Refused(_("筛选条件有误：时段不成立")) from error
 
 
 def yi_rows(criteria: YiCriteria) -> Iterator[tuple[Any, ...]]:

@@ -80,10 +80,6 @@ class Tally:
         return replace(table, rows=rows)
 
 
-class FilterError(ValueError):
-    """The filters cannot be applied; the message is for the user."""
-
-
 def display_width(text: str) -> int:
     """The width of a text in character cells: CJK characters take two, ASCII one.
 

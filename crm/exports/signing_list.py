@@ -14,6 +14,7 @@ from sqlalchemy import case
 
 from ..access.districts import district_name
 from ..domain.periods import Period, today
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import AgreementKind, District, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Team, User
 from ..projects.records.filters import ProjectFilterForm
@@ -24,7 +25,7 @@ from ..web.i18n import gettext as _
 from ..web.i18n import join_clauses, with_note
 from .forms import form_errors, labels, period_title
 from .query import stream
-from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, FilterError, Table
+from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, Table
 
 FOREIGN = frozenset({Ownership.FOREIGN, Ownership.HMT})  # 港澳台资 counts as 外资 in investment statistics
 
@@ -105,11 +106,11 @@ def signing_list(args: Mapping[str, str], viewer: User) -> Export:
     the city every district's or, with `district`, one's)."""
     form = ProjectFilterForm(args)
     if not form.validate():
-        raise FilterError(form_errors(form))
+        raise Refused(form_errors(form))
     try:
         criteria = form.criteria()
     except ValueError as error:
-        raise FilterError(_("筛选条件有误：时段不成立")) from error
+        raise Refused(_("筛选条件有误：时段不成立")) from error
     totals = list_totals(criteria)
     day = today()
     chosen = db.session.get(District, criteria.district_id) if criteria.district_id else None

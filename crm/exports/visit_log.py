@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from ..access.districts import district_name
 from ..access.visibility import sees_all, team_filter
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Enterprise, Lead, Team, Trip, User, Visit, VisitKind, visit_participant
 from ..visits.forms import VisitFilterForm
@@ -20,7 +21,7 @@ from ..web.i18n import gettext as _
 from ..web.i18n import with_note
 from .forms import form_errors, labels
 from .query import count_of, stream
-from .sheet import DATE, INT, LONG, TEXT, Column, Export, FilterError, Table
+from .sheet import DATE, INT, LONG, TEXT, Column, Export, Table
 
 NAME_SEPARATOR = "、"
 
@@ -31,7 +32,7 @@ def visit_filters(args: Mapping[str, str], viewer: User) -> dict[str, Any]:
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all() if sees_all(viewer) else []
     form.team_id.choices = options([(0, _("全部专班")), *teams])
     if not form.validate():
-        raise FilterError(form_errors(form))
+        raise Refused(form_errors(form))
     return form.data
 
 

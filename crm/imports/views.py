@@ -70,22 +70,25 @@ def mapping(job_id: int):
         return redirect(url_for("imports.job", job_id=job.id))
     columns = job.layout["columns"]
     form = mapping_form(job.kind, columns)
-    error = None
-    if form.validate_on_submit():
-        try:
-            jobs.confirm_mapping(job, chosen_mapping(form, columns), actor=current_user)
-        except ImportRefused as refused:
-            db.session.rollback()
-            error = refused.message
-        else:
-            db.session.commit()
-            runner.start(job_id, "preview")
-            return redirect(url_for("imports.job", job_id=job_id))
+    if not form.validate_on_submit():
+        return render_mapping(job, form, columns), form_status()
+    try:
+        jobs.confirm_mapping(job, chosen_mapping(form, columns), actor=current_user)
+    except ImportRefused as refused:
+        db.session.rollback()
+        return render_mapping(job, form, columns, error=refused.message), form_status()
+    db.session.commit()
+    runner.start(job_id, "preview")
+    return redirect(url_for("imports.job", job_id=job_id))
+
+
+def render_mapping(job: ImportJob, form: FlaskForm, columns: list[Any], *, error: str | None = None) -> str:
+    """The mapping page: each column with its samples and the field it goes to, and any field still missing."""
     layout = jobs.layout_from_record(job.layout)
     return render_template("imports/mapping.html", job=job, form=form, layout=layout, columns=columns,
                            samples=job.layout.get("samples", {}), missing=layout.missing(), error=error,
                            fields={spec.name: spec for spec in FIELDS[job.kind]}, kinds=KIND_LABELS,
-                           letter=column_letter), form_status()
+                           letter=column_letter)
 
 
 def render_preview(job: ImportJob, form: FlaskForm | None = None, *, error: str | None = None, status: int = 200):

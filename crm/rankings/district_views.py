@@ -1,22 +1,15 @@
 """市级拉练排名: the city's districts ranked side by side, the city's scoring rule, and its frozen quarters."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import abort, render_template, request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..access.rights import requires
-from ..core.stale_edits import StaleEdit
 from ..domain.periods import today
 from ..extensions import db
 from ..models import RankingSnapshot
 from ..reports.district_ranking import district_ranking
 from ..reports.forms import ReportPeriodForm
-from ..reports.scoring import city_rule_for, default_rule, save_rule, settings_version
-from ..web.forms import form_status
-from ..web.i18n import gettext as _
-from . import services
+from . import publishing, services
 from .forms import CityWeightsForm, FreezeForm
 from .views import chosen_period, export_links, query_args
 
@@ -43,50 +36,13 @@ def district_weights(year: int):
     """Set the city's rule for ranking its districts in the year."""
     if not 2000 <= year <= 2100:
         abort(404)
-    rule = city_rule_for(year)
-    form = CityWeightsForm()
-    if request.method == "GET":
-        form.fill(rule, settings_version(year, None))
-    page = {"year": year, "default": default_rule(year, city=True), "city": True,
-            "action": url_for("rankings.district_weights", year=year),
-            "back": url_for("rankings.districts", year=year)}
-    if not form.validate_on_submit():
-        return render_template("rankings/weights.html", form=form, rule=rule, **page), form_status()
-    try:
-        save_rule(form.rule(year), current_user.id, None, version=int(form.version.data))
-        db.session.commit()
-    except (StaleEdit, StaleDataError, IntegrityError):  # changed, or first set (IntegrityError), by someone else
-        db.session.rollback()
-        rule = city_rule_for(year)
-        conflict = form.beside(rule, settings_version(year, None))
-        return render_template("rankings/weights.html", form=form, rule=rule, conflict=conflict, **page), 409
-    flash(_("已保存%(year)s年区县排名评分办法", year=year), "success")
-    return redirect(url_for("rankings.districts", year=year))
+    return publishing.set_weights(CityWeightsForm(), year, district_id=None, city=True)
 
 
 @requires("districts.manage")
 def district_freeze():
     """Freeze a quarter's district ranking as the city publishes it."""
-    form = FreezeForm()
-    page = {"action": url_for("rankings.district_freeze")}
-    if not form.validate_on_submit():
-        return render_template("rankings/freeze.html", form=form, existing=None, **page), 422
-    year, quarter = form.year.data, form.quarter.data
-    try:
-        snapshot = services.freeze_quarter(year, quarter, district_id=None, actor_id=current_user.id, today=today(),
-                                           confirmed=form.confirm.data)
-        db.session.commit()
-    except services.AlreadyFrozen as refused:
-        return render_template("rankings/freeze.html", form=form, existing=refused.snapshot, **page), 409
-    except services.QuarterNotEnded:
-        form.confirm.errors = [_("本季度尚未结束，冻结前请勾选确认")]
-        return render_template("rankings/freeze.html", form=form, existing=None, **page), 422
-    except IntegrityError:
-        db.session.rollback()
-        return render_template("rankings/freeze.html", form=form, existing=services.snapshot_of(year, quarter, None),
-                               **page), 409
-    flash(_("已冻结%(year)s年第%(quarter)s季度区县排名", year=year, quarter=quarter), "success")
-    return redirect(url_for("rankings.district_frozen", snapshot_id=snapshot.id))
+    return publishing.freeze(FreezeForm(), district_id=None, city=True)
 
 
 @requires("districts.view")

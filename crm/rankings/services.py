@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ..core.audit import record
 from ..domain.periods import LOCAL, Period
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import RankingSnapshot
 from ..reports.district_ranking import district_ranking
@@ -19,18 +20,23 @@ from ..reports.figures import Figures
 from ..reports.scoring import ScoringRule
 from ..reports.targets import time_progress
 from ..reports.team_ranking import TeamRow, team_ranking
+from ..web.i18n import gettext as _
 
 
-class AlreadyFrozen(Exception):
+class AlreadyFrozen(Refused):
     """The quarter has a frozen ranking already; it is published once."""
 
     def __init__(self, snapshot: RankingSnapshot) -> None:
-        super().__init__(f"{snapshot.year} Q{snapshot.quarter} is frozen")
+        super().__init__(_("%(year)s年第%(quarter)s季度的排名已经冻结，不能再次冻结。",
+                           year=snapshot.year, quarter=snapshot.quarter))
         self.snapshot = snapshot
 
 
-class QuarterNotEnded(Exception):
+class QuarterNotEnded(Refused):
     """The quarter is still running and freezing it was not confirmed."""
+
+    def __init__(self) -> None:
+        super().__init__(_("本季度尚未结束，冻结前请勾选确认"), "confirm")
 
 
 @dataclass(frozen=True)

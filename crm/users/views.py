@@ -1,20 +1,26 @@
 """The security administrator's pages for accounts: create, edit, deactivate, reset a password; the policy."""
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..access.accounts import may_reset_password
 from ..access.rights import requires
 from ..auth import second_factor
 from ..auth import services as accounts
 from ..auth.fresh import fresh_sign_in_required
-from ..core.stale_edits import StaleEdit, bump_version, differences
+from ..core.stale_edits import StaleEdit, differences
+from ..domain.refused import Refused
 from ..extensions import db
-from ..models import Role, Team, User
+from ..models import Role, User
 from ..web.forms import form_status
 from ..web.i18n import gettext as _
 from ..web.pagination import paginate
-from .duties import check_own_account, policy_in_force
+from ..web.refusals import refused
+from . import services
+from .duties import policy_in_force
 from .forms import NewUserForm, PasswordResetForm, UserForm
 
 
@@ -33,17 +39,19 @@ def create():
     if not form.validate_on_submit():
         return render_template("users/form.html", form=form, user=None), form_status()
     try:
-        user = accounts.create_user(
-            username=form.username.data, display_name=form.display_name.data, role=Role(form.role.data),
-            password=form.password.data, team=db.session.get(Team, form.team_id.data) if form.team_id.data else None,
-            title=form.title.data or None, actor=current_user)
-    except accounts.AccountError as error:
-        flash(str(error), "error")
-        return render_template("users/form.html", form=form, user=None), 422
-    user.active = form.active.data
+        user = services.create_account(actor=current_user, username=form.username.data, password=form.password.data,
+                                       **account_fields(form))
+    except Refused as error:
+        return refused(error, "users/form.html", form, user=None)
     db.session.commit()
     flash(_("已添加用户 %(name)s", name=user.display_name), "success")
     return redirect(url_for("users.index"))
+
+
+def account_fields(form: UserForm) -> dict[str, Any]:
+    """What the account form says of a user, as the services take it."""
+    return {"display_name": form.display_name.data, "title": form.title.data or None, "role": Role(form.role.data),
+            "team_id": form.team_id.data, "active": form.active.data}
 
 
 @requires("users.manage")
@@ -57,30 +65,12 @@ def edit(user_id: int):
     if not form.validate_on_submit():
         return render_template("users/form.html", form=form, user=user), form_status()
     try:
-        check_own_account(user, actor=current_user, role=Role(form.role.data), active=form.active.data)
-    except accounts.AccountError as error:
-        flash(str(error), "error")
-        return render_template("users/form.html", form=form, user=user), 422
-    try:
-        bump_version(user, int(form.version.data))  # before anything is applied: a stale edit applies nothing
+        services.edit_account(user, actor=current_user, version=int(form.version.data), **account_fields(form))
     except StaleEdit:
         db.session.rollback()
-        conflict = stale_conflict(form, user_id)
-        return render_template("users/form.html", form=form, user=user, conflict=conflict), 409
-    if not form.active.data and user.active:
-        try:
-            accounts.deactivate_user(user, actor=current_user)
-        except accounts.AccountError as error:
-            flash(str(error), "error")
-            return render_template("users/form.html", form=form, user=user), 422
-    elif form.active.data:
-        user.active = True
-    if form.role.data != user.role:
-        user.end_sessions()  # new rights take effect at the next sign-in
-    user.display_name = form.display_name.data
-    user.title = form.title.data or None
-    user.role = Role(form.role.data)
-    user.team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
+        return render_template("users/form.html", form=form, user=user, conflict=stale_conflict(form, user_id)), 409
+    except Refused as error:
+        return refused(error, "users/form.html", form, user=user)
     db.session.commit()
     flash(_("已保存"), "success")
     return redirect(url_for("users.index"))
@@ -101,11 +91,10 @@ def deactivate(user_id: int):
     """Stop a user from signing in; their sessions end at once."""
     user = db.get_or_404(User, user_id)
     try:
-        accounts.deactivate_user(user, actor=current_user)
-    except accounts.AccountError as error:
-        flash(str(error), "error")
+        services.deactivate_account(user, actor=current_user)
+    except Refused as error:
+        flash(error.message, "error")
         return redirect(url_for("users.index"))
-    bump_version(user)  # an edit form opened before would switch the account back on
     db.session.commit()
     flash(_("已停用 %(name)s，其登录已失效", name=user.display_name), "success")
     return redirect(url_for("users.index"))
@@ -119,7 +108,7 @@ def reset_password(user_id: int):
     form = PasswordResetForm(account_name=user.username)
     if not form.validate_on_submit():
         return render_template("users/password.html", form=form, user=user), form_status()
-    if user.id == current_user.id:
+    if not may_reset_password(current_user, user):
         abort(400)
     accounts.set_password(user, form.password.data)
     db.session.commit()
