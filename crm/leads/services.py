@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access.visibility import sees_all
+from ..domain.refused import Refused
 from ..enterprises.services import current, similar_enterprises
 from ..extensions import db
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Project, Team, User, Visit
@@ -19,11 +20,7 @@ EDITABLE = ("title", "industry", "intended_investment_yuan", "owner", "expected_
             "next_action_on", "status")
 
 
-class LeadError(ValueError):
-    """A change to a lead the rules refuse; the message is user-facing."""
-
-
-class RivalLeads(LeadError):
+class RivalLeads(Refused):
     """Other teams have active leads on this enterprise: the user must confirm going on (撞单)."""
 
     def __init__(self, rivals: Sequence[Lead]) -> None:
@@ -76,7 +73,7 @@ def known_enterprise(name: str, enterprise_id: int | None = None) -> Enterprise 
 def check_owner(team: Team, owner: User | None) -> None:
     """Refuse an owner who is not a member of the lead's team."""
     if owner is not None and owner.team_id != team.id:
-        raise LeadError(_l("负责人必须是本专班成员"))
+        raise Refused(_l("负责人必须是本专班成员"))
 
 
 def create_lead(*, actor: User, team: Team, enterprise: Enterprise, title: str, confirm_overlap: bool = False,
@@ -112,15 +109,27 @@ def update_lead(lead: Lead, *, actor: User, version: int, enterprise: Enterprise
     return lead
 
 
+def stage_refusal(lead: Lead, stage: LeadStage) -> str | None:
+    """Why a lead may not be moved to this stage by hand, or None when it may (the one rule of stage moves)."""
+    if stage is LeadStage.SIGNED:
+        return _l("“已签约”只能通过签约登记办理")
+    if lead.stage is LeadStage.SIGNED:
+        return _l("已签约的线索不能再变更阶段")
+    if stage is lead.stage:
+        return _l("线索已处于该阶段")
+    return None
+
+
+def next_stages(lead: Lead) -> list[LeadStage]:
+    """The stages a lead may be moved to by hand (已放弃 among them while it may still be dropped)."""
+    return [stage for stage in LeadStage if stage_refusal(lead, stage) is None]
+
+
 def move_stage(lead: Lead, stage: LeadStage, *, actor: User, note: str | None = None,
                reason: str | None = None) -> Lead:
     """Move a lead to another stage and log it; 已放弃 needs a reason, 已签约 comes only from signing."""
-    if stage is LeadStage.SIGNED:
-        raise LeadError(_l("“已签约”只能通过签约登记办理"))
-    if lead.stage is LeadStage.SIGNED:
-        raise LeadError(_l("已签约的线索不能再变更阶段"))
-    if stage is lead.stage:
-        raise LeadError(_l("线索已处于该阶段"))
+    if (refusal := stage_refusal(lead, stage)) is not None:
+        raise Refused(refusal)
     if stage is LeadStage.DROPPED:
         return drop_lead(lead, actor=actor, reason=reason or "")
     if lead.stage is LeadStage.DROPPED:  # reopened: the reason stays in the stage log
@@ -135,9 +144,9 @@ def drop_lead(lead: Lead, *, actor: User, reason: str) -> Lead:
     """Give up a lead, saying why."""
     reason = reason.strip()
     if not reason:
-        raise LeadError(_l("放弃线索须填写原因"))
+        raise Refused(_l("放弃线索须填写原因"))
     if lead.stage in (LeadStage.SIGNED, LeadStage.DROPPED):
-        raise LeadError(_l("该线索不能再放弃"))
+        raise Refused(_l("该线索不能再放弃"))
     lead.drop_reason = reason
     lead.status = LeadStatus.CLOSED
     lead.move_to(LeadStage.DROPPED, by=actor, note=reason)
