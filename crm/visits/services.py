@@ -12,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from ..access.changes import may_change_visit
 from ..core.stale_edits import check_version
 from ..domain.periods import today
+from ..domain.refused import Refused
 from ..enterprises.services import current, find_or_create_by_name
 from ..extensions import db
 from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
@@ -24,17 +26,8 @@ TEXT_LIMIT = 4000
 EARLIEST = date(2000, 1, 1)
 
 
-class VisitRefused(ValueError):
+class VisitRefused(Refused):
     """Input a visit cannot be logged with; the message is for the user, the field says where."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotYours(PermissionError):
-    """Only the author, the team's lead or an admin may change a visit."""
 
 
 @dataclass(frozen=True)
@@ -188,16 +181,11 @@ def participants(ids: Sequence[int], team_id: int, guests: Collection[int] = ())
     return sorted(users, key=lambda u: u.id)
 
 
-def may_change(actor: User, visit: Visit) -> bool:
-    """The author, the lead of the visit's team, or an admin."""
-    return (actor.role is Role.ADMIN or visit.created_by_id == actor.id
-            or (actor.role is Role.LEAD and actor.team_id == visit.team_id))
-
-
 def update_visit(visit: Visit, actor: User, data: VisitInput, *, version: int) -> Visit:
-    """Change a visit; an edit made from an older version of it is refused (StaleEdit) and nothing applied."""
-    if not may_change(actor, visit):
-        raise NotYours()
+    """Change a visit the actor may change (loaded with `editable_or_404`).
+
+    An edit made from an older version of it is refused (StaleEdit) and nothing applied.
+    """
     check_version(visit, version)
     with db.session.no_autoflush:  # one UPDATE, one new version: the checks' queries write nothing before it
         apply_input(visit, actor, data)
@@ -206,18 +194,20 @@ def update_visit(visit: Visit, actor: User, data: VisitInput, *, version: int) -
     return visit
 
 
-def delete_visit(visit: Visit, actor: User) -> None:
-    """Delete a visit and its photos' records (the files go with remove_photo_files)."""
-    if not may_change(actor, visit):
-        raise NotYours()
+def delete_visit(visit: Visit) -> None:
+    """Delete a visit the actor may change (loaded with `editable_or_404`), and its photos' records (the files go
+    with remove_photo_files)."""
     db.session.delete(visit)
     db.session.flush()
 
 
-def clear_follow_up(visit: Visit, actor: User) -> None:
-    """Mark a visit's follow-up as done."""
-    if not (may_change(actor, visit) or actor in visit.participants):
-        raise NotYours()
+def may_clear_follow_up(user: User, visit: Visit) -> bool:
+    """Those who may change the visit, and those who were on it."""
+    return may_change_visit(user, visit) or user in visit.participants
+
+
+def clear_follow_up(visit: Visit) -> None:
+    """Mark a visit's follow-up as done (by someone `may_clear_follow_up` lets)."""
     visit.follow_up_on = None
     db.session.flush()
 
