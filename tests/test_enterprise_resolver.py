@@ -8,10 +8,9 @@ import pytest
 from crm.domain.credit_code import make_credit_code
 from crm.domain.periods import today
 from crm.enterprises.resolver import resolve_enterprise
-from crm.enterprises.services import find_or_create_by_name
+from crm.enterprises.services import find_or_create
 from crm.extensions import db
 from crm.imports.lookups import Lookups
-from crm.leads.services import known_enterprise
 from crm.models import Role, VisitKind
 from crm.visits.services import VisitInput, log_visit
 
@@ -65,9 +64,7 @@ def test_every_caller_means_the_same_enterprise(app, make_user, register, name, 
     prefetched = lookups.known_enterprise(name, code)
     assert (prefetched.id if prefetched else None) == expected
     if code is None:
-        lead_form = known_enterprise(name)
-        assert (lead_form.id if lead_form else None) == expected
-        created = find_or_create_by_name(name, actor=make_user(Role.MEMBER))
+        created = find_or_create(name, actor=make_user(Role.MEMBER))
         assert created.id == expected if expected else created.id not in {e.id for e in register.values()}
 
 
@@ -84,7 +81,7 @@ def test_a_visit_means_what_the_resolver_means(app, make_user, register, name, w
 def test_an_id_is_taken_while_the_typed_name_reads_as_its_name(app, make_user, register, typed):
     chosen = register["other"]
     assert resolve_enterprise(typed, chosen.id) == chosen
-    assert known_enterprise(typed, chosen.id) == chosen
+    assert find_or_create(typed, chosen.id, actor=make_user(Role.MEMBER)) == chosen
     visit = log_visit(make_user(Role.MEMBER), visit_input(enterprise_id=chosen.id, enterprise_name=typed)).visit
     assert visit.enterprise_id == chosen.id
 

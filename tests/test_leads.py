@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from crm.domain.refused import Refused
 from crm.extensions import db
 from crm.leads import services
 from crm.models import (
@@ -271,7 +272,7 @@ def test_project_codes_continue_from_the_highest_ever_given(app, make_project):
 
 def test_create_lead_refuses_an_owner_from_another_team(app, member, make_user, make_enterprise):
     stranger = make_user(Role.MEMBER)
-    with pytest.raises(services.LeadError):
+    with pytest.raises(Refused):
         services.create_lead(actor=member, team=member.team, enterprise=make_enterprise(), title="x", owner=stranger)
 
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from crm.domain.periods import Period
+from crm.domain.refused import Refused
 from crm.extensions import db
 from crm.models import Role, Trip
 from crm.trips import services
@@ -105,7 +106,7 @@ def test_end_before_start_is_refused_without_a_write(client, login, make_user, m
     response = client.post(f"/trips/{trip.id}/edit", data=trip_form(start_on="2026-04-09", end_on="2026-04-07",
                                                                      version=trip.version))
     assert response.status_code == 422 and db.session.get(Trip, trip.id).end_on == date(2026, 3, 4)
-    with pytest.raises(services.TripError, match="返回日期不能早于出发日期"):
+    with pytest.raises(Refused, match="返回日期不能早于出发日期"):
         services.update_trip(trip, actor=member, version=trip.version, team=member.team, destination="X",
                              start_on=date(2026, 4, 9),
                              end_on=date(2026, 4, 7), leader=None, participants=[], purpose=None, summary=None)
@@ -118,7 +119,7 @@ def test_participants_of_another_team_are_refused(client, login, make_user, make
     response = client.post("/trips/new", data=trip_form(team_id=team.id, participant_ids=[outsider.id]))
     assert response.status_code == 422 and "外队张三" in response.text and "成员" in response.text
     assert db.session.scalar(select(func.count()).select_from(Trip)) == 0
-    with pytest.raises(services.TripError):
+    with pytest.raises(Refused):
         services.create_trip(actor=make_user(Role.MEMBER, team=team), team=team, destination="X",
                              start_on=date(2026, 1, 1), end_on=date(2026, 1, 2), leader=None,
                              participants=[outsider], purpose=None, summary=None)

@@ -5,8 +5,9 @@ Views know nothing of the blueprint; this module imports them, and only the app 
 
 from flask import Blueprint
 
+from ..domain.refused import Refused
 from . import openapi, views, visits
-from .errors import ApiError
+from .errors import ApiError, refused_response
 from .guard import same_origin_only
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -20,3 +21,4 @@ bp.add_url_rule("/visits", view_func=visits.list_visits, methods=["GET"])
 bp.add_url_rule("/visits/<uuid>/photos", view_func=visits.add_visit_photo, methods=["POST"])
 bp.before_request(same_origin_only)
 bp.register_error_handler(ApiError, lambda error: error.response())
+bp.register_error_handler(Refused, refused_response)

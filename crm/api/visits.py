@@ -5,15 +5,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..access.changes import may_change_visit
 from ..access.rights import requires
 from ..access.visibility import team_filter
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Visit, VisitKind
 from ..visits import photos, services
 from ..visits.services import TEXT_LIMIT, VisitInput
 from ..web.i18n import gettext as _
 from ..web.pagination import paginate
-from .errors import ApiError
+from .errors import ApiError, refusal
 from .guard import json_body, upload_header
 from .parsing import Fields
 
@@ -44,12 +46,7 @@ def visit_input(body: dict) -> VisitInput:
 @requires("visits.log")
 def create_visit():
     """Log a visit; the same UUID again answers with the visit already logged."""
-    data = visit_input(json_body())
-    try:
-        logged = services.log_visit(current_user, data)
-    except services.VisitRefused as error:
-        db.session.rollback()
-        raise ApiError(422, error.message, {error.field: error.message} if error.field else None) from error
+    logged = services.log_visit(current_user, visit_input(json_body()))  # a refusal answers 422 (errors.py)
     db.session.commit()
     warnings = [_("注意撞单：%(team)s 正在跟进该企业（%(title)s）", team=lead.team.name, title=lead.title)
                 for lead in logged.rivals]
@@ -80,16 +77,15 @@ def add_visit_photo(uuid: str):
     """Attach one photo (JPEG or PNG) to a visit of one's team, or one the user may change."""
     upload_header()
     visit = services.by_uuid(uuid)
-    if visit is None or not (visit.team_id == current_user.team_id or services.may_change(current_user, visit)):
+    if visit is None or not (visit.team_id == current_user.team_id or may_change_visit(current_user, visit)):
         raise ApiError(404, _("没有找到这条拜访记录"))
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
         raise ApiError(422, _("请选择一张照片"), {"photo": _("请选择一张照片")})
     try:
         photo = photos.add_photo(visit, upload.stream, upload.filename, actor=current_user)
-    except photos.PhotoRefused as error:
-        db.session.rollback()
-        raise ApiError(422, str(error), {"photo": str(error)}) from error
+    except Refused as error:
+        raise refusal(error, field="photo") from error
     db.session.commit()
     url = url_for("visits.photo", visit_id=visit.id, photo_id=photo.id)
     return jsonify(photo={"id": photo.id, "url": url}), 201

@@ -110,11 +110,6 @@ def find_or_create(name: str, enterprise_id: int | None = None, *, actor: User |
     return found if found is not None else create_enterprise(actor=actor, name=name, credit_code=credit_code)
 
 
-def find_or_create_by_name(name: str, *, actor: User | None) -> Enterprise:
-    """The enterprise a typed name means, else a new one (kept for crm/projects, which calls it by this name)."""
-    return find_or_create(name, actor=actor)
-
-
 def save_enterprise(enterprise: Enterprise | None, *, actor: User, confirmed: bool, name: str,
                     credit_code: str | None = None, version: int | None = None, **fields: Any) -> Enterprise:
     """Add or change an enterprise; a taken credit code is refused, a look-alike name needs `confirmed`.

@@ -12,8 +12,8 @@ from ..domain.periods import today
 from ..extensions import db
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, ProjectType, Team, User
 from ..web.forms import DayField, options
+from ..web.i18n import gettext, join_clauses, labelled, with_note
 from ..web.i18n import lazy_gettext as _l
-from ..web.i18n import with_note
 from .services import team_members
 
 ALL = ("", _l("全部"))
@@ -113,6 +113,12 @@ class StageForm(FlaskForm):
     stage = SelectField(_l("目标阶段"), choices=options(LeadStage.choices()), validators=[InputRequired()])
     reason = TextAreaField(_l("放弃原因"), validators=[Optional(), Length(max=2000)])
     note = StringField(_l("备注"), validators=[Optional(), Length(max=500)])
+
+    def problem(self) -> str:
+        """What is wrong with a move that did not validate, as one sentence."""
+        problems = [labelled(self[name].label.text, errors[0]) for name, errors in self.errors.items()
+                    if name != "stage"]
+        return join_clauses(problems) if problems and not self.stage.errors else gettext("请选择要移至的阶段")
 
 
 class LeadFilterForm(FlaskForm):

@@ -5,11 +5,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access.rights import requires
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Overlap, Team, User
 from ..web.forms import options
 from ..web.i18n import gettext as _
 from ..web.pagination import paginate
+from ..web.refusals import show_refusal
 from . import overlaps
 from .forms import ResolveOverlapForm
 
@@ -56,9 +58,9 @@ def resolve_overlap(overlap_id: int):
         overlaps.resolve_overlap(overlap, actor=current_user, note=form.note.data,
                                  lead_team=db.session.get(Team, form.lead_team_id.data) if form.lead_team_id.data
                                  else None)
-    except overlaps.OverlapError as error:
+    except Refused as error:
         db.session.rollback()
-        flash(str(error), "error")
+        show_refusal(None, error)
         return render_queue(status=422)
     db.session.commit()
     flash(_("已处理撞单：%(enterprise)s", enterprise=overlap.enterprise.name), "success")

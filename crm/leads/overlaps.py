@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Lead, LeadStage, LeadStatus, Overlap, Team, User, now_utc
 from ..web.i18n import lazy_gettext as _l
@@ -30,10 +31,6 @@ def record_overlaps(rivals: Sequence[Lead], *, team: Team, source: str, source_i
     return overlaps
 
 
-class OverlapError(ValueError):
-    """A resolution the rules refuse; the message is user-facing."""
-
-
 def overlap_queue() -> Select[tuple[Overlap]]:
     """Every overlap, unresolved first, newest first within each group."""
     return (select(Overlap).options(joinedload(Overlap.enterprise), joinedload(Overlap.team),
@@ -44,10 +41,10 @@ def overlap_queue() -> Select[tuple[Overlap]]:
 def resolve_overlap(overlap: Overlap, *, actor: User, note: str, lead_team: Team | None = None) -> Overlap:
     """Close an overlap with a note, optionally handing the rival lead to another team."""
     if overlap.resolved_at is not None:
-        raise OverlapError(_l("该撞单已处理"))
+        raise Refused(_l("该撞单已处理"))
     note = note.strip()
     if not note:
-        raise OverlapError(_l("请填写处理说明"))
+        raise Refused(_l("请填写处理说明"))
     lead = overlap.lead
     if lead_team is not None and lead_team.id != lead.team_id:
         lead.team = lead_team

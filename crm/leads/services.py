@@ -9,7 +9,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access.visibility import sees_all
 from ..domain.refused import Refused
-from ..enterprises.resolver import resolve_enterprise
 from ..extensions import db
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Project, Team, User, Visit
 from ..reports.rules import lead_amount, lead_project
@@ -20,11 +19,7 @@ EDITABLE = ("title", "industry", "intended_investment_yuan", "owner", "expected_
             "next_action_on", "status")
 
 
-class LeadError(Refused):
-    """A change to a lead the rules refuse; the message is user-facing."""
-
-
-class RivalLeads(LeadError):
+class RivalLeads(Refused):
     """Other teams have active leads on this enterprise: the user must confirm going on (撞单)."""
 
     def __init__(self, rivals: Sequence[Lead]) -> None:
@@ -66,13 +61,12 @@ def lead_amounts(lead_ids: Sequence[int]) -> dict[int, int | None]:
 
 # The enterprise a form names: the one picked by id if the typed name still reads as its name, else the oldest of
 # that name (None: the caller creates it). The one rule is crm/enterprises/resolver.py's; crm/projects calls it here.
-known_enterprise = resolve_enterprise
 
 
 def check_owner(team: Team, owner: User | None) -> None:
     """Refuse an owner who is not a member of the lead's team."""
     if owner is not None and owner.team_id != team.id:
-        raise LeadError(_l("负责人必须是本专班成员"))
+        raise Refused(_l("负责人必须是本专班成员"))
 
 
 def create_lead(*, actor: User, team: Team, enterprise: Enterprise, title: str, confirm_overlap: bool = False,
@@ -108,28 +102,44 @@ def update_lead(lead: Lead, *, actor: User, version: int, enterprise: Enterprise
     return lead
 
 
+SIGNED_BY_SIGNING_ONLY = _l("“已签约”只能通过签约登记办理")
+
+
 def check_stage_by_hand(stage: LeadStage) -> None:
     """A lead may be moved to any stage but 已签约, which comes only from signing a project."""
     if stage is LeadStage.SIGNED:
-        raise LeadError(_l("“已签约”只能通过签约登记办理"), "stage")
+        raise Refused(SIGNED_BY_SIGNING_ONLY, "stage")
 
 
 def check_drop_reason(reason: str | None) -> str:
     """A lead is given up only with a reason: the reason, trimmed."""
     reason = (reason or "").strip()
     if not reason:
-        raise LeadError(_l("放弃线索须填写原因"), "drop_reason")
+        raise Refused(_l("放弃线索须填写原因"), "drop_reason")
     return reason
+
+
+def stage_refusal(lead: Lead, stage: LeadStage) -> str | None:
+    """Why a lead may not be moved to this stage by hand, or None when it may (the one rule of stage moves)."""
+    if stage is LeadStage.SIGNED:
+        return SIGNED_BY_SIGNING_ONLY
+    if lead.stage is LeadStage.SIGNED:
+        return _l("已签约的线索不能再变更阶段")
+    if stage is lead.stage:
+        return _l("线索已处于该阶段")
+    return None
+
+
+def next_stages(lead: Lead) -> list[LeadStage]:
+    """The stages a lead may be moved to by hand (已放弃 among them while it may still be dropped)."""
+    return [stage for stage in LeadStage if stage_refusal(lead, stage) is None]
 
 
 def move_stage(lead: Lead, stage: LeadStage, *, actor: User, note: str | None = None,
                reason: str | None = None) -> Lead:
     """Move a lead to another stage and log it; 已放弃 needs a reason, 已签约 comes only from signing."""
-    check_stage_by_hand(stage)
-    if lead.stage is LeadStage.SIGNED:
-        raise LeadError(_l("已签约的线索不能再变更阶段"))
-    if stage is lead.stage:
-        raise LeadError(_l("线索已处于该阶段"))
+    if (refusal := stage_refusal(lead, stage)) is not None:
+        raise Refused(refusal)
     if stage is LeadStage.DROPPED:
         return drop_lead(lead, actor=actor, reason=reason or "")
     if lead.stage is LeadStage.DROPPED:  # reopened: the reason stays in the stage log
@@ -144,7 +154,7 @@ def drop_lead(lead: Lead, *, actor: User, reason: str) -> Lead:
     """Give up a lead, saying why."""
     reason = check_drop_reason(reason)
     if lead.stage in (LeadStage.SIGNED, LeadStage.DROPPED):
-        raise LeadError(_l("该线索不能再放弃"))
+        raise Refused(_l("该线索不能再放弃"))
     lead.drop_reason = reason
     lead.status = LeadStatus.CLOSED
     lead.move_to(LeadStage.DROPPED, by=actor, note=reason)

@@ -5,17 +5,22 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..access.changes import editable_or_404
 from ..access.rights import requires
-from ..access.visibility import may_edit_team, sees_all, team_scoped_or_404
-from ..enterprises.services import current, find_or_create_by_name
+from ..access.visibility import sees_all, team_scoped_or_404
+from ..domain.refused import Refused
+from ..enterprises.resolver import resolve_enterprise
+from ..enterprises.services import current, find_or_create
 from ..extensions import db
-from ..models import Enterprise, Lead, LeadStage, Role, Team
+from ..models import Enterprise, Lead, Role, Team
 from ..web.forms import form_status, id_arg
 from ..web.i18n import gettext as _
 from ..web.pagination import link_args, paginate
+from ..web.refusals import show_refusal
 from . import board as pipeline
 from . import services
 from .forms import LeadFilterForm, LeadForm
+from .pages import render_detail
 
 
 def all_teams() -> list[Team]:
@@ -46,25 +51,10 @@ def table():
     return render_template("leads/list.html", form=form, page=page, amounts=amounts, args=link_args())
 
 
-def render_detail(lead: Lead, *, error: str | None = None, status: int = 200):
-    """Render a lead's page, with a refusal message when a change was refused."""
-    return render_template("leads/detail.html", lead=lead, error=error,
-                           history=services.stage_history(lead), visits=services.lead_visits(lead),
-                           editable=may_edit_team(current_user, lead.team_id), Stage=LeadStage), status
-
-
 @requires("leads.view")
 def detail(lead_id: int):
     """Show a lead: its fields, stage log, visits and next action."""
     return render_detail(team_scoped_or_404(Lead, lead_id, current_user))
-
-
-def editable_or_404(lead_id: int) -> Lead:
-    """Load a lead the user may change; others' leads do not exist for them."""
-    lead = team_scoped_or_404(Lead, lead_id, current_user)
-    if not may_edit_team(current_user, lead.team_id):
-        abort(404)
-    return lead
 
 
 def render_form(form: LeadForm, lead: Lead | None, team_id: int | None, **context):
@@ -76,16 +66,20 @@ def render_form(form: LeadForm, lead: Lead | None, team_id: int | None, **contex
 def chosen_enterprise(form: LeadForm) -> Enterprise | None:
     """The registered enterprise the form names, if any."""
     enterprise_id = form.enterprise_id.data
-    return services.known_enterprise(form.enterprise_name.data,
-                                     int(enterprise_id) if (enterprise_id or "").isdigit() else None)
+    return resolve_enterprise(form.enterprise_name.data,
+                              int(enterprise_id) if (enterprise_id or "").isdigit() else None)
 
 
-@requires("leads.edit")
-def create():
-    """Add a lead; warn first when another team already courts the enterprise (撞单)."""
+def own_team_or_404() -> Team | None:
+    """The team a new lead is for: the user's own; None for an admin, who chooses one (404 for a teamless member)."""
     team = current_user.team if current_user.role is not Role.ADMIN else None
     if team is None and current_user.role is not Role.ADMIN:
         abort(404)
+    return team
+
+
+def new_lead_form(team: Team | None) -> LeadForm:
+    """The form for a new lead; opened from an enterprise's page (?enterprise_id=), it names that enterprise."""
     form = LeadForm(team=team)
     if request.method == "GET":
         enterprise = db.session.get(Enterprise, id_arg("enterprise_id") or 0)
@@ -93,57 +87,80 @@ def create():
             enterprise = current(enterprise)
             form.enterprise_name.data, form.enterprise_id.data = enterprise.name, str(enterprise.id)
         form.owner_id.data = current_user.id if team else 0
+    return form
+
+
+def overlap_confirmed(enterprise: Enterprise | None) -> bool:
+    """Whether the user, shown the other teams' leads on this enterprise, chose to go on (撞单)."""
+    return enterprise is not None and request.form.get("confirm_overlap") == str(enterprise.id)
+
+
+def refused_form(error: Refused, form: LeadForm, lead: Lead | None, team_id: int,
+                 enterprise: Enterprise | None = None):
+    """The lead form again with the reason a rule refused it, as a 422; nothing of the request is kept."""
+    db.session.rollback()
+    if isinstance(error, services.RivalLeads):  # asked to confirm going on, with the other teams' leads shown
+        return render_form(form, lead, team_id, rivals=error.rivals, enterprise=enterprise), 422
+    show_refusal(form, error)
+    return render_form(form, lead, team_id), 422
+
+
+@requires("leads.edit")
+def create():
+    """Add a lead; warn first when another team already courts the enterprise (撞单)."""
+    team = own_team_or_404()
+    form = new_lead_form(team)
     if not form.validate_on_submit():
         return render_form(form, None, team.id if team else None), form_status()
     team = team or db.get_or_404(Team, form.team_id.data)
     enterprise = chosen_enterprise(form)
-    confirmed = enterprise is not None and request.form.get("confirm_overlap") == str(enterprise.id)
     try:
         lead = services.create_lead(
-            actor=current_user, team=team, confirm_overlap=confirmed,
-            enterprise=enterprise or find_or_create_by_name(form.enterprise_name.data, actor=current_user),
+            actor=current_user, team=team, confirm_overlap=overlap_confirmed(enterprise),
+            enterprise=enterprise or find_or_create(form.enterprise_name.data, actor=current_user),
             **form.payload())
-    except services.RivalLeads as warning:
-        db.session.rollback()
-        return render_form(form, None, team.id, rivals=warning.rivals, enterprise=enterprise), 422
-    except services.LeadError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return render_form(form, None, team.id), 422
+    except Refused as error:
+        return refused_form(error, form, None, team.id, enterprise=enterprise)
     db.session.commit()
     flash(_("已添加线索：%(title)s", title=lead.title), "success")
     return redirect(url_for("leads.detail", lead_id=lead.id))
 
 
-@requires("leads.edit")
-def edit(lead_id: int):
-    """Change a lead; an edit made over someone else's newer one is refused with the current values."""
-    lead = editable_or_404(lead_id)
-    # A submission carries every field, its version among them: nothing is taken from the stored lead.
+def lead_form(lead: Lead) -> LeadForm:
+    """The form editing a lead: its stored values at first; a submission carries every field, its version too."""
     shown = request.method == "GET"
     form = LeadForm(obj=lead if shown else None, team=lead.team, lead=lead)
     if shown:
         form.fill(lead)
+    return form
+
+
+def stale_lead(lead_id: int):
+    """The lead as stored now, to edit again: someone saved it since the form was opened (409)."""
+    db.session.rollback()
+    lead = db.get_or_404(Lead, lead_id)
+    fresh = LeadForm(formdata=None, obj=lead, team=lead.team, lead=lead)
+    fresh.fill(lead)
+    return render_form(fresh, lead, lead.team_id, conflict=True), 409
+
+
+@requires("leads.edit")
+def edit(lead_id: int):
+    """Change a lead; an edit made over someone else's newer one is refused with the current values."""
+    lead = editable_or_404(Lead, lead_id, current_user)
+    form = lead_form(lead)  # nothing is taken from the stored lead when saving
     if not form.validate_on_submit():
         return render_form(form, lead, lead.team_id), form_status()
     try:
         services.update_lead(
             lead, actor=current_user, version=int(form.version.data),
-            enterprise=chosen_enterprise(form) or find_or_create_by_name(form.enterprise_name.data,
+            enterprise=chosen_enterprise(form) or find_or_create(form.enterprise_name.data,
                                                                          actor=current_user),
             **form.payload())
         db.session.commit()
     except StaleDataError:
-        db.session.rollback()
-        lead = db.get_or_404(Lead, lead_id)
-        fresh = LeadForm(formdata=None, obj=lead, team=lead.team, lead=lead)
-        fresh.fill(lead)
-        return render_form(fresh, lead, lead.team_id, conflict=True), 409
-    except services.LeadError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return render_form(form, lead, lead.team_id), 422
+        return stale_lead(lead_id)
+    except Refused as error:
+        return refused_form(error, form, lead, lead.team_id)
     flash(_("已保存"), "success")
     return redirect(url_for("leads.detail", lead_id=lead.id))
-
-

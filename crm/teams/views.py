@@ -81,19 +81,24 @@ def stale_targets(typed: TargetsForm, team: Team, year: int) -> list[tuple[str, 
     return differences(stored, typed)
 
 
+def targets_form(team: Team, year: int) -> TargetsForm:
+    """The targets form: the stored targets at first, with their fingerprint to check a save against."""
+    form = TargetsForm()
+    if request.method == "GET":
+        current = services.targets_for(team, year)
+        form.fill(current, services.targets_fingerprint(current))
+    return form
+
+
 @requires("teams.manage")
 def targets(team_id: int, year: int):
     """Set a team's targets for a year."""
     if not 2000 <= year <= 2100:
         abort(404)
     team = db.get_or_404(Team, team_id)
-    form = TargetsForm()
-    if request.method == "GET":
-        current = services.targets_for(team, year)
-        form.fill(current, services.targets_fingerprint(current))
+    form = targets_form(team, year)
     if not form.validate_on_submit():
-        return (render_template("teams/targets.html", form=form, team=team, year=year),
-                form_status())
+        return render_template("teams/targets.html", form=form, team=team, year=year), form_status()
     try:
         services.set_targets(team, year, form.values(), opened=form.opened.data)
         db.session.commit()

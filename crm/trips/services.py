@@ -11,18 +11,11 @@ from sqlalchemy.orm.attributes import flag_modified
 from ..access.visibility import may_edit_team, team_filter
 from ..core.stale_edits import check_version
 from ..domain.periods import Period
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Role, Team, Trip, User, Visit, trip_participant
 from ..web.i18n import gettext as _
 from ..web.i18n import join_names
-
-
-class TripError(ValueError):
-    """A trip the rules refuse; `field` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -37,14 +30,14 @@ def check_trip(*, actor: User, team: Team, start_on: date, end_on: date, leader:
                participants: Iterable[User]) -> None:
     """Refuse a trip the actor may not record, or whose dates, leader or people do not fit."""
     if not may_edit_team(actor, team.id):
-        raise TripError(_("您不能为%(team)s记录外出招商", team=team.name), "team_id")
+        raise Refused(_("您不能为%(team)s记录外出招商", team=team.name), "team_id")
     if end_on < start_on:
-        raise TripError(_("返回日期不能早于出发日期"), "end_on")
+        raise Refused(_("返回日期不能早于出发日期"), "end_on")
     if leader is not None and leader.role is not Role.LEADER:
-        raise TripError(_("带队领导须为区领导"), "leader_id")
+        raise Refused(_("带队领导须为区领导"), "leader_id")
     strangers = [user.display_name for user in participants if user.team_id != team.id]
     if strangers:
-        raise TripError(_("参加人员须为%(team)s成员：%(names)s", team=team.name, names=join_names(strangers)),
+        raise Refused(_("参加人员须为%(team)s成员：%(names)s", team=team.name, names=join_names(strangers)),
                         "participant_ids")
 
 
@@ -68,7 +61,7 @@ def update_trip(trip: Trip, *, actor: User, version: int, team: Team, destinatio
     An edit made from an older version of the trip is refused (StaleEdit) and nothing applied.
     """
     if not may_edit_team(actor, trip.team_id):
-        raise TripError(_("您不能修改%(team)s的外出招商", team=trip.team.name), "team_id")
+        raise Refused(_("您不能修改%(team)s的外出招商", team=trip.team.name), "team_id")
     check_version(trip, version)
     check_trip(actor=actor, team=team, start_on=start_on, end_on=end_on, leader=leader, participants=participants)
     trip.team = team
@@ -85,10 +78,10 @@ def update_trip(trip: Trip, *, actor: User, version: int, team: Team, destinatio
 def delete_trip(trip: Trip, *, actor: User) -> None:
     """Delete a trip that has no visits; visits keep their trip, so one with visits stays."""
     if not may_edit_team(actor, trip.team_id):
-        raise TripError(_("您不能删除%(team)s的外出招商", team=trip.team.name))
+        raise Refused(_("您不能删除%(team)s的外出招商", team=trip.team.name))
     visits = db.session.scalar(select(func.count()).select_from(Visit).where(Visit.trip_id == trip.id))
     if visits:
-        raise TripError(_("该次外出已有 %(count)s 条拜访记录，不能删除", count=visits))
+        raise Refused(_("该次外出已有 %(count)s 条拜访记录，不能删除", count=visits))
     db.session.delete(trip)
     db.session.flush()
 

@@ -4,14 +4,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..access.changes import editable_or_404, may_change
 from ..access.rights import requires
 from ..access.visibility import may_edit_team, sees_all, team_scoped_or_404
 from ..core.stale_edits import StaleEdit, differences
+from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Role, Team, Trip
 from ..web.forms import form_status
 from ..web.i18n import gettext as _
 from ..web.pagination import link_args, paginate
+from ..web.refusals import refused, show_refusal
 from . import services
 from .forms import TripFilterForm, TripForm
 
@@ -34,7 +37,7 @@ def detail(trip_id: int):
     """Show a trip and the visits made on it."""
     trip = team_scoped_or_404(Trip, trip_id, current_user)
     return render_template("trips/detail.html", trip=trip, visits=services.trip_visits(trip),
-                           editable=may_edit_team(current_user, trip.team_id))
+                           editable=may_change(current_user, trip))
 
 
 @requires("trips.edit")
@@ -43,37 +46,34 @@ def create():
     if not may_edit_team(current_user, current_user.team_id):
         abort(404)  # a member or lead without a team has no trips to record
     form = TripForm(actor=current_user)
-    if form.validate_on_submit():
-        try:
-            trip = services.create_trip(actor=current_user, team=chosen_team(form), **form.payload())
-        except services.TripError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("已记录外出招商：%(destination)s", destination=trip.destination), "success")
-            return redirect(url_for("trips.detail", trip_id=trip.id))
-    return render_template("trips/form.html", form=form, trip=None), form_status()
+    if not form.validate_on_submit():
+        return render_template("trips/form.html", form=form, trip=None), form_status()
+    try:
+        trip = services.create_trip(actor=current_user, team=chosen_team(form), **form.payload())
+    except Refused as error:
+        return refused(error, "trips/form.html", form, trip=None)
+    db.session.commit()
+    flash(_("已记录外出招商：%(destination)s", destination=trip.destination), "success")
+    return redirect(url_for("trips.detail", trip_id=trip.id))
 
 
 @requires("trips.edit")
 def edit(trip_id: int):
     """Change a trip."""
-    trip = editable_trip_or_404(trip_id)
+    trip = editable_or_404(Trip, trip_id, current_user)
     form = TripForm(actor=current_user, trip=trip)
-    if form.validate_on_submit():
-        try:
-            services.update_trip(trip, actor=current_user, team=chosen_team(form, trip), **form.payload())
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            db.session.rollback()
-            return render_template("trips/form.html", form=form, trip=trip, conflict=stale_conflict(form, trip_id)), 409
-        except services.TripError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            flash(_("已保存"), "success")
-            return redirect(url_for("trips.detail", trip_id=trip.id))
-    return render_template("trips/form.html", form=form, trip=trip), form_status()
+    if not form.validate_on_submit():
+        return render_template("trips/form.html", form=form, trip=trip), form_status()
+    try:
+        services.update_trip(trip, actor=current_user, team=chosen_team(form, trip), **form.payload())
+        db.session.commit()
+    except (StaleEdit, StaleDataError):
+        db.session.rollback()
+        return render_template("trips/form.html", form=form, trip=trip, conflict=stale_conflict(form, trip_id)), 409
+    except Refused as error:
+        return refused(error, "trips/form.html", form, trip=trip)
+    flash(_("已保存"), "success")
+    return redirect(url_for("trips.detail", trip_id=trip.id))
 
 
 def stale_conflict(typed: TripForm, trip_id: int) -> list[tuple[str, str, str]]:
@@ -88,24 +88,16 @@ def stale_conflict(typed: TripForm, trip_id: int) -> list[tuple[str, str, str]]:
 @requires("trips.edit")
 def delete(trip_id: int):
     """Delete a trip that has no visits."""
-    trip = editable_trip_or_404(trip_id)
+    trip = editable_or_404(Trip, trip_id, current_user)
     destination = trip.destination
     try:
         services.delete_trip(trip, actor=current_user)
-    except services.TripError as error:
-        flash(str(error), "error")
+    except Refused as error:
+        show_refusal(None, error)
         return redirect(url_for("trips.detail", trip_id=trip.id))
     db.session.commit()
     flash(_("已删除外出招商：%(destination)s", destination=destination), "success")
     return redirect(url_for("trips.index"))
-
-
-def editable_trip_or_404(trip_id: int) -> Trip:
-    """Load a trip the current user may change; other teams' trips answer 404."""
-    trip = team_scoped_or_404(Trip, trip_id, current_user)
-    if not may_edit_team(current_user, trip.team_id):
-        abort(404)
-    return trip
 
 
 def chosen_team(form: TripForm, trip: Trip | None = None) -> Team:
@@ -113,11 +105,3 @@ def chosen_team(form: TripForm, trip: Trip | None = None) -> Team:
     if current_user.role is Role.ADMIN:
         return db.get_or_404(Team, form.team_id.data)
     return trip.team if trip is not None else current_user.team
-
-
-def show_error(form: TripForm, error: services.TripError) -> None:
-    """Put a refusal of the rules next to the field it concerns."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error))
-    else:
-        flash(str(error), "error")

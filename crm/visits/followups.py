@@ -23,10 +23,9 @@ def follow_ups():
 def follow_up_done(visit_id: int):
     """Mark a visit's follow-up as done."""
     visit = team_scoped_or_404(Visit, visit_id, current_user)
-    try:
-        services.clear_follow_up(visit, current_user)
-    except services.NotYours:
+    if not services.may_clear_follow_up(current_user, visit):
         abort(403)
+    services.clear_follow_up(visit)
     db.session.commit()
     flash(_("已完成跟进"), "success")
     if request.form.get("back") == "visit":

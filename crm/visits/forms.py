@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -97,6 +98,11 @@ class VisitForm(FlaskForm):
                           next_step=self.next_step.data, follow_up_on=self.follow_up_on.data,
                           trip_id=self.trip_id.data or None, lead_id=self.lead_id.data or None,
                           team_id=self.chosen_team_id())
+
+    def uploads(self) -> list[FileStorage]:
+        """The photos sent with the form."""
+        # A submission without the photos field leaves the visit's stored photos in the field: only uploads count.
+        return [upload for upload in self.photos.data or [] if isinstance(upload, FileStorage) and upload.filename]
 
     def sent_version(self) -> int:
         """The version of the visit the form was opened at (checked by valid_version)."""

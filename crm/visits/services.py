@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from ..access.changes import may_change_visit
 from ..core.stale_edits import check_version
 from ..domain.periods import today
 from ..domain.refused import Refused
@@ -28,10 +29,6 @@ LATEST = date(2100, 12, 31)
 
 class VisitRefused(Refused):
     """Input a visit cannot be logged with; the message is for the user, the field says where."""
-
-
-class NotYours(PermissionError):
-    """Only the author, the team's lead or an admin may change a visit."""
 
 
 @dataclass(frozen=True)
@@ -197,16 +194,11 @@ def participants(ids: Sequence[int], team_id: int, guests: Collection[int] = ())
     return sorted(users, key=lambda u: u.id)
 
 
-def may_change(actor: User, visit: Visit) -> bool:
-    """The author, the lead of the visit's team, or an admin."""
-    return (actor.role is Role.ADMIN or visit.created_by_id == actor.id
-            or (actor.role is Role.LEAD and actor.team_id == visit.team_id))
-
-
 def update_visit(visit: Visit, actor: User, data: VisitInput, *, version: int) -> Visit:
-    """Change a visit; an edit made from an older version of it is refused (StaleEdit) and nothing applied."""
-    if not may_change(actor, visit):
-        raise NotYours()
+    """Change a visit the actor may change (loaded with `editable_or_404`).
+
+    An edit made from an older version of it is refused (StaleEdit) and nothing applied.
+    """
     check_version(visit, version)
     with db.session.no_autoflush:  # one UPDATE, one new version: the checks' queries write nothing before it
         apply_input(visit, actor, data)
@@ -215,18 +207,20 @@ def update_visit(visit: Visit, actor: User, data: VisitInput, *, version: int) -
     return visit
 
 
-def delete_visit(visit: Visit, actor: User) -> None:
-    """Delete a visit and its photos' records (the files go with remove_photo_files)."""
-    if not may_change(actor, visit):
-        raise NotYours()
+def delete_visit(visit: Visit) -> None:
+    """Delete a visit the actor may change (loaded with `editable_or_404`), and its photos' records (the files go
+    with remove_photo_files)."""
     db.session.delete(visit)
     db.session.flush()
 
 
-def clear_follow_up(visit: Visit, actor: User) -> None:
-    """Mark a visit's follow-up as done."""
-    if not (may_change(actor, visit) or actor in visit.participants):
-        raise NotYours()
+def may_clear_follow_up(user: User, visit: Visit) -> bool:
+    """Those who may change the visit, and those who were on it."""
+    return may_change_visit(user, visit) or user in visit.participants
+
+
+def clear_follow_up(visit: Visit) -> None:
+    """Mark a visit's follow-up as done (by someone `may_clear_follow_up` lets)."""
     visit.follow_up_on = None
     db.session.flush()
 

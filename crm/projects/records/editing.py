@@ -9,9 +9,9 @@ from ...core.stale_edits import differences
 from ...domain.money import Unit
 from ...domain.periods import today
 from ...domain.refused import Refused
-from ...enterprises.services import current, find_or_create_by_name
+from ...enterprises.services import current, find_or_create
 from ...extensions import db
-from ...leads.services import enterprise_suggestions, known_enterprise
+from ...leads.services import enterprise_suggestions
 from ...models import Enterprise, Project, Role, Team
 from ...web.forms import id_arg
 from ...web.i18n import gettext as _
@@ -68,8 +68,7 @@ def chosen_enterprise(form: ProjectForm) -> Enterprise:
     """The investor the form names: picked from the list, else found or registered by the typed name."""
     enterprise_id = form.enterprise_id.data or ""
     name = form.enterprise_name.data
-    return (known_enterprise(name, int(enterprise_id) if enterprise_id.isdigit() else None)
-            or find_or_create_by_name(name, actor=current_user))
+    return find_or_create(name, int(enterprise_id) if enterprise_id.isdigit() else None, actor=current_user)
 
 
 def chosen_team(form: ProjectForm, project: Project | None = None) -> Team:
