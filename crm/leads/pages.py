@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..access.changes import may_change
 from ..models import Lead, LeadStage, User
-from ..projects import services as projects
+from ..projects.records import services as projects
 from . import services
 
 
