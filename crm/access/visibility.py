@@ -7,7 +7,7 @@ carry their district.
 
 from typing import Any, TypeVar
 
-from flask import abort, request
+from flask import abort
 from sqlalchemy import ColumnElement, select, true
 
 from ..extensions import db
@@ -75,19 +75,18 @@ def team_scoped_or_404(model: type[M], record_id: int, user: User) -> M:
     return record
 
 
-def viewed_district(user: User) -> int | None:
-    """The district whose figures the user reads: their own; for the city, the one `?district=` names (None: all)."""
+def viewed_district(user: User, wanted: int | None) -> int | None:
+    """The district whose figures the user reads: their own; for the city, the one it asks for (None: all)."""
     if not is_city(user):
         return user.district_id
-    wanted = request.args.get("district", type=int)
-    if wanted is None or not 0 < wanted < 2**31 or db.session.get(District, wanted) is None:
+    if wanted is None or db.session.get(District, wanted) is None:
         return None
     return wanted
 
 
-def ranked_district(user: User) -> int:
-    """The district whose team ranking the user reads: their own; for the city, the one named, else the first."""
-    chosen = viewed_district(user)
+def ranked_district(user: User, wanted: int | None) -> int:
+    """The district whose team ranking the user reads: their own; for the city, the one asked for, else the first."""
+    chosen = viewed_district(user, wanted)
     if chosen is None:
         chosen = db.session.scalar(select(District.id).order_by(District.active.desc(), District.id).limit(1))
     if chosen is None:

@@ -12,7 +12,7 @@ from ..reports.charts import CHARTS, chart_data
 from ..reports.dashboard import chart_scopes, dashboard_cards
 from ..reports.forms import ReportPeriodForm
 from ..reports.summary import brief, district_summary
-from ..web.forms import field_errors
+from ..web.forms import field_errors, id_arg
 from ..web.i18n import gettext as _
 
 PERIOD_ARGS = ("year", "quarter", "month", "ytd", "start", "end")
@@ -38,7 +38,7 @@ def index():
     if not form.validate():
         return render_template("dashboard/index.html", form=form, board=None), 400
     period, now = form.report_period(), today()
-    district_id = viewed_district(current_user)
+    district_id = viewed_district(current_user, id_arg("district"))
     board = dashboard_cards(period, now, own_team(current_user), district_id)
     summary = district_summary(period, now, board.district_figures, district_id)
     city = district_id is None  # the city's reader without a district chosen sees the whole city
@@ -72,4 +72,5 @@ def chart(name: str):
             return json_error(404, _("专班不存在"))
         if not may_see_team(current_user, team_id):
             return json_error(403, _("只能查看本专班的数据"))
-    return chart_data(name, form.report_period(), today(), team_id, viewed_district(current_user)), 200, NO_STORE
+    district_id = viewed_district(current_user, id_arg("district"))
+    return chart_data(name, form.report_period(), today(), team_id, district_id), 200, NO_STORE

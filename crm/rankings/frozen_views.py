@@ -10,6 +10,7 @@ from ..access.visibility import may_see_district, ranked_district
 from ..domain.periods import today
 from ..extensions import db
 from ..models import RankingSnapshot
+from ..web.forms import id_arg
 from . import services
 from .forms import FreezeForm
 
@@ -27,7 +28,8 @@ def snapshot_or_404(snapshot_id: int) -> RankingSnapshot:
 def frozen_list():
     """Every quarter frozen so far, and (for admins) a form to freeze another."""
     day = today()
-    return render_template("rankings/frozen_list.html", snapshots=services.snapshots(ranked_district(current_user)),
+    snapshots = services.snapshots(ranked_district(current_user, id_arg("district")))
+    return render_template("rankings/frozen_list.html", snapshots=snapshots,
                            freeze_form=FreezeForm(formdata=None, year=day.year, quarter=(day.month + 2) // 3))
 
 

@@ -17,6 +17,7 @@ from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import yi_page, yi_totals
 from ..reports.rules import SIZE_BUCKETS
 from ..reports.team_ranking import team_ranking
+from ..web.forms import id_arg
 from ..web.i18n import lazy_gettext as _l
 from ..web.pagination import link_args, paginate_fetched
 from . import services
@@ -92,7 +93,7 @@ def teams():
     if period is None:
         return render_template("rankings/teams.html", form=form, ranking=None, args={}), 400
     day = today()
-    district_id = ranked_district(current_user)
+    district_id = ranked_district(current_user, id_arg("district"))
     quarter = services.quarter_of(period)
     snapshot = services.snapshot_of(*quarter, district_id) if quarter else None
     freeze_form = None
@@ -110,7 +111,7 @@ def team(team_id: int):
     period = chosen_period(form)
     if period is None:
         abort(400)
-    ranking = team_ranking(period, today(), district_id=ranked_district(current_user))
+    ranking = team_ranking(period, today(), district_id=ranked_district(current_user, id_arg("district")))
     row = next((r for r in ranking.rows if r.team_id == team_id), None)
     if row is None:
         abort(404)
