@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from crm.audit_trail.chain import GENESIS, event_hash
 from crm.core.audit import record
+from crm.core.audit_chain import GENESIS, event_hash
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import AuditEvent, Role, now_utc

@@ -11,10 +11,10 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from ..core.audit import record
+from ..core.audit_chain import take_the_chain
 from ..extensions import db
 from ..models import AuditEvent
 from ..models.audit import KEEP_DAYS
-from .chain import take_the_chain
 from .verify import PRUNED
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..core.audit_chain import GENESIS, event_hash
 from ..extensions import db
 from ..models import AuditEvent
-from .chain import GENESIS, event_hash
 
 PRUNED = "audit_pruned"  # the record `flask audit prune` leaves: the hash the oldest remaining event points at
 BATCH = 2000

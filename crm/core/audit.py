@@ -10,10 +10,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..access.tenancy import current
-from ..audit_trail.chain import CONTENT, chain
 from ..extensions import db
 from ..models import AUDITED, AuditEvent, District, Enterprise, Project, Team, User, now_utc
 from ..models.enums import AuditResult
+from .audit_chain import CONTENT, chain
 
 IGNORED_FIELDS = frozenset({"version", "updated_at", "created_at"})
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from crm.core.audit import result_of
-from crm.audit_trail.chain import GENESIS, event_hash
+from crm.core.audit_chain import GENESIS, event_hash
 from crm.models.audit import guard_statements, unguard_statements
 
 # revision identifiers, used by Alembic.
