@@ -1,5 +1,6 @@
 """The whole schema, one module per part of the domain."""
 
+from ..domain.money import YUAN_PER_YI as YI  # kept for crm/projects/forms.py; new code imports crm.domain.money
 from .audit import AuditEvent
 from .enterprises import Contact, Enterprise
 from .enums import (
@@ -20,7 +21,7 @@ from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
 from .people import District, LoginAttempt, Team, TeamTarget, User
-from .projects import YI, Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
+from .projects import Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
 from .sign_in import RecoveryCode, UserSession
 from .types import now_utc

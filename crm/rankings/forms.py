@@ -10,12 +10,12 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from ..access.tenancy import scoped_district
 from ..core.stale_edits import differences, version_field
 from ..domain.periods import Period
+from ..domain.sizes import SIZE_BUCKETS
 from ..models import ProjectStatus, TargetMetric
 from ..reports.district_ranking import DISTRICT_METRICS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria
-from ..reports.rules import SIZE_BUCKETS
 from ..reports.scoring import DEFAULT_CITY_WEIGHTS, DEFAULT_WEIGHTS, ScoringRule
 from ..web.forms import DistrictFilter, options
 from ..web.i18n import lazy_gettext as _l
