@@ -1,17 +1,16 @@
 """Command-line commands: `flask --app crm …`."""
 
 import json
-from collections.abc import Callable
-from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .access.command_scope import (
+    choose_district,
+)
 from .access.declaring import commands_reach
-from .access.districts import home_district
-from .access.tenancy import within
 from .auth import services as accounts
 from .auth.passwords import generate_password
 from .extensions import db
@@ -19,33 +18,6 @@ from .models import District, Role, Team
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 districts_cli = AppGroup("districts", help="The city's districts (区/县).")
-
-
-def choose_district(name: str | None) -> District:
-    """The district a command works on: the one named (by name or code), else the home district (the first)."""
-    districts = list(db.session.scalars(select(District).order_by(District.id)))
-    if name:
-        chosen = next((d for d in districts if name in (d.name, d.code)), None)
-        if chosen is None:
-            names = ", ".join(d.name for d in districts)
-            raise click.ClickException(f"no district named {name!r} (there are: {names})")
-        return chosen
-    return districts[0] if districts else home_district()
-
-
-def narrow_to(district_id: int) -> None:
-    """Read this district only, until the running command ends."""
-    click.get_current_context().with_resource(within(district_id, "a command given its district"))
-
-
-def district_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --district: the command then sees that district's records only, as its users do."""
-    def scope(ctx: click.Context, _param: click.Parameter, name: str | None) -> District:
-        district = choose_district(name)
-        ctx.with_resource(within(district.id, "a command given its district"))
-        return district
-    return click.option("--district", "district", callback=scope, expose_value=True, is_eager=False,
-                        help="District name or code (default: the home district, the first one).")(command)
 
 
 @districts_cli.command("create")

@@ -33,11 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python scripts/x.py` from anywhere: the crm package is beside scripts/
     sys.path.insert(0, str(ROOT))
 
+from crm.domain.money import YUAN_PER_YI as YI  # noqa: E402  the app's one 亿
+from crm.domain.sizes import SIZE_FLOORS_YI  # noqa: E402
+
 DEFAULT_URLS = ("sqlite:////tmp/province.db", "postgresql://postgres@127.0.0.1:5432/bench")
 PASSWORD = "magnet-demo-2026"  # the demo logins' password
 LOCAL = ZoneInfo("Asia/Shanghai")
-YI = 100_000_000
-SIZE_FLOORS = (YI, 10 * YI, 30 * YI, 50 * YI, 100 * YI)  # 亿元以上, 10亿元以上 … 100亿元以上
+SIZE_FLOORS = tuple(floor * YI for floor in SIZE_FLOORS_YI)  # 亿元以上, 10亿元以上 … 100亿元以上, in yuan
 PAGE_SIZE = 50
 TARGET_RATIO = 1.5
 SECOND_STEP = ("/login/code", "/account/second-factor")  # where a sign-in still waiting for a code is sent

@@ -48,6 +48,8 @@ from bench_common import (
 )
 from bench_list_pages import time_list_pages
 
+from crm.domain.sizes import SIZE_BANDS  # 亿元, lower bound included
+
 FIGURES = ("trips", "enterprises_visited", "visits", "new_leads", "signed_projects", "yi_projects",
            "signed_investment_yuan", "started_projects", "producing_projects")
 COUNTED = "verified = TRUE AND voided = FALSE"
@@ -59,7 +61,6 @@ PROJECT_FIGURES = """count(*) FILTER (WHERE signed_on BETWEEN :start AND :end),
 PROJECTS_IN = f"""{COUNTED} AND (signed_on BETWEEN :start AND :end OR started_on BETWEEN :start AND :end
   OR production_on BETWEEN :start AND :end)"""
 OPEN_STAGES = ("clue", "contacted", "negotiating", "agreed")
-SIZE_BANDS = ((1, 10), (10, 30), (30, 50), (50, 100), (100, None))  # 亿元, lower bound included
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..domain.credit_code import make_credit_code
+from ..domain.money import YUAN_PER_YI
 from ..enterprises.names import normalise_name
 from ..extensions import db
-from ..models import YI, Contact, Enterprise, Ownership, Role, TargetMetric, Team, TeamTarget, User
+from ..models import Contact, Enterprise, Ownership, Role, TargetMetric, Team, TeamTarget, User
 from .dates import moment, random_day
 from .names import (
     CONTACT_TITLES,
@@ -103,7 +104,7 @@ def yearly_targets(rng: random.Random, year: int) -> list[TeamTarget]:
     values = {TargetMetric.TRIPS: trips, TargetMetric.ENTERPRISES_VISITED: rng.randint(8, 12),
               TargetMetric.VISITS: trips * 2, TargetMetric.NEW_LEADS: rng.randint(8, 14),
               TargetMetric.SIGNED_PROJECTS: signed, TargetMetric.YI_PROJECTS: signed - 2,
-              TargetMetric.SIGNED_INVESTMENT: rng.randint(40, 70) * YI,  # yuan
+              TargetMetric.SIGNED_INVESTMENT: rng.randint(40, 70) * YUAN_PER_YI,  # yuan
               TargetMetric.STARTED_PROJECTS: signed - 3, TargetMetric.PRODUCING_PROJECTS: rng.randint(1, 3)}
     return [TeamTarget(year=year, metric=metric, target=values[metric]) for metric in TargetMetric]
 

@@ -15,11 +15,11 @@ from sqlalchemy import Connection, Table, bindparam, text, update
 from ..access.districts import home_district
 from ..auth.services import hash_password
 from ..domain.credit_code import make_credit_code
+from ..domain.money import YUAN_PER_YI
 from ..domain.periods import today as local_today
 from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import (
-    YI,
     AgreementKind,
     Enterprise,
     Lead,
@@ -172,7 +172,7 @@ def add_people(bulk: Bulk) -> None:
     bulk.conn.execute(update(Team.__table__).where(Team.__table__.c.id == bindparam("tid"))
                       .values(leader_id=bindparam("lid")), [{"tid": n, "lid": 1 + n} for n in range(1, teams + 1)])
     bulk.insert(TeamTarget.__table__, ({"team_id": n, "year": bulk.year, "metric": metric,
-                                        "target": 50 * YI if metric is TargetMetric.SIGNED_INVESTMENT else 200}
+                                        "target": 50 * YUAN_PER_YI if metric is TargetMetric.SIGNED_INVESTMENT else 200}
                                        for n in range(1, teams + 1) for metric in TargetMetric), counted=False)
 
 
@@ -287,6 +287,6 @@ def project_rows(bulk: Bulk, signed: list[tuple[int, int, int, int]]) -> Iterato
                "project_type": ProjectType.NEW, "industry": rng.choice(INDUSTRY_NAMES), "location": rng.choice(PARKS),
                "total_investment_yuan": total, "fixed_asset_investment_yuan": total * 8 // 10, "currency": "CNY",
                "status": status, "started_on": started, "production_on": produced,
-               "chief_officer_id": 1 + team if total >= YI else None, "verified": verified,
+               "chief_officer_id": 1 + team if total >= YUAN_PER_YI else None, "verified": verified,
                "verified_by_id": 1 if verified else None, "verified_at": bulk.stamps[-1] if verified else None,
                "voided": False, "from_event": False, "created_at": moment(min(signed_on, end)), "version": 1}

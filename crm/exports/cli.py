@@ -8,7 +8,7 @@ import click
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from ..cli import choose_district, narrow_to
+from ..access.command_scope import choose_district, narrow_to
 from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Role, Team, User

@@ -12,9 +12,9 @@ from ..access.districts import district_name
 from ..access.tenancy import scoped_district
 from ..domain.periods import Period, today
 from ..domain.refused import Refused
+from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
 from ..models import District, ProjectStatus, TargetMetric, User
-from ..projects.records.queries import SIZE_BUCKETS
 from ..rankings.forms import ProjectRankingForm
 from ..rankings.labels import METRIC_LABELS
 from ..reports.district_ranking import district_ranking

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..domain.money import YUAN_PER_YI
+
 # How a column's values are written. Amounts arrive as integer yuan and are shown in 亿元 with two decimals.
 TEXT = "text"  # a short text
 LONG = "long"  # a text that may run long: wrapped in a capped column
@@ -99,11 +101,11 @@ def formula_safe(text: str) -> str:
 def yi_text(yuan: int) -> str:
     """Yuan as 亿元 text, exact to the yuan and with at least two decimals: 3.50, 2.675, 1.23456789."""
     sign = "-" if yuan < 0 else ""
-    whole, rest = divmod(abs(yuan), 100_000_000)
+    whole, rest = divmod(abs(yuan), YUAN_PER_YI)
     decimals = f"{rest:08d}".rstrip("0").ljust(2, "0")
     return f"{sign}{whole}.{decimals}"
 
 
 def yi_decimal(amount: int | Decimal) -> Decimal:
     """An amount in yuan (possibly fractional, like a prorated target) as 亿元, exact to two decimals."""
-    return (Decimal(amount) / 100_000_000).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return (Decimal(amount) / YUAN_PER_YI).quantize(Decimal("0.01"), ROUND_HALF_UP)

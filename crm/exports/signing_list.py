@@ -15,12 +15,13 @@ from sqlalchemy import case
 from ..access.districts import district_name
 from ..domain.periods import Period, today
 from ..domain.refused import Refused
+from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
 from ..models import AgreementKind, District, Enterprise, Ownership, Project, ProjectStatus, ProjectType, Team, User
 from ..projects.records.filters import ProjectFilterForm
 from ..projects.records.queries import ProjectCriteria, list_totals, project_list
 from ..reports.list_totals import ProjectTotals
-from ..reports.rules import SIZE_BUCKETS, start_overdue
+from ..reports.rules import start_overdue
 from ..web.i18n import gettext as _
 from ..web.i18n import join_clauses, with_note
 from .forms import form_errors, labels, period_title

@@ -15,10 +15,10 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from ..domain.money import YUAN_PER_YI
 from .sheet import DATE, INT, KINDS, LONG, NUMBER, PERCENT, POINTS, TEXT, YI, Table, display_width
 
 # Amounts are stored to the yuan (as 亿元, shown with two decimals): sums in the spreadsheet and a re-import agree.
-YI_YUAN = 100_000_000
 NUMBER_FORMATS = {INT: "0", YI: "0.00", POINTS: "0.00", PERCENT: "0.0%", DATE: "yyyy-mm-dd", NUMBER: "General"}
 MIN_WIDTH = 6
 TITLE_HEIGHT = 30
@@ -83,7 +83,7 @@ def cell_writer(sheet: Worksheet, column: int, kind: str, fmt: Any, widths: list
 
     number = sheet.write_number
     if kind == YI:
-        return lambda row, yuan: None if yuan is None else number(row, column, yuan / YI_YUAN, fmt)
+        return lambda row, yuan: None if yuan is None else number(row, column, yuan / YUAN_PER_YI, fmt)
     if kind == PERCENT:
         return lambda row, value: None if value is None else number(row, column, float(value) / 100, fmt)
     if kind == DATE:
@@ -100,7 +100,7 @@ def write_footer_cell(sheet: Worksheet, row: int, column: int, kind: str, value:
     if isinstance(value, str):
         sheet.write_string(row, column, value, formats.total[TEXT])
     elif kind == YI:
-        sheet.write_number(row, column, value / YI_YUAN, formats.total[YI])
+        sheet.write_number(row, column, value / YUAN_PER_YI, formats.total[YI])
     elif kind == PERCENT:
         sheet.write_number(row, column, float(value) / 100, formats.total[PERCENT])
     elif isinstance(value, date):

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy import select
 
-from ..cli import choose_district, narrow_to
+from ..access.command_scope import choose_district, narrow_to
 from ..extensions import db
 from ..models import Role, User
 from .commit import ImportResult, commit_import

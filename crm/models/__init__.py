@@ -20,13 +20,13 @@ from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
 from .people import District, LoginAttempt, Team, TeamTarget, User
-from .projects import YI, Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
+from .projects import Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
 from .sign_in import RecoveryCode, UserSession
 from .types import now_utc
 
 __all__ = [
-    "YI", "AgreementKind", "AuditEvent", "Contact", "District", "Enterprise", "ImportMapping", "IssueStatus", "Lead",
+    "AgreementKind", "AuditEvent", "Contact", "District", "Enterprise", "ImportMapping", "IssueStatus", "Lead",
     "LeadStage",
     "LeadStageChange", "LeadStatus", "LoginAttempt", "Milestone", "Overlap", "Ownership", "Project", "ProjectDocument",
     "ProjectIssue",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.sizes import is_yi
 from ..extensions import db
 from .enums import AgreementKind, IssueStatus, ProjectStatus, ProjectType, ServiceItemStatus
 from .types import UTCDateTime, choice_type, now_utc
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
     from .enterprises import Enterprise
     from .leads import Lead
     from .people import Team, User
-
-YI = 100_000_000  # yuan in one 亿元
 
 project_service_member = Table(
     "project_service_member", db.metadata,
@@ -129,7 +128,7 @@ class Project(db.Model):
     @property
     def is_yi(self) -> bool:
         """Whether this is a project of 1亿元 or more (亿元以上, inclusive)."""
-        return self.total_investment_yuan >= YI
+        return is_yi(self.total_investment_yuan)
 
 
 class Milestone(db.Model):

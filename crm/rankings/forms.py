@@ -10,16 +10,15 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from ..access.tenancy import scoped_district
 from ..core.stale_edits import differences, version_field
 from ..domain.periods import Period
+from ..domain.sizes import SIZE_BUCKETS
 from ..models import ProjectStatus, TargetMetric
 from ..reports.district_ranking import DISTRICT_METRICS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import YiCriteria
-from ..reports.rules import SIZE_BUCKETS
 from ..reports.scoring import DEFAULT_CITY_WEIGHTS, DEFAULT_WEIGHTS, ScoringRule
 from ..web.forms import DistrictFilter, options
 from ..web.i18n import lazy_gettext as _l
-from ..web.option_lists import ListedSelectField, OptionList
 from .filter_options import ALL, district_options, industry_options, team_options
 from .labels import METRIC_LABELS
 
@@ -29,18 +28,18 @@ MAX_DEDUCTION = Decimal(100)
 class ProjectRankingForm(DistrictFilter, ReportPeriodForm):
     """The period, and the district (the city's choice), team, industry, size bucket and status it is limited to."""
 
-    district = ListedSelectField(_l("区县"), coerce=int, default=0)
-    team = ListedSelectField(_l("专班"), coerce=int, default=0)
-    industry = ListedSelectField(_l("产业类别"), default="")
-    size = ListedSelectField(_l("投资规模"), default="1",
-                             listed=OptionList((key, label) for key, (_, label) in SIZE_BUCKETS.items()))
-    status = ListedSelectField(_l("状态"), default="", listed=OptionList([ALL, *ProjectStatus.choices()]))
+    district = SelectField(_l("区县"), coerce=int, default=0)
+    team = SelectField(_l("专班"), coerce=int, default=0)
+    industry = SelectField(_l("产业类别"), default="")
+    size = SelectField(_l("投资规模"), default="1",
+                       choices=options((key, label) for key, (_, label) in SIZE_BUCKETS.items()))
+    status = SelectField(_l("状态"), default="", choices=options([ALL, *ProjectStatus.choices()]))
 
     def __init__(self, formdata: Any) -> None:
         super().__init__(formdata)
         district_id = scoped_district()  # the lists a district's session reads are that district's
-        self.team.listed = team_options(district_id, self.team.data)
-        self.industry.listed = industry_options(district_id, self.industry.data)
+        self.team.choices = options(team_options(district_id, self.team.data))
+        self.industry.choices = options(industry_options(district_id, self.industry.data))
         self.offer_districts(district_options(self.district.data) if district_id is None else None)
 
     def criteria(self, period: Period) -> YiCriteria:

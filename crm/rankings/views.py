@@ -10,12 +10,12 @@ from werkzeug.routing import BuildError
 from ..access.rights import requires
 from ..access.visibility import ranked_district
 from ..domain.periods import Period, today
+from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
 from ..models import District, TargetMetric
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import yi_page, yi_totals
-from ..reports.rules import SIZE_BUCKETS
 from ..reports.team_ranking import team_ranking
 from ..web.forms import id_arg
 from ..web.i18n import lazy_gettext as _l

@@ -14,12 +14,13 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from ..domain.money import Unit, format_amount, format_yi
 from ..domain.periods import Period
+from ..domain.sizes import SIZE_BANDS
 from ..extensions import db
 from ..models import Lead, LeadStage, LeadStageChange, Project
 from ..web.i18n import gettext as _
 from .district_ranking import district_ranking
 from .figures import of_team, utc_bounds
-from .rules import SIZE_BANDS, counted, in_band
+from .rules import counted, in_band
 from .sql import year_month
 from .team_ranking import team_ranking
 

@@ -5,7 +5,8 @@ import json
 import click
 from flask.cli import AppGroup
 
-from ..cli import district_option
+from ..access.command_scope import district_option
+from ..domain.money import YUAN_PER_YI
 from ..domain.periods import period_from, today
 from .district_ranking import district_ranking
 from .figures import district_figures
@@ -78,9 +79,9 @@ def projects_command(year, quarter, month, ytd, start, end, district, as_json: b
                                "projects": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['rank']:>4}  {row['code']:14} {row['total_investment_yuan'] / 1e8:>10.2f}亿  "
+        click.echo(f"{row['rank']:>4}  {row['code']:14} {row['total_investment_yuan'] / YUAN_PER_YI:>10.2f}亿  "
                    f"{row['signed_on']}  {row['team']}  {row['name']}")
-    click.echo(f"total: {totals.count} projects, {totals.total_yuan / 1e8:.2f}亿元")
+    click.echo(f"total: {totals.count} projects, {totals.total_yuan / YUAN_PER_YI:.2f}亿元")
 
 
 @rankings_cli.command("teams")
@@ -100,7 +101,7 @@ def teams_command(year, quarter, month, ytd, start, end, district, as_json: bool
         figures = row.figures
         click.echo(f"{row.rank:>3}  {row.score:>7}  {row.team_name}  trips {figures.trips}  visits {figures.visits}  "
                    f"signed {figures.signed_projects}  yi {figures.yi_projects}  "
-                   f"investment {figures.signed_investment_yuan / 1e8:.2f}亿")
+                   f"investment {figures.signed_investment_yuan / YUAN_PER_YI:.2f}亿")
 
 
 @rankings_cli.command("districts")
@@ -120,6 +121,6 @@ def districts_command(year, quarter, month, ytd, start, end, as_json: bool) -> N
     for row in ranking.rows:
         figures = row.figures
         click.echo(f"{row.rank:>3}  {row.score:>7}  {row.team_name}  signed {figures.signed_projects}  "
-                   f"yi {figures.yi_projects}  investment {figures.signed_investment_yuan / 1e8:.2f}亿  "
+                   f"yi {figures.yi_projects}  investment {figures.signed_investment_yuan / YUAN_PER_YI:.2f}亿  "
                    f"started {figures.started_projects}  producing {figures.producing_projects}  "
                    f"trips {figures.trips}  enterprises {figures.enterprises_visited}")

@@ -3,13 +3,12 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField
+from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..domain.periods import Period, today
-from ..web.forms import DayField, PeriodFilter
+from ..web.forms import DayField, PeriodFilter, options
 from ..web.i18n import lazy_gettext as _l
-from ..web.option_lists import ListedSelectField, OptionList
 
 
 class ReportPeriodForm(PeriodFilter, FlaskForm):
@@ -19,9 +18,9 @@ class ReportPeriodForm(PeriodFilter, FlaskForm):
         csrf = False  # a GET form that changes nothing
 
     year = IntegerField(_l("年份"), validators=[Optional(), NumberRange(2000, 2100)])
-    quarter = ListedSelectField(_l("季度"), coerce=int, default=0, listed=OptionList(
+    quarter = SelectField(_l("季度"), coerce=int, default=0, choices=options(
         [(0, _l("全年")), *((q, _l("第%(q)s季度", q=q)) for q in range(1, 5))]))
-    month = ListedSelectField(_l("月份"), coerce=int, default=0, listed=OptionList(
+    month = SelectField(_l("月份"), coerce=int, default=0, choices=options(
         [(0, _l("全部")), *((m, _l("%(m)s月", m=m)) for m in range(1, 13))]))
     ytd = BooleanField(_l("1至该月累计"))
     start = DayField(_l("起始日期"), validators=[Optional()])
@@ -32,7 +31,7 @@ class ReportPeriodForm(PeriodFilter, FlaskForm):
         if not self.year.data and not self.year.raw_data:
             self.year.data = today().year
 
-    def validate_quarter(self, field: ListedSelectField) -> None:
+    def validate_quarter(self, field: SelectField) -> None:
         if field.data and self.month.data:
             raise ValidationError(_l("季度和月份只能选一个"))
 

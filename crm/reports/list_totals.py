@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 
+from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
 from ..models import Lead, LeadStage, Project
-from .rules import SIZE_BUCKETS, counted, lead_amount, lead_project, of_size, pending, voided
+from .rules import counted, lead_amount, lead_project, of_size, pending, voided
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Date, Select, and_, bindparam, func, select
 
 from ..domain.periods import Period
+from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
 from ..models import Enterprise, Project, ProjectStatus, Team
-from .rules import SIZE_BUCKETS, at_least, counted, of_size
+from .rules import at_least, counted, of_size
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What each figure counts, written once: every page, list total, board, export, chart, brief and CLI uses these.
 
 - counted: a signed project counts once verified (认定) and not voided; pending: not yet verified, not voided.
-- sizes: 亿元以上 and the larger buckets are total investment at or above a floor, inclusive, in yuan.
+- sizes: 亿元以上 and the larger buckets are total investment at or above a floor, inclusive (crm/domain/sizes.py).
 - overdue: 超时限未开工 is signed more than OVERDUE_START_MONTHS ago and not started; a planned date passed
   without its milestone is overdue too. Team and district deductions count counted projects only.
 - open issues on a day: raised by then and not closed (销号) by then, on a project not voided.
@@ -16,18 +16,11 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
+from ..domain.money import YUAN_PER_YI
+from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
-from ..models import YI, Lead, LeadStage, Project, ProjectIssue, ProjectStatus
-from ..web.i18n import lazy_gettext as _l
+from ..models import Lead, LeadStage, Project, ProjectIssue, ProjectStatus
 
-# The floors of the size buckets in 亿元 (DESIGN "Money and units"); the buckets and the chart's bands derive from them.
-SIZE_FLOORS_YI = (1, 10, 30, 50, 100)
-# key (the floor in 亿元, as the filters' query strings carry it): (floor in yuan, inclusive; label)
-SIZE_BUCKETS: dict[str, tuple[int, object]] = {
-    str(floor): (floor * YI, label) for floor, label in zip(SIZE_FLOORS_YI, (
-        _l("亿元以上"), _l("10亿元以上"), _l("30亿元以上"), _l("50亿元以上"), _l("100亿元以上")), strict=True)}
-# The same floors as bands in 亿元: lower bound included, upper excluded (None: no upper bound).
-SIZE_BANDS: tuple[tuple[int, int | None], ...] = tuple(zip(SIZE_FLOORS_YI, (*SIZE_FLOORS_YI[1:], None), strict=True))
 OPEN = (ProjectStatus.SIGNED, ProjectStatus.STARTED, ProjectStatus.PRODUCING)  # statuses still heading somewhere
 
 
@@ -61,10 +54,10 @@ def yi_project() -> ColumnElement[bool]:
 
 
 def in_band(low_yi: int, high_yi: int | None) -> ColumnElement[bool]:
-    """Projects of a band of SIZE_BANDS: from low 亿元 (included) to high 亿元 (excluded)."""
+    """Projects of a band of crm.domain.sizes.SIZE_BANDS: from low 亿元 (included) to high 亿元 (excluded)."""
     if high_yi is None:
-        return at_least(low_yi * YI)
-    return and_(at_least(low_yi * YI), Project.total_investment_yuan < high_yi * YI)
+        return at_least(low_yi * YUAN_PER_YI)
+    return and_(at_least(low_yi * YUAN_PER_YI), Project.total_investment_yuan < high_yi * YUAN_PER_YI)
 
 
 def months_before(day: date, months: int) -> date:

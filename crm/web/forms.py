@@ -73,16 +73,16 @@ class PeriodFilter:
 
 
 class DistrictFilter:
-    """For a filter form with a `district` field (a ListedSelectField, coerce=int, default 0): the city, which reads
+    """For a filter form with a `district` field (a SelectField, coerce=int, default 0): the city, which reads
     every district, narrows a list to one with it (`?district=<id>`, the page and its export alike); a district's
     user reads their own district only, so for them the field goes."""
 
-    def offer_districts(self, listed: Any) -> None:
-        """Offer these districts (an OptionList); None when the reader is one district's."""
+    def offer_districts(self, listed: Iterable[tuple[Any, Any]] | None) -> None:
+        """Offer these districts ((id, name) pairs); None when the reader is one district's."""
         if listed is None:
             del self.district  # type: ignore[attr-defined]
         else:
-            self.district.listed = listed  # type: ignore[attr-defined]
+            self.district.choices = options(listed)  # type: ignore[attr-defined]
 
     def chosen_district(self) -> int | None:
         """The district the city chose; None for every district, or when the reader is one district's."""

@@ -24,7 +24,8 @@ def select_timezone() -> str:
 def translations() -> Translations | NullTranslations:
     """This request's translations, found once per request and kept in `g`.
 
-    Flask-Babel finds them again on every call (several context lookups each); a page says a hundred things.
+    Flask-Babel finds them again on every call (several context lookups each); a page says a hundred things. Kept,
+    the project list is 1.12× faster (scripts/bench_speed_layers.py, district demo).
     """
     if not has_app_context():
         return get_translations()

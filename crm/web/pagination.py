@@ -2,47 +2,61 @@
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
 
 MAX_PAGE = 100_000  # far past any real list; larger numbers overflow the database's integers
+MAX_PER_PAGE = 200
 # How far past a page's start a list counts its rows. A district's lists run to a million visits: counting them
 # all cost more than reading the page, so past this a list says "1000+" and a later page counts on from there.
 COUNT_AHEAD = 1000
 
 
-class CountedPagination(SelectPagination):
-    """A page of a select of entities, its rows counted up to a bound past the page, or exactly when asked.
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a list: its rows, its number, and how many rows the list holds, as far as they were counted.
 
     `total` is exact when `more` is false; otherwise the list holds more than `bound` rows, and `total` (one past
-    the bound) keeps the next page's link. The labels say what is known: "1000+" rows, "20+" pages.
+    the bound) keeps the next page's link. The labels say what is known: "1000+" rows, "20+" pages. The pager
+    macro and the API read it as they would read Flask-SQLAlchemy's Pagination (page, pages, has_prev, next_num…).
     """
 
-    bound: int | None = None
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+    bound: int | None = None  # the rows were counted up to one past this (None: all of them)
 
-    def _query_count(self) -> int:
-        known = self._query_args.get("total")
-        if known is not None:
-            return known
-        if self._query_args.get("exact"):
-            return super()._query_count()
-        self.bound = COUNT_AHEAD * math.ceil((self._query_offset + self.per_page) / COUNT_AHEAD)
-        rows = self._query_args["select"].options(lazyload("*")).order_by(None)  # counted in any order
-        entity = rows.column_descriptions[0].get("entity")
-        if entity is not None:  # the rows' keys only, so an index can answer
-            rows = rows.with_only_columns(*inspect(entity).primary_key, maintain_column_froms=True)
-        return db.session.execute(select(func.count()).select_from(rows.limit(self.bound + 1).subquery())).scalar_one()
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.total / self.per_page) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
 
     @property
     def more(self) -> bool:
         """Whether the list holds rows past the bound it was counted to."""
-        return self.bound is not None and (self.total or 0) > self.bound
+        return self.bound is not None and self.total > self.bound
 
     @property
     def total_label(self) -> str:
@@ -53,26 +67,20 @@ class CountedPagination(SelectPagination):
         return f"{(self.bound or 0) // self.per_page}+" if self.more else str(self.pages)
 
 
-class RowPagination(SelectPagination):
-    """A page of a select of columns: its rows as they come, and the total when the caller has counted it."""
-
-    def _query_items(self) -> list[Any]:
-        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(db.session.execute(select))
-
-    def _query_count(self) -> int:
-        known = self._query_args.get("total")
-        return known if known is not None else super()._query_count()
+def page_size(per_page: int | None) -> int:
+    """Rows a page shows: the setting's unless given, at most MAX_PER_PAGE."""
+    return min(per_page or current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
 
 
-class FetchedPagination(Pagination):
-    """A page of rows a function fetches by (limit, offset), for a query built once; the total already counted."""
-
-    def _query_items(self) -> list[Any]:
-        return self._query_args["fetch"](self.per_page, self._query_offset)
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
+def counted_rows(query: Select, bound: int | None = None) -> int:
+    """How many rows the select holds, counted on its keys alone and in no order; up to one past `bound` if given."""
+    rows = query.options(lazyload("*")).order_by(None)
+    if bound is not None:
+        entity = rows.column_descriptions[0].get("entity")
+        if entity is not None:  # the rows' keys only, so an index can answer
+            rows = rows.with_only_columns(*inspect(entity).primary_key, maintain_column_froms=True)
+        rows = rows.limit(bound + 1)
+    return db.session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
 
 
 def link_args(*taken: str) -> dict[str, str]:
@@ -88,19 +96,26 @@ def requested_page() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
-def paginate(query: Any, *, per_page: int | None = None, total: int | None = None, exact: bool = False) -> Pagination:
+def paginate(query: Select, *, per_page: int | None = None, total: int | None = None,
+             exact: bool = False) -> ListPage:
     """One page of the query's entities, counted to COUNT_AHEAD past it (`total`: known already; `exact`: count all)."""
-    return CountedPagination(select=query, session=db.session, total=total, exact=exact, page=requested_page(),
-                             per_page=per_page or current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False)
+    page, size = requested_page(), page_size(per_page)
+    offset = (page - 1) * size
+    items = list(db.session.execute(query.limit(size).offset(offset)).unique().scalars())
+    if total is not None or exact:
+        return ListPage(items, page, size, total if total is not None else counted_rows(query))
+    bound = COUNT_AHEAD * math.ceil((offset + size) / COUNT_AHEAD)
+    return ListPage(items, page, size, counted_rows(query, bound), bound)
 
 
-def paginate_rows(query: Any, *, total: int | None = None, per_page: int | None = None) -> Pagination:
+def paginate_rows(query: Select, *, total: int | None = None, per_page: int | None = None) -> ListPage:
     """One page of a select of columns, as rows; give `total` when it is already known, to spare the count."""
-    return RowPagination(select=query, session=db.session, total=total, page=requested_page(),
-                         per_page=per_page or current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False)
+    page, size = requested_page(), page_size(per_page)
+    items = list(db.session.execute(query.limit(size).offset((page - 1) * size)))
+    return ListPage(items, page, size, total if total is not None else counted_rows(query))
 
 
-def paginate_fetched(fetch: Callable[[int, int], list[Any]], *, total: int, per_page: int | None = None) -> Pagination:
+def paginate_fetched(fetch: Callable[[int, int], list[Any]], *, total: int, per_page: int | None = None) -> ListPage:
     """One page of the rows `fetch(limit, offset)` returns, of `total` in all."""
-    return FetchedPagination(fetch=fetch, total=total, page=requested_page(),
-                             per_page=per_page or current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False)
+    page, size = requested_page(), page_size(per_page)
+    return ListPage(fetch(size, (page - 1) * size), page, size, total)

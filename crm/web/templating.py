@@ -1,14 +1,11 @@
 """Filters and globals the templates use."""
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 
 from ..access.rights import may
 from ..domain.money import money_filter
@@ -17,20 +14,8 @@ from .forms import day_input
 from .i18n import join_clauses, join_names
 
 
-def per_role(name: str, caller: Callable[[], str]) -> Markup:
-    """A fragment of the layout that the role and the language alone decide (the menu's links), written once per
-    process for each and reused: a {% call per_role('name') %} block is rendered only the first time."""
-    kept: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault("role_fragments", {})
-    key = (name, getattr(current_user, "role", None), str(get_locale()), request.script_root)
-    fragment = kept.get(key)
-    if fragment is None:
-        fragment = kept[key] = Markup(caller())
-    return fragment
-
-
 def register_template_helpers(app: Flask) -> None:
     """Make the money and date filters, the date boxes, the rights check and a CSRF-only form available to templates."""
-    app.jinja_env.globals["per_role"] = per_role
     app.jinja_env.filters["money"] = money_filter
     app.jinja_env.filters["names"] = join_names  # 甲、乙 / "a, b"
     app.jinja_env.filters["clauses"] = join_clauses  # 甲；乙 / "a; b"

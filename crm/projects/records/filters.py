@@ -13,13 +13,12 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ...access.tenancy import scoped_district
 from ...domain.periods import today
+from ...domain.sizes import SIZE_BUCKETS
 from ...extensions import db
 from ...models import ProjectStatus, Team
 from ...rankings.filter_options import district_options
-from ...reports.rules import SIZE_BUCKETS
 from ...web.forms import DayField, DistrictFilter, PeriodFilter, options
 from ...web.i18n import lazy_gettext as _l
-from ...web.option_lists import ListedSelectField
 from .queries import ProjectCriteria, industries
 
 ALL = ("", _l("全部"))
@@ -40,7 +39,7 @@ class ProjectFilterForm(DistrictFilter, PeriodFilter, FlaskForm):
     ytd = BooleanField(_l("1至该月累计"))
     start = DayField(_l("签约日期自"), validators=[Optional()])
     end = DayField(_l("签约日期至"), validators=[Optional()])
-    district = ListedSelectField(_l("区县"), coerce=int, default=0)
+    district = SelectField(_l("区县"), coerce=int, default=0)
     team = SelectField(_l("专班"), coerce=int, default=0)
     industry = SelectField(_l("产业类别"), default="")
     status = SelectField(_l("状态"), choices=options([ALL, *ProjectStatus.choices()]), default="")

@@ -9,10 +9,10 @@ from wtforms import BooleanField, DecimalField, Field, HiddenField, IntegerField
 from wtforms.fields import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ...domain.money import CURRENCY_WORDS, AmountError, Unit, parse_amount
+from ...domain.money import CURRENCY_WORDS, YUAN_PER_YI, AmountError, Unit, parse_amount
 from ...extensions import db
 from ...leads.forms import amount_text
-from ...models import YI, AgreementKind, Project, ProjectType, Team
+from ...models import AgreementKind, Project, ProjectType, Team
 from ...web.forms import DayField, options
 from ...web.i18n import lazy_gettext as _l
 from .labels import CURRENCIES
@@ -138,7 +138,7 @@ class ProjectForm(FlaskForm):
     def fill(self, project: Project, unit: Unit | None = None) -> None:
         """Show a project's stored values, amounts in the unit given, else in 亿元 from 1亿 up and in 万元 below."""
         self.enterprise_name.data, self.enterprise_id.data = project.enterprise.name, str(project.enterprise_id)
-        unit = unit or (Unit.YI if project.total_investment_yuan >= YI else Unit.WAN)
+        unit = unit or (Unit.YI if project.total_investment_yuan >= YUAN_PER_YI else Unit.WAN)
         self.unit.data = unit.value
         self.total_investment.data = amount_text(project.total_investment_yuan, unit)
         self.fixed_asset_investment.data = amount_text(project.fixed_asset_investment_yuan, unit)

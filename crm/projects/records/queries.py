@@ -13,9 +13,9 @@ from ...extensions import db
 from ...models import Enterprise, Project, ProjectStatus
 from ...reports.figures import of_district
 from ...reports.list_totals import ProjectTotals, project_totals
-from ...reports.rules import SIZE_BUCKETS, any_overdue, of_size
+from ...reports.rules import any_overdue, of_size
 
-__all__ = ["SIZE_BUCKETS", "ProjectCriteria", "industries", "list_totals", "matching", "project_list"]
+__all__ = ["ProjectCriteria", "industries", "list_totals", "matching", "project_list"]
 
 
 @dataclass(frozen=True)
