@@ -9,9 +9,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from crm.domain.money import YUAN_PER_YI as YI
 from crm.domain.periods import Period, today
 from crm.extensions import db
-from crm.models import YI, Role, TargetMetric, TeamTarget
+from crm.models import Role, TargetMetric, TeamTarget
 from crm.reports.district_ranking import district_ranking
 from crm.reports.scoring import DEFAULT_CITY_WEIGHTS, ScoringRule, save_rule
 

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from crm.models import YI, Role
+from crm.domain.money import YUAN_PER_YI as YI
+from crm.models import Role
 
 from .test_demo import YEAR
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import distinct, func, select
 
+from ..domain.money import YUAN_PER_YI as YI
 from ..domain.money import Unit, format_amount, format_yi
 from ..domain.periods import Period
 from ..extensions import db
-from ..models import YI, Project, ProjectStatus, Team
+from ..models import Project, ProjectStatus, Team
 from ..web.i18n import gettext as _
 from .figures import Figures, district_figures, of_district
 from .rules import counted, pending, yi_project
