@@ -16,9 +16,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
+from crm.domain.money import YUAN_PER_YI as YI
 from crm.domain.periods import Period
 from crm.extensions import db
-from crm.models import YI, AuditEvent, LeadStage, Ownership, ProjectStatus, Role, VisitKind
+from crm.models import AuditEvent, LeadStage, Ownership, ProjectStatus, Role, VisitKind
 from crm.reports.figures import district_figures
 
 ROOT = Path(__file__).resolve().parent.parent

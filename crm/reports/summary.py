@@ -8,8 +8,7 @@ from typing import Any
 
 from sqlalchemy import distinct, func, select
 
-from ..domain.money import YUAN_PER_YI as YI
-from ..domain.money import Unit, format_amount, format_yi
+from ..domain.money import YUAN_PER_YI, Unit, format_amount, format_yi
 from ..domain.periods import Period
 from ..extensions import db
 from ..models import Project, ProjectStatus, Team
@@ -76,7 +75,7 @@ def brief(summary: DistrictSummary, today: date, *, city: bool = False) -> str:
     as_of = date.fromisoformat(summary.as_of)
     day = (_("%(month)d月%(day)d日", month=as_of.month, day=as_of.day) if as_of.year == today.year
            else _("%(year)d年%(month)d月%(day)d日", year=as_of.year, month=as_of.month, day=as_of.day))
-    whole = summary.signed_investment_yuan % YI == 0
+    whole = summary.signed_investment_yuan % YUAN_PER_YI == 0
     sentence = (_("截至%(day)s，全市招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
                   "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。") if city else
                 _("截至%(day)s，全区招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
