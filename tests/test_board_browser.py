@@ -12,7 +12,7 @@ from crm.domain.periods import today
 from crm.extensions import db
 from crm.leads.board import CARDS_PER_STAGE
 from crm.models import Lead, LeadStage, Team, User
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, fits_width, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, fits_width, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 
