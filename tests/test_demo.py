@@ -159,6 +159,7 @@ def snapshot(seed: int) -> list[tuple[Any, ...]]:
     return rows
 
 
+@pytest.mark.slow  # loads the whole demo three times
 def test_a_seed_makes_the_same_data(app: Flask) -> None:
     first = snapshot(1)
     assert snapshot(1) == first
