@@ -1,4 +1,4 @@
-# Magnet: `make run` serves the app with demo data; `make test` runs the whole suite.
+# Magnet: `make run` serves the app with demo data; `make test` runs the whole suite, `make check` its quick part.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -50,9 +50,10 @@ services:
 test: dev translations services
 	$(BIN)/python -m pytest -n auto
 
-# The quick loop while working: SQLite only, no browser, no benchmark or load run.
+# The quick loop while working: SQLite only, no browser, no benchmark, load or whole-demo run (markers set in
+# setup.cfg; tests/plugins/app.py marks every PostgreSQL test `postgresql`). `make test` runs them all.
 check: dev translations
-	$(BIN)/python -m pytest -q -n auto -m "not browser and not slow" -k "not postgresql"
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not slow and not postgresql"
 
 lint: dev
 	$(BIN)/ruff check .

@@ -33,7 +33,7 @@ from urllib.parse import urlencode, urlsplit
 from bench_common import PASSWORD, ROOT, SECOND_STEP, PlainDB, chosen_urls, env_with, leader_login
 
 TARGET = 0.5
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+GUNICORN = [sys.executable, "-m", "gunicorn"]  # the running interpreter's: a checkout without .venv runs too
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Server:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.process = subprocess.Popen(
-            [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+            [*GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "--chdir", str(ROOT), *self.extra, self.app], env=self.env)
 
     def wait(self, path: str, seconds: float = 60) -> None:

@@ -55,7 +55,7 @@ from zoneinfo import ZoneInfo
 from authenticator import Authenticator
 from bench_common import PASSWORD, ROOT, PlainDB, env_with
 
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+GUNICORN = [sys.executable, "-m", "gunicorn"]  # the running interpreter's: a checkout without .venv runs too
 FLASK = [sys.executable, "-m", "flask", "--app", "crm"]
 PG_SERVER = os.environ.get("LOAD_PG_SERVER", "postgresql://postgres@127.0.0.1:5432/postgres")
 P95_TARGET_MS = 200.0  # on SQLite
@@ -141,7 +141,7 @@ class Server:
         self.env = self.env or app_env(self.url)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [GUNICORN, "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "--log-level",
+                [*GUNICORN, "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "--log-level",
                  "warning", "--chdir", str(ROOT), "crm:create_app()"], env=self.env, stdout=log, stderr=log)
         self.wait()
 

@@ -6,13 +6,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from crm.demo.district import load_district
 from crm.demo.logins import DemoLogins
-from crm.domain.periods import today
 from crm.extensions import db
 from crm.leads.board import CARDS_PER_STAGE
 from crm.models import Lead, LeadStage, Team, User
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, fits_width, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, fits_width, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 
@@ -42,12 +40,11 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def demo(app: Any) -> DemoLogins:
-    """The district demo: every signed project's lead (this year's 60 and earlier years') in 已签约, far more than
-    in any other stage."""
-    logins = load_district(today().year)
+def demo(demo_output: dict[str, Any]) -> DemoLogins:
+    """The district demo (tests/plugins/demo.py): every signed project's lead (this year's 60 and earlier years') in
+    已签约, far more than in any other stage."""
     db.session.commit()  # leave no transaction open against the live server
-    return logins
+    return DemoLogins(**{role: (pair["username"], pair["password"]) for role, pair in demo_output["logins"].items()})
 
 
 @pytest.fixture

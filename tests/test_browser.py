@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import AuditEvent, Role
-from tests.browser_fixtures import PHONE, STATIC_FILE_LEFT_OPEN, fits_width, open_menu, sign_in
+from tests.plugins.browser import PHONE, STATIC_FILE_LEFT_OPEN, fits_width, open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 

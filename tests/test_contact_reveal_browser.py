@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import AuditEvent, Contact, Role
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, fits_width, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, fits_width, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 

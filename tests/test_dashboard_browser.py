@@ -9,7 +9,7 @@ import pytest
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import LeadStage, Role
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 

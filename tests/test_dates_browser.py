@@ -12,7 +12,7 @@ from sqlalchemy import select
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import Role, Trip, User, Visit
-from tests.browser_fixtures import PHONE, STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, open_menu, sign_in
+from tests.plugins.browser import PHONE, STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 

@@ -41,15 +41,13 @@ def cli(runner: FlaskCliRunner) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def demo(cli: FlaskCliRunner) -> dict[str, Any]:
-    """Load the district demo for this year through the command; return its JSON output.
+def demo(demo_output: dict[str, Any]) -> dict[str, Any]:
+    """The district demo for this year, loaded through the command (tests/plugins/demo.py); its JSON output.
 
     The test then reads 张湾区 alone, as its users do (the demo's neighbour districts have tests of their own).
     """
-    result = cli.invoke(args=["demo", "--year", str(YEAR), "--json"])
-    assert result.exit_code == 0, result.output
     declare(db.session.scalar(select(District.id).where(District.name == "张湾区")), "as the district's users read")
-    return json.loads(result.output)
+    return demo_output
 
 
 def test_summary_reproduces_the_report(demo: dict[str, Any], cli: FlaskCliRunner) -> None:
@@ -161,6 +159,7 @@ def snapshot(seed: int) -> list[tuple[Any, ...]]:
     return rows
 
 
+@pytest.mark.slow  # loads the whole demo three times
 def test_a_seed_makes_the_same_data(app: Flask) -> None:
     first = snapshot(1)
     assert snapshot(1) == first

@@ -3,12 +3,11 @@ every 同比 a base, and each project's procedures (代办事项) were done in t
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crm.access.tenancy import declare
@@ -27,11 +26,9 @@ FIELDWORK = ("trips", "enterprises_visited")
 
 
 @pytest.fixture
-def demo(runner: FlaskCliRunner) -> dict[str, Any]:
-    """Load the district demo through the command and read 张湾区 as its users do; return the logins."""
-    result = runner.invoke(args=["demo", "--year", str(YEAR), "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)["logins"]
+def demo(demo_output: dict[str, Any]) -> dict[str, Any]:
+    """The district demo, loaded through the command (tests/plugins/demo.py); its logins."""
+    return demo_output["logins"]
 
 
 @pytest.fixture

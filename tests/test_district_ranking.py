@@ -146,8 +146,7 @@ def test_a_member_may_not_read_the_city_ranking(client, login, make_user, city):
     assert client.get("/exports/districts.csv").status_code == 403
 
 
-def test_the_demo_city_ranks_zhangwan_first_in_the_first_quarter(runner):
-    assert runner.invoke(args=["demo", "--year", str(today().year)]).exit_code == 0
+def test_the_demo_city_ranks_zhangwan_first_in_the_first_quarter(runner, demo_output):
     result = runner.invoke(args=["rankings", "districts", "--year", str(today().year), "--quarter", "1", "--json"])
     rows = json.loads(result.output)["districts"]
     assert len(rows) >= 3 and rows[0]["district"] == "张湾区" and rows[0]["rank"] == 1

@@ -9,7 +9,7 @@ import pytest
 from crm.domain.money import YUAN_PER_YI as YI
 from crm.extensions import db
 from crm.models import Role
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, fits_width, open_menu, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, fits_width, open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 

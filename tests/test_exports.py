@@ -29,11 +29,6 @@ HEADERS = ["序号", "项目名称", "投资方（签约企业）", "来源地",
            "产业类别", "项目类型", "协议类型", "签约时间", "落户地", "招商专班", "首席服务官", "当前进展", "备注"]
 
 
-@pytest.fixture
-def admin(make_user):
-    return make_user(Role.ADMIN, display_name="李主任")
-
-
 def download(client, url: str):
     """GET a file and read it whole; closing the response closes the file it was sent from."""
     with client.get(url) as response:

@@ -92,6 +92,7 @@ def test_a_backup_under_writes_restores_to_the_same_figures(demo: faults.DemoSou
     assert verdict.passed, failures(verdict)
 
 
+@pytest.mark.postgresql  # runs on PostgreSQL alone, without the database parameter that marks the others
 def test_postgresql_stopped_gives_503_and_the_app_recovers_by_itself(tmp_path: Path) -> None:
     if not (pg_tool("initdb") and pg_tool("pg_ctl")):
         unavailable("initdb and pg_ctl (the PostgreSQL server binaries) are not installed")

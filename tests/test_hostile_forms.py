@@ -48,6 +48,8 @@ from crm.reports.scoring import settings_version
 from crm.teams.services import targets_fingerprint, targets_for
 from tests.conftest import PASSWORD
 
+pytestmark = pytest.mark.usefixtures("jobs_end")  # no import thread outlives its test's app
+
 # Tables whose rows a refused request must leave alone (the audit trail and sign-in throttle record refusals).
 LOG_TABLES = {"audit_event", "login_attempt"}
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -591,14 +593,6 @@ def stored_as_typed(spec: Form, w: World, pairs: list[tuple[str, Any]]) -> None:
         allowed = {typed, typed.strip()} | ({None} if not typed.strip() else set())
         assert kept in allowed, f"{spec.endpoint}: {name} typed {typed[:80]!r} (len {len(typed)}), " \
                                 f"stored {str(kept)[:80]!r} (len {len(kept or '')})"
-
-
-@pytest.fixture(autouse=True)
-def jobs_end(app):
-    """No import thread outlives its test's app."""
-    from crm.imports import runner
-    yield
-    assert runner.join_all(60), "an import job was still running"
 
 
 def test_every_post_route_is_fuzzed_or_named(app):

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.imports import runner
 from crm.models import Project, Role, Team
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, fits_width, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, fits_width, sign_in
 from tests.test_import_pages import JOB_TIMEOUT, signing_row, xlsx_bytes
 
-pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN),
+              pytest.mark.usefixtures("jobs_end")]  # no import job outlives its test's app
 
 ROWS = 12_000  # enough that the import is still running when its page first shows
 WAIT_MS = JOB_TIMEOUT * 1000
@@ -25,12 +25,6 @@ WAIT_MS = JOB_TIMEOUT * 1000
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """The browser submits real forms, so CSRF protection stays on as in production."""
     return app_config | {"WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture(autouse=True)
-def jobs_end(app):
-    yield
-    assert runner.join_all(JOB_TIMEOUT), "an import job was still running"
 
 
 def messy_signing_list() -> bytes:

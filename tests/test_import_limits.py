@@ -19,12 +19,13 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.imports import runner
 from crm.imports.opening import read_upload
 from crm.imports.preview_summary import KEPT_PER_FATE
-from crm.models import ImportJob, Role
+from crm.models import ImportJob
 from tests.test_hostile_uploads import message_of
-from tests.test_import_pages import JOB_TIMEOUT, SIGNING_HEADER, job_id_from, mapping_choices, upload, wait_for
+from tests.test_import_pages import SIGNING_HEADER, job_id_from, mapping_choices, upload, wait_for
+
+pytestmark = pytest.mark.usefixtures("jobs_end")
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -108,25 +109,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-@pytest.fixture(autouse=True)
-def jobs_end(app):
-    yield
-    assert runner.join_all(JOB_TIMEOUT), "an import job was still running"
-
-
-@pytest.fixture
-def admin(make_user, make_team, login):
-    make_team(name="上海专班", base_city="上海")
-    user = make_user(Role.ADMIN, username="office")
-    login(user)
-    return user
-
-
 def assert_still_serving(client) -> None:
     assert client.get("/imports/").status_code == 200
 
 
-def test_a_two_cell_sheet_reaching_xfd1048576_is_refused_before_parsing(app, client, admin):
+def test_a_two_cell_sheet_reaching_xfd1048576_is_refused_before_parsing(app, client, office):
     data = sparse_xlsx()
     assert len(data) < 2048
     before = peak_rss_mb()
@@ -138,7 +125,7 @@ def test_a_two_cell_sheet_reaching_xfd1048576_is_refused_before_parsing(app, cli
     assert_still_serving(client)
 
 
-def test_a_lying_dimension_is_not_believed_either_way(app, client, admin):
+def test_a_lying_dimension_is_not_believed_either_way(app, client, office):
     lying_big = workbook([("Sheet1", "", sheet_xml([(1, [("A1", "项目名称"), ("B1", "签约企业")])],
                                                    "A1:XFD1048576"))])
     assert upload(client, lying_big, "说大.xlsx").status_code == 302  # two real cells: read
@@ -150,14 +137,14 @@ def test_a_lying_dimension_is_not_believed_either_way(app, client, admin):
 @pytest.mark.parametrize("cell", ['<c r="&#88;FD1048576"><v>1</v></c>', "<c r = 'XFD1048576'><v>1</v></c>",
                                   '<c s="0"\n   r="XFD1048576"><f>1+1</f><v>2</v></c>'],
                          ids=["character-reference", "spaced", "attributes-reordered"])
-def test_a_far_cell_spelled_unusually_is_measured_all_the_same(app, client, admin, cell):
+def test_a_far_cell_spelled_unusually_is_measured_all_the_same(app, client, office, cell):
     book = workbook([("Sheet1", "", '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>项目名称</t></is></c></row>'
                                     f'<row r="1048576">{cell}</row></sheetData>')])
     response = upload(client, book, "稀疏.xlsx")
     assert response.status_code == 413 and "1,048,576 行" in message_of(response)
 
 
-def test_a_sheet_too_wide_is_refused_by_its_cells(app, client, admin):
+def test_a_sheet_too_wide_is_refused_by_its_cells(app, client, office):
     wide = workbook([("Sheet1", "", sheet_xml([(r, [(f"A{r}", "x")]) for r in range(1, 200)]
                                               + [(200, [("A200", "x"), ("XFD200", "y")])]))])
     response = upload(client, wide, "宽表.xlsx")
@@ -169,7 +156,7 @@ def test_a_sheet_too_wide_is_refused_by_its_cells(app, client, admin):
     assert response.status_code == 413 and "个单元格" in message_of(response)
 
 
-def test_only_the_sheet_to_be_read_is_measured(app, client, admin):
+def test_only_the_sheet_to_be_read_is_measured(app, client, office):
     book = workbook([("隐藏的大表", "hidden", sheet_xml([(1, [("A1", "x")]), (1_048_576, [("XFD1048576", "x")])])),
                      ("签约项目", "", sheet_xml([(1, [("A1", "项目名称"), ("B1", "签约企业")])]))])
     assert upload(client, book, "两张表.xlsx").status_code == 302
@@ -178,7 +165,7 @@ def test_only_the_sheet_to_be_read_is_measured(app, client, admin):
 
 
 @pytest.mark.parametrize("make", [signing_xlsx, signing_csv], ids=["xlsx", "csv"])
-def test_one_row_past_the_limit_is_refused(app, client, admin, make):
+def test_one_row_past_the_limit_is_refused(app, client, office, make):
     response = upload(client, make(signing_rows(50_001)), "签约项目.xlsx")
     assert response.status_code == 413
     assert "表格有 50,001 行，超过每次导入的上限 50,000 行，请拆分后再导入" in message_of(response)
@@ -186,14 +173,14 @@ def test_one_row_past_the_limit_is_refused(app, client, admin, make):
     assert_still_serving(client)
 
 
-def test_the_limits_are_settings(app, client, admin):
+def test_the_limits_are_settings(app, client, office):
     app.config["IMPORT_MAX_ROWS"] = 10
     response = upload(client, signing_csv(signing_rows(11)), "签约项目.csv")
     assert response.status_code == 413 and "上限 10 行" in message_of(response)
     assert upload(client, signing_csv(signing_rows(10)), "签约项目.csv").status_code == 302
 
 
-def test_a_parser_past_its_memory_limit_dies_alone(app, client, admin):
+def test_a_parser_past_its_memory_limit_dies_alone(app, client, office):
     """With the extent check out of the way, the parser itself meets the sparse sheet, in its child process."""
     app.config |= {"IMPORT_MAX_ROWS": 10**9, "IMPORT_MAX_CELLS": 10**12}
     response = upload(client, sparse_xlsx(), "稀疏.xlsx")
@@ -204,7 +191,7 @@ def test_a_parser_past_its_memory_limit_dies_alone(app, client, admin):
     assert_still_serving(client)
 
 
-def test_a_parser_past_its_time_is_killed(app, client, admin):
+def test_a_parser_past_its_time_is_killed(app, client, office):
     app.config["IMPORT_PARSE_SECONDS"] = 0.01  # less than a child process takes to start
     response = upload(client, signing_csv(signing_rows(3)), "签约项目.csv")
     assert response.status_code == 413
@@ -219,7 +206,7 @@ def test_cells_come_back_from_the_child_as_read(app):
     assert table.rows == [["名称", 1.5, ""], ["", "", ""], ["", "", "末"]] and table.sheet == "Sheet1"
 
 
-def test_a_sheet_at_the_limit_is_previewed_and_its_job_stays_small(app, client, admin):
+def test_a_sheet_at_the_limit_is_previewed_and_its_job_stays_small(app, client, office):
     rows = signing_rows(50_000)
     for n in range(1, 1201, 2):  # 600 rows in error: more than are kept
         rows[n][4] = "很多"

@@ -11,25 +11,13 @@ from sqlalchemy import update
 
 from crm.access import tenancy
 from crm.extensions import db
-from crm.imports import jobs, runner
+from crm.imports import jobs
 from crm.imports.liveness import Heartbeat, beat_path, runner_name
-from crm.models import ImportJob, ImportJobStatus, Role, now_utc
+from crm.models import ImportJob, ImportJobStatus, now_utc
 from tests.test_import_limits import signing_csv, signing_rows
-from tests.test_import_pages import JOB_TIMEOUT, job_id_from, mapping_choices, upload, wait_for
+from tests.test_import_pages import job_id_from, mapping_choices, upload, wait_for
 
-
-@pytest.fixture(autouse=True)
-def jobs_end(app):
-    yield
-    assert runner.join_all(JOB_TIMEOUT), "an import job was still running"
-
-
-@pytest.fixture
-def admin(make_user, make_team, login):
-    make_team(name="上海专班", base_city="上海")
-    user = make_user(Role.ADMIN, username="office")
-    login(user)
-    return user
+pytestmark = pytest.mark.usefixtures("jobs_end")
 
 
 def previewed_job(client, rows: int = 5) -> int:
@@ -49,13 +37,13 @@ def last_heard(job_id: int, ago: timedelta, status: ImportJobStatus = ImportJobS
     db.session.expire_all()
 
 
-def test_a_job_records_who_runs_it_and_when_it_was_last_heard_of(client, admin):
+def test_a_job_records_who_runs_it_and_when_it_was_last_heard_of(client, office):
     started = now_utc()
     job = db.session.get(ImportJob, previewed_job(client))
     assert job.runner == runner_name() and job.heartbeat_at is not None and job.heartbeat_at >= started
 
 
-def test_a_job_whose_process_died_is_failed_within_a_minute_and_can_be_run_again(app, client, admin):
+def test_a_job_whose_process_died_is_failed_within_a_minute_and_can_be_run_again(app, client, office):
     job_id = previewed_job(client)
     assert app.config["IMPORT_JOB_STALE"] <= timedelta(minutes=1)
     last_heard(job_id, timedelta(seconds=30))
@@ -80,13 +68,13 @@ def test_a_job_whose_process_died_is_failed_within_a_minute_and_can_be_run_again
     assert wait_for(client, job_id)[-1]["status"] == "done"
 
 
-def test_a_queued_job_whose_worker_died_before_starting_it_is_failed_too(app, client, admin):
+def test_a_queued_job_whose_worker_died_before_starting_it_is_failed_too(app, client, office):
     job_id = previewed_job(client)
     last_heard(job_id, timedelta(minutes=5), ImportJobStatus.QUEUED)
     assert client.get(f"/imports/jobs/{job_id}/progress").json["interrupted"]
 
 
-def test_a_working_job_keeps_its_heartbeat_between_progress_reports(app, client, admin):
+def test_a_working_job_keeps_its_heartbeat_between_progress_reports(app, client, office):
     """Parsing and the look-ups report no progress for a while: the heartbeat thread speaks meanwhile."""
     # The stale limit is short beside the job (20,000 rows take seconds) so the job must outlive it to pass.
     app.config |= {"IMPORT_HEARTBEAT_SECONDS": 0.1, "IMPORT_JOB_STALE": timedelta(seconds=1)}
@@ -99,7 +87,7 @@ def test_a_working_job_keeps_its_heartbeat_between_progress_reports(app, client,
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: every beat its own transaction
-def test_on_sqlite_the_heartbeat_goes_to_a_file_while_the_job_holds_the_write_lock(app, client, admin):
+def test_on_sqlite_the_heartbeat_goes_to_a_file_while_the_job_holds_the_write_lock(app, client, office):
     job_id = previewed_job(client)
     last_heard(job_id, timedelta(minutes=5))
     job = db.session.get(ImportJob, job_id)

@@ -16,13 +16,14 @@ import xlsxwriter
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.imports import runner
 from crm.models import AuditEvent, Enterprise, ImportJob, ImportJobStatus, ImportMapping, Project, Role, Team
+from tests.plugins.imports import JOB_TIMEOUT
+
+pytestmark = pytest.mark.usefixtures("jobs_end")  # no job thread outlives its test's app
 
 SIGNING_HEADER = ["序号", "项目名称", "签约企业", "来源地", "总投资（亿元）", "产业", "签约时间", "招商专班",
                   "项目类型", "协议类型"]
 BOUNDARY = "magnet-import-test"
-JOB_TIMEOUT = 60  # seconds a job may take on a loaded machine before a test gives up
 
 
 def xlsx_bytes(rows: list[list[Any]], *, title: str | None = None) -> bytes:
@@ -123,13 +124,6 @@ def assert_strict_csp_holds(html: str) -> None:
 
 def count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture(autouse=True)
-def jobs_end(app):
-    """No job thread outlives its test's app (they use its database)."""
-    yield
-    assert runner.join_all(JOB_TIMEOUT), "an import job was still running"
 
 
 @pytest.fixture

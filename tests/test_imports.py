@@ -741,6 +741,7 @@ def test_visits_are_matched_by_team_enterprise_and_day(app, make_user, make_team
     assert added.kind.value == "remote" and added.summary == "线上沟通" and added.created_by_id == admin.id
 
 
+@pytest.mark.slow  # a benchmark
 def test_the_benchmark_script_runs_in_its_small_form(tmp_path):
     result = subprocess.run([sys.executable, "scripts/bench_imports.py", "--rows", "300", "--no-postgresql"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -1,19 +1,17 @@
 """The layout in a real Chromium, on the demo district: the menu is a bar on a desktop and a 菜单 on a phone, and on a
 phone every wide table scrolls inside its own box with the column that names a row pinned, never the page."""
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import District, Project, Team, Trip
 from crm.rankings.services import freeze_quarter
-from tests.browser_fixtures import (
+from tests.plugins.browser import (
     STATIC_FILE_LEFT_OPEN,
     TIMEOUT_MS,
     fits_width,
@@ -36,12 +34,10 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def demo(runner: FlaskCliRunner) -> dict[str, tuple[str, str]]:
-    """Load the district demo through `flask demo`; return each role's username and password."""
-    result = runner.invoke(args=["demo", "--json"])
-    assert result.exit_code == 0, result.output
+def demo(demo_output: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The district demo, loaded through `flask demo` (tests/plugins/demo.py); each role's username and password."""
     db.session.commit()  # leave no transaction open against the live server
-    return {role: (login["username"], login["password"]) for role, login in json.loads(result.output)["logins"].items()}
+    return {role: (login["username"], login["password"]) for role, login in demo_output["logins"].items()}
 
 
 class Desktop:

@@ -33,11 +33,6 @@ def member(make_user):
     return make_user(Role.MEMBER, display_name="李晓明")
 
 
-@pytest.fixture
-def admin(make_user):
-    return make_user(Role.ADMIN)
-
-
 def board_figures(html: str) -> dict[str, tuple[int, int]]:
     """{stage: (count, total yuan)} as the board page states them."""
     return {stage: (int(count), int(total)) for stage, count, total in re.findall(

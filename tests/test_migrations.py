@@ -75,6 +75,7 @@ def test_constraints_have_conventional_names(migrating_app):
     assert names and all(name and name.startswith("fk_") for name in names)
 
 
+@pytest.mark.slow  # migrates a whole demo
 def test_a_single_district_install_migrates_with_every_figure_unchanged(migrating_app):
     """The district demo without neighbours, taken back to the schema before districts and up again."""
     runner = migrating_app.test_cli_runner()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.models import Enterprise, Role, User, Visit
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, open_menu, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 

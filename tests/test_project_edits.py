@@ -14,11 +14,6 @@ from crm.projects.records import services
 from tests.conftest import PASSWORD
 
 
-@pytest.fixture
-def member(make_user):
-    return make_user(Role.MEMBER, display_name="王立")
-
-
 def sign_in(client, user) -> None:
     response = client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert response.status_code == 302

@@ -33,11 +33,6 @@ def course(project: Project) -> tuple:
 
 
 @pytest.fixture
-def admin(app, make_user):
-    return make_user(Role.ADMIN)
-
-
-@pytest.fixture
 def project(app, make_project):
     return make_project(signed_on=SIGNED, verified=False)
 

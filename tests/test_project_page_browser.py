@@ -11,7 +11,7 @@ import pytest
 
 from crm.extensions import db
 from crm.models import Milestone, Project, ProjectDocument, ProjectIssue, Role, ServiceItem, Team
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 

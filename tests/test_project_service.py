@@ -30,11 +30,6 @@ def sign_in_as(client, login):
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(Role.ADMIN)
-
-
-@pytest.fixture
 def project(make_project):
     return make_project(signed_on=SIGNED)
 

@@ -18,11 +18,6 @@ def app_config(app_config):
     return app_config | {"PAGE_SIZE": 3}  # lists span pages, so totals must not come from the page
 
 
-@pytest.fixture
-def member(make_user):
-    return make_user(Role.MEMBER, display_name="王立")
-
-
 def listed(client, query: str = "") -> tuple[list[str], dict[str, int]]:
     """The codes the list shows on every page, and its totals row, for a query string."""
     codes: list[str] = []

@@ -29,16 +29,6 @@ def app_config(app_config):
     return app_config | {"PAGE_SIZE": 3}  # the ranking spans pages, so ranks and totals must not come from one page
 
 
-@pytest.fixture
-def member(make_user):
-    return make_user(Role.MEMBER, display_name="王立")
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(Role.ADMIN, display_name="李主任")
-
-
 def project_ranking(client, query: str) -> tuple[list[tuple[str, int]], dict[str, int], dict[str, int]]:
     """(code, rank) of every row over all pages, the totals row, and the per-bucket counts."""
     rows: list[tuple[str, int]] = []

@@ -22,9 +22,8 @@ BRIEF = re.compile(r"签约项目60个，其中亿元以上项目38个，总投�
 
 
 @pytest.fixture
-def demo(runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["demo", "--year", str(YEAR), "--json"])
-    assert result.exit_code == 0, result.output
+def demo(demo_output: dict[str, Any]) -> None:
+    """The district demo, loaded through the command (tests/plugins/demo.py)."""
 
 
 @pytest.fixture

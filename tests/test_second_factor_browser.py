@@ -8,7 +8,7 @@ import pyotp
 import pytest
 
 from crm.models import Role
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, fits_width, open_menu, sign_in
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, fits_width, open_menu, sign_in
 from tests.sign_in_steps import DEFAULT_REQUIRED
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]

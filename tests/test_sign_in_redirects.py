@@ -6,7 +6,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm.models import Role
 from tests.conftest import PASSWORD
 
 SITE = "https://magnet.example/login"
@@ -32,11 +31,6 @@ def assert_stays_here(response) -> None:
     assert location.startswith("/") and location[1:2] not in ("/", "\\"), location[:80]
     assert not any(ord(char) < 0x21 for char in location), repr(location[:80])
     assert where_a_browser_goes(location) == ("https", "magnet.example"), location[:80]
-
-
-@pytest.fixture
-def member(make_user):
-    return make_user(Role.MEMBER)
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT, ids=lambda t: repr(t[:30]))

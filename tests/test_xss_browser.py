@@ -35,8 +35,8 @@ from crm.models import (
     VisitPhoto,
 )
 from crm.visits.photos import photo_path
-from tests.browser_fixtures import STATIC_FILE_LEFT_OPEN, sign_in
 from tests.conftest import PASSWORD
+from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, sign_in
 from tests.test_dashboard_browser import hover_ring, point_at
 from tests.test_hostile_uploads import PNG
 

@@ -16,7 +16,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from crm.extensions import db
 from crm.models import Role, User
-from tests.conftest import PASSWORD, unavailable
+from tests.plugins.app import PASSWORD, unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's build: Playwright cannot download its own here
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

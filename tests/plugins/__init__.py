@@ -1,0 +1,1 @@
+"""The suite's shared fixtures, by subject; tests/conftest.py loads them (pytest_plugins), as Indico does."""
