@@ -11,10 +11,10 @@ from sqlalchemy import func, or_, select
 
 from crm.access.tenancy import declare
 from crm.demo.district import load_district
+from crm.domain.money import YUAN_PER_YI as YI
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import (
-    YI,
     District,
     Enterprise,
     Lead,

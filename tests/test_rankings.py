@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from crm.domain.money import YUAN_PER_YI as YI
 from crm.domain.periods import Period, today
 from crm.extensions import db
 from crm.models import (
-    YI,
     AuditEvent,
     Project,
     ProjectStatus,

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from crm.domain.credit_code import make_credit_code
+from crm.domain.money import YUAN_PER_YI as YI
 from crm.domain.periods import LOCAL, Period
 from crm.extensions import db
 from crm.models import (
-    YI,
     AgreementKind,
     District,
     Enterprise,

@@ -11,10 +11,10 @@ import uuid
 from datetime import date, timedelta
 
 from ..domain.credit_code import make_credit_code
+from ..domain.money import YUAN_PER_YI
 from ..enterprises.names import normalise_name
 from ..extensions import db
 from ..models import (
-    YI,
     AgreementKind,
     District,
     Enterprise,
@@ -93,7 +93,7 @@ def build_team_year(rng: random.Random, district: District, team: Team, number: 
         project = Project(code=f"{district.code}-{year}-{number}{n + 1:02d}", name=f"{team.base_city}产业项目{n + 1}",
                           team=team, enterprise=rng.choice(enterprises), signed_on=signed,
                           agreement_kind=AgreementKind.CONTRACT, project_type=ProjectType.NEW,
-                          total_investment_yuan=rng.randint(3, 25) * YI // 2, verified=True)
+                          total_investment_yuan=rng.randint(3, 25) * YUAN_PER_YI // 2, verified=True)
         project.lead = signed_lead(project, owner)
         db.session.add(project)
 

@@ -6,10 +6,10 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ..domain.money import YUAN_PER_YI
 from ..domain.periods import LOCAL
 from ..extensions import db
 from ..models import (
-    YI,
     AgreementKind,
     Enterprise,
     IssueStatus,
@@ -30,10 +30,10 @@ from .names import ISSUES, PARKS, PROJECT_KINDS, RESPONSIBLE_UNITS, TERMINATION_
 
 SIGNED = 60
 YI_SIGNED = 38
-SIGNED_INVESTMENT = 572 * YI  # 总投资572亿元, in yuan
+SIGNED_INVESTMENT = 572 * YUAN_PER_YI  # 总投资572亿元, in yuan
 EARLIER_KEY = {1: 58, 2: 55}  # years back → key projects signed then: 151 with this year's 38
-BATTERY_TOTAL = 120 * YI
-PLANT_TOTAL = 5 * YI
+BATTERY_TOTAL = 120 * YUAN_PER_YI
+PLANT_TOTAL = 5 * YUAN_PER_YI
 WAN = 10_000
 
 
@@ -47,8 +47,8 @@ def amounts(rng: random.Random) -> tuple[list[int], list[int]]:
     small = [rng.randrange(2, 20) * 500 * WAN for _ in range(SIGNED - YI_SIGNED)]
     rest = SIGNED_INVESTMENT - BATTERY_TOTAL - PLANT_TOTAL - sum(small)
     weights = [min(rng.paretovariate(1.2), 30.0) for _ in range(YI_SIGNED - 2)]
-    spare = rest - len(weights) * YI
-    big = [YI + int(spare * w / sum(weights)) // (1000 * WAN) * (1000 * WAN) for w in weights]
+    spare = rest - len(weights) * YUAN_PER_YI
+    big = [YUAN_PER_YI + int(spare * w / sum(weights)) // (1000 * WAN) * (1000 * WAN) for w in weights]
     big[big.index(max(big))] += rest - sum(big)  # the rounding goes to the largest: the sum is exact
     return big, small
 
@@ -68,9 +68,9 @@ def build_projects(district: District) -> list[Project]:
     rng.shuffle(totals)
     for enterprise, total in zip(others, totals, strict=True):
         signed_on = random_day(rng, d.first_visit[enterprise], d.end)
-        project = new_project(d, enterprise, signed_on, total, chiefs.pop() if total >= YI else None)
+        project = new_project(d, enterprise, signed_on, total, chiefs.pop() if total >= YUAN_PER_YI else None)
         schedule(d, project, progress=0.7)
-        serve(d, project, rng.randint(3, 7) if total >= YI else rng.randint(0, 2), issue_chance=0.2)
+        serve(d, project, rng.randint(3, 7) if total >= YUAN_PER_YI else rng.randint(0, 2), issue_chance=0.2)
         projects.append(project)
     number(projects, d.year)
     for back, key_count in EARLIER_KEY.items():
@@ -131,7 +131,7 @@ def schedule(district: District, project: Project, progress: float) -> None:
     project.started_on, project.production_on = started, produced
     project.capacity_on = later(produced, rng.randint(180, 540), end) if produced and rng.random() < progress else None
     project.status = status_of(project)
-    if project.total_investment_yuan >= 20 * YI:
+    if project.total_investment_yuan >= 20 * YUAN_PER_YI:
         phase2 = signed + days(rng.randint(400, 700))
         project.milestones = [Milestone(name="二期工程开工", planned_on=phase2,
                                         achieved_on=phase2 if phase2 <= end and produced else None)]
@@ -217,7 +217,7 @@ def new_plant(district: District, enterprise: Enterprise, chief: User) -> Projec
     project = new_project(d, enterprise, signed, PLANT_TOTAL, chief, f"{trade}底盘系统新厂区项目")
     project.agreement_kind, project.project_type, project.location = (AgreementKind.CONTRACT, ProjectType.NEW,
                                                                        "十堰工业新区")
-    project.expected_annual_sales_yuan, project.expected_annual_tax_yuan = 10 * YI, 5000 * WAN
+    project.expected_annual_sales_yuan, project.expected_annual_tax_yuan = 10 * YUAN_PER_YI, 5000 * WAN
     project.planned_start_on, project.started_on = start, start if start <= d.end else None
     project.planned_production_on = start + days(rng.randint(300, 420))
     project.status = status_of(project)
@@ -237,7 +237,7 @@ def earlier_projects(district: District, year: int, key_count: int, chiefs: list
         if kind == "small":
             total = rng.randrange(2, 20) * 500 * WAN
         else:
-            total = int(YI * min(rng.paretovariate(1.3), 60.0)) // (1000 * WAN) * (1000 * WAN)
+            total = int(YUAN_PER_YI * min(rng.paretovariate(1.3), 60.0)) // (1000 * WAN) * (1000 * WAN)
         chief = chiefs.pop() if kind == "key" else rng.choice(d.leaders) if kind == "terminated" else None
         project = new_project(d, enterprise, signed_on, total, chief)
         schedule(d, project, progress=0.9)
@@ -246,7 +246,7 @@ def earlier_projects(district: District, year: int, key_count: int, chiefs: list
             project.status, project.milestones = ProjectStatus.TERMINATED, []
             project.terminated_on = min(random_day(rng, signed_on + days(30), signed_on + days(240)), d.end)
             project.termination_reason = rng.choice(TERMINATION_REASONS)
-        serve(d, project, rng.randint(2, 4) if total >= YI else 1, issue_chance=0.05)
+        serve(d, project, rng.randint(2, 4) if total >= YUAN_PER_YI else 1, issue_chance=0.05)
         projects.append(project)
     number(projects, year)
     return projects
