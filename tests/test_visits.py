@@ -62,6 +62,16 @@ def test_bad_input_is_refused_with_the_field(app, make_user, change, field):
     assert refused.value.field == field
 
 
+@pytest.mark.parametrize("follow_up_on, message", [
+    (today() - timedelta(days=1), "跟进日期不能早于拜访日期"),
+    (date(2101, 1, 1), "跟进日期不在合理范围内"),
+])
+def test_a_follow_up_is_refused_for_what_is_wrong_with_it(app, make_user, follow_up_on, message):
+    with pytest.raises(VisitRefused) as refused:
+        log_visit(make_user(Role.MEMBER), visit_input(enterprise_name="某公司", follow_up_on=follow_up_on))
+    assert refused.value.message == message
+
+
 def test_trip_lead_and_participants_must_be_the_teams(app, make_user, make_trip, make_lead, make_enterprise):
     member = make_user(Role.MEMBER)
     stranger = make_user(Role.MEMBER)

@@ -26,11 +26,9 @@ UPDATED = ("visited_on", "kind", "summary", "next_step", "follow_up_on")
 
 
 def in_import_words(refused: Refused, day: date) -> str:
-    """A visit rule's refusal as an import row says it: the day named, a follow-up said to be early."""
+    """A visit rule's refusal as an import row says it: a visit day out of range is named."""
     if refused.field == "visited_on":
         return _("拜访日期不在合理范围内：%(day)s", day=day.isoformat())
-    if refused.field == "follow_up_on":
-        return _("跟进日期早于拜访日期")
     return str(refused)
 
 

@@ -148,8 +148,10 @@ def check_visited_on(day: date) -> None:
 
 def check_follow_up(visited_on: date, follow_up_on: date | None) -> None:
     """A follow-up, when given, is on or after the visit (and before 2101)."""
-    if follow_up_on is not None and not visited_on <= follow_up_on <= LATEST:
+    if follow_up_on is not None and follow_up_on < visited_on:
         raise VisitRefused(_("跟进日期不能早于拜访日期"), "follow_up_on")
+    if follow_up_on is not None and follow_up_on > LATEST:
+        raise VisitRefused(_("跟进日期不在合理范围内"), "follow_up_on")
 
 
 def check_text(name: str, text: str | None) -> None:
