@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional
 
 from ..domain.periods import Period, today
 from ..web.forms import DayField, PeriodFilter, options
@@ -30,14 +30,6 @@ class ReportPeriodForm(PeriodFilter, FlaskForm):
         super().__init__(formdata)
         if not self.year.data and not self.year.raw_data:
             self.year.data = today().year
-
-    def validate_quarter(self, field: SelectField) -> None:
-        if field.data and self.month.data:
-            raise ValidationError(_l("季度和月份只能选一个"))
-
-    def validate_ytd(self, field: BooleanField) -> None:
-        if field.data and not self.month.data:
-            raise ValidationError(_l("累计须选择截止月份"))
 
     def report_period(self) -> Period:
         """The period chosen; this year when the form names none (call after validate())."""

@@ -63,6 +63,14 @@ class PeriodFilter:
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("截止日期不能早于起始日期"))
 
+    def validate_quarter(self, field: Field) -> None:
+        if field.data and self.month.data:
+            raise ValidationError(_l("季度和月份只能选一个"))
+
+    def validate_ytd(self, field: Field) -> None:  # a form without a `ytd` field never calls it
+        if field.data and not self.month.data:
+            raise ValidationError(_l("累计须选择截止月份"))
+
     def period(self) -> Period | None:
         """The period asked for, or None when the list is not limited to one."""
         if not (self.year.data or self.quarter.data or self.month.data or self.start.data):

@@ -9,7 +9,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional
 
 from ...access.tenancy import scoped_district
 from ...domain.periods import today
@@ -56,14 +56,6 @@ class ProjectFilterForm(DistrictFilter, PeriodFilter, FlaskForm):
         self.team.choices = options([(0, _l("全部专班")), *teams])
         self.industry.choices = options([ALL, *((name, name) for name in industries())])
         self.offer_districts(district_options(self.district.data) if scoped_district() is None else None)
-
-    def validate_quarter(self, field: SelectField) -> None:
-        if field.data and self.month.data:
-            raise ValidationError(_l("季度和月份只能选一个"))
-
-    def validate_ytd(self, field: BooleanField) -> None:
-        if field.data and not self.month.data:
-            raise ValidationError(_l("累计须选择截止月份"))
 
     def criteria(self) -> ProjectCriteria:
         """The filters as the list's query takes them."""
