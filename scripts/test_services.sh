@@ -12,10 +12,17 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 [ -x /usr/bin/chromium ] || { echo "chromium could not be installed" >&2; exit 1; }
 
+if [ ! -x /usr/bin/soffice ]; then
+  echo "installing Debian's libreoffice-calc: tests read our spreadsheets as a spreadsheet program prints them"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc fonts-noto-cjk
+fi
+[ -x /usr/bin/soffice ] || { echo "libreoffice-calc could not be installed" >&2; exit 1; }
+
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
-echo "services ready: chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), PostgreSQL on 127.0.0.1:5432"
+echo "services ready: chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), LibreOffice, PostgreSQL on 127.0.0.1:5432"
