@@ -10,6 +10,8 @@ from sqlalchemy import event
 from crm.domain.periods import Period, today
 from crm.extensions import db
 from crm.models import ProjectStatus, Role, ServiceItem, ServiceItemStatus
+from crm.projects.aftercare.services import assign_service
+from crm.projects.lifecycle.verification import verify
 from crm.reports.figures import district_figures
 
 
@@ -262,3 +264,19 @@ def test_history_includes_the_projects_service_records_even_deleted_ones(client,
     assert "新建代办事项“施工许可”" in page and "状态：待办 → 已办结" in page
     assert "新建代办事项“立项备案”" in page and "删除代办事项“立项备案”" in page
     assert "环评" not in page
+
+
+def test_history_says_what_was_done_in_words_and_times(client, login, member, make_user, make_project):
+    project = make_project(code="H3", verified=False)
+    admin = make_user(Role.ADMIN, display_name="李主任")
+    leader, helper = make_user(Role.LEADER, display_name="赵区长"), make_user(Role.MEMBER, display_name="钱专员")
+    verify(project, actor=admin, note="合同已核")
+    assign_service(project, actor=admin, chief_officer=leader, members=[helper])
+    db.session.commit()
+    login(member)
+    page = client.get(f"/projects/{project.id}").text
+    assert "认定了项目“合同已核”" in page and "调整了服务专班“加入：钱专员" in page
+    assert "verified项目" not in page and "service_team" not in page
+    assert re.search(r"认定时间：— → \d{4}-\d\d-\d\d \d\d:\d\d<", page)
+    shown_text = re.sub(r"<[^>]+>", "", page.split('id="history-heading"')[-1])  # what a reader sees
+    assert "认定时间" in shown_text and not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", shown_text)

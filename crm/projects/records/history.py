@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import format_datetime
 from sqlalchemy import and_, or_, select, union
 
 from ...domain.money import Unit, format_amount, money_filter, reading_unit
@@ -28,7 +29,7 @@ from ...models import (
     User,
 )
 from ...web.i18n import gettext as _
-from .labels import ACTIONS, ENTITIES, field_label
+from .labels import ACTIONS, DEEDS, ENTITIES, field_label
 
 HISTORY_LIMIT = 200  # newest events shown on a project's page
 CHILDREN = {"Milestone": Milestone, "ServiceItem": ServiceItem, "ProjectIssue": ProjectIssue,
@@ -90,9 +91,24 @@ def project_history(project: Project) -> list[Entry]:
             summary = shown(entity, summary_field, next(v for v in changes[summary_field] if v is not None), names)
         listed = [] if whole else [Change(field_label(entity, key), shown(entity, key, pair[0], names),
                                           shown(entity, key, pair[1], names)) for key, pair in changes.items()]
+        if event.action in DEEDS:
+            entries.append(Entry(at=event.at, who=who or _("系统"), action=str(DEEDS[event.action]), entity="",
+                                 summary=deed_summary(event), changes=[]))
+            continue
         entries.append(Entry(at=event.at, who=who or _("系统"), action=str(ACTIONS.get(event.action, event.action)),
                              entity=str(ENTITIES.get(entity, entity)), summary=summary, changes=listed))
     return entries
+
+
+def deed_summary(event: AuditEvent) -> str | None:
+    """What a named event adds in words: the note of a verification, who joined or left the service team."""
+    detail = (event.detail or "").strip()
+    if event.action != "service_team" or not detail.startswith("added: "):
+        return detail or None
+    added, _sep, removed = detail.removeprefix("added: ").partition("; removed: ")
+    parts = [_("加入：%(names)s", names=added) if added not in ("", "-") else "",
+             _("移出：%(names)s", names=removed) if removed not in ("", "-") else ""]
+    return _("；").join(part for part in parts if part) or None
 
 
 class NameBook:
@@ -135,9 +151,19 @@ def shown(entity: str, key: str, value: Any, names: NameBook) -> str:
     if key == "original_amount" and isinstance(value, int):  # whole units of the signing's currency
         amount = format_amount(value, "auto")
         return _("%(amount)s亿", amount=amount) if reading_unit(value) is Unit.YI else _("%(amount)s万", amount=amount)
+    if key.endswith("_at") and isinstance(value, str):  # a moment, stored as ISO 8601 in UTC
+        return moment(value)
     if key in ("fx_rate", "land_area_mu") and isinstance(value, str):
         return format(Decimal(value).normalize(), "f")
     enum = CHOICES.get(key, {}).get(entity)
     if enum is not None and value in enum._value2member_map_:
         return str(enum(value).label)
     return str(value)
+
+
+def moment(value: str) -> str:
+    """A recorded moment in the reader's time zone, as the history's own times are shown."""
+    try:
+        return format_datetime(datetime.fromisoformat(value), "yyyy-MM-dd HH:mm")
+    except ValueError:
+        return value

@@ -79,6 +79,9 @@ ENTITIES = {
 }
 
 ACTIONS = {"insert": _l("新建"), "update": _l("修改"), "delete": _l("删除")}
+# Events recorded by name rather than by a row's change: what was done, said whole (no record's name follows).
+DEEDS = {"verified": _l("认定了项目"), "verification_withdrawn": _l("撤回了项目认定"),
+         "service_team": _l("调整了服务专班")}
 
 def field_label(entity: str, name: str) -> str:
     """The Chinese name of a recorded field, or the field's own name when it has none."""
