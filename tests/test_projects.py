@@ -57,6 +57,12 @@ def test_bad_filters_answer_400_with_a_message(client, login, member, query):
     assert "筛选条件有误" in response.text
 
 
+def test_several_refused_filters_read_as_one_sentence(client, login, member):
+    login(member)
+    text = client.get("/projects/?year=abc&team=x").text
+    assert "筛选条件有误" in text and "；" in text and "。；" not in text
+
+
 def test_team_industry_status_and_text_filters(client, login, member, make_project, make_team, make_enterprise):
     other = make_team(name="深圳专班")
     make_project(code="M1", team=member.team, industry="新能源")

@@ -58,8 +58,11 @@ def join_names(items: Iterable[Any]) -> str:
 
 
 def join_clauses(items: Iterable[Any]) -> str:
-    """Messages as one sentence in the request's language: 甲；乙 in Chinese, "a; b" in English."""
-    return gettext("；").join(map(str, items))
+    """Messages as one sentence in the request's language: 甲；乙 in Chinese, "a; b" in English.
+
+    A message's own full stop goes (WTForms' 不是有效的整数。 would read 不是有效的整数。；…).
+    """
+    return gettext("；").join(str(item).rstrip("。. ") for item in items)
 
 
 def labelled(label: Any, text: Any) -> str:
