@@ -60,9 +60,11 @@ def join_names(items: Iterable[Any]) -> str:
 def join_clauses(items: Iterable[Any]) -> str:
     """Messages as one sentence in the request's language: 甲；乙 in Chinese, "a; b" in English.
 
-    A message's own full stop goes (WTForms' 不是有效的整数。 would read 不是有效的整数。；…).
+    A message's own full stop goes before the separator (WTForms' 不是有效的整数。 would read 不是有效的整数。；…);
+    the last keeps its own.
     """
-    return gettext("；").join(str(item).rstrip("。. ") for item in items)
+    texts = [str(item) for item in items]
+    return gettext("；").join([text.rstrip("。. ") for text in texts[:-1]] + texts[-1:])
 
 
 def labelled(label: Any, text: Any) -> str:
