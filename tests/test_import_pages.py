@@ -167,7 +167,7 @@ def test_a_program_renamed_xlsx_is_refused(app, client, admin):
     program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(2000)
     response = upload(client, program, "签约项目.xlsx")
     assert response.status_code == 400
-    assert "只能导入xlsx、xls或csv文件" in response.text
+    assert "文件名是.xlsx，但内容不是表格" in response.text
     assert count(ImportJob) == 0 and uploads(app) == []
 
 

@@ -223,9 +223,9 @@ def zip_bytes(parts: dict[str, bytes]) -> bytes:
 
 @pytest.mark.parametrize(("data", "reason", "message"), [
     (b"", "empty", "空"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00", "wrong_type", "xlsx、xls或csv"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "wrong_type", "xlsx、xls或csv"),
-    (zip_bytes({"word/document.xml": b"<w/>"}), "wrong_type", "xlsx、xls或csv"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00", "wrong_type", "文件名是.xlsx，但内容不是表格"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "wrong_type", "文件名是.xlsx，但内容不是表格"),
+    (zip_bytes({"word/document.xml": b"<w/>"}), "wrong_type", "文件名是.xlsx，但内容不是表格"),
     (zip_bytes({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * (4 << 20)}), "bomb", "压缩炸弹"),
     (b"PK\x03\x04 broken", "unreadable", "损坏"),
     ("<html><table><tr><td>项目名称</td></tr></table></html>".encode(), "wrong_type", "另存为xlsx"),
@@ -236,6 +236,11 @@ def test_files_refused_with_a_clear_message(data, reason, message):
     with pytest.raises(ImportRefused) as refused:
         read_upload(data, "upload.xlsx")
     assert refused.value.reason == reason and message in refused.value.message
+
+
+def test_a_file_not_named_as_a_spreadsheet_is_told_which_kinds_are():
+    with pytest.raises(ImportRefused, match="只能导入xlsx、xls或csv文件"):
+        read_upload(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00", "scan.pdf")
 
 
 def test_files_over_twenty_megabytes_are_refused():
