@@ -90,24 +90,24 @@ def new_lead_form(team: Team | None) -> LeadForm:
     return form
 
 
-def overlap_confirmed(enterprise: Enterprise | None) -> bool:
-    """Whether the user, shown the other teams' leads on this enterprise, chose to go on (撞单)."""
-    return enterprise is not None and request.form.get("confirm_overlap") == str(enterprise.id)
+def confirmed(name: str, enterprise: Enterprise | None) -> bool:
+    """Whether the user, shown the leads on this enterprise the warning `name` names, chose to go on."""
+    return enterprise is not None and request.form.get(name) == str(enterprise.id)
 
 
 def refused_form(error: Refused, form: LeadForm, lead: Lead | None, team_id: int,
                  enterprise: Enterprise | None = None):
     """The lead form again with the reason a rule refused it, as a 422; nothing of the request is kept."""
     db.session.rollback()
-    if isinstance(error, services.RivalLeads):  # asked to confirm going on, with the other teams' leads shown
-        return render_form(form, lead, team_id, rivals=error.rivals, enterprise=enterprise), 422
+    if isinstance(error, services.LeadsToConfirm):  # asked to confirm going on, with the leads on file shown
+        return render_form(form, lead, team_id, rivals=error.rivals, twins=error.twins, enterprise=enterprise), 422
     show_refusal(form, error)
     return render_form(form, lead, team_id), 422
 
 
 @requires("leads.edit")
 def create():
-    """Add a lead; warn first when another team already courts the enterprise (撞单)."""
+    """Add a lead; warn first when another team already courts the enterprise (撞单) or the team has it already."""
     team = own_team_or_404()
     form = new_lead_form(team)
     if not form.validate_on_submit():
@@ -116,7 +116,8 @@ def create():
     enterprise = chosen_enterprise(form)
     try:
         lead = services.create_lead(
-            actor=current_user, team=team, confirm_overlap=overlap_confirmed(enterprise),
+            actor=current_user, team=team, confirm_overlap=confirmed("confirm_overlap", enterprise),
+            confirm_duplicate=confirmed("confirm_duplicate", enterprise),
             enterprise=enterprise or find_or_create(form.enterprise_name.data, actor=current_user),
             **form.payload())
     except Refused as error:
