@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..access.changes import editable_or_404
 from ..access.rights import requires
 from ..access.visibility import sees_all, team_scoped_or_404
+from ..core.stale_edits import beside_stored
 from ..domain.refused import Refused
 from ..enterprises.resolver import resolve_enterprise
 from ..enterprises.services import current, find_or_create
@@ -136,13 +137,13 @@ def lead_form(lead: Lead) -> LeadForm:
     return form
 
 
-def stale_lead(lead_id: int):
-    """The lead as stored now, to edit again: someone saved it since the form was opened (409)."""
+def stale_lead(typed: LeadForm, lead_id: int):
+    """The form as the user typed it, beside the lead as stored now: someone saved it since it was opened (409)."""
     db.session.rollback()
     lead = db.get_or_404(Lead, lead_id)
-    fresh = LeadForm(formdata=None, obj=lead, team=lead.team, lead=lead)
-    fresh.fill(lead)
-    return render_form(fresh, lead, lead.team_id, conflict=True), 409
+    stored = LeadForm(formdata=None, obj=lead, team=lead.team, lead=lead)
+    stored.fill(lead)
+    return render_form(typed, lead, lead.team_id, conflict=beside_stored(typed, stored, lead.version)), 409
 
 
 @requires("leads.edit")
@@ -160,7 +161,7 @@ def edit(lead_id: int):
             **form.payload())
         db.session.commit()
     except StaleDataError:
-        return stale_lead(lead_id)
+        return stale_lead(form, lead_id)
     except Refused as error:
         return refused_form(error, form, lead, lead.team_id)
     flash(_("已保存"), "success")
