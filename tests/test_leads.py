@@ -176,6 +176,60 @@ def test_overlap_warning_then_confirm_records_it(client, login, member, make_lea
     assert (overlap.source, overlap.source_id, overlap.created_by_id) == ("lead", lead.id, member.id)
 
 
+def test_a_lead_repeating_one_of_the_team_s_own_asks_to_confirm_first(client, login, member, make_lead, make_team,
+                                                                       make_enterprise):
+    enterprise = make_enterprise(name="华为技术有限公司")
+    twin = make_lead(team=member.team, enterprise=enterprise, title="华为 研发中心", stage=LeadStage.CONTACTED)
+    make_lead(team=member.team, enterprise=enterprise, title="华为研发中心", stage=LeadStage.DROPPED,
+              status=LeadStatus.CLOSED, drop_reason="搁置")  # given up: no longer a repeat
+    make_lead(team=member.team, enterprise=enterprise, title="华为数据中心")  # another project of the enterprise
+    login(member)
+    form = {"enterprise_name": enterprise.name, "title": "华为研发中心 ", "owner_id": member.id, "status": "active"}
+
+    warned = client.post("/leads/new", data=form)  # the same title, read as people read it (space and width folded)
+    assert warned.status_code == 422 and "仍然创建" in warned.text
+    assert "本专班已有同名线索" in warned.text and f'href="/leads/{twin.id}"' in warned.text
+    assert 'name="confirm_duplicate"' in warned.text and "撞单提醒" not in warned.text
+    assert db.session.scalar(select(func.count(Lead.id))) == 3
+    assert client.post("/leads/new", data=form | {"title": "华为数据中心二期"}).status_code == 302  # no repeat
+
+    assert client.post("/leads/new", data=form | {"confirm_duplicate": enterprise.id}).status_code == 302
+    assert db.session.scalar(select(func.count(Lead.id)).where(Lead.title == "华为研发中心")) == 2
+    assert db.session.scalar(select(func.count(Overlap.id))) == 0  # a repeat within the team is no 撞单
+
+
+def test_a_repeat_and_another_team_s_lead_are_confirmed_at_once(client, login, member, make_lead, make_team,
+                                                               make_enterprise):
+    enterprise = make_enterprise(name="宁德时代新能源科技股份有限公司")
+    twin = make_lead(team=member.team, enterprise=enterprise, title="电池基地")
+    rival = make_lead(team=make_team(name="福建专班"), enterprise=enterprise, title="电池基地")
+    login(member)
+    form = {"enterprise_name": enterprise.name, "title": "电池基地", "owner_id": member.id, "status": "active"}
+    warned = client.post("/leads/new", data=form)
+    assert warned.status_code == 422 and "撞单提醒" in warned.text and "本专班已有同名线索" in warned.text
+    assert f'href="/leads/{twin.id}"' in warned.text and f'href="/leads/{rival.id}"' not in warned.text
+    # only one of the two confirmed: asked again, with the other alone
+    again = client.post("/leads/new", data=form | {"confirm_overlap": enterprise.id})
+    assert again.status_code == 422 and "本专班已有同名线索" in again.text and "撞单提醒" not in again.text
+    confirmed = client.post("/leads/new", data=form | {"confirm_overlap": enterprise.id,
+                                                        "confirm_duplicate": enterprise.id})
+    assert confirmed.status_code == 302
+    assert db.session.scalar(select(func.count(Overlap.id))) == 1
+
+
+def test_create_lead_refuses_a_repeat_of_the_team_s_active_lead_unless_confirmed(member, make_lead,
+                                                                                  make_enterprise):
+    enterprise = make_enterprise()
+    twin = make_lead(team=member.team, enterprise=enterprise, title="ＡＢＣ 项目", status=LeadStatus.PAUSED)
+    with pytest.raises(services.LeadsToConfirm) as refused:
+        services.create_lead(actor=member, team=member.team, enterprise=enterprise, title="abc项目")
+    assert [lead.id for lead in refused.value.twins] == [twin.id] and refused.value.rivals == []
+    db.session.rollback()
+    lead = services.create_lead(actor=member, team=member.team, enterprise=enterprise, title="abc项目",
+                                confirm_duplicate=True)
+    assert lead.id != twin.id
+
+
 def test_admin_resolves_an_overlap_and_reassigns_the_lead(client, login, admin, member, make_lead, make_user,
                                                           make_team, make_enterprise):
     other = make_user(Role.MEMBER, team=make_team(name="深圳专班"))

@@ -5,15 +5,23 @@ Nothing of the second edit is applied; its page shows what is stored now beside 
 was typed, at the stored version, so saving again is a choice made having seen the newer values.
 """
 
+import importlib
+import pkgutil
 import re
+from dataclasses import dataclass
 from datetime import date
+from html import escape
+from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
+import crm
 from crm.core.stale_edits import StaleEdit, bump_version, fingerprint
 from crm.enterprises import services
 from crm.extensions import db
@@ -506,3 +514,192 @@ def test_a_fingerprint_is_of_the_set_not_of_the_order_it_was_read_in():
     pairs = [("trips", 20), ("signed", 6)]
     assert fingerprint(pairs) == fingerprint(reversed(pairs)) != fingerprint([("trips", 20), ("signed", 7)])
     assert fingerprint(pairs) != fingerprint(pairs[:1]) and len(fingerprint([])) == 16
+
+
+# Every edit form that carries a version, the same way: two people open it, the first saves a value, the second
+# types another in the same field and saves from the older version. The 409 page keeps the second person's text in
+# the form (not the stored value), shows the newer stored value beside it, and carries the newer version, so that
+# saving it again applies their text knowingly.
+
+
+class FormControls(HTMLParser):
+    """What each form of a page would send, as a browser sends it: by the form's action, (name, value) pairs."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.url, self.forms, self.form, self.select, self.textarea = url, {}, None, None, None
+
+    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+        attrs = {key: value or "" for key, value in attributes}
+        if tag == "form":
+            self.form = self.forms.setdefault(attrs.get("action") or self.url, [])
+        elif self.form is None or "disabled" in attrs:
+            return
+        elif tag == "input" and attrs.get("name") and attrs.get("type", "text") not in ("submit", "button", "file"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.form.append((attrs["name"], attrs.get("value", "on" if "checked" in attrs else "")))
+        elif tag == "select" and attrs.get("name"):
+            self.select = {"name": attrs["name"], "first": None, "chosen": [], "multiple": "multiple" in attrs}
+        elif tag == "option" and self.select is not None:
+            value = attrs.get("value", "")
+            self.select["first"] = value if self.select["first"] is None else self.select["first"]
+            if "selected" in attrs:
+                self.select["chosen"].append(value)
+        elif tag == "textarea" and attrs.get("name"):
+            self.textarea = (attrs["name"], [])
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.textarea[1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.form = None
+        elif tag == "select" and self.select is not None:
+            chosen = self.select["chosen"] or ([] if self.select["multiple"] or self.select["first"] is None
+                                               else [self.select["first"]])
+            self.form.extend((self.select["name"], value) for value in chosen)
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            text = "".join(self.textarea[1]).replace("\r\n", "\n")  # as a browser reads it: one newline after
+            self.form.append((self.textarea[0], text[1:] if text.startswith("\n") else text))  # the tag is no text
+            self.textarea = None
+
+
+def sent(page: str, url: str, action: str) -> dict[str, list[str]]:
+    """What the form posting to `action` on a page at `url` sends as it stands."""
+    parser = FormControls(url)
+    parser.feed(page)
+    values: dict[str, list[str]] = {}
+    for name, value in parser.forms[action]:
+        values.setdefault(name, []).append(value)
+    return values
+
+
+@dataclass
+class Edit:
+    editors: tuple[User, User]
+    page: str  # where the form is
+    action: str  # where it posts
+    field: str  # a field both type in
+    first: str  # what the first saves
+    second: str  # what the second types, from the older version
+
+
+def enterprise_edit(world) -> Edit:
+    enterprise = world.make_enterprise(name="瀚泽新材料有限公司", industry="新材料")
+    url = f"/enterprises/{enterprise.id}/edit"
+    return Edit((world.make_user(Role.ADMIN), world.make_user(Role.ADMIN)), url, url, "industry", "生物医药", "新能源")
+
+
+def trip_edit(world) -> Edit:
+    team = world.make_team()
+    lead, member = world.make_user(Role.LEAD, team=team), world.make_user(Role.MEMBER, team=team)
+    trip = world.make_trip(team=team, destination="上海", start_on=date(2026, 3, 2), end_on=date(2026, 3, 4))
+    url = f"/trips/{trip.id}/edit"
+    return Edit((lead, member), url, url, "summary", "拜访两家企业", "拜访三家企业并签订意向")
+
+
+def visit_edit(world) -> Edit:
+    team = world.make_team()
+    author, lead = world.make_user(Role.MEMBER, team=team), world.make_user(Role.LEAD, team=team)
+    visit = world.make_visit(team=team, created_by=author, summary="初次接触", participants=[author])
+    url = f"/visits/{visit.id}/edit"
+    return Edit((lead, author), url, url, "next_step", "报送项目材料", "约定二次拜访")
+
+
+def lead_edit(world) -> Edit:
+    team = world.make_team()
+    lead = world.make_lead(team=team, title="新材料基地", next_action="电话联系")
+    url = f"/leads/{lead.id}/edit"
+    return Edit((world.make_user(Role.LEAD, team=team), world.make_user(Role.MEMBER, team=team)), url, url,
+                "next_action", "安排实地考察", "发送供地方案\n并约见董事长")
+
+
+def team_edit(world) -> Edit:
+    team = world.make_team(name="深圳专班", base_city="深圳")
+    url = f"/teams/{team.id}/edit"
+    return Edit((world.make_user(Role.ADMIN), world.make_user(Role.ADMIN)), url, url, "base_city", "东莞", "广州")
+
+
+def account_edit(world) -> Edit:
+    member = world.make_user(Role.MEMBER, display_name="王晓")
+    url = f"/admin/users/{member.id}/edit"
+    return Edit((world.make_user(Role.SECURITY), world.make_user(Role.SECURITY)), url, url, "title", "科长",
+                "招商专员")
+
+
+def service_item_edit(world) -> Edit:
+    project = world.make_project(signed_on=date(2026, 3, 3))
+    item = ServiceItem(project=project, name="施工许可")
+    db.session.add(item)
+    db.session.commit()
+    editors = (world.make_user(Role.MEMBER, team=project.team), world.make_user(Role.MEMBER, team=project.team))
+    return Edit(editors, f"/projects/{project.id}", f"/projects/{project.id}/service-items/{item.id}", "due_on",
+                "2026-10-01", "2026-11-30")
+
+
+def weights_edit(world) -> Edit:
+    url = "/rankings/weights/2026"
+    return Edit((world.make_user(Role.ADMIN), world.make_user(Role.ADMIN)), url, url, "weight_trips", "30", "25")
+
+
+def city_weights_edit(world) -> Edit:
+    url = "/rankings/districts/weights/2026"
+    return Edit((world.make_user(Role.CITY), world.make_user(Role.CITY)), url, url, "weight_trips", "40", "35")
+
+
+def project_edit(world) -> Edit:
+    team = world.make_team()
+    project = world.make_project(team=team, location="张湾经济开发区")
+    url = f"/projects/{project.id}/edit"
+    return Edit((world.make_user(Role.MEMBER, team=team), world.make_user(Role.LEAD, team=team)), url, url,
+                "location", "茅箭工业园", "十堰高新区")
+
+
+# Each form class that declares a version, and how to edit a record through it (a subclass's page as well).
+EDITS = {"EnterpriseForm": [enterprise_edit], "TripForm": [trip_edit], "VisitForm": [visit_edit],
+         "LeadForm": [lead_edit], "TeamForm": [team_edit], "UserForm": [account_edit],
+         "ItemUpdateForm": [service_item_edit], "WeightsForm": [weights_edit, city_weights_edit],
+         "ProjectForm": [project_edit]}
+
+
+def versioned_forms() -> set[str]:
+    """The names of the app's form classes that declare a version field."""
+    for module in pkgutil.walk_packages(crm.__path__, "crm."):
+        if ".migrations" not in module.name:
+            importlib.import_module(module.name)
+    found, classes = set(), [FlaskForm]
+    while classes:
+        for subclass in classes.pop().__subclasses__():
+            classes.append(subclass)
+            if subclass.__module__.startswith("crm.") and "version" in vars(subclass):
+                found.add(subclass.__name__)
+    return found
+
+
+def test_every_form_with_a_version_is_edited_below():
+    assert versioned_forms() == set(EDITS)
+
+
+@pytest.mark.parametrize("edit", [edit for edits in EDITS.values() for edit in edits], ids=lambda edit: edit.__name__)
+def test_a_stale_edit_keeps_what_was_typed_beside_the_newer_value(app, request, edit):
+    world = SimpleNamespace(**{name: request.getfixturevalue(name) for name in (
+        "make_user", "make_team", "make_enterprise", "make_trip", "make_visit", "make_lead", "make_project")})
+    case = edit(world)
+    first, second = (signed_in(app, editor) for editor in case.editors)
+    opened_first = sent(first.get(case.page).text, case.page, case.action)
+    opened_second = sent(second.get(case.page).text, case.page, case.action)
+    opened_at = int(opened_second["version"][0])
+
+    assert first.post(case.action, data=opened_first | {case.field: case.first}).status_code == 302
+    refused = second.post(case.action, data=opened_second | {case.field: case.second})
+
+    assert refused.status_code == 409
+    assert re.search(rf'<td class="stored">{re.escape(escape(case.first))}</td>\s*'
+                     rf'<td class="typed">{re.escape(escape(case.second))}</td>', refused.text)
+    kept = sent(refused.text, case.page, case.action)
+    assert kept[case.field] == [case.second] and kept["version"] == [str(opened_at + 1)]  # typed, at the newer version
+
+    assert second.post(case.action, data=kept).status_code == 302  # saved, having seen the newer value
+    assert sent(second.get(case.page).text, case.page, case.action)[case.field] == [case.second]

@@ -99,6 +99,16 @@ def valid_fingerprint(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("页面已过期，请刷新后重试"))
 
 
+def beside_stored(typed: FlaskForm, stored: FlaskForm, version: int) -> list[tuple[str, str, str]]:
+    """What a refused edit's 409 page shows: (label, stored, typed) for each field where the two differ.
+
+    The page shows the typed form, keeping what the user typed; it now carries the stored version, so that saving
+    it again, a choice made having seen the newer values, applies what they typed.
+    """
+    typed.version.data = str(version)
+    return differences(stored, typed)
+
+
 def differences(stored: FlaskForm, typed: FlaskForm) -> list[tuple[str, str, str]]:
     """(label, stored, typed) for each field where what was typed differs from what is stored now."""
     rows = []

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..access.rights import requires
 from ..auth.fresh import fresh_sign_in_required
-from ..core.stale_edits import StaleEdit, differences
+from ..core.stale_edits import StaleEdit, beside_stored
 from ..extensions import db
 from ..models import Contact, Enterprise
 from ..web.forms import form_status
@@ -123,8 +123,7 @@ def stale_conflict(typed: EnterpriseForm, enterprise_id: int) -> list[tuple[str,
     enterprise = db.get_or_404(Enterprise, enterprise_id)
     stored = EnterpriseForm(formdata=None, obj=enterprise, enterprise=enterprise)
     stored.confirm.data = typed.confirm.data  # a choice of this save, not a value of the enterprise
-    typed.version.data = str(enterprise.version)  # saving again now is a choice made having seen the newer values
-    return differences(stored, typed)
+    return beside_stored(typed, stored, enterprise.version)
 
 
 @requires("enterprises.edit")

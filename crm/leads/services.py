@@ -9,22 +9,24 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access.visibility import sees_all
 from ..domain.refused import Refused
+from ..enterprises.names import fold
 from ..extensions import db
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Project, Team, User, Visit
 from ..reports.rules import lead_amount, lead_project
 from ..web.i18n import lazy_gettext as _l
-from .overlaps import record_overlaps, rival_leads
+from .overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
 
 EDITABLE = ("title", "industry", "intended_investment_yuan", "owner", "expected_sign_on", "next_action",
             "next_action_on", "status")
 
 
-class RivalLeads(Refused):
-    """Other teams have active leads on this enterprise: the user must confirm going on (撞单)."""
+class LeadsToConfirm(Refused):
+    """Leads the user must see before a new one is saved: other teams' active leads on the enterprise (撞单), the
+    team's own active leads of the same title on it (a repeat). Either list is empty once the user confirmed it."""
 
-    def __init__(self, rivals: Sequence[Lead]) -> None:
-        super().__init__(_l("其他专班已在跟进该企业"))
-        self.rivals = rivals
+    def __init__(self, rivals: Sequence[Lead], twins: Sequence[Lead]) -> None:
+        super().__init__(_l("其他专班已在跟进该企业") if rivals else _l("本专班已有同名线索"))
+        self.rivals, self.twins = rivals, twins
 
 
 def visible_teams(user: User, team_id: int | None) -> ColumnElement[bool]:
@@ -69,13 +71,24 @@ def check_owner(team: Team, owner: User | None) -> None:
         raise Refused(_l("负责人必须是本专班成员"))
 
 
+def twin_leads(enterprise_id: int, team_id: int, title: str) -> list[Lead]:
+    """The team's active leads on the enterprise with the title as people read it (width, case and spaces folded)."""
+    leads = db.session.scalars(
+        select(Lead).where(Lead.enterprise_id == enterprise_id, Lead.team_id == team_id,
+                           Lead.stage.in_(ACTIVE_STAGES), Lead.status != LeadStatus.CLOSED).order_by(Lead.id))
+    return [lead for lead in leads if fold(lead.title) == fold(title)]
+
+
 def create_lead(*, actor: User, team: Team, enterprise: Enterprise, title: str, confirm_overlap: bool = False,
-                **fields: Any) -> Lead:
-    """Add a lead at stage 线索; when other teams court the enterprise, only once the user has confirmed (撞单)."""
+                confirm_duplicate: bool = False, **fields: Any) -> Lead:
+    """Add a lead at stage 线索; when other teams court the enterprise (撞单) or the team already has an active lead
+    of that title on it, only once the user has seen them and confirmed."""
     check_owner(team, fields.get("owner"))
-    rivals = rival_leads(enterprise.id, team.id) if enterprise.id is not None else []
-    if rivals and not confirm_overlap:
-        raise RivalLeads(rivals)
+    known = enterprise.id is not None
+    rivals = rival_leads(enterprise.id, team.id) if known else []
+    twins = twin_leads(enterprise.id, team.id, title) if known else []
+    if (rivals and not confirm_overlap) or (twins and not confirm_duplicate):
+        raise LeadsToConfirm([] if confirm_overlap else rivals, [] if confirm_duplicate else twins)
     fields.setdefault("status", LeadStatus.ACTIVE)
     lead = Lead(team=team, enterprise=enterprise, title=title.strip(), **fields)
     lead.move_to(LeadStage.CLUE, by=actor)

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..access.changes import editable_or_404
 from ..access.rights import requires
 from ..access.visibility import sees_all, team_scoped_or_404
+from ..core.stale_edits import beside_stored
 from ..domain.refused import Refused
 from ..enterprises.resolver import resolve_enterprise
 from ..enterprises.services import current, find_or_create
@@ -90,24 +91,24 @@ def new_lead_form(team: Team | None) -> LeadForm:
     return form
 
 
-def overlap_confirmed(enterprise: Enterprise | None) -> bool:
-    """Whether the user, shown the other teams' leads on this enterprise, chose to go on (撞单)."""
-    return enterprise is not None and request.form.get("confirm_overlap") == str(enterprise.id)
+def confirmed(name: str, enterprise: Enterprise | None) -> bool:
+    """Whether the user, shown the leads on this enterprise the warning `name` names, chose to go on."""
+    return enterprise is not None and request.form.get(name) == str(enterprise.id)
 
 
 def refused_form(error: Refused, form: LeadForm, lead: Lead | None, team_id: int,
                  enterprise: Enterprise | None = None):
     """The lead form again with the reason a rule refused it, as a 422; nothing of the request is kept."""
     db.session.rollback()
-    if isinstance(error, services.RivalLeads):  # asked to confirm going on, with the other teams' leads shown
-        return render_form(form, lead, team_id, rivals=error.rivals, enterprise=enterprise), 422
+    if isinstance(error, services.LeadsToConfirm):  # asked to confirm going on, with the leads on file shown
+        return render_form(form, lead, team_id, rivals=error.rivals, twins=error.twins, enterprise=enterprise), 422
     show_refusal(form, error)
     return render_form(form, lead, team_id), 422
 
 
 @requires("leads.edit")
 def create():
-    """Add a lead; warn first when another team already courts the enterprise (撞单)."""
+    """Add a lead; warn first when another team already courts the enterprise (撞单) or the team has it already."""
     team = own_team_or_404()
     form = new_lead_form(team)
     if not form.validate_on_submit():
@@ -116,7 +117,8 @@ def create():
     enterprise = chosen_enterprise(form)
     try:
         lead = services.create_lead(
-            actor=current_user, team=team, confirm_overlap=overlap_confirmed(enterprise),
+            actor=current_user, team=team, confirm_overlap=confirmed("confirm_overlap", enterprise),
+            confirm_duplicate=confirmed("confirm_duplicate", enterprise),
             enterprise=enterprise or find_or_create(form.enterprise_name.data, actor=current_user),
             **form.payload())
     except Refused as error:
@@ -135,13 +137,13 @@ def lead_form(lead: Lead) -> LeadForm:
     return form
 
 
-def stale_lead(lead_id: int):
-    """The lead as stored now, to edit again: someone saved it since the form was opened (409)."""
+def stale_lead(typed: LeadForm, lead_id: int):
+    """The form as the user typed it, beside the lead as stored now: someone saved it since it was opened (409)."""
     db.session.rollback()
     lead = db.get_or_404(Lead, lead_id)
-    fresh = LeadForm(formdata=None, obj=lead, team=lead.team, lead=lead)
-    fresh.fill(lead)
-    return render_form(fresh, lead, lead.team_id, conflict=True), 409
+    stored = LeadForm(formdata=None, obj=lead, team=lead.team, lead=lead)
+    stored.fill(lead)
+    return render_form(typed, lead, lead.team_id, conflict=beside_stored(typed, stored, lead.version)), 409
 
 
 @requires("leads.edit")
@@ -159,7 +161,7 @@ def edit(lead_id: int):
             **form.payload())
         db.session.commit()
     except StaleDataError:
-        return stale_lead(lead_id)
+        return stale_lead(form, lead_id)
     except Refused as error:
         return refused_form(error, form, lead, lead.team_id)
     flash(_("已保存"), "success")

@@ -8,7 +8,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from ..access.tenancy import scoped_district
-from ..core.stale_edits import differences, version_field
+from ..core.stale_edits import beside_stored, version_field
 from ..domain.periods import Period
 from ..domain.sizes import SIZE_BUCKETS
 from ..models import ProjectStatus, TargetMetric
@@ -107,8 +107,7 @@ class WeightsForm(FlaskForm):
         """The stored rule beside what was typed; the form keeps what was typed, at the stored version."""
         shown = type(self)(formdata=None)
         shown.fill(stored, version)
-        self.version.data = str(version)  # saving again now is a choice made having seen the newer values
-        return differences(shown, self)
+        return beside_stored(self, shown, version)
 
     def rule(self, year: int) -> ScoringRule:
         return ScoringRule(year=year, weights={m: self.weight(m).data if m in self.metrics else 0 for m in METRICS},

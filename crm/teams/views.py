@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access.rights import requires
-from ..core.stale_edits import StaleEdit, StaleSet, differences
+from ..core.stale_edits import StaleEdit, StaleSet, beside_stored, differences
 from ..domain.periods import today
 from ..extensions import db
 from ..models import Team, User
@@ -68,8 +68,7 @@ def stale_conflict(typed: TeamForm, team_id: int) -> list[tuple[str, str, str]]:
     team = db.get_or_404(Team, team_id)
     stored = TeamForm(formdata=None, obj=team, team=team)
     stored.leader_id.data = team.leader_id or 0
-    typed.version.data = str(team.version)  # saving again now is a choice made having seen the newer values
-    return differences(stored, typed)
+    return beside_stored(typed, stored, team.version)
 
 
 def stale_targets(typed: TargetsForm, team: Team, year: int) -> list[tuple[str, str, str]]:

@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..access.changes import editable_or_404, may_change
 from ..access.rights import requires
 from ..access.visibility import may_edit_team, sees_all, team_scoped_or_404
-from ..core.stale_edits import StaleEdit, differences
+from ..core.stale_edits import StaleEdit, beside_stored
 from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Role, Team, Trip
@@ -81,8 +81,7 @@ def stale_conflict(typed: TripForm, trip_id: int) -> list[tuple[str, str, str]]:
     trip = db.get_or_404(Trip, trip_id)
     stored = TripForm(formdata=None, actor=current_user, trip=trip)
     stored.leader_id.data, stored.participant_ids.data = trip.leader_id or 0, [user.id for user in trip.participants]
-    typed.version.data = str(trip.version)  # saving again now is a choice made having seen the newer values
-    return differences(stored, typed)
+    return beside_stored(typed, stored, trip.version)
 
 
 @requires("trips.edit")

@@ -11,7 +11,7 @@ from ..access.rights import requires
 from ..auth import second_factor
 from ..auth import services as accounts
 from ..auth.fresh import fresh_sign_in_required
-from ..core.stale_edits import StaleEdit, differences
+from ..core.stale_edits import StaleEdit, beside_stored
 from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Role, User
@@ -81,8 +81,7 @@ def stale_conflict(typed: UserForm, user_id: int) -> list[tuple[str, str, str]]:
     user = db.get_or_404(User, user_id)
     stored = UserForm(formdata=None, user=user)
     stored.team_id.data = user.team_id or 0
-    typed.version.data = str(user.version)  # saving again now is a choice made having seen the newer values
-    return differences(stored, typed)
+    return beside_stored(typed, stored, user.version)
 
 
 @requires("users.manage")

@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..access.changes import editable_or_404, may_change_visit
 from ..access.rights import requires
 from ..access.visibility import sees_all, team_filter, team_scoped_or_404
-from ..core.stale_edits import StaleEdit, differences
+from ..core.stale_edits import StaleEdit, beside_stored
 from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Team, User, Visit
@@ -88,8 +88,7 @@ def stale_conflict(typed: VisitForm, visit_id: int) -> list[tuple[str, str, str]
     stored = VisitForm(formdata=None, team_id=visit.team_id, guests=guests(visit), visit=visit)
     show_stored(stored, visit)
     stored.enterprise_id.data, stored.photos.data = typed.enterprise_id.data, typed.photos.data  # not shown as values
-    typed.version.data = str(visit.version)  # saving again now is a choice made having seen the newer values
-    return differences(stored, typed)
+    return beside_stored(typed, stored, visit.version)
 
 
 def guests(visit: Visit) -> list[User]:

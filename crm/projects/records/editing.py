@@ -5,7 +5,7 @@ from typing import Any
 from flask import flash, render_template, request
 from flask_login import current_user
 
-from ...core.stale_edits import differences
+from ...core.stale_edits import beside_stored
 from ...domain.money import Unit
 from ...domain.periods import today
 from ...domain.refused import Refused
@@ -102,5 +102,4 @@ def conflict(typed: ProjectForm, project_id: int):
     project = db.get_or_404(Project, project_id)
     stored = ProjectForm(formdata=None, obj=project, admin=is_admin(), project=project)
     stored.fill(project, unit=Unit(typed.unit.data))
-    typed.version.data = str(project.version)  # saving again now is a choice made having seen the newer values
-    return render_form(typed, project, status=409, conflict=differences(stored, typed))
+    return render_form(typed, project, status=409, conflict=beside_stored(typed, stored, project.version))
