@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.domain.credit_code import CHARSET, make_credit_code
-from crm.enterprises import services
+from crm.enterprises import merging, services
 from crm.enterprises.contacts import mask_phone
 from crm.enterprises.names import normalise_name
 from crm.enterprises.views import page_url
@@ -87,7 +87,7 @@ def test_merge_moves_everything_and_keeps_the_merged_marked(app, make_named, mak
     db.session.commit()
     lead_version = lead.version
 
-    assert services.merge_enterprises(keep, merged, actor=admin) is keep
+    assert merging.merge_enterprises(keep, merged, actor=admin) is keep
     db.session.commit()
     db.session.expire_all()
     for model in (Visit, Lead, Project, Contact, Overlap):
@@ -98,21 +98,21 @@ def test_merge_moves_everything_and_keeps_the_merged_marked(app, make_named, mak
     assert merged.merged_into_id == keep.id and merged.credit_code is None
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merge"))
     assert (event.user_id, event.entity_id) == (admin.id, keep.id)
-    assert json.loads(event.detail)["moved"]["Visit"] == 1
+    assert json.loads(event.detail)["moved"]["visits"] == 1
     assert services.similar_enterprises("瀚泽新材料有限公司") == [keep]
 
 
 def test_merge_refuses_self_and_the_already_merged_and_follows_merges(app, make_named, make_user):
     admin = make_user(Role.ADMIN)
     one, two, three = (make_named(f"瀚泽{n}有限公司") for n in "一二三")
-    with pytest.raises(services.MergeRefused):
-        services.merge_enterprises(one, one, actor=admin)
-    services.merge_enterprises(one, two, actor=admin)
-    with pytest.raises(services.MergeRefused):
-        services.merge_enterprises(three, two, actor=admin)
-    with pytest.raises(services.MergeRefused):  # into two means into one, its kept enterprise
-        services.merge_enterprises(two, one, actor=admin)
-    assert services.merge_enterprises(two, three, actor=admin) is one
+    with pytest.raises(merging.MergeRefused):
+        merging.merge_enterprises(one, one, actor=admin)
+    merging.merge_enterprises(one, two, actor=admin)
+    with pytest.raises(merging.MergeRefused):
+        merging.merge_enterprises(three, two, actor=admin)
+    with pytest.raises(merging.MergeRefused):  # into two means into one, its kept enterprise
+        merging.merge_enterprises(two, one, actor=admin)
+    assert merging.merge_enterprises(two, three, actor=admin) is one
     assert three.merged_into_id == one.id
 
 

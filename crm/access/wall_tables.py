@@ -14,6 +14,7 @@ from ..models import (
     AuditEvent,
     Contact,
     Enterprise,
+    EnterpriseMerge,
     ImportJob,
     ImportMapping,
     Lead,
@@ -74,6 +75,7 @@ def _started_by_its_user(district: int) -> Callable[[Any], Any]:
 # Every table holding a district's records, and how a row belongs to its district: the one list the wall reads.
 LIMITS: dict[type, Callable[[int], Callable[[Any], Any]]] = {
     Team: _own, Enterprise: _own, User: _own, ImportMapping: _own,
+    EnterpriseMerge: _own,  # the record of a merge of two of its enterprises, to undo it
     # a district's audit trail: its events only; the city's (district NULL) are no district's to read
     AuditEvent: _own,
     # a district reads its own rules and snapshots, and the city's (its ranking of the districts)

@@ -21,7 +21,8 @@ ALL = ("", _l("全部"))
 ACTIONS = {
     "login": _l("登录"), "login_failed": _l("登录失败"), "login_throttled": _l("登录受限"), "logout": _l("退出"),
     "forbidden": _l("越权访问被拒绝"), "export": _l("导出"), "import": _l("导入"), "insert": _l("新增"),
-    "update": _l("修改"), "delete": _l("删除"), "merge": _l("合并"), "audit_view": _l("查看审计日志"),
+    "update": _l("修改"), "delete": _l("删除"), "merge": _l("合并"), "merge_undone": _l("撤销合并"),
+    "audit_view": _l("查看审计日志"),
     "audit_pruned": _l("清理过期日志"),
 }
 

@@ -5,7 +5,7 @@ Views know nothing of the blueprint; this module imports them, and only the app 
 
 from flask import Blueprint
 
-from . import contacts, views
+from . import contacts, merge_views, views
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
@@ -18,6 +18,8 @@ bp.add_url_rule("/<int:enterprise_id>/contacts/<int:contact_id>/reveal",
                 view_func=views.reveal_contact, methods=["POST"])
 bp.add_url_rule("/<int:enterprise_id>/contacts/<int:contact_id>/delete",
                 view_func=views.delete_contact, methods=["POST"])
-bp.add_url_rule("/<int:enterprise_id>/merge", view_func=views.merge, methods=["GET", "POST"])
+bp.add_url_rule("/<int:enterprise_id>/merge", view_func=merge_views.merge, methods=["GET", "POST"])
+bp.add_url_rule("/<int:enterprise_id>/merge/preview", view_func=merge_views.merge_preview, methods=["GET"])
+bp.add_url_rule("/<int:enterprise_id>/merge/undo", view_func=merge_views.undo_merge, methods=["POST"])
 bp.add_app_template_filter(contacts.mask_phone, "masked_phone")
 bp.add_app_template_filter(contacts.mask_wechat, "masked_wechat")

@@ -86,6 +86,27 @@ class FilterForm(FlaskForm):
         return {name: value for name, value in values.items() if value}
 
 
+def keep_id_field() -> IntegerField:
+    return IntegerField(_l("保留的企业编号"), validators=[DataRequired(message=_l("请填写保留的企业编号")),
+                                                         NumberRange(min=1, max=2**31 - 1)])
+
+
 class MergeForm(FlaskForm):
-    keep_id = IntegerField(_l("保留的企业编号"), validators=[DataRequired(message=_l("请填写保留的企业编号")),
-                                                            NumberRange(min=1, max=2**31 - 1)])
+    """The confirmation of a merge, sent from its preview."""
+
+    keep_id = keep_id_field()
+
+
+class MergePreviewForm(FlaskForm):
+    """The enterprise to keep, chosen on the merge page; its preview changes nothing."""
+
+    class Meta:
+        csrf = False  # a GET that only shows what a merge would do
+
+    keep_id = keep_id_field()
+
+
+class UndoMergeForm(FlaskForm):
+    """The merge into this enterprise to undo."""
+
+    merge_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])

@@ -1,29 +1,22 @@
-"""Rules for enterprises: creation with duplicate checks, finding or creating one by name, search, merging."""
+"""Rules for enterprises: creation with duplicate checks, finding or creating one by name, search (merges: merging)."""
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access.tenancy import scoped_district
 from ..access.visibility import team_filter
-from ..core.audit import record
 from ..core.stale_edits import check_version
 from ..domain.credit_code import CHARSET, CODE_LENGTH, is_valid_credit_code, normalize_credit_code
 from ..domain.refused import Refused
 from ..extensions import db
-from ..models import Contact, Enterprise, Lead, Overlap, Ownership, Project, User, Visit
-from ..web.i18n import gettext as _
+from ..models import Enterprise, Lead, Ownership, Project, User, Visit
 from ..web.i18n import lazy_gettext as _l
 from .names import fold, normalise_name
-from .resolver import by_credit_code, current, resolve_enterprise, similar_enterprises
+from .resolver import by_credit_code, current, resolve_enterprise, similar_enterprises  # noqa: F401 (current: for leads, projects)
 
-# What belongs to an enterprise and moves with it when it is merged into another.
-MOVED = (Visit, Lead, Project, Contact, Overlap)
-# Fields a kept enterprise takes from the merged one when it has none of its own.
-FILLED = ("industry", "province", "city", "ownership")
 ACTIVITY_LIMIT = 100  # rows of each kind on an enterprise's page, newest first
 
 
@@ -55,10 +48,6 @@ class LookAlikes(Refused):
     def __init__(self, matches: Sequence[Enterprise]) -> None:
         super().__init__(_l("已有名称相近的企业，请确认不是同一家："), "name")
         self.matches = matches
-
-
-class MergeRefused(Refused):
-    """A merge that cannot be done; the message is for the user."""
 
 
 def clean_credit_code(code: str | None) -> str | None:
@@ -128,44 +117,6 @@ def save_enterprise(enterprise: Enterprise | None, *, actor: User, confirmed: bo
     if enterprise is None:
         return create_enterprise(actor=actor, name=name, credit_code=code, **fields)
     return update_enterprise(enterprise, name=name, credit_code=code, **fields)
-
-
-def merge_enterprises(keep: Enterprise, merged: Enterprise, *, actor: User) -> Enterprise:
-    """Move everything of `merged` to `keep`, fill keep's blanks from it and mark it merged; never delete."""
-    for enterprise in sorted((keep, merged), key=lambda e: e.id):
-        db.session.refresh(enterprise, with_for_update=True)  # two admins merging one pair: the second waits
-    keep = current(keep)
-    if merged.merged_into_id is not None:
-        raise MergeRefused(_("该企业已合并到其他企业"))
-    if keep.id == merged.id:
-        raise MergeRefused(_("不能把企业合并到它自己"))
-    moved = {}
-    for model in MOVED:
-        values: dict[str, Any] = {"enterprise_id": keep.id}
-        if model in (Lead, Project, Visit):
-            values["version"] = model.version + 1  # an edit form opened before the merge is now stale
-        result = db.session.execute(update(model).where(model.enterprise_id == merged.id).values(values),
-                                    execution_options={"synchronize_session": "fetch"})
-        moved[model.__name__] = result.rowcount
-    db.session.execute(update(Enterprise).where(Enterprise.merged_into_id == merged.id)
-                       .values(merged_into_id=keep.id), execution_options={"synchronize_session": "fetch"})
-    if keep.credit_code is None and merged.credit_code is not None:
-        code, merged.credit_code = merged.credit_code, None
-        db.session.flush()  # the code is unique: it leaves merged before keep takes it
-        keep.credit_code = code
-    for field in FILLED:
-        if not getattr(keep, field) and getattr(merged, field):
-            setattr(keep, field, getattr(merged, field))
-    keep.fortune500 = keep.fortune500 or merged.fortune500
-    keep.listed = keep.listed or merged.listed
-    merged.merged_into_id = keep.id
-    record(action="merge", user_id=actor.id, entity="Enterprise", entity_id=keep.id,
-           detail=json.dumps({"merged_id": merged.id, "merged_name": merged.name, "moved": moved},
-                             ensure_ascii=False))
-    db.session.flush()
-    db.session.expire(keep, ["contacts", "projects"])
-    db.session.expire(merged, ["contacts", "projects"])
-    return keep
 
 
 def search_enterprises(*, q: str | None = None, industry: str | None = None, province: str | None = None,

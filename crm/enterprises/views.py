@@ -1,4 +1,4 @@
-"""Enterprises: the shared register (企业库), its contacts, and merging duplicates."""
+"""Enterprises: the shared register (企业库) and its contacts (merging duplicates: merge_views)."""
 
 from flask import (
     abort,
@@ -17,15 +17,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..access.rights import requires
-from ..auth.fresh import fresh_sign_in_required
 from ..core.stale_edits import StaleEdit, beside_stored
 from ..extensions import db
 from ..models import Contact, Enterprise
 from ..web.forms import form_status
 from ..web.i18n import gettext as _
 from ..web.pagination import paginate
-from . import contacts, services
-from .forms import ContactForm, EnterpriseForm, FilterForm, MergeForm
+from . import contacts, merging, services
+from .forms import ContactForm, EnterpriseForm, FilterForm
+from .resolver import current
 
 
 def page_url(section: str, record_id: int) -> str | None:
@@ -40,7 +40,7 @@ def page_url(section: str, record_id: int) -> str | None:
 
 def to_kept(enterprise: Enterprise):
     """Send a change to a merged enterprise to the one that was kept."""
-    kept = services.current(enterprise)
+    kept = current(enterprise)
     flash(_("该企业已合并到「%(name)s」，请在保留的企业上操作", name=kept.name), "info")
     return redirect(url_for("enterprises.detail", enterprise_id=kept.id))
 
@@ -65,10 +65,11 @@ def detail(enterprise_id: int):
 def render_detail(enterprise: Enterprise, contact_form: ContactForm, status: int = 200,
                   revealed: frozenset[int] = frozenset()):
     """Render an enterprise's page, with the contact form as given and the contacts revealed to the viewer."""
-    kept = services.current(enterprise) if enterprise.merged_into_id is not None else None
+    kept = current(enterprise) if enterprise.merged_into_id is not None else None
     in_full = {c.id for c in enterprise.contacts if contacts.shown_in_full(current_user, c)} | revealed
     return render_template("enterprises/detail.html", enterprise=enterprise, kept=kept, contact_form=contact_form,
                            page_url=page_url, limit=services.ACTIVITY_LIMIT, in_full=in_full,
+                           merges=merging.merges_into(enterprise), merge_kinds=merging.KIND_LABELS,
                            **services.enterprise_activity(enterprise, current_user)), status
 
 
@@ -170,39 +171,3 @@ def delete_contact(enterprise_id: int, contact_id: int):
     db.session.commit()
     flash(_("已删除联系人 %(name)s", name=name), "success")
     return redirect(url_for("enterprises.detail", enterprise_id=enterprise_id, _anchor="contacts"))
-
-
-@requires("enterprises.merge")
-@fresh_sign_in_required
-def merge(enterprise_id: int):
-    """Merge a duplicate into the enterprise that is kept."""
-    merged = db.get_or_404(Enterprise, enterprise_id)
-    if merged.merged_into_id is not None:
-        return to_kept(merged)
-    form = MergeForm()
-    if not form.validate_on_submit():
-        return merge_page(form, merged)
-    keep = db.session.get(Enterprise, form.keep_id.data)
-    if keep is None:
-        return merge_refused(form, merged, _("没有编号为 %(id)s 的企业", id=form.keep_id.data))
-    try:
-        kept = services.merge_enterprises(keep, merged, actor=current_user)
-    except services.MergeRefused as error:
-        return merge_refused(form, merged, str(error))
-    db.session.commit()
-    flash(_("已将「%(merged)s」合并到「%(kept)s」", merged=merged.name, kept=kept.name), "success")
-    return redirect(url_for("enterprises.detail", enterprise_id=kept.id))
-
-
-def merge_page(form: MergeForm, merged: Enterprise) -> tuple[str, int]:
-    """The merge form, with the enterprises a search (`q`) finds to keep instead."""
-    q = request.args.get("q", "").strip()[:200]
-    return render_template("enterprises/merge.html", form=form, merged=merged, q=q,
-                           candidates=services.merge_candidates(merged, q)), form_status()
-
-
-def merge_refused(form: MergeForm, merged: Enterprise, message: str) -> tuple[str, int]:
-    """Nothing merged: the form again with the reason beside the enterprise to keep."""
-    db.session.rollback()
-    form.keep_id.errors.append(message)
-    return merge_page(form, merged)

@@ -19,6 +19,7 @@ from .fieldwork import Trip, Visit, VisitPhoto, trip_participant, visit_particip
 from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
+from .merges import EnterpriseMerge
 from .people import District, LoginAttempt, Team, TeamTarget, User
 from .projects import Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
@@ -26,7 +27,9 @@ from .sign_in import RecoveryCode, UserSession
 from .types import now_utc
 
 __all__ = [
-    "AgreementKind", "AuditEvent", "Contact", "District", "Enterprise", "ImportMapping", "IssueStatus", "Lead",
+    "AgreementKind", "AuditEvent", "Contact", "District", "Enterprise", "EnterpriseMerge", "ImportMapping",
+    "IssueStatus",
+    "Lead",
     "LeadStage",
     "LeadStageChange", "LeadStatus", "LoginAttempt", "Milestone", "Overlap", "Ownership", "Project", "ProjectDocument",
     "ProjectIssue",
