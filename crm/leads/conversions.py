@@ -20,6 +20,7 @@ class FromVisit:
 
     visit: Visit
     visited_on: date
+    team: str
     kind: str
     summary: str | None
 
@@ -34,7 +35,8 @@ def from_visit(user: User) -> FromVisit | None:
     visit = team_scoped_or_404(Visit, id_arg("visit_id") or 0, user)
     if not may_edit_team(user, visit.team_id):
         abort(404)
-    return FromVisit(visit=visit, visited_on=visit.visited_on, kind=str(visit.kind.label), summary=visit.summary)
+    return FromVisit(visit=visit, visited_on=visit.visited_on, team=visit.team.name, kind=str(visit.kind.label),
+                     summary=visit.summary)
 
 
 def may_convert(user: User, visit: Visit) -> bool:
