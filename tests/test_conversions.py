@@ -75,6 +75,7 @@ def test_a_visit_already_linked_is_refused(client, login, member, visit, make_le
     db.session.commit()
     login(member)
     assert "转为线索" not in client.get(f"/visits/{visit.id}").text
+    assert "该拜访已关联线索" in client.get(f"/leads/new?visit_id={visit.id}").text
     refused = client.post(f"/leads/new?visit_id={visit.id}", data=LEAD | {"enterprise_name": "长江储能有限公司"})
     assert refused.status_code == 422 and "该拜访已关联线索" in refused.text
     assert lead_count() == 1 and db.session.get(Visit, visit.id).lead_id == first.id

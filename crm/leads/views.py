@@ -91,6 +91,8 @@ def new_lead_form(team: Team | None, origin: FromVisit | None = None) -> LeadFor
             form.enterprise_name.data, form.enterprise_id.data = enterprise.name, str(enterprise.id)
         if origin and "team_id" in form:
             form.team_id.data = origin.visit.team_id
+        if origin and origin.visit.lead_id is not None:  # said now rather than after the form is filled in
+            flash(_("该拜访已关联线索，不能再转为新线索"), "error")
         form.owner_id.data = current_user.id if team else 0
     return form
 
