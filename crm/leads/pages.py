@@ -6,6 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from ..access.changes import may_change
+from ..access.rights import may
 from ..models import Lead, LeadStage, User
 from ..projects.records import services as projects
 from . import services
@@ -32,6 +33,7 @@ def stage_moves(lead: Lead, user: User) -> StageMoves | None:
 
 def render_detail(lead: Lead, *, error: str | None = None, status: int = 200) -> tuple[str, int]:
     """Render a lead's page, with a refusal message when a change was refused."""
-    return render_template("leads/detail.html", lead=lead, error=error,
+    return render_template("leads/detail.html", lead=lead, error=error, project=lead.project,
+                           project_link=may(current_user, "projects.view"),
                            history=services.stage_history(lead), visits=services.lead_visits(lead),
                            editable=may_change(current_user, lead), moves=stage_moves(lead, current_user)), status

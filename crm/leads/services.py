@@ -71,6 +71,27 @@ def check_owner(team: Team, owner: User | None) -> None:
         raise Refused(_l("负责人必须是本专班成员"))
 
 
+def check_visit(visit: Visit | None, team: Team) -> None:
+    """Refuse to link a new lead to a visit already linked, or to one of another team (转为线索)."""
+    if visit is None:
+        return
+    if visit.lead_id is not None:
+        raise Refused(_l("该拜访已关联线索，不能再转为新线索"))
+    if visit.team_id != team.id:
+        raise Refused(_l("该拜访属于其他专班，只能转为该专班的线索"), "team_id")
+
+
+def link_visit(visit: Visit | None, lead: Lead) -> None:
+    """Link the visit a lead was made from to it; refused when someone changed the visit meanwhile."""
+    if visit is None:
+        return
+    visit.lead = lead
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise Refused(_l("该拜访刚被他人修改，请重新打开拜访后再转为线索")) from error
+
+
 def twin_leads(enterprise_id: int, team_id: int, title: str) -> list[Lead]:
     """The team's active leads on the enterprise with the title as people read it (width, case and spaces folded)."""
     leads = db.session.scalars(
@@ -80,10 +101,12 @@ def twin_leads(enterprise_id: int, team_id: int, title: str) -> list[Lead]:
 
 
 def create_lead(*, actor: User, team: Team, enterprise: Enterprise, title: str, confirm_overlap: bool = False,
-                confirm_duplicate: bool = False, **fields: Any) -> Lead:
+                confirm_duplicate: bool = False, visit: Visit | None = None, **fields: Any) -> Lead:
     """Add a lead at stage 线索; when other teams court the enterprise (撞单) or the team already has an active lead
-    of that title on it, only once the user has seen them and confirmed."""
+    of that title on it, only once the user has seen them and confirmed. Made from a visit (转为线索), the visit is
+    linked to it."""
     check_owner(team, fields.get("owner"))
+    check_visit(visit, team)
     known = enterprise.id is not None
     rivals = rival_leads(enterprise.id, team.id) if known else []
     twins = twin_leads(enterprise.id, team.id, title) if known else []
@@ -94,6 +117,7 @@ def create_lead(*, actor: User, team: Team, enterprise: Enterprise, title: str, 
     lead.move_to(LeadStage.CLUE, by=actor)
     db.session.add(lead)
     db.session.flush()
+    link_visit(visit, lead)
     if rivals:
         record_overlaps(rivals, team=team, source="lead", source_id=lead.id, actor=actor)
     return lead

@@ -20,6 +20,7 @@ from ..web.pagination import link_args, paginate
 from ..web.refusals import show_refusal
 from . import board as pipeline
 from . import services
+from .conversions import FromVisit, from_visit
 from .forms import LeadFilterForm, LeadForm
 from .pages import render_detail
 
@@ -79,14 +80,20 @@ def own_team_or_404() -> Team | None:
     return team
 
 
-def new_lead_form(team: Team | None) -> LeadForm:
-    """The form for a new lead; opened from an enterprise's page (?enterprise_id=), it names that enterprise."""
+def new_lead_form(team: Team | None, origin: FromVisit | None = None) -> LeadForm:
+    """The form for a new lead; opened from an enterprise's page (?enterprise_id=) it names that enterprise, from a
+    visit (?visit_id=) the visit's enterprise and team."""
     form = LeadForm(team=team)
     if request.method == "GET":
-        enterprise = db.session.get(Enterprise, id_arg("enterprise_id") or 0)
+        enterprise = (origin.visit.enterprise if origin else
+                      db.session.get(Enterprise, id_arg("enterprise_id") or 0))
         if enterprise is not None:
             enterprise = current(enterprise)
             form.enterprise_name.data, form.enterprise_id.data = enterprise.name, str(enterprise.id)
+        if origin and "team_id" in form:
+            form.team_id.data = origin.visit.team_id
+        if origin and origin.visit.lead_id is not None:  # said now rather than after the form is filled in
+            flash(_("该拜访已关联线索，不能再转为新线索"), "error")
         form.owner_id.data = current_user.id if team else 0
     return form
 
@@ -97,32 +104,39 @@ def confirmed(name: str, enterprise: Enterprise | None) -> bool:
 
 
 def refused_form(error: Refused, form: LeadForm, lead: Lead | None, team_id: int,
-                 enterprise: Enterprise | None = None):
+                 enterprise: Enterprise | None = None, origin: FromVisit | None = None):
     """The lead form again with the reason a rule refused it, as a 422; nothing of the request is kept."""
     db.session.rollback()
     if isinstance(error, services.LeadsToConfirm):  # asked to confirm going on, with the leads on file shown
-        return render_form(form, lead, team_id, rivals=error.rivals, twins=error.twins, enterprise=enterprise), 422
+        return render_form(form, lead, team_id, rivals=error.rivals, twins=error.twins, enterprise=enterprise,
+                           origin=origin), 422
     show_refusal(form, error)
-    return render_form(form, lead, team_id), 422
+    return render_form(form, lead, team_id, origin=origin), 422
+
+
+def add_lead(form: LeadForm, team: Team, enterprise: Enterprise | None, origin: FromVisit | None) -> Lead:
+    """The form's lead, added with what the user confirmed and linked to the visit it was made from."""
+    return services.create_lead(
+        actor=current_user, team=team, confirm_overlap=confirmed("confirm_overlap", enterprise),
+        confirm_duplicate=confirmed("confirm_duplicate", enterprise),
+        enterprise=enterprise or find_or_create(form.enterprise_name.data, actor=current_user),
+        visit=origin.visit if origin else None, **form.payload())
 
 
 @requires("leads.edit")
 def create():
-    """Add a lead; warn first when another team already courts the enterprise (撞单) or the team has it already."""
+    """Add a lead, from a visit (?visit_id=) linked to it or not; warn first of 撞单 or a lead the team has already."""
     team = own_team_or_404()
-    form = new_lead_form(team)
+    origin = from_visit(current_user)
+    form = new_lead_form(team, origin)
     if not form.validate_on_submit():
-        return render_form(form, None, team.id if team else None), form_status()
+        return render_form(form, None, team.id if team else None, origin=origin), form_status()
     team = team or db.get_or_404(Team, form.team_id.data)
     enterprise = chosen_enterprise(form)
     try:
-        lead = services.create_lead(
-            actor=current_user, team=team, confirm_overlap=confirmed("confirm_overlap", enterprise),
-            confirm_duplicate=confirmed("confirm_duplicate", enterprise),
-            enterprise=enterprise or find_or_create(form.enterprise_name.data, actor=current_user),
-            **form.payload())
+        lead = add_lead(form, team, enterprise, origin)
     except Refused as error:
-        return refused_form(error, form, None, team.id, enterprise=enterprise)
+        return refused_form(error, form, None, team.id, enterprise=enterprise, origin=origin)
     db.session.commit()
     flash(_("已添加线索：%(title)s", title=lead.title), "success")
     return redirect(url_for("leads.detail", lead_id=lead.id))

@@ -12,6 +12,7 @@ from ..access.visibility import sees_all, team_filter, team_scoped_or_404
 from ..core.stale_edits import StaleEdit, beside_stored
 from ..domain.refused import Refused
 from ..extensions import db
+from ..leads.conversions import visit_links
 from ..models import Team, User, Visit
 from ..web.forms import form_status, options
 from ..web.i18n import gettext as _
@@ -41,7 +42,8 @@ def index():
 def detail(visit_id: int):
     """One visit with its photos."""
     visit = team_scoped_or_404(Visit, visit_id, current_user)
-    return render_template("visits/detail.html", visit=visit, may_change=may_change_visit(current_user, visit))
+    return render_template("visits/detail.html", visit=visit, may_change=may_change_visit(current_user, visit),
+                           links=visit_links(current_user, visit))
 
 
 @requires("visits.edit")

@@ -11,10 +11,11 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ...access.visibility import may_edit_team
+from ...access.rights import may
+from ...access.visibility import may_edit_team, may_see_team
 from ...domain.periods import today
 from ...extensions import db
-from ...models import Project, User
+from ...models import Lead, Project, User
 from ..aftercare.panel import ItemConflict, service_panel
 from ..lifecycle.overdue import OVERDUE, overdue_reasons
 from ..lifecycle.panel import lifecycle_panel
@@ -32,7 +33,7 @@ def project_page(project_id: int, user: User, item_conflict: ItemConflict | None
     project = db.session.scalar(
         select(Project).where(Project.id == project_id)
         .options(joinedload(Project.enterprise), joinedload(Project.team), joinedload(Project.chief_officer),
-                 joinedload(Project.verified_by), selectinload(Project.milestones)))
+                 joinedload(Project.verified_by), joinedload(Project.lead), selectinload(Project.milestones)))
     if project is None:
         abort(404)
     day = today()
@@ -42,4 +43,10 @@ def project_page(project_id: int, user: User, item_conflict: ItemConflict | None
             "rate": format(project.fx_rate.normalize(), "f") if project.fx_rate is not None else None,
             "steps": timeline(project), "history": project_history(project), "item_conflict": item_conflict,
             "lifecycle_state": lifecycle_panel(project, day), "service_panel": service_panel(project, day, user),
-            "document_kinds": DOCUMENT_KINDS}
+            "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user)}
+
+
+def shown_lead(project: Project, user: User) -> Lead | None:
+    """The lead the project was signed from, when the user may open its page (a lead is its team's to see)."""
+    lead = project.lead
+    return lead if lead is not None and may(user, "leads.view") and may_see_team(user, lead.team_id) else None
