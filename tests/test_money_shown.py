@@ -52,3 +52,18 @@ def test_the_import_reading_groups_both_figures(app: Flask) -> None:
     entry = {"yuan": LARGE, "yi": "12345.68", "unit": "元", "unit_from": "cell", "text": "1234567890123元"}
     with app.test_request_context():
         assert amount_text(entry) == "1234567890123元 → 12,345.68亿元（1,234,567,890,123元）"
+
+
+def test_the_brief_writes_its_day_as_each_language_does(app: Flask) -> None:
+    from flask_babel import force_locale
+    figures = dict(period_start="2026-01-01", period_end="2026-12-31", as_of="2026-05-31", teams=10, trips=192,
+                   visits=345, enterprises_visited=95, new_leads=125, signed_projects=60, yi_projects=38,
+                   started_projects=34, producing_projects=42, pending_verification=0, chief_officers=36,
+                   key_projects=151, signed_investment_yuan=57_200_000_000)
+    with app.test_request_context():
+        chinese = brief(DistrictSummary(**figures), date(2026, 6, 1))
+        last_year = brief(DistrictSummary(**figures), date(2027, 1, 5))
+    with app.app_context(), app.test_request_context(), force_locale("en"):  # translations are kept per context
+        english = brief(DistrictSummary(**figures), date(2026, 6, 1))
+    assert chinese.startswith("截至5月31日，") and last_year.startswith("截至2026年5月31日，")
+    assert english.startswith("As of May 31, ") and "5/31" not in english

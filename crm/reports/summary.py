@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from sqlalchemy import distinct, func, select
 
 from ..domain.money import YUAN_PER_YI, Unit, format_amount, format_yi
@@ -73,8 +75,8 @@ def brief(summary: DistrictSummary, today: date, *, city: bool = False) -> str:
     截至5月31日，全区招商引资签约项目60个，其中亿元以上项目38个，总投资572亿元；10支驻外招商专班外出招商192次，拜访企业95家。
     """
     as_of = date.fromisoformat(summary.as_of)
-    day = (_("%(month)d月%(day)d日", month=as_of.month, day=as_of.day) if as_of.year == today.year
-           else _("%(year)d年%(month)d月%(day)d日", year=as_of.year, month=as_of.month, day=as_of.day))
+    # the locale's own way of writing a day: 5月31日 / May 31, with the year when it is not this year's
+    day = format_skeleton("MMMMd" if as_of.year == today.year else "yMMMMd", as_of, locale=get_locale() or "zh_CN")
     whole = summary.signed_investment_yuan % YUAN_PER_YI == 0
     sentence = (_("截至%(day)s，全市招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
                   "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。") if city else
