@@ -1,16 +1,28 @@
-"""The exported lists on paper: printed by LibreOffice Calc, as an office prints the .xlsx it downloaded."""
+"""The exported lists on paper: printed by LibreOffice Calc, as an office prints the .xlsx it downloaded.
 
+Each list is converted to PDF by `soffice --headless` (tests/plugins/office.py) and read back with pdfplumber: A4
+landscape, every column across the page at a readable size, the rows over as many pages as they need, each page
+with the title and header rows and its number.
+"""
+
+import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from python_calamine import CalamineWorkbook
 
 from crm.domain.money import YUAN_PER_YI as YI
+from crm.exports.catalogue import EXPORTS
 from crm.models import ProjectStatus, Role
+
+pytestmark = pytest.mark.slow  # LibreOffice takes 5 s or more to start
 
 PROJECTS = 120  # a district's year of signings
 READABLE_PT = 7  # the smallest type a person reads on A4 without effort
+PAGE_NUMBER = re.compile(r"(\d+)/(\d+)$")  # the footer's "1 / 3", the page's last text
 
 
 @pytest.fixture
@@ -34,6 +46,17 @@ def page_text(page) -> str:
     return "".join((page.extract_text() or "").split())
 
 
+def assert_printed_readably(page, where: str, *expected: str) -> None:
+    """Landscape, no character under READABLE_PT, the expected texts (title, headers) and a page number."""
+    assert page.width > page.height, f"{where} is portrait"
+    sizes = {round(char["size"], 1) for char in page.chars}
+    assert min(sizes) >= READABLE_PT, f"{where} is printed at {sorted(sizes)} pt"
+    text = page_text(page)
+    for part in expected:
+        assert part in text, f"{where} lacks {part}"
+    assert PAGE_NUMBER.search(text), f"{where} lacks its number"
+
+
 def test_the_signing_list_prints_landscape_readable_with_its_header_and_page_numbers_on_every_page(
         client, login, admin, year_of_signings, to_pdf, tmp_path: Path):
     login(admin)
@@ -41,15 +64,27 @@ def test_the_signing_list_prints_landscape_readable_with_its_header_and_page_num
         assert response.status_code == 200
         xlsx = tmp_path / "signing-list.xlsx"
         xlsx.write_bytes(response.data)
-    with pdfplumber.open(to_pdf(xlsx)) as pdf:
+    [pdf_file] = to_pdf(xlsx)
+    with pdfplumber.open(pdf_file) as pdf:
         pages = pdf.pages
         assert len(pages) > 1, "all 120 projects squeezed onto one page"
         for number, page in enumerate(pages, start=1):
-            assert page.width > page.height, f"page {number} is portrait"
-            sizes = {round(char["size"], 1) for char in page.chars}
-            assert min(sizes) >= READABLE_PT, f"page {number} is printed at {sorted(sizes)} pt"
-            text = page_text(page)
-            assert "张湾区2026年招商引资签约项目清单" in text, f"page {number} lacks the title"
-            for header in ("序号", "项目名称", "投资方", "总投资", "当前进展"):
-                assert header in text, f"page {number} lacks the header {header}"
-            assert f"{number}/{len(pages)}" in text, f"page {number} lacks its page number"
+            assert_printed_readably(page, f"page {number}", "张湾区2026年招商引资签约项目清单", "序号", "项目名称",
+                                    "投资方", "总投资", "当前进展", f"{number}/{len(pages)}")
+
+
+def test_every_list_of_the_catalogue_prints_landscape_readable_and_numbered(demo_output, runner, to_pdf,
+                                                                             tmp_path: Path):
+    """The district demo's lists, each page with its title and first headers (the same on a ranking's second sheet,
+    of each score's parts, whose title starts with the first's)."""
+    expected, files = {}, {}
+    for name in EXPORTS:
+        files[name] = tmp_path / f"{name}.xlsx"
+        result = runner.invoke(args=["export", name, "--json", "-o", str(files[name])])
+        assert result.exit_code == 0, result.output
+        headers = CalamineWorkbook.from_path(str(files[name])).get_sheet_by_index(0).to_python()[1]
+        expected[name] = (json.loads(result.output)["title"], *headers[:2])
+    for name, pdf_file in zip(files, to_pdf(*files.values()), strict=True):
+        with pdfplumber.open(pdf_file) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                assert_printed_readably(page, f"{name}: page {number}", *expected[name])

@@ -27,7 +27,7 @@ from .sheet import DATE, INT, KINDS, LONG, NUMBER, PERCENT, POINTS, TEXT, YI, Co
 # Amounts are stored to the yuan (as 亿元, shown with two decimals): sums in the spreadsheet and a re-import agree.
 NUMBER_FORMATS = {INT: "0", YI: "0.00", POINTS: "0.00", PERCENT: "0.0%", DATE: "yyyy-mm-dd", NUMBER: "General"}
 USUAL_NUMBER_WIDTHS = {DATE: 11, INT: 6}  # else 10: a number column's width before its header is counted
-NARROWEST_NUMBER_WIDTHS = {DATE: 10, INT: 4}  # else 8 (9999.99): the digits a number column always shows
+NARROWEST_NUMBER_WIDTHS = {DATE: 10, INT: 4, YI: 7, POINTS: 6, PERCENT: 6}  # else 8: what a number column shows
 MIN_WIDTH = 6
 MIN_TEXT_WIDTH = 6  # three Chinese characters a line
 TITLE_HEIGHT = 30
@@ -38,8 +38,8 @@ MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 # type a quarter smaller), where Arial has the same-sized Liberation Sans. Chinese text comes from the system's
 # CJK font either way.
 FONT = {"font_name": "Arial", "font_size": 11}
-# Widths are in digits of Arial 11 (8 px; Excel adds 5 px a column). A4 landscape within the margins is 277 mm
-# (785 pt); a sheet 170 units wide (about 1,440 px, 1,080 pt) is printed there at about 73 %: 11 pt type at 8 pt.
+# Widths are in digits of Arial 11 (8 px; Excel adds 5 px a column). A4 landscape within the margins is 282 mm
+# (799 pt); a sheet 170 units wide (about 1,440 px, 1,080 pt) is printed there at about 74 %: 11 pt type at 8 pt.
 # A wider list has its columns narrowed to fit, a wrapped text taking more lines.
 PAGE_WIDTH = 170
 COLUMN_PADDING = 5 / 8
@@ -136,25 +136,31 @@ def write_sheet(sheet: Worksheet, table: Table, formats: Formats) -> int:
     columns = table.columns
     last_column = len(columns) - 1
     planned = plan_widths(columns)
+    least = [min(width, fitted_width(column.header, column.kind, 0, column.max_width))  # the narrowest each ends
+             for column, width in zip(columns, planned, strict=True)]
     sheet.set_row(0, TITLE_HEIGHT)
     sheet.merge_range(0, 0, 0, last_column, table.title, formats.title)
-    sheet.set_row(1, header_height(columns, planned))
+    sheet.set_row(1, LINE_HEIGHT * max(lines(column.header, width) for column, width in zip(columns, least,
+                                                                                            strict=True)) + 4)
     for index, column in enumerate(columns):
         sheet.write_string(1, index, column.header, formats.header)
     widths = [0] * len(columns)
     writers = list(enumerate(cell_writer(sheet, index, column.kind, formats.cell[column.kind], widths)
                              for index, column in enumerate(columns)))
-    height = row_height(planned)
     row = 1
     for values in table.rows():
         row += 1
-        height(sheet, row, values)
+        set_height(sheet, row, values, planned)
         for index, write in writers:
             write(row, values[index])
     data_rows = row - 1
     for values in table.footer():
         row += 1
-        height(sheet, row, values)
+        if len(values) == 1 and isinstance(values[0], str) and last_column:  # a note, across the row
+            sheet.set_row(row, min(LINE_HEIGHT * lines(values[0], sum(least)), MAX_ROW_HEIGHT))
+            sheet.merge_range(row, 0, row, last_column, values[0], formats.total[TEXT])
+            continue
+        set_height(sheet, row, values, planned)
         for index, column in enumerate(columns):
             value = values[index] if index < len(values) else None
             write_footer_cell(sheet, row, index, column.kind, value, formats)
@@ -179,10 +185,11 @@ def fitted_width(header: str, kind: str, widest: int, max_width: int) -> int:
 
 
 def narrowest(header: str, kind: str) -> int:
-    """The narrowest a column gets: three Chinese characters a line of text, a number's digits on one line, and the
-    header on three lines at most."""
-    content = MIN_TEXT_WIDTH if kind in (TEXT, LONG) else NARROWEST_NUMBER_WIDTHS.get(kind, 8) + 2
-    return max(MIN_WIDTH, content, -(-display_width(header) // 3) + 3)
+    """The narrowest a column gets: three Chinese characters a line of text, a number (9999.99, 224.7%) on one line,
+    and the header on four lines at most (a line of whole Chinese characters, and the cell's margins)."""
+    content = MIN_TEXT_WIDTH if kind in (TEXT, LONG) else NARROWEST_NUMBER_WIDTHS.get(kind, 8) + 1
+    header_line = -(-display_width(header) // 4)
+    return max(MIN_WIDTH, content, header_line + header_line % 2 + 1)
 
 
 def plan_widths(columns: Sequence[Column]) -> list[int]:
@@ -199,14 +206,6 @@ def plan_widths(columns: Sequence[Column]) -> list[int]:
     return floors
 
 
-def header_height(columns: Sequence[Column], planned: list[int]) -> int:
-    """The header row's height: its most wrapped header in the narrowest its column may end (planned, or narrowed
-    to a column of short text)."""
-    most = max((lines(column.header, min(width, fitted_width(column.header, column.kind, 0, column.max_width)))
-                for column, width in zip(columns, planned, strict=True)), default=1)
-    return LINE_HEIGHT * most + 4
-
-
 def lines(text: str, width: int) -> int:
     """The lines a text wraps to in a column of the width (two digits' width a Chinese character, as display_width
     counts it, where 11 pt takes 1.8; the cell's margins take one)."""
@@ -214,16 +213,14 @@ def lines(text: str, width: int) -> int:
     return sum(max(1, -(-display_width(part) // per_line)) for part in text.split("\n"))
 
 
-def row_height(widths: list[int]) -> Callable[[Worksheet, int, Sequence[Any]], None]:
-    """A function setting a row's height to its most wrapped text (a row of one line keeps the default)."""
-    def set_height(sheet: Worksheet, row: int, values: Sequence[Any]) -> None:
-        most = 1
-        for value, width in zip(values, widths, strict=False):  # a row under the data may be shorter
-            if isinstance(value, str) and (2 * len(value) > width - 1 or "\n" in value):  # else one line
-                most = max(most, lines(value, width))
-        if most > 1:
-            sheet.set_row(row, min(LINE_HEIGHT * most, MAX_ROW_HEIGHT))
-    return set_height
+def set_height(sheet: Worksheet, row: int, values: Sequence[Any], widths: list[int]) -> None:
+    """Make a row as tall as its most wrapped text (a row of one line keeps the default)."""
+    most = 1
+    for value, width in zip(values, widths, strict=False):  # a row under the data may be shorter
+        if isinstance(value, str) and (2 * len(value) > width - 1 or "\n" in value):  # else one line
+            most = max(most, lines(value, width))
+    if most > 1:
+        sheet.set_row(row, min(LINE_HEIGHT * most, MAX_ROW_HEIGHT))
 
 
 def set_up_printing(sheet: Worksheet, title: str) -> None:
@@ -235,5 +232,5 @@ def set_up_printing(sheet: Worksheet, title: str) -> None:
     sheet.repeat_rows(0, 1)
     sheet.hide_gridlines(0)  # show the grid on paper too
     sheet.center_horizontally()
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)  # inches: 7.6 mm at the sides, 15 mm above, below
     sheet.set_footer(f"&L{title.replace('&', '&&')[:100]}&R&P / &N")  # & starts a footer's control code

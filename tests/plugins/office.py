@@ -13,7 +13,7 @@ import pytest
 from tests.plugins.app import unavailable
 
 SOFFICE = Path("/usr/bin/soffice")
-CONVERT_TIMEOUT = 60  # seconds: the first start of a fresh profile takes most of it
+CONVERT_TIMEOUT = 60  # seconds a file: the first start of a fresh profile takes most of it
 
 
 @pytest.fixture
@@ -25,15 +25,17 @@ def soffice() -> Path:
 
 
 @pytest.fixture
-def to_pdf(soffice: Path, tmp_path: Path) -> Callable[[Path], Path]:
-    """Convert a file to PDF as LibreOffice prints it; its own profile, so parallel runs do not share one."""
-    def convert(source: Path) -> Path:
+def to_pdf(soffice: Path, tmp_path: Path) -> Callable[..., list[Path]]:
+    """Convert files to PDF as LibreOffice prints them, in one run with a profile of its own (parallel runs do not
+    share one); return the PDFs in the files' order."""
+    def convert(*sources: Path) -> list[Path]:
         out = tmp_path / "pdf"
         profile = (tmp_path / "soffice-profile").as_uri()
         result = subprocess.run([str(soffice), f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-                                 "pdf", "--outdir", str(out), str(source)],
-                                capture_output=True, text=True, timeout=CONVERT_TIMEOUT, check=False)
-        pdf = out / f"{source.stem}.pdf"
-        assert result.returncode == 0 and pdf.exists(), f"soffice failed: {result.stdout}{result.stderr}"
-        return pdf
+                                 "pdf", "--outdir", str(out), *map(str, sources)],
+                                capture_output=True, text=True, timeout=CONVERT_TIMEOUT * len(sources), check=False)
+        pdfs = [out / f"{source.stem}.pdf" for source in sources]
+        assert result.returncode == 0 and all(pdf.exists() for pdf in pdfs), \
+            f"soffice failed: {result.stdout}{result.stderr}"
+        return pdfs
     return convert
