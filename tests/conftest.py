@@ -19,4 +19,4 @@ from tests.plugins.app import (  # noqa: E402, F401  (test modules import these 
 )
 
 pytest_plugins = ["tests.plugins.app", "tests.plugins.people", "tests.plugins.demo", "tests.plugins.imports",
-                  "tests.plugins.browser"]
+                  "tests.plugins.browser", "tests.plugins.office"]

@@ -32,12 +32,14 @@ FOREIGN = frozenset({Ownership.FOREIGN, Ownership.HMT})  # 港澳台资 counts a
 
 
 def columns() -> list[Column]:
+    """The list's columns; their widest widths share A4 landscape's (crm/exports/xlsx.py), the project's name and
+    investor taking the most."""
     return [Column(_("序号"), INT), Column(_("项目名称"), LONG, 40), Column(_("投资方（签约企业）"), LONG, 36),
-            Column(_("来源地"), TEXT, 16), Column(_("内/外资"), TEXT, 8), Column(_("总投资（亿元）"), YI),
-            Column(_("其中固定资产投资（亿元）"), YI), Column(_("产业类别"), TEXT, 16), Column(_("项目类型"), TEXT, 8),
-            Column(_("协议类型"), TEXT, 10), Column(_("签约时间"), DATE), Column(_("落户地"), TEXT, 24),
-            Column(_("招商专班"), TEXT, 16), Column(_("首席服务官"), TEXT, 32), Column(_("当前进展"), TEXT, 24),
-            Column(_("备注"), LONG, 40)]
+            Column(_("来源地"), TEXT, 10), Column(_("内/外资"), TEXT, 6), Column(_("总投资（亿元）"), YI),
+            Column(_("其中固定资产投资（亿元）"), YI), Column(_("产业类别"), TEXT, 12), Column(_("项目类型"), TEXT, 8),
+            Column(_("协议类型"), TEXT, 8), Column(_("签约时间"), DATE), Column(_("落户地"), TEXT, 20),
+            Column(_("招商专班"), TEXT, 14), Column(_("首席服务官"), TEXT, 24), Column(_("当前进展"), TEXT, 22),
+            Column(_("备注"), LONG, 30)]
 
 
 def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ...]]:
