@@ -15,7 +15,7 @@ fi
 if [ ! -x /usr/bin/soffice ]; then
   echo "installing Debian's libreoffice-calc: tests read our spreadsheets as a spreadsheet program prints them"
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc fonts-noto-cjk
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc fonts-noto-cjk fonts-liberation2
 fi
 [ -x /usr/bin/soffice ] || { echo "libreoffice-calc could not be installed" >&2; exit 1; }
 
