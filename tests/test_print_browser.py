@@ -43,6 +43,9 @@ def desktop(browser: Any, live_server: str, patient_expect: None) -> Iterator[An
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script("window.printed = 0; window.print = () => { window.printed += 1; };")
     page = context.new_page()
+    page.errors = []  # what the page reports: console errors (CSP refusals among them) and uncaught exceptions
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
     context.close()
 
@@ -91,6 +94,7 @@ def check_paper(page: Any, table: str | None) -> list[Any]:
     assert PRINTED_AT.search(texts[0]), "the printing time is not printed"
     assert "打印/导出PDF" not in "".join(texts), "the print button is printed"
     expect(button).to_be_visible()  # back on screen after printing
+    assert page.errors == []
     if table:
         assert len(sheets) >= 2, "the data does not fill two sheets"
         assert len(headers) >= 9 and all(headers)
@@ -192,4 +196,4 @@ def test_paper_shows_names_as_text(desktop: Any, account, markup_names: Any) -> 
     desktop.emulate_media(media="print")
     expect(desktop.locator(".chart-print svg").first).to_be_visible()
     expect(desktop.locator(".chart canvas").first).to_be_hidden()
-    assert desktop.evaluate("window.alerted ?? false") is False
+    assert desktop.errors == []

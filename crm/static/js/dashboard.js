@@ -208,6 +208,16 @@ function isEmpty(name, data) {
 
 // --- loading and drawing -----------------------------------------------------------------------------------
 
+// The page's CSP refuses inline styles, even in a document only parsed: what ECharts writes in a style attribute (a
+// text's font) becomes the SVG attributes of the same names, and its style sheet (CSS animation, which paper has
+// no use for) goes, in the markup, before it is parsed. Values come escaped.
+function withoutInlineStyles(markup) {
+  const attributes = (css) => css.split(";").map((rule) => rule.split(":"))
+    .filter(([name, ...value]) => /^[a-z-]+$/.test(name.trim()) && value.length)
+    .map(([name, ...value]) => ` ${name.trim()}="${value.join(":").trim()}"`).join("");
+  return markup.replace(/<style[\s\S]*?<\/style>/g, "").replace(/ style="([^"]*)"/g, (_, css) => attributes(css));
+}
+
 // Paper's drawing of a chart: drawn at once (no animation, no tooltip) at PRINT_SIZE as an SVG whose text is text,
 // into a box beside the screen's chart that only print shows. Printing then never catches a canvas sized to the
 // window or halfway through an animation, whenever and however it is started.
@@ -219,7 +229,7 @@ function drawForPaper(container, option) {
     animation: false });
   const markup = paper.renderToSVGString({ useViewBox: true });
   paper.dispose();
-  const svg = new DOMParser().parseFromString(markup, "image/svg+xml").documentElement;
+  const svg = new DOMParser().parseFromString(withoutInlineStyles(markup), "image/svg+xml").documentElement;
   let box = container.nextElementSibling;
   if (!box?.classList.contains("chart-print")) {
     box = document.createElement("div");
