@@ -2,8 +2,9 @@
 // as a classic script) from the dashboard's JSON endpoints. Industry and team names are user text: every
 // tooltip is built by a formatter that escapes it, never by ECharts' own HTML.
 
-// A4 less its 15 mm margins and the box's padding: 174 mm × 85 mm at 96 px per inch.
-const PRINT_SIZE = { width: 650, height: 320 };
+// The size a chart is drawn at for paper: its SVG is then scaled to the box's width (dashboard.css), so the shape
+// holds on any sheet; wide enough for the ring's labels (industriesOption draws a phone's ring below 480 px).
+const PRINT_SIZE = { width: 560, height: 330 };
 const RED = "#c62828";
 const PALETTE = [RED, "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457"];
 const charts = new Map(); // container → ECharts instance
@@ -207,9 +208,43 @@ function isEmpty(name, data) {
 
 // --- loading and drawing -----------------------------------------------------------------------------------
 
+// The page's CSP refuses inline styles, even in a document only parsed: what ECharts writes in a style attribute (a
+// text's font) becomes the SVG attributes of the same names, and its style sheet (CSS animation, which paper has
+// no use for) goes, in the markup, before it is parsed. Values come escaped.
+function withoutInlineStyles(markup) {
+  const attributes = (css) => css.split(";").map((rule) => rule.split(":"))
+    .filter(([name, ...value]) => /^[a-z-]+$/.test(name.trim()) && value.length)
+    .map(([name, ...value]) => ` ${name.trim()}="${value.join(":").trim()}"`).join("");
+  return markup.replace(/<style[\s\S]*?<\/style>/g, "").replace(/ style="([^"]*)"/g, (_, css) => attributes(css));
+}
+
+// Paper's drawing of a chart: drawn at once (no animation, no tooltip) at PRINT_SIZE as an SVG whose text is text,
+// into a box beside the screen's chart that only print shows. Printing then never catches a canvas sized to the
+// window or halfway through an animation, whenever and however it is started.
+function drawForPaper(container, option) {
+  // A legend that scrolls shows one page of names on paper: leave it out there, where the labels name every slice.
+  const legend = option.legend?.type === "scroll" ? { show: false } : option.legend;
+  const paper = window.echarts.init(null, null, { renderer: "svg", ssr: true, ...PRINT_SIZE });
+  paper.setOption({ textStyle: { fontFamily: "inherit" }, ...option, legend, tooltip: { show: false },
+    animation: false });
+  const markup = paper.renderToSVGString({ useViewBox: true });
+  paper.dispose();
+  const svg = new DOMParser().parseFromString(withoutInlineStyles(markup), "image/svg+xml").documentElement;
+  let box = container.nextElementSibling;
+  if (!box?.classList.contains("chart-print")) {
+    box = document.createElement("div");
+    box.className = "chart-print";
+    box.setAttribute("aria-hidden", "true");
+    container.after(box);
+  }
+  if (svg.localName === "svg") box.replaceChildren(document.importNode(svg, true));
+  else box.replaceChildren(); // not parsed: paper shows the screen's chart rather than nothing
+}
+
 function showMessage(container, text) {
   charts.get(container)?.dispose();
   charts.delete(container);
+  if (container.nextElementSibling?.classList.contains("chart-print")) container.nextElementSibling.replaceChildren();
   const message = document.createElement("p");
   message.className = "chart-message";
   message.textContent = text;
@@ -244,6 +279,7 @@ async function draw(container, team, section, labels) {
   container.dataset.drawn = "false";
   const option = OPTIONS[name](data, labels, container.clientWidth);
   chart.setOption({ textStyle: { fontFamily: "inherit" }, ...option }, true);
+  drawForPaper(container, OPTIONS[name](data, labels, PRINT_SIZE.width));
 }
 
 function drawAll(section, team) {
@@ -252,8 +288,8 @@ function drawAll(section, team) {
     .map((container) => draw(container, team, section, labels)));
 }
 
-function resizeAll(size) {
-  for (const chart of charts.values()) chart.resize(size);
+function resizeAll() {
+  for (const chart of charts.values()) chart.resize();
 }
 
 function initCharts() {
@@ -271,8 +307,6 @@ function initCharts() {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(() => resizeAll());
   });
-  window.addEventListener("beforeprint", () => resizeAll(PRINT_SIZE));
-  window.addEventListener("afterprint", () => resizeAll());
 }
 
 initCopy();
