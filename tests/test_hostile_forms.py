@@ -65,6 +65,7 @@ NOT_HERE = {
     "users.deactivate": "no fields; tests/test_admin.py",
     "enterprises.delete_contact": "no fields; tests/test_enterprises.py",
     "enterprises.reveal_contact": "no fields; tests/test_contact_privacy.py",
+    "enterprises.undo_merge": "one id (merge_id), checked against the merge records; tests/test_enterprise_merge.py",
     "trips.delete": "no fields; tests/test_trips.py",
     "visits.delete": "no fields; tests/test_visits.py",
     "visits.follow_up_done": "no fields; tests/test_visits.py",
