@@ -18,6 +18,7 @@ bp.add_url_rule("/enterprises", view_func=views.search_enterprises, methods=["GE
 bp.add_url_rule("/follow-ups", view_func=views.follow_ups, methods=["GET"])
 bp.add_url_rule("/visits", view_func=visits.create_visit, methods=["POST"])
 bp.add_url_rule("/visits", view_func=visits.list_visits, methods=["GET"])
+bp.add_url_rule("/visits/<int:visit_id>/follow-up-done", view_func=visits.follow_up_done, methods=["POST"])
 bp.add_url_rule("/visits/<uuid>/photos", view_func=visits.add_visit_photo, methods=["POST"])
 bp.before_request(same_origin_only)
 bp.register_error_handler(ApiError, lambda error: error.response())
