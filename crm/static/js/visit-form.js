@@ -222,8 +222,15 @@ function readyForNextVisit(form) {
   if (form.elements.uuid) form.elements.uuid.value = newUuid();
 }
 
+/** Return a line for each photo of a sent visit that the server refused, naming the photo and the reason. */
+export function photoRefusals(sent) {
+  const enterprise = sent.visit?.enterprise_name ?? "";
+  return (sent.photoRefusals ?? []).map(({ name, message }) => t("photoNotSent", { enterprise, name, message }));
+}
+
 async function outcome(result, uuid) {
   const sent = result.sent.find((item) => item.uuid === uuid);
+  if (sent?.photoRefusals?.length) return [photoRefusals(sent).join(t("separator")), "error"];
   if (sent && sent.warnings.length) return [t("savedWithWarnings", { warnings: sent.warnings.join(t("separator")) }), "saved"];
   if (sent || !(await outbox.get(uuid))) return [t("saved"), "saved"]; // or another tab sent it meanwhile
   if (result.stopped === outbox.UNAUTHENTICATED) return [t("expiredQueued", { count: result.remaining }), "queued"];
@@ -251,21 +258,22 @@ async function save(form, status, { sendQueued }) {
     return;
   }
   say(status, t("saving"));
-  const result = await sendQueued();
+  form.dataset.sending = uuid; // this visit's outcome is said here, not in the page's notice
+  const result = await sendQueued().finally(() => delete form.dataset.sending);
   if (!result) { // the outbox could not be read back; the visit itself is on the device
     readyForNextVisit(form);
     say(status, t("savedOffline", { count: await outbox.count().catch(() => 1) }), "queued");
     return;
   }
   const refused = result.refused.find((item) => item.uuid === uuid);
-  if (refused && !refused.visitSaved) {
+  if (refused) {
     // The person still has the form in front of them: they correct it and save again.
     await outbox.remove(uuid);
     markInvalid(form, Object.keys(refused.fields ?? {}));
     say(status, t("refused", { message: refused.message }), "error");
     return;
   }
-  const [message, state] = refused ? [refused.message, "error"] : await outcome(result, uuid);
+  const [message, state] = await outcome(result, uuid);
   readyForNextVisit(form);
   say(status, message, state);
 }
@@ -274,9 +282,13 @@ function outboxItem(record) {
   const item = element("li", "outbox-item");
   item.dataset.uuid = record.uuid;
   const payload = record.payload ?? {};
-  const name = payload.enterprise_name || (payload.enterprise_id ? `#${payload.enterprise_id}` : "");
-  item.append(element("strong", "outbox-enterprise", name), " ",
-    element("span", "outbox-date", payload.visited_on ?? ""));
+  if (record.kind === outbox.FOLLOW_UP_DONE) {
+    item.append(element("strong", "outbox-enterprise", t("followUpItem", { enterprise: record.enterpriseName })));
+  } else {
+    const name = payload.enterprise_name || (payload.enterprise_id ? `#${payload.enterprise_id}` : "");
+    item.append(element("strong", "outbox-enterprise", name), " ",
+      element("span", "outbox-date", payload.visited_on ?? ""));
+  }
   if (record.photos?.length) {
     item.append(" ", element("span", "outbox-photos", t("photos", { count: record.photos.length })));
   }
