@@ -141,6 +141,7 @@ def test_follow_up_done_clears_it_once_and_answers_the_same_again(client, make_u
         assert response.status_code == 200 and response.json == {"visit": {"id": mine.id, "follow_up_on": None}}
     assert client.get("/api/v1/follow-ups").json["visits"] == []
     assert client.post(f"/api/v1/visits/{theirs.id}/follow-up-done", json={}).status_code == 404
+    assert client.post(f"/api/v1/visits/{2**31}/follow-up-done", json={}).status_code == 404  # past int4: no 500
     db.session.expire_all()
     assert theirs.follow_up_on == today()
 
