@@ -5,7 +5,8 @@
 import { initDateInputs } from "./date-input.js";
 import { FLUSHED_EVENT, initFollowUps } from "./follow-ups.js";
 import * as outbox from "./outbox.js";
-import { initVisitForm, photoRefusals } from "./visit-form.js";
+import { photoRefusals } from "./outbox-view.js";
+import { initVisitForm } from "./visit-form.js";
 
 const RETRY_FIRST_MS = 5_000; // online but the server did not answer: try again, less and less often
 const RETRY_MAX_MS = 5 * 60_000;

@@ -20,6 +20,7 @@ const ASSETS = [
   "/static/js/messages.js",
   "/static/js/outbox.js",
   "/static/js/outbox-send.js",
+  "/static/js/outbox-view.js",
   "/static/js/visit-form.js",
   "/static/favicon.svg",
   "/manifest.webmanifest",

@@ -4,6 +4,7 @@
 
 import { isoDay } from "./date-input.js";
 import * as outbox from "./outbox.js";
+import { photoRefusals, showOutbox } from "./outbox-view.js";
 import { t } from "./messages.js";
 
 const SUGGEST_URL = "/api/v1/enterprises";
@@ -222,12 +223,6 @@ function readyForNextVisit(form) {
   if (form.elements.uuid) form.elements.uuid.value = newUuid();
 }
 
-/** Return a line for each photo of a sent visit that the server refused, naming the photo and the reason. */
-export function photoRefusals(sent) {
-  const enterprise = sent.visit?.enterprise_name ?? "";
-  return (sent.photoRefusals ?? []).map(({ name, message }) => t("photoNotSent", { enterprise, name, message }));
-}
-
 async function outcome(result, uuid) {
   const sent = result.sent.find((item) => item.uuid === uuid);
   if (sent?.photoRefusals?.length) return [photoRefusals(sent).join(t("separator")), "error"];
@@ -276,46 +271,6 @@ async function save(form, status, { sendQueued }) {
   const [message, state] = await outcome(result, uuid);
   readyForNextVisit(form);
   say(status, message, state);
-}
-
-function outboxItem(record) {
-  const item = element("li", "outbox-item");
-  item.dataset.uuid = record.uuid;
-  const payload = record.payload ?? {};
-  if (record.kind === outbox.FOLLOW_UP_DONE) {
-    item.append(element("strong", "outbox-enterprise", t("followUpItem", { enterprise: record.enterpriseName })));
-  } else {
-    const name = payload.enterprise_name || (payload.enterprise_id ? `#${payload.enterprise_id}` : "");
-    item.append(element("strong", "outbox-enterprise", name), " ",
-      element("span", "outbox-date", payload.visited_on ?? ""));
-  }
-  if (record.photos?.length) {
-    item.append(" ", element("span", "outbox-photos", t("photos", { count: record.photos.length })));
-  }
-  const waiting = outbox.queuedByOther(record) ? t("otherUser") : record.lastError;
-  if (waiting) {
-    item.append(element("p", "outbox-error error", waiting));
-    const remove = element("button", "outbox-remove secondary outline", t("remove"));
-    remove.type = "button";
-    remove.addEventListener("click", async () => {
-      if (window.confirm(t("removeConfirm"))) await outbox.remove(record.uuid);
-    });
-    item.append(remove);
-  }
-  return item;
-}
-
-async function showOutbox(section) {
-  const list = section.querySelector(".outbox-items");
-  if (!list) return;
-  let records = [];
-  try {
-    records = await outbox.all();
-  } catch {
-    records = []; // no IndexedDB: the form posts directly
-  }
-  list.replaceChildren(...records.map(outboxItem));
-  section.hidden = records.length === 0;
 }
 
 /** Make the visit form save through the outbox. */
