@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import func, select
 
 from crm import create_app
+from crm.access.tenancy import within
 from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import Role, Visit, VisitKind
@@ -127,6 +128,24 @@ def test_other_teams_visit_photos_are_404(client, make_user, make_visit, login):
     assert response.status_code == 404
 
 
+def test_follow_up_done_clears_it_once_and_answers_the_same_again(client, make_user, make_visit, login):
+    member = make_user(Role.MEMBER)
+    mine = make_visit(team=member.team, created_by=member, follow_up_on=today())
+    theirs = make_visit(follow_up_on=today())
+    login(member)
+    url = f"/api/v1/visits/{mine.id}/follow-up-done"
+    assert client.post(url, data="{}").status_code == 400  # not JSON: a cross-site form could send it
+    assert client.get("/api/v1/follow-ups").json["visits"][0]["id"] == mine.id
+    for _ in range(2):  # a phone that sends it again after a lost answer
+        response = client.post(url, json={})
+        assert response.status_code == 200 and response.json == {"visit": {"id": mine.id, "follow_up_on": None}}
+    assert client.get("/api/v1/follow-ups").json["visits"] == []
+    assert client.post(f"/api/v1/visits/{theirs.id}/follow-up-done", json={}).status_code == 404
+    assert client.post(f"/api/v1/visits/{2**31}/follow-up-done", json={}).status_code == 404  # past int4: no 500
+    db.session.expire_all()
+    assert theirs.follow_up_on == today()
+
+
 def test_me_and_follow_ups(client, make_user, login):
     member = make_user(Role.MEMBER)
     login(member)
@@ -178,7 +197,12 @@ def naming_what_exists(case):
     return case
 
 
-def strategies(operation, mode: GenerationMode, cookie: str):
+def visit_id(uuid: str) -> int:
+    with within(None, "the test looks up its own visit"):
+        return db.session.scalar(select(Visit.id).where(Visit.uuid == uuid))
+
+
+def strategies(operation, mode: GenerationMode, cookie: str, the_visit: int):
     """Requests as described, signed in; some naming records that exist, so that successes are checked too."""
     signed_in = {"session": cookie}  # given, so a negative case never spends itself on a broken cookie
     generated = operation.as_strategy(generation_mode=mode, cookies=signed_in)
@@ -186,6 +210,10 @@ def strategies(operation, mode: GenerationMode, cookie: str):
         return generated
     if operation.label == "POST /api/v1/visits":
         return st.one_of(generated, generated.map(naming_what_exists))
+    if operation.label == "POST /api/v1/visits/{visit_id}/follow-up-done":
+        to_the_visit = operation.as_strategy(generation_mode=mode, cookies=signed_in,
+                                             path_parameters={"visit_id": the_visit})
+        return st.one_of(generated, to_the_visit)
     if operation.label != "POST /api/v1/visits/{uuid}/photos":
         return generated
     to_a_visit = operation.as_strategy(generation_mode=mode, cookies=signed_in, path_parameters={"uuid": VISIT_UUID})
@@ -200,7 +228,9 @@ def test_generated_requests_never_get_a_5xx_and_match_the_description(api_app, s
     success or a refusal) has a status, content type, headers and body the description names."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 6
+    assert len(operations) == 7
+    with api_app.app_context():
+        the_visit = visit_id(VISIT_UUID)
 
     seen: dict[str, list[int]] = {}
 
@@ -209,7 +239,7 @@ def test_generated_requests_never_get_a_5xx_and_match_the_description(api_app, s
         strict = mode is GenerationMode.NEGATIVE and operation.label.startswith("POST")
         checks = CHECKS + ([negative_data_rejection] if strict else [])
 
-        @given(case=strategies(operation, mode, signed_in_cookie))
+        @given(case=strategies(operation, mode, signed_in_cookie, the_visit))
         @settings(max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def responds_as_described(case) -> None:
             response = case.call()

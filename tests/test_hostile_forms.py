@@ -73,6 +73,7 @@ NOT_HERE = {
     "projects.add_standard_items": "no fields; tests/test_project_service.py",
     "api.create_visit": "JSON: test_hostile_api_bodies below and tests/test_api.py",
     "api.add_visit_photo": "a file: tests/test_hostile_uploads.py",
+    "api.follow_up_done": "no fields; tests/test_api.py",
     "auth.second_step": "a code checked, never stored: tests/test_second_factor.py",
     "auth.enrol": "a code checked, never stored: tests/test_second_factor.py",
     "auth.confirm": "a password or code checked, never stored: tests/test_fresh_sign_in.py",

@@ -10,6 +10,7 @@ from . import openapi, views, visits
 from .errors import ApiError, refused_response
 from .guard import same_origin_only
 
+ID_MAX = 2**31 - 1
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 bp.add_url_rule("/openapi.json", view_func=openapi.openapi, methods=["GET"])
@@ -18,6 +19,8 @@ bp.add_url_rule("/enterprises", view_func=views.search_enterprises, methods=["GE
 bp.add_url_rule("/follow-ups", view_func=views.follow_ups, methods=["GET"])
 bp.add_url_rule("/visits", view_func=visits.create_visit, methods=["POST"])
 bp.add_url_rule("/visits", view_func=visits.list_visits, methods=["GET"])
+bp.add_url_rule(f"/visits/<int(min=1, max={ID_MAX}):visit_id>/follow-up-done", view_func=visits.follow_up_done,
+                methods=["POST"])  # an id past the column's range is no visit (PostgreSQL refuses to look)
 bp.add_url_rule("/visits/<uuid>/photos", view_func=visits.add_visit_photo, methods=["POST"])
 bp.before_request(same_origin_only)
 bp.register_error_handler(ApiError, lambda error: error.response())

@@ -84,6 +84,14 @@ SPEC = {
                          | json_ok(200, {"type": "object", "properties": {"visit": VISIT}}, "logged before"),
                          400, 422)},
         },
+        "/api/v1/visits/{visit_id}/follow-up-done": {"post": {
+            "operationId": "followUpDone", "summary": "Mark a visit's follow-up as done (again: the same answer)",
+            "parameters": [{"name": "visit_id", "in": "path", "required": True, "schema": ID}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "description": "Nothing is read from it: send {}."}}}},
+            "responses": answers(json_ok(200, {"type": "object", "required": ["visit"], "properties": {"visit": {
+                "type": "object", "required": ["id", "follow_up_on"],
+                "properties": {"id": ID, "follow_up_on": {"type": "null"}}}}}, "done"), 404)}},
         "/api/v1/visits/{uuid}/photos": {"post": {
             "operationId": "addVisitPhoto", "summary": "Attach a JPEG or PNG (10 MB at most) to a visit",
             "parameters": [{"name": "uuid", "in": "path", "required": True, "schema": {"type": "string"}},

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access.changes import may_change_visit
 from ..access.rights import requires
-from ..access.visibility import team_filter
+from ..access.visibility import team_filter, team_scoped_or_404
 from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Visit, VisitKind
@@ -89,3 +89,15 @@ def add_visit_photo(uuid: str):
     db.session.commit()
     url = url_for("visits.photo", visit_id=visit.id, photo_id=photo.id)
     return jsonify(photo={"id": photo.id, "url": url}), 201
+
+
+@requires("visits.edit")
+def follow_up_done(visit_id: int):
+    """Mark a visit's follow-up as done, as 我的待办's button does; done already answers the same."""
+    json_body()  # a JSON body, as every write here: a cross-site form cannot send one
+    visit = team_scoped_or_404(Visit, visit_id, current_user)
+    if not services.may_clear_follow_up(current_user, visit):
+        raise ApiError(403, _("只有拜访的登记人、参与人员、专班负责人或管理员可以完成跟进"))
+    services.clear_follow_up(visit)
+    db.session.commit()
+    return jsonify(visit={"id": visit.id, "follow_up_on": None})

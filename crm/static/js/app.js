@@ -3,7 +3,9 @@
 // empties the outbox and the caches so nothing of this user stays on a shared phone; gives date boxes a calendar.
 
 import { initDateInputs } from "./date-input.js";
+import { FLUSHED_EVENT, initFollowUps } from "./follow-ups.js";
 import * as outbox from "./outbox.js";
+import { photoRefusals } from "./outbox-view.js";
 import { initVisitForm } from "./visit-form.js";
 
 const RETRY_FIRST_MS = 5_000; // online but the server did not answer: try again, less and less often
@@ -69,11 +71,34 @@ function showFlushResult(result) {
   }
 }
 
+function showPhotoRefusals(result) {
+  // The visit left the outbox, saved; a photo the server refused is said here, wherever the phone is.
+  const onForm = document.getElementById("visit-form")?.dataset.sending; // the form says its own visit's
+  const lines = result.sent.filter((sent) => sent.uuid !== onForm).flatMap(photoRefusals);
+  const main = document.querySelector("main");
+  if (!lines.length || !main) return;
+  let notice = document.getElementById("outbox-notice");
+  if (!notice) {
+    notice = document.createElement("div");
+    notice.id = "outbox-notice";
+    notice.className = "flash flash-error";
+    notice.setAttribute("role", "alert");
+    main.prepend(notice);
+  }
+  for (const line of lines) {
+    const paragraph = document.createElement("p");
+    paragraph.textContent = line;
+    notice.append(paragraph);
+  }
+}
+
 /** Send what waits in the outbox; return the flush's result, or null if this browser has no outbox. */
 export async function sendQueued() {
   try {
     const result = await outbox.flush();
     showFlushResult(result);
+    showPhotoRefusals(result);
+    globalThis.dispatchEvent(new CustomEvent(FLUSHED_EVENT, { detail: result }));
     return result;
   } catch (error) {
     console.warn("Magnet: the outbox could not be sent", error);
@@ -119,6 +144,8 @@ document.querySelectorAll(".logout-form").forEach(guardSignOut);
 initDateInputs();
 const visitForm = document.getElementById("visit-form");
 if (visitForm) initVisitForm(visitForm, { sendQueued });
+const dueVisits = document.getElementById("due-visits");
+if (dueVisits) initFollowUps(dueVisits, { sendQueued });
 window.addEventListener("online", sendQueued);
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") sendQueued();

@@ -1,20 +1,22 @@
-// The outbox: visits saved on this device until the server has them.
-// IndexedDB "magnet", store "outbox", keyed by the visit's uuid. A record:
-//   {uuid, payload, photos: [Blob], queuedAt, attempts, lastError, userId}
-// payload is the JSON body of POST /api/v1/visits; photos go one by one to /api/v1/visits/<uuid>/photos;
+// The outbox: visits, and 完成跟进 taps, saved on this device until the server has them.
+// IndexedDB "magnet", store "outbox", keyed by uuid. A visit's record, keyed by the visit's uuid:
+//   {uuid, payload, photos: [Blob], photoRefusals: [{name, message}], queuedAt, attempts, lastError, userId}
+// payload is the JSON body of POST /api/v1/visits; photos go one by one to /api/v1/visits/<uuid>/photos.
+// A 完成跟进's record, keyed "follow-up-done:<visit id>" (a second tap is the same record):
+//   {uuid, kind: "follow-up-done", visitId, enterpriseName, queuedAt, attempts, lastError, userId}
 // userId is who queued it (the page's data-user-id), so it is never sent under another person's session.
-// Nothing leaves the outbox unless the server has the visit and its photos, or a person deletes it.
+// Nothing leaves the outbox unless the server has it (a visit: and has answered each photo), or a person deletes it.
 
 import { t } from "./messages.js";
+import { OFFLINE, postFollowUpDone, postPhotos, postVisit, Refused, SERVER_BUSY, Stop, UNAUTHENTICATED }
+  from "./outbox-send.js";
 
 const DB_NAME = "magnet";
 const STORE = "outbox";
-const VISITS_API = "/api/v1/visits";
 const LOCK_NAME = "magnet-outbox-flush";
 const CHANNEL_NAME = "magnet-outbox";
 const CHANGE_EVENT = "magnet:outbox";
-const REQUEST_TIMEOUT_MS = 30_000;
-const PHOTO_TIMEOUT_MS = 120_000; // a 10 MB photo on a slow mobile link
+export const FOLLOW_UP_DONE = "follow-up-done";
 
 let opening = null;
 // Tells other tabs of a change; a channel does not hear its own messages, so this tab's event is sent apart.
@@ -105,7 +107,21 @@ export async function add({ uuid, payload, photos = [] }) {
   return record;
 }
 
-/** Return every queued visit, oldest first. */
+/** Queue a 完成跟进 of a visit; the record is on disk when the promise resolves. */
+export async function addFollowUpDone({ visitId, enterpriseName }) {
+  const record = { uuid: followUpKey(visitId), kind: FOLLOW_UP_DONE, visitId, enterpriseName,
+                   queuedAt: new Date().toISOString(), attempts: 0, lastError: null, userId: currentUser() };
+  await withStore("readwrite", (store) => { store.put(record); });
+  notify();
+  return record;
+}
+
+/** Return the key of a visit's queued 完成跟进. */
+export function followUpKey(visitId) {
+  return `${FOLLOW_UP_DONE}:${visitId}`;
+}
+
+/** Return every queued record, oldest first. */
 export async function all() {
   const records = await withStore("readonly", (store) => asPromise(store.getAll()));
   return records.sort((a, b) => (a.queuedAt < b.queuedAt ? -1 : a.queuedAt > b.queuedAt ? 1 : 0));
@@ -150,114 +166,36 @@ async function update(uuid, change) {
   return changed;
 }
 
-// Why a flush stopped early; everything not sent stays queued.
-export const OFFLINE = "offline";
-export const UNAUTHENTICATED = "unauthenticated";
-export const SERVER_BUSY = "server";
+export { OFFLINE, SERVER_BUSY, UNAUTHENTICATED } from "./outbox-send.js";
 
 const STOP_MESSAGES = { [OFFLINE]: null, [UNAUTHENTICATED]: "expired", [SERVER_BUSY]: "serverBusy" };
 
-class Stop extends Error {
-  constructor(reason) {
-    super(reason);
-    this.reason = reason;
-  }
+async function sendVisit(record) {
+  const body = await postVisit(record);
+  const photoRefusals = await postPhotos(record, (photos, refused) => update(record.uuid, (stored) => {
+    stored.photos = photos;
+    stored.photoRefusals = refused;
+  }));
+  return { visit: body.visit ?? null, created: body.created ?? null, photoRefusals,
+           warnings: Array.isArray(body.warnings) ? body.warnings : [] };
 }
 
-class Refused extends Error {
-  constructor(message, fields = {}, visitSaved = false) {
-    super(message);
-    this.fields = fields;
-    this.visitSaved = visitSaved; // the visit is on the server; a photo of it was refused
-  }
-}
-
-function transient(status) {
-  return status === 408 || status === 429 || status >= 500;
-}
-
-async function request(url, options, timeoutMs) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    // A redirect means the session ended (the sign-in page); it is never followed.
-    return await fetch(url, { ...options, credentials: "same-origin", redirect: "manual", signal: controller.signal });
-  } catch {
-    throw new Stop(OFFLINE);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function refusal(response) {
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    // not JSON: the status says it
-  }
-  const fields = body?.fields && typeof body.fields === "object" ? body.fields : {};
-  let message = typeof body?.message === "string" && body.message ? body.message
-    : t("refusedStatus", { status: response.status });
-  const details = Object.values(fields).filter((detail) => typeof detail === "string" && detail !== message);
-  if (details.length) message += t("details", { details: details.join(t("separator")) }); // "提交的内容有误：kind（取值无效）"
-  return new Refused(message, fields);
-}
-
-async function check(response) {
-  if (response.type === "opaqueredirect" || response.status === 401) throw new Stop(UNAUTHENTICATED);
-  if (transient(response.status)) throw new Stop(SERVER_BUSY);
-  if (response.status >= 400) throw await refusal(response);
-  return response;
-}
-
-async function postVisit(record) {
-  const response = await check(await request(VISITS_API, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(record.payload),
-  }, REQUEST_TIMEOUT_MS));
-  try {
-    return await response.json();
-  } catch {
-    return {};
-  }
-}
-
-async function postPhotos(record) {
-  while (record.photos.length) {
-    const photo = record.photos[0];
-    const form = new FormData();
-    form.append("photo", photo, photo.name || (photo.type === "image/png" ? "photo.png" : "photo.jpg"));
-    const response = await request(`${VISITS_API}/${encodeURIComponent(record.uuid)}/photos`, {
-      method: "POST",
-      headers: { "X-Requested-With": "magnet", Accept: "application/json" },
-      body: form,
-    }, PHOTO_TIMEOUT_MS);
-    try {
-      await check(response);
-    } catch (error) {
-      if (error instanceof Refused) throw new Refused(t("photoRefused", { message: error.message }), {}, true);
-      throw error;
-    }
-    record.photos = record.photos.slice(1);
-    await update(record.uuid, (stored) => { stored.photos = record.photos; }); // a retry sends only the rest
-  }
+async function sendFollowUpDone(record) {
+  await postFollowUpDone(record);
+  return { kind: FOLLOW_UP_DONE, visitId: record.visitId, enterpriseName: record.enterpriseName };
 }
 
 async function sendOne(record, result) {
   await update(record.uuid, (stored) => { stored.attempts = (stored.attempts || 0) + 1; });
   try {
-    const body = await postVisit(record);
-    await postPhotos(record);
-    await remove(record.uuid);
-    result.sent.push({ uuid: record.uuid, visit: body.visit ?? null, created: body.created ?? null,
-                       warnings: Array.isArray(body.warnings) ? body.warnings : [] });
+    const sent = await (record.kind === FOLLOW_UP_DONE ? sendFollowUpDone(record) : sendVisit(record));
+    await remove(record.uuid); // the visit is saved, even where a photo of it was refused: it leaves the outbox
+    result.sent.push({ uuid: record.uuid, ...sent });
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     await setError(record.uuid, error.message);
-    result.refused.push({ uuid: record.uuid, message: error.message, fields: error.fields,
-                          visitSaved: error.visitSaved });
+    result.refused.push({ uuid: record.uuid, kind: record.kind ?? "visit", message: error.message,
+                          fields: error.fields });
   }
 }
 
@@ -288,8 +226,9 @@ let running = null;
 let again = false;
 
 /**
- * Send every queued visit, oldest first; resolve to
- * {sent: [{uuid, visit, created, warnings}], refused: [{uuid, message}], stopped, message, remaining}.
+ * Send every queued record, oldest first; resolve to {sent, refused: [{uuid, kind, message, fields}], stopped,
+ * message, remaining}, sent holding visits as {uuid, visit, created, warnings, photoRefusals: [{name, message}]}
+ * and 完成跟进 as {uuid, kind: "follow-up-done", visitId, enterpriseName}.
  * A flush asked for while one runs makes the running one go round once more instead of starting twice.
  */
 export function flush() {

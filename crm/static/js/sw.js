@@ -1,4 +1,5 @@
-// Magnet's service worker: keeps the visit form and its files on the phone, so visits can be logged offline.
+// Magnet's service worker: keeps the visit form, 我的待办 and their files on the phone, so visits can be logged,
+// and follow-ups marked done, offline.
 // Served at /sw.js by crm/offline/views.py, which writes the version below from the static files' contents,
 // so any change to them makes phones install this worker anew and drop the old cache.
 // Pages: network first, the cached copy when offline. Static files: cache first. The API: never cached.
@@ -15,8 +16,11 @@ const ASSETS = [
   "/static/css/visits.css",
   "/static/js/app.js",
   "/static/js/date-input.js",
+  "/static/js/follow-ups.js",
   "/static/js/messages.js",
   "/static/js/outbox.js",
+  "/static/js/outbox-send.js",
+  "/static/js/outbox-view.js",
   "/static/js/visit-form.js",
   "/static/favicon.svg",
   "/manifest.webmanifest",

@@ -4,6 +4,7 @@
 
 import { isoDay } from "./date-input.js";
 import * as outbox from "./outbox.js";
+import { photoRefusals, showOutbox } from "./outbox-view.js";
 import { t } from "./messages.js";
 
 const SUGGEST_URL = "/api/v1/enterprises";
@@ -224,6 +225,7 @@ function readyForNextVisit(form) {
 
 async function outcome(result, uuid) {
   const sent = result.sent.find((item) => item.uuid === uuid);
+  if (sent?.photoRefusals?.length) return [photoRefusals(sent).join(t("separator")), "error"];
   if (sent && sent.warnings.length) return [t("savedWithWarnings", { warnings: sent.warnings.join(t("separator")) }), "saved"];
   if (sent || !(await outbox.get(uuid))) return [t("saved"), "saved"]; // or another tab sent it meanwhile
   if (result.stopped === outbox.UNAUTHENTICATED) return [t("expiredQueued", { count: result.remaining }), "queued"];
@@ -251,59 +253,24 @@ async function save(form, status, { sendQueued }) {
     return;
   }
   say(status, t("saving"));
-  const result = await sendQueued();
+  form.dataset.sending = uuid; // this visit's outcome is said here, not in the page's notice
+  const result = await sendQueued().finally(() => delete form.dataset.sending);
   if (!result) { // the outbox could not be read back; the visit itself is on the device
     readyForNextVisit(form);
     say(status, t("savedOffline", { count: await outbox.count().catch(() => 1) }), "queued");
     return;
   }
   const refused = result.refused.find((item) => item.uuid === uuid);
-  if (refused && !refused.visitSaved) {
+  if (refused) {
     // The person still has the form in front of them: they correct it and save again.
     await outbox.remove(uuid);
     markInvalid(form, Object.keys(refused.fields ?? {}));
     say(status, t("refused", { message: refused.message }), "error");
     return;
   }
-  const [message, state] = refused ? [refused.message, "error"] : await outcome(result, uuid);
+  const [message, state] = await outcome(result, uuid);
   readyForNextVisit(form);
   say(status, message, state);
-}
-
-function outboxItem(record) {
-  const item = element("li", "outbox-item");
-  item.dataset.uuid = record.uuid;
-  const payload = record.payload ?? {};
-  const name = payload.enterprise_name || (payload.enterprise_id ? `#${payload.enterprise_id}` : "");
-  item.append(element("strong", "outbox-enterprise", name), " ",
-    element("span", "outbox-date", payload.visited_on ?? ""));
-  if (record.photos?.length) {
-    item.append(" ", element("span", "outbox-photos", t("photos", { count: record.photos.length })));
-  }
-  const waiting = outbox.queuedByOther(record) ? t("otherUser") : record.lastError;
-  if (waiting) {
-    item.append(element("p", "outbox-error error", waiting));
-    const remove = element("button", "outbox-remove secondary outline", t("remove"));
-    remove.type = "button";
-    remove.addEventListener("click", async () => {
-      if (window.confirm(t("removeConfirm"))) await outbox.remove(record.uuid);
-    });
-    item.append(remove);
-  }
-  return item;
-}
-
-async function showOutbox(section) {
-  const list = section.querySelector(".outbox-items");
-  if (!list) return;
-  let records = [];
-  try {
-    records = await outbox.all();
-  } catch {
-    records = []; // no IndexedDB: the form posts directly
-  }
-  list.replaceChildren(...records.map(outboxItem));
-  section.hidden = records.length === 0;
 }
 
 /** Make the visit form save through the outbox. */
