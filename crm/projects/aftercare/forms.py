@@ -80,6 +80,12 @@ class ItemUpdateForm(ServiceForm):
         self.owner = user_or_none(field.data)
 
 
+class CompleteForm(ServiceForm):
+    """The one-tap 完成 of a 代办事项: only the version the item was shown at."""
+
+    version = version_field()
+
+
 class IssueForm(ServiceForm):
     raised_on = DayField(_l("提出日期"), validators=[InputRequired(_l("请填写提出日期")), plausible_day])
     description = TextAreaField(_l("问题描述"), validators=[DataRequired(_l("请填写问题描述")), Length(max=2000)])
