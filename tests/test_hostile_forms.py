@@ -434,6 +434,9 @@ FORMS = [
          lambda w: f"/projects/{w.project.id}/service-items/{w.item.id}", lazy_form(SERVICE_FORMS, "ItemUpdateForm"),
          lambda w: {"owner_id": st.sampled_from(["", str(w.users["member"].id)]), "done_on": AFTER_SIGNING}
          | version_of(lambda w: w.item)(w)),
+    Form("projects.complete_service_item", "member",
+         lambda w: f"/projects/{w.project.id}/service-items/{w.item.id}/done", lazy_form(SERVICE_FORMS, "CompleteForm"),
+         lambda w: version_of(lambda w: w.item)(w)),
     Form("projects.raise_issue", "member", lambda w: f"/projects/{w.project.id}/issues",
          lazy_form(SERVICE_FORMS, "IssueForm"), lambda w: {"raised_on": DATE_PAST},
          stored=newest(ProjectIssue), readback={"description": "description", "responsible_unit": "responsible_unit"}),

@@ -234,3 +234,42 @@ def test_my_projects_put_overdue_work_and_open_issues_first(client, login, make_
     assert order == [late_start.id, late_item.id, with_issue.id, calm.id]  # then newest signing first
     assert "别人的项目" not in page.text and "1 / 2" in page.text and "逾期未开工" in page.text
     assert [row.open_issues for row in service.my_projects(leader, TODAY)] == [0, 0, 1, 0]
+
+
+def test_the_chief_officer_ticks_an_item_done_in_one_post_and_logs_an_issue(client, login, make_user, project,
+                                                                           member):
+    """完成: one POST marks an open item done today, keeping its owner and due date; a stale tap changes nothing."""
+    chief = make_user(Role.LEADER)
+    project.chief_officer = chief
+    item = ServiceItem(project=project, name="规划许可", owner=member, due_on=TODAY + timedelta(days=9))
+    db.session.add(item)
+    db.session.commit()
+    login(chief)
+    page = client.get(f"/projects/{project.id}").text
+    done_url = f"/projects/{project.id}/service-items/{item.id}/done"
+    assert f'action="{done_url}"' in page
+    stale = client.post(done_url, data={"version": str(item.version + 1)})
+    assert stale.status_code == 409 and "已被他人修改" in stale.text
+    assert items(project)["规划许可"][0] is ServiceItemStatus.TODO
+    assert client.post(done_url, data={"version": "1"}).status_code == 302
+    assert items(project)["规划许可"] == (ServiceItemStatus.DONE, member.id, TODAY + timedelta(days=9), TODAY)
+    assert f'action="{done_url}"' not in client.get(f"/projects/{project.id}").text  # done: no 完成 button
+    assert client.post(f"/projects/{project.id}/issues", data={"raised_on": ago(0), "description": "用电增容"}
+                       ).status_code == 302
+    assert issues(project) == [(IssueStatus.ASSIGNED, TODAY, None, None)]
+
+
+def test_a_leader_not_serving_the_project_may_not_tick_items_or_log_issues(client, login, make_user, project):
+    chief, other = make_user(Role.LEADER), make_user(Role.LEADER)
+    project.chief_officer = chief
+    item = ServiceItem(project=project, name="施工许可")
+    db.session.add(item)
+    db.session.commit()
+    login(other)
+    assert client.post(f"/projects/{project.id}/service-items/{item.id}/done", data={"version": "1"}
+                       ).status_code == 403
+    assert client.post(f"/projects/{project.id}/issues", data={"raised_on": ago(0), "description": "x"}
+                       ).status_code == 403
+    assert items(project)["施工许可"][0] is ServiceItemStatus.TODO and issues(project) == []
+    page = client.get(f"/projects/{project.id}").text
+    assert "/done" not in page and "登记问题诉求" not in page

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from ..access.districts import district_name
+from ..access.districts import DistrictNames, district_name, district_names
 from ..access.tenancy import scoped_district
 from ..domain.periods import Period, today
 from ..domain.refused import Refused
@@ -27,7 +27,21 @@ from ..web.i18n import join_names
 from ..web.i18n import lazy_gettext as _l
 from .forms import form_errors, labels, period_title
 from .query import stream
-from .sheet import DATE, INT, LONG, NUMBER, PERCENT, POINTS, TEXT, YI, Column, Export, Table, yi_decimal
+from .sheet import (
+    DATE,
+    INT,
+    LONG,
+    NUMBER,
+    PERCENT,
+    POINTS,
+    TEXT,
+    YI,
+    Column,
+    Export,
+    Table,
+    district_column,
+    yi_decimal,
+)
 
 NO_TARGETS = _l("未设目标")  # beside the score of a unit with no target, which scores 0 under target normalisation
 
@@ -47,11 +61,13 @@ def report_period(form: ReportPeriodForm) -> Period:
         raise Refused(_("筛选条件有误：时段不成立")) from error
 
 
-def yi_rows(criteria: YiCriteria) -> Iterator[tuple[Any, ...]]:
+def yi_rows(criteria: YiCriteria, districts: DistrictNames | None) -> Iterator[tuple[Any, ...]]:
+    """The file's rows; a 区县 after the team when the ranking holds every district's (the city's)."""
     statuses = labels(ProjectStatus)
     for rank, row in enumerate(stream(yi_ranking(criteria)), start=1):
-        yield (rank, row.name, row.total_investment_yuan, row.code, row.investor, row.team_name, row.industry,
-               row.signed_on, statuses[row.status])
+        whose = (districts.of_team(row.team_id),) if districts else ()
+        yield (rank, row.name, row.total_investment_yuan, row.code, row.investor, row.team_name, *whose,
+               row.industry, row.signed_on, statuses[row.status])
 
 
 def yi_footer(totals: YiTotals) -> list[list[Any]]:
@@ -68,10 +84,12 @@ def yi_ranking_export(args: Mapping[str, str], viewer: User) -> Export:
     totals = yi_totals(criteria)
     chosen = db.session.get(District, criteria.district_id) if criteria.district_id else None  # the city's choice
     title = period_title(chosen.name if chosen else district_name(), _("亿元以上项目榜"), criteria.period)
+    districts = district_names()
     columns = [Column(_("排名"), INT), Column(_("项目名称"), LONG, 40), Column(_("总投资（亿元）"), YI),
                Column(_("项目编号"), TEXT, 16), Column(_("投资方"), LONG, 36), Column(_("招商专班"), TEXT, 16),
-               Column(_("产业类别"), TEXT, 16), Column(_("签约时间"), DATE), Column(_("状态"), TEXT, 8)]
-    table = Table(_("亿元以上项目榜"), title, columns, rows=lambda: yi_rows(criteria),
+               *district_column(districts), Column(_("产业类别"), TEXT, 16), Column(_("签约时间"), DATE),
+               Column(_("状态"), TEXT, 8)]
+    table = Table(_("亿元以上项目榜"), title, columns, rows=lambda: yi_rows(criteria, districts),
                   footer=lambda: yi_footer(totals), frozen_columns=2)
     return Export("ranking", title, [table], totals.count)
 

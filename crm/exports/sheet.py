@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..domain.money import YUAN_PER_YI
+from ..web.i18n import gettext as _
 
 # How a column's values are written. Amounts arrive as integer yuan and are shown in 亿元 with two decimals.
 TEXT = "text"  # a short text
@@ -40,6 +41,12 @@ class Column:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}")
+
+
+def district_column(districts: Any) -> list[Column]:
+    """The 区县 column of a list holding every district's records (the city's: the DistrictNames of its work), put
+    after the team; none for one district's list, whose every row would say the same."""
+    return [Column(_("区县"), TEXT, 12)] if districts is not None else []
 
 
 @dataclass

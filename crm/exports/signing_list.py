@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import case
 
-from ..access.districts import district_name
+from ..access.districts import DistrictNames, district_name, district_names
 from ..domain.periods import Period, today
 from ..domain.refused import Refused
 from ..domain.sizes import SIZE_BUCKETS
@@ -26,23 +26,23 @@ from ..web.i18n import gettext as _
 from ..web.i18n import join_clauses, with_note
 from .forms import form_errors, labels, period_title
 from .query import stream
-from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, Table
+from .sheet import DATE, INT, LONG, TEXT, YI, Column, Export, Table, district_column
 
 FOREIGN = frozenset({Ownership.FOREIGN, Ownership.HMT})  # 港澳台资 counts as 外资 in investment statistics
 
 
-def columns() -> list[Column]:
+def columns(districts: DistrictNames | None = None) -> list[Column]:
     """The list's columns; their widest widths share A4 landscape's (crm/exports/xlsx.py), the project's name and
-    investor taking the most."""
+    investor taking the most; a 区县 after the team when it holds every district's (the city's)."""
     return [Column(_("序号"), INT), Column(_("项目名称"), LONG, 40), Column(_("投资方（签约企业）"), LONG, 36),
             Column(_("来源地"), TEXT, 10), Column(_("内/外资"), TEXT, 6), Column(_("总投资（亿元）"), YI),
             Column(_("其中固定资产投资（亿元）"), YI), Column(_("产业类别"), TEXT, 12), Column(_("项目类型"), TEXT, 8),
             Column(_("协议类型"), TEXT, 8), Column(_("签约时间"), DATE), Column(_("落户地"), TEXT, 20),
-            Column(_("招商专班"), TEXT, 14), Column(_("首席服务官"), TEXT, 24), Column(_("当前进展"), TEXT, 22),
-            Column(_("备注"), LONG, 30)]
+            Column(_("招商专班"), TEXT, 14), *district_column(districts), Column(_("首席服务官"), TEXT, 24),
+            Column(_("当前进展"), TEXT, 22), Column(_("备注"), LONG, 30)]
 
 
-def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ...]]:
+def signing_rows(criteria: ProjectCriteria, day: date, districts: DistrictNames | None) -> Iterator[tuple[Any, ...]]:
     """The list's rows in its order (newest signing first), streamed as plain values, numbered from 1."""
     chief = User.__table__.alias("chief")
     query = (project_list(criteria)
@@ -50,7 +50,8 @@ def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ..
                                 Enterprise.ownership, Project.total_investment_yuan,
                                 Project.fixed_asset_investment_yuan, Project.industry, Project.project_type,
                                 Project.agreement_kind, Project.signed_on, Project.location, Team.name,
-                                chief.c.display_name, chief.c.title, Project.status, Project.started_on,
+                                Team.district_id, chief.c.display_name, chief.c.title, Project.status,
+                                Project.started_on,
                                 Project.production_on, Project.capacity_on, Project.terminated_on,
                                 case((start_overdue(day), True), else_=False), Project.verified, Project.voided,
                                 Project.void_reason, Project.remarks)
@@ -61,8 +62,8 @@ def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ..
     comma, colon = _("，"), _("：")
     for number, row in enumerate(stream(query), start=1):
         (name, investor, province, city, owner, total, fixed, industry, type_, kind, signed_on, location, team,
-         chief_name, chief_title, status, started, producing, capacity, terminated, overdue, verified, voided,
-         void_reason, remarks) = row
+         district_id, chief_name, chief_title, status, started, producing, capacity, terminated, overdue, verified,
+         voided, void_reason, remarks) = row
         reached = {ProjectStatus.STARTED: started, ProjectStatus.PRODUCING: producing,
                    ProjectStatus.AT_CAPACITY: capacity, ProjectStatus.TERMINATED: terminated}.get(status)
         progress = with_note(statuses[status], reached.isoformat()) if reached else statuses[status]
@@ -72,6 +73,7 @@ def signing_rows(criteria: ProjectCriteria, day: date) -> Iterator[tuple[Any, ..
                                    f"{void}{colon}{void_reason}" if voided else None, remarks) if text]
         yield (number, name, investor, place(province, city), ownership.get(owner, ""), total, fixed, industry,
                types[type_], kinds[kind], signed_on, location, team,
+               *((districts.of(district_id),) if districts else ()),
                with_note(chief_name, chief_title) if chief_name and chief_title else chief_name,
                progress, join_clauses(notes))
 
@@ -118,8 +120,10 @@ def signing_list(args: Mapping[str, str], viewer: User) -> Export:
     day = today()
     chosen = db.session.get(District, criteria.district_id) if criteria.district_id else None
     title = project_title(chosen.name if chosen else district_name(), criteria.period)
-    table = Table(sheet=_("签约项目清单"), title=title, columns=columns(),
-                  rows=lambda: signing_rows(criteria, day), footer=lambda: footer(totals, criteria), frozen_columns=2)
+    districts = district_names()
+    table = Table(sheet=_("签约项目清单"), title=title, columns=columns(districts),
+                  rows=lambda: signing_rows(criteria, day, districts),
+                  footer=lambda: footer(totals, criteria), frozen_columns=2)
     return Export("projects", title, [table], totals.rows)
 
 

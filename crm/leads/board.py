@@ -59,7 +59,8 @@ def recent_cards(scope: ColumnElement[bool], per_stage: int = CARDS_PER_STAGE
     for lead, amount in db.session.execute(
             select(Lead, lead_amount()).join(ranked, ranked.c.id == Lead.id).outerjoin(Project, lead_project())
             .where(ranked.c.rank <= per_stage)
-            .options(joinedload(Lead.enterprise), joinedload(Lead.owner)).order_by(ranked.c.rank)):
+            .options(joinedload(Lead.enterprise), joinedload(Lead.owner), joinedload(Lead.team))
+            .order_by(ranked.c.rank)):
         cards[lead.stage].append(lead)
         amounts[lead.id] = amount
     return cards, amounts

@@ -7,11 +7,14 @@ from sqlalchemy import select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..access.districts import team_choices
+from ..access.tenancy import scoped_district
 from ..domain.money import AmountError, Unit, parse_amount, to_unit
 from ..domain.periods import today
 from ..extensions import db
 from ..models import AgreementKind, Lead, LeadStage, LeadStatus, ProjectType, Team, User
-from ..web.forms import DayField, options
+from ..rankings.filter_options import district_options
+from ..web.forms import DayField, DistrictFilter, options
 from ..web.i18n import gettext, join_clauses, labelled, with_note
 from ..web.i18n import lazy_gettext as _l
 from .services import team_members
@@ -121,7 +124,7 @@ class StageForm(FlaskForm):
         return join_clauses(problems) if problems and not self.stage.errors else gettext("请选择要移至的阶段")
 
 
-class LeadFilterForm(FlaskForm):
+class LeadFilterForm(DistrictFilter, FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
@@ -133,6 +136,7 @@ class LeadFilterForm(FlaskForm):
     owner = SelectField(_l("负责人"), coerce=int, validators=[Optional()])
     enterprise = StringField(_l("企业名称"), validators=[Optional(), Length(max=100)])
     team = SelectField(_l("专班"), coerce=int, validators=[Optional()])
+    district = SelectField(_l("区县"), coerce=int, default=0, validators=[Optional()])
 
     def __init__(self, *args: Any, teams: list[Team] | None, members: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,7 +144,8 @@ class LeadFilterForm(FlaskForm):
         if teams is None:
             del self.team  # the viewer sees only their own team
         else:
-            self.team.choices = options([(0, _l("全部专班"))] + [(t.id, t.name) for t in teams])
+            self.team.choices = options([(0, _l("全部专班")), *team_choices((t.id, t.name) for t in teams)])
+        self.offer_districts(district_options(self.district.data) if scoped_district() is None else None)
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, by name; an invalid one is left out rather than refused."""
@@ -149,7 +154,7 @@ class LeadFilterForm(FlaskForm):
         return {"stage": LeadStage(valid["stage"]) if "stage" in valid else None,
                 "status": LeadStatus(valid["status"]) if "status" in valid else None,
                 "owner_id": valid.get("owner"), "enterprise": (valid.get("enterprise") or "").strip() or None,
-                "team_id": valid.get("team")}
+                "team_id": valid.get("team"), "district_id": valid.get("district")}
 
 
 class ResolveOverlapForm(FlaskForm):

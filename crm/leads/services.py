@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, true
+from sqlalchemy import ColumnElement, Select, and_, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -12,6 +12,7 @@ from ..domain.refused import Refused
 from ..enterprises.names import fold
 from ..extensions import db
 from ..models import Enterprise, Lead, LeadStage, LeadStageChange, LeadStatus, Project, Team, User, Visit
+from ..reports.figures import of_district
 from ..reports.rules import lead_amount, lead_project
 from ..web.i18n import lazy_gettext as _l
 from .overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
@@ -29,11 +30,12 @@ class LeadsToConfirm(Refused):
         self.rivals, self.twins = rivals, twins
 
 
-def visible_teams(user: User, team_id: int | None) -> ColumnElement[bool]:
-    """A WHERE clause for the leads a user looks at: their own team, or the chosen one (or all) for readers of all."""
+def visible_teams(user: User, team_id: int | None, district_id: int | None = None) -> ColumnElement[bool]:
+    """A WHERE clause for the leads a user looks at: their own team, or the chosen one (or all) for readers of all,
+    of the district the city chose (`district_id`; the reach keeps a district's readers to their own)."""
     if not sees_all(user):
         return Lead.team_id == user.team_id
-    return Lead.team_id == team_id if team_id else true()
+    return and_(Lead.team_id == team_id if team_id else true(), of_district(Lead.team_id, district_id))
 
 
 def lead_list(scope: ColumnElement[bool], *, stage: LeadStage | None = None, status: LeadStatus | None = None,

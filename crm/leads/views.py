@@ -47,7 +47,7 @@ def table():
                           members=services.team_members(id_arg("team") if readers_of_all
                                                         else current_user.team_id))
     filters = form.filters()
-    scope = services.visible_teams(current_user, filters.pop("team_id"))
+    scope = services.visible_teams(current_user, filters.pop("team_id"), filters.pop("district_id"))
     page = paginate(services.lead_list(scope, **filters))
     amounts = services.lead_amounts([lead.id for lead in page.items])
     return render_template("leads/list.html", form=form, page=page, amounts=amounts, args=link_args())

@@ -43,6 +43,13 @@ def page_with_conflict(project_id: int, conflict: ItemConflict, message: str) ->
     return make_response(render_template("projects/detail.html", **page), 409)
 
 
+def page_stale(project_id: int, message: str) -> Response:
+    """Nothing was saved, the record having changed meanwhile: the project's page as it now is, as a 409."""
+    db.session.rollback()
+    flash(message, "error")
+    return make_response(render_template("projects/detail.html", **project_page(project_id, current_user)), 409)
+
+
 def carry_out(project_id: int, form: Any, change: Callable[[], Any], done: str | Callable[[], str], *,
               anchor: str | None = None) -> Response:
     """Check the form (if any), make the change, commit once and go back to the page the form came from."""

@@ -36,6 +36,8 @@ bp.add_url_rule(f"/<{ID}:project_id>/service-items/template",
 bp.add_url_rule(f"/<{ID}:project_id>/service-items", view_func=aftercare.add_service_item, methods=["POST"])
 bp.add_url_rule(f"/<{ID}:project_id>/service-items/<{ID}:item_id>",
                 view_func=aftercare.update_service_item, methods=["POST"])
+bp.add_url_rule(f"/<{ID}:project_id>/service-items/<{ID}:item_id>/done",
+                view_func=aftercare.complete_service_item, methods=["POST"])
 bp.add_url_rule(f"/<{ID}:project_id>/issues", view_func=aftercare.raise_issue, methods=["POST"])
 bp.add_url_rule(f"/<{ID}:project_id>/issues/<{ID}:issue_id>/advance",
                 view_func=aftercare.advance_issue, methods=["POST"])

@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
 
+from ..access.districts import team_choices
 from ..extensions import db
 from ..models import District, Project, Team
 from ..projects.records.queries import industries
@@ -53,7 +54,9 @@ def team_options(district_id: int | None, wanted: int | None = None) -> Choices:
     """The teams to filter by, active first, then by name; read anew when `wanted` is not among them."""
     def read() -> Choices:
         return (ALL_TEAMS, *db.session.execute(select(Team.id, Team.name).order_by(Team.active.desc(), Team.name)))
-    return kept_list(("teams", district_id), read, str(wanted) if wanted else None)
+    pairs = kept_list(("teams", district_id), read, str(wanted) if wanted else None)
+    # Every district has its 上海专班: the city's list names each team's district (in the request's language).
+    return pairs if district_id is not None else (pairs[0], *team_choices(pairs[1:]))
 
 
 def industry_options(district_id: int | None, wanted: str | None = None) -> Choices:

@@ -23,6 +23,7 @@ class ShownProject:
     amount: str
     investor: str
     team: str
+    team_id: int  # whose: the city's 区县 column
     industry: str
     signed_on: str
     status: str
@@ -33,6 +34,6 @@ def shown_projects(rows: Iterable[Any], first_rank: int) -> list[ShownProject]:
     statuses = {status: str(status.label) for status in ProjectStatus}  # translated once, not once a row
     # Unpacked in the order of ranking_statement's columns: a row's attributes cost a lookup each.
     return [ShownProject(rank, code, url_for("projects.detail", project_id=project_id), name, money_filter(total_yuan),
-                         investor, team, industry or "—", signed_on.isoformat(), statuses[status])
-            for rank, (project_id, code, name, total_yuan, industry, signed_on, status, _team_id, investor, team)
+                         investor, team, team_id, industry or "—", signed_on.isoformat(), statuses[status])
+            for rank, (project_id, code, name, total_yuan, industry, signed_on, status, team_id, investor, team)
             in enumerate(rows, start=first_rank)]

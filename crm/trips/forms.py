@@ -9,10 +9,13 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..access.districts import team_choices
+from ..access.tenancy import scoped_district
 from ..core.stale_edits import version_field
 from ..extensions import db
 from ..models import Role, Team, Trip, User
-from ..web.forms import MAX_ID, DayField, PeriodFilter, options
+from ..rankings.filter_options import district_options
+from ..web.forms import MAX_ID, DayField, DistrictFilter, PeriodFilter, options
 from ..web.i18n import lazy_gettext as _l
 
 
@@ -91,7 +94,7 @@ class TripForm(FlaskForm):
                 **({"version": int(self.version.data)} if "version" in self else {})}
 
 
-class TripFilterForm(PeriodFilter, FlaskForm):
+class TripFilterForm(DistrictFilter, PeriodFilter, FlaskForm):
     """The list's filters, read from the query string."""
 
     class Meta:
@@ -106,15 +109,17 @@ class TripFilterForm(PeriodFilter, FlaskForm):
     start = DayField(_l("起始日期"), validators=[Optional()])
     end = DayField(_l("截止日期"), validators=[Optional()])
     destination = StringField(_l("目的地"), validators=[Optional(), Length(max=100)])
+    district = SelectField(_l("区县"), coerce=int, default=0)
 
     def __init__(self, formdata: Any, *, sees_all: bool) -> None:
         super().__init__(formdata)
+        self.offer_districts(district_options(self.district.data) if scoped_district() is None else None)
         if sees_all:
-            self.team.choices = options([(0, _l("全部专班")), *team_pairs(active_only=False)])
+            self.team.choices = options([(0, _l("全部专班")), *team_choices(team_pairs(active_only=False))])
         else:
             del self.team  # members and leads see their own team's trips only
 
     def criteria(self) -> dict[str, Any]:
         """The filters as services.visible_trips takes them."""
         return {"team_id": self.team.data if "team" in self else None, "period": self.period(),
-                "destination": (self.destination.data or "").strip() or None}
+                "destination": (self.destination.data or "").strip() or None, "district_id": self.chosen_district()}

@@ -14,6 +14,7 @@ from ..domain.periods import Period
 from ..domain.refused import Refused
 from ..extensions import db
 from ..models import Role, Team, Trip, User, Visit, trip_participant
+from ..reports.figures import of_district
 from ..web.i18n import gettext as _
 from ..web.i18n import join_names
 
@@ -87,8 +88,8 @@ def delete_trip(trip: Trip, *, actor: User) -> None:
 
 
 def visible_trips(viewer: User, *, team_id: int | None = None, period: Period | None = None,
-                  destination: str | None = None) -> Select[tuple[Trip]]:
-    """The trips the viewer may see that match the filters, newest first."""
+                  destination: str | None = None, district_id: int | None = None) -> Select[tuple[Trip]]:
+    """The trips the viewer may see that match the filters (`district_id`: the city's choice), newest first."""
     query = (select(Trip).where(team_filter(viewer, Trip.team_id))
              .options(selectinload(Trip.team), selectinload(Trip.leader))
              .order_by(Trip.start_on.desc(), Trip.id.desc()))
@@ -98,7 +99,7 @@ def visible_trips(viewer: User, *, team_id: int | None = None, period: Period | 
         query = query.where(Trip.start_on.between(period.start, period.end))
     if destination:
         query = query.where(Trip.destination.contains(destination, autoescape=True))
-    return query
+    return query.where(of_district(Trip.team_id, district_id))
 
 
 def trip_tallies(trip_ids: Sequence[int]) -> dict[int, TripTally]:

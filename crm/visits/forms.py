@@ -12,12 +12,16 @@ from wtforms.fields import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..access.districts import team_choices
+from ..access.tenancy import scoped_district
+from ..access.visibility import sees_all
 from ..core.stale_edits import version_field
 from ..domain.periods import today
 from ..extensions import db
 from ..leads.overlaps import ACTIVE_STAGES
-from ..models import Lead, Trip, User, Visit, VisitKind
-from ..web.forms import DayField, options
+from ..models import Lead, Team, Trip, User, Visit, VisitKind
+from ..rankings.filter_options import district_options
+from ..web.forms import DayField, DistrictFilter, options
 from ..web.i18n import lazy_gettext as _l
 from .services import TEXT_LIMIT, VisitInput
 
@@ -109,8 +113,8 @@ class VisitForm(FlaskForm):
         return int(self.version.data)
 
 
-class VisitFilterForm(FlaskForm):
-    """The visit list's filters, read from the query string."""
+class VisitFilterForm(DistrictFilter, FlaskForm):
+    """The visit list's filters, read from the query string (the page's and its export's alike)."""
 
     class Meta:
         csrf = False
@@ -122,3 +126,10 @@ class VisitFilterForm(FlaskForm):
                        validators=[Optional(strip_whitespace=False)])
     q = StringField(_l("企业"), validators=[Optional(), Length(max=100)])
     team_id = SelectField(_l("专班"), coerce=int, validators=[Optional()])
+    district = SelectField(_l("区县"), coerce=int, default=0, validators=[Optional()])
+
+    def __init__(self, formdata: object, viewer: User) -> None:
+        super().__init__(formdata)
+        teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all() if sees_all(viewer) else []
+        self.team_id.choices = options([(0, _l("全部专班")), *team_choices(teams)])
+        self.offer_districts(district_options(self.district.data) if scoped_district() is None else None)

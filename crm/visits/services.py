@@ -20,6 +20,7 @@ from ..enterprises.services import find_or_create
 from ..extensions import db
 from ..leads.overlaps import ACTIVE_STAGES, record_overlaps, rival_leads
 from ..models import Enterprise, Lead, Role, Team, Trip, User, Visit, VisitKind, visit_participant
+from ..reports.figures import of_district
 from ..web.i18n import gettext as _
 
 TEXT_LIMIT = 4000
@@ -252,4 +253,6 @@ def filter_visits(query: Select[Any], data: dict[str, Any]) -> Select[Any]:
         query = query.where(Enterprise.name.contains(data["q"].strip(), autoescape=True))
     if data.get("team_id"):
         query = query.where(Visit.team_id == data["team_id"])
+    if data.get("district"):  # the city's choice of one district
+        query = query.where(of_district(Visit.team_id, data["district"]))
     return query

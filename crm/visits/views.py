@@ -8,13 +8,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access.changes import editable_or_404, may_change_visit
 from ..access.rights import requires
-from ..access.visibility import sees_all, team_filter, team_scoped_or_404
+from ..access.visibility import team_filter, team_scoped_or_404
 from ..core.stale_edits import StaleEdit, beside_stored
 from ..domain.refused import Refused
 from ..extensions import db
 from ..leads.conversions import visit_links
-from ..models import Team, User, Visit
-from ..web.forms import form_status, options
+from ..models import User, Visit
+from ..web.forms import form_status
 from ..web.i18n import gettext as _
 from ..web.pagination import link_args, paginate
 from ..web.refusals import refused
@@ -25,9 +25,7 @@ from .forms import VisitFilterForm, VisitForm
 @requires("visits.view")
 def index():
     """The visits of the teams the viewer may see, with filters."""
-    filters = VisitFilterForm(request.args)
-    teams = db.session.scalars(select(Team).order_by(Team.name)).all() if sees_all(current_user) else []
-    filters.team_id.choices = options([(0, _("全部专班"))] + [(t.id, t.name) for t in teams])
+    filters = VisitFilterForm(request.args, current_user)
     query = (select(Visit).join(Visit.enterprise).where(team_filter(current_user, Visit.team_id))
              .options(selectinload(Visit.enterprise), selectinload(Visit.team), selectinload(Visit.created_by))
              .order_by(Visit.visited_on.desc(), Visit.id.desc()))

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ..access.districts import district_names
 from ..access.rights import may
 from ..domain.money import money_filter
 from ..models import Role
@@ -24,8 +25,11 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict:
+        city = current_user.is_authenticated and current_user.role is Role.CITY
         return {"may": lambda right: may(current_user, right),
-                "is_city": current_user.is_authenticated and current_user.role is Role.CITY,
+                "is_city": city,
+                # The city reads every district: its lists say whose each record is, in a 区县 column (None: no column).
+                "district_column": district_names() if city else None,
                 "csrf_form": FlaskForm(formdata=None),
                 "languages": app.config["LANGUAGES"],
                 "locale": str(get_locale())}

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ...access.districts import team_choices
 from ...core.stale_edits import version_field
 from ...extensions import db
 from ...models import IssueStatus, ServiceItemStatus, Team, User
@@ -80,6 +81,12 @@ class ItemUpdateForm(ServiceForm):
         self.owner = user_or_none(field.data)
 
 
+class CompleteForm(ServiceForm):
+    """The one-tap 完成 of a 代办事项: only the version the item was shown at."""
+
+    version = version_field()
+
+
 class IssueForm(ServiceForm):
     raised_on = DayField(_l("提出日期"), validators=[InputRequired(_l("请填写提出日期")), plausible_day])
     description = TextAreaField(_l("问题描述"), validators=[DataRequired(_l("请填写问题描述")), Length(max=2000)])
@@ -102,8 +109,8 @@ class IssueFilterForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams = db.session.scalars(select(Team).order_by(Team.active.desc(), Team.name))
-        self.team.choices = options([(0, _l("全部专班"))] + [(t.id, t.name) for t in teams])
+        teams = db.session.execute(select(Team.id, Team.name).order_by(Team.active.desc(), Team.name))
+        self.team.choices = options([(0, _l("全部专班")), *team_choices(teams)])
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid one is left out rather than refused."""

@@ -118,6 +118,12 @@ def update_item(item: ServiceItem, *, version: int, status: ServiceItemStatus, o
     db.session.flush()
 
 
+def complete_item(item: ServiceItem, *, version: int, today: date) -> None:
+    """Tick an open 代办事项 done today, in one tap, its owner and due date kept (refused as stale like any edit)."""
+    update_item(item, version=version, status=ServiceItemStatus.DONE, owner=item.owner, due_on=item.due_on,
+                done_on=today, today=today)
+
+
 def is_overdue(item: ServiceItem, today: date) -> bool:
     """Past its due date and not done (the same rule as the SQL counts)."""
     return item.due_on is not None and item.due_on < today and item.status is not ServiceItemStatus.DONE

@@ -15,10 +15,19 @@ from ...extensions import db
 from ...models import IssueStatus, Project, ProjectIssue, ServiceItem, ServiceItemStatus
 from ...web.i18n import gettext as _
 from ...web.pagination import link_args, paginate
-from ..answers import carry_out, page_with_conflict, refused_on_page
+from ..answers import carry_out, page_stale, page_with_conflict, refused_on_page
 from ..lifecycle.overdue import OVERDUE
 from . import services
-from .forms import AdvanceForm, AssignForm, IssueFilterForm, IssueForm, ItemForm, ItemUpdateForm, ServiceForm
+from .forms import (
+    AdvanceForm,
+    AssignForm,
+    CompleteForm,
+    IssueFilterForm,
+    IssueForm,
+    ItemForm,
+    ItemUpdateForm,
+    ServiceForm,
+)
 from .panel import item_conflict
 
 SERVICE = "service"  # the project page's section the service forms go back to
@@ -90,6 +99,20 @@ def update_service_item(project_id: int, item_id: int):
         return stale_item(project_id, item_id, form)
     flash(_("已保存代办事项"), "success")
     return redirect(url_for("projects.detail", project_id=project_id, _anchor=SERVICE))
+
+
+@requires("projects.serve")
+def complete_service_item(project_id: int, item_id: int):
+    """完成: tick an open 代办事项 done today in one tap; one changed meanwhile is refused (409) and shown as it is."""
+    serving_or_403(project_id)
+    item = part_of(ServiceItem, item_id, project_id)
+    form, name = CompleteForm(), item.name
+    try:
+        return carry_out(project_id, form, lambda: services.complete_item(
+            item, version=int(form.version.data), today=today()), _("已办结代办事项“%(name)s”", name=name),
+            anchor=SERVICE)
+    except StaleEdit:
+        return page_stale(project_id, _("代办事项“%(name)s”已被他人修改，请核对后再办结", name=name))
 
 
 def stale_item(project_id: int, item_id: int, typed: ItemUpdateForm):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
+from ...access.districts import team_choices
 from ...access.tenancy import scoped_district
 from ...domain.periods import today
 from ...domain.sizes import SIZE_BUCKETS
@@ -53,7 +54,7 @@ class ProjectFilterForm(DistrictFilter, PeriodFilter, FlaskForm):
     def __init__(self, formdata: Any) -> None:
         super().__init__(formdata)
         teams = db.session.execute(select(Team.id, Team.name).order_by(Team.active.desc(), Team.name))
-        self.team.choices = options([(0, _l("全部专班")), *teams])
+        self.team.choices = options([(0, _l("全部专班")), *team_choices(teams)])
         self.industry.choices = options([ALL, *((name, name) for name in industries())])
         self.offer_districts(district_options(self.district.data) if scoped_district() is None else None)
 
