@@ -678,8 +678,14 @@ def versioned_forms() -> set[str]:
     return found
 
 
+# Versioned forms with nothing typed to keep, and where their stale answer is tested.
+NOTHING_TYPED = {"CompleteForm": "the one-tap 完成 of a 代办事项: tests/test_project_service.py "
+                                 "::test_the_chief_officer_ticks_an_item_done_in_one_post_and_logs_an_issue"}
+
+
 def test_every_form_with_a_version_is_edited_below():
-    assert versioned_forms() == set(EDITS)
+    assert versioned_forms() - set(NOTHING_TYPED) == set(EDITS)
+    assert set(NOTHING_TYPED) <= versioned_forms()
 
 
 @pytest.mark.parametrize("edit", [edit for edits in EDITS.values() for edit in edits], ids=lambda edit: edit.__name__)

@@ -76,10 +76,12 @@ def check_exports(ledger: Ledger, truth: Truth, world: World, browsers: Browsers
     assert set(CATALOGUE) == {*EXPORTS, "leads"}, "an export was added: check its totals here too"
     for label, username, scope in readers(world, 0):
         for ext in ("csv", "xlsx") if scope == CITY else ("csv",):
-            _data, footer = data_and_footer(sheet(browsers[username], "leads", ext, {}))
-            line = footer[0] if footer else [None] * 6
+            table = sheet(browsers[username], "leads", ext, {})
+            amount = [str(cell or "") for cell in table[1]].index("投资额（亿元）")  # after 区县 for the city
+            _data, footer = data_and_footer(table)
+            line = footer[0] if footer else [None] * (amount + 1)
             ledger.check(f"export leads.{ext}", label, "合计 count and amount", truth.lead_list(scope),
-                         (n_in(line[1]), yuan(line[5])))
+                         (n_in(line[1]), yuan(line[amount])))
     for index, span in enumerate(SPANS):
         for label, username, scope in readers(world, index):
             named = {"district": str(on_turn(world, index + 1).id)} if scope == CITY else {}  # its team ranking's
