@@ -161,3 +161,13 @@ def test_a_rule_is_kept_per_district_and_for_the_city(city):
     assert city_rule_for(2026).weights[TargetMetric.TRIPS] == 40
     assert rule_for(2026, city["home"].id).weights[TargetMetric.TRIPS] == 7
     assert rule_for(2026, city["other"].id).is_default
+
+
+def test_the_page_is_called_what_the_menu_calls_it(client, login, city):
+    login(city["user"])
+    page = client.get("/rankings/districts").text
+    menu = re.search(r'<a href="/rankings/districts">(.*?)</a>', page)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert menu and heading and title
+    assert heading.group(1).strip() == menu.group(1) and title.group(1).startswith(menu.group(1))

@@ -39,7 +39,7 @@ def test_the_city_ranks_its_districts_and_freezes_a_quarter(phone: Any, console_
 
     phone.goto("/rankings/districts?year=2026&quarter=1")
     sign_in(phone, account(Role.CITY, display_name="市招商局王科长"))
-    expect(phone.get_by_role("heading", level=1)).to_have_text("市级拉练排名")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("区县排名")
     rows = phone.locator("table.district-ranking tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.first).to_have_attribute("data-district", "张湾区")
@@ -68,6 +68,6 @@ def test_a_leader_finds_the_city_ranking_in_the_menu(phone: Any, console_errors:
     phone.goto("/")
     sign_in(phone, account(Role.LEADER))
     open_menu(phone).get_by_role("link", name="区县排名").click()
-    expect(phone.get_by_role("heading", level=1)).to_have_text("市级拉练排名")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("区县排名")
     expect(phone.get_by_role("link", name="茅箭区")).to_have_count(0)  # a district's leader reads figures only
     assert console_errors == []

@@ -476,3 +476,15 @@ def test_a_districts_reader_is_offered_no_district_choice(client, login, member,
     assert 'name="district"' not in page
     rows, totals, _buckets = project_ranking(client, f"year=2026&district={other.id}")
     assert len(rows) == 5 and totals["count"] == 5  # their own district, whatever the query names
+
+
+@pytest.mark.parametrize(("page", "query", "shown"), [
+    ("/rankings/projects", "start=2026-07-01&end=2026-09-30", "2026-07-01至2026-09-30"),
+    ("/rankings/teams", "start=2026-07-01&end=2026-09-30", "2026-07-01至2026-09-30"),
+    ("/rankings/teams", "year=2026&quarter=3", "2026年第3季度（2026-07-01至2026-09-30）"),
+])
+def test_a_rankings_period_is_written_once(client, login, member, page, query, shown):
+    login(member)
+    heading = re.search(r'<p class="ranking-period">(.*?)</p>', client.get(f"{page}?{query}").text, re.S)
+    assert heading is not None and heading.group(1).strip().endswith(shown)
+    assert heading.group(1).count("2026-07-01") == 1

@@ -97,6 +97,14 @@ class Period:
             return _("上年同期（%(start)s至%(end)s）", start=self.start.isoformat(), end=self.end.isoformat())
         return _("%(start)s至%(end)s", start=self.start.isoformat(), end=self.end.isoformat())
 
+    @property
+    def described(self) -> str:
+        """The period with its dates, as a page heads a list: 2026年第3季度（2026-07-01至2026-09-30）; a period
+        whose name already is its dates (a custom range, last year's same period) is written once."""
+        if self.kind not in ("year", "quarter", "month", "ytd"):
+            return self.label
+        return self.label + _("（%(start)s至%(end)s）", start=self.start.isoformat(), end=self.end.isoformat())
+
 
 def period_from(year: int | None = None, quarter: int | None = None, month: int | None = None,
                 start: date | None = None, end: date | None = None, ytd: bool = False) -> Period:
