@@ -31,6 +31,7 @@ from sqlalchemy import select, text
 from crm.access import tenancy
 from crm.api.openapi import SPEC
 from crm.domain.periods import today
+from crm.enterprises.merging import merge_enterprises
 from crm.exports.catalogue import EXPORTS, FORMATS
 from crm.exports.sheet import Column, Export, Table
 from crm.extensions import db
@@ -112,6 +113,9 @@ def plant(marker: str, code: str, make: dict[str, Any], city: Any, city_snapshot
     db.session.add(job)
     db.session.commit()
     db.session.add(Overlap(enterprise=enterprise, team=team, lead=lead_record, source="visit", source_id=visit.id))
+    # a merge the enterprise's page lists (合并记录), naming the marker in the enterprise it took in
+    taken_in = make["enterprise"](name=f"{marker}旧名有限公司", district_id=district.id)
+    merge_enterprises(enterprise, taken_in, actor=admin)
     snapshot = freeze_quarter(today().year - 1, 4, district_id=district.id, actor_id=admin.id, today=today())
     db.session.commit()
     side = Side(team, member, lead, {"enterprise": enterprise, "contact": contact, "trip": trip, "lead": lead_record,

@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.local import LocalProxy
 
-from ..access.districts import district_names
+from ..access.districts import DistrictNames, district_names
 from ..access.rights import may
 from ..domain.money import money_filter
 from ..models import Role
@@ -29,7 +30,15 @@ def register_template_helpers(app: Flask) -> None:
         return {"may": lambda right: may(current_user, right),
                 "is_city": city,
                 # The city reads every district: its lists say whose each record is, in a 区县 column (None: no column).
-                "district_column": district_names() if city else None,
+                "district_column": LocalProxy(districts_of_the_page) if city else None,
                 "csrf_form": FlaskForm(formdata=None),
                 "languages": app.config["LANGUAGES"],
                 "locale": str(get_locale())}
+
+
+def districts_of_the_page() -> DistrictNames | None:
+    """The city's 区县 column, read once per request and only when a template asks for it (the account page, an
+    error page or the dashboard's cards read nothing)."""
+    if "district_names" not in g:
+        g.district_names = district_names()
+    return g.district_names
