@@ -44,7 +44,8 @@ def test_the_brief_groups_the_total(app: Flask) -> None:
 
 def test_chart_tooltips_group_while_the_axis_reads_a_number() -> None:
     shown = money(LARGE)
-    assert shown == {"investment_yuan": LARGE, "investment_yi": "12345.68", "investment_text": "12,345.68"}
+    assert shown == {"investment_yuan": LARGE, "investment_yi": "12345.68", "investment_text": "12,345.68",
+                     "investment_written": "12,345.68亿元"}
     assert float(shown["investment_yi"]) == 12345.68  # what the chart plots
 
 

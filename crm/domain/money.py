@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from ..web.i18n import counts_in_wan, gettext
 from ..web.i18n import lazy_gettext as _l
 from .refused import Refused
 
@@ -140,9 +141,13 @@ def to_unit(yuan: int, unit: Unit) -> Decimal:
 
 def _format_scaled(yuan: int, unit: Unit, places: int, grouped: bool = False) -> str:
     """Format yuan in the given unit with fixed decimal places, rounding half-up."""
+    return _format_power(yuan, _EXPONENTS[unit], places, grouped)
+
+
+def _format_power(yuan: int, exponent: int, places: int, grouped: bool = False) -> str:
+    """Format yuan in units of 10**exponent yuan with fixed decimal places, rounding half-up."""
     if places < 0:
         raise ValueError("places must be >= 0")
-    exponent = _EXPONENTS[unit]
     magnitude = abs(yuan)
     if places >= exponent:
         scaled = magnitude * 10 ** (places - exponent)
@@ -184,16 +189,44 @@ def format_amount(amount: int, unit: Unit | str, places: int = 2) -> str:
     return _format_scaled(amount, scale, places, grouped=True)
 
 
+def format_million(yuan: int, places: int = 0) -> str:
+    """Format yuan in millions with separators, rounding half-up: how an English reader is shown amounts."""
+    return _format_power(yuan, 6, places, grouped=True)
+
+
+def counted_in_yi(amount: int, places: int = 2) -> tuple[str, str]:
+    """A figure kept in 亿 (a card's) and the unit beside it, in the reader's counting (see `written`).
+
+    572.00 and 亿元 in Chinese; 57,200 and million yuan in English.
+    """
+    if counts_in_wan():
+        return format_amount(amount, Unit.YI, places), _LABELS[Unit.YI]
+    return format_million(amount, max(places - 2, 0)), gettext("百万元")
+
+
+def written(amount: int, unit: Unit | str = "auto", places: int = 2, currency: str | None = None) -> str:
+    """An amount with its unit, as a person reads it in their language: the one way a figure is written out.
+
+    Chinese counts in 万 and 亿 (120.00亿元, 800.00万美元); English in millions (12,000 million yuan, 8.00 million
+    USD), to the same precision: 0.01亿 is a million, so a figure in 亿 to two places is exact in whole millions.
+    `currency` is the currency's name (元 when None); a foreign amount is in whole units of its own currency.
+    """
+    scale = reading_unit(amount, places) if unit == "auto" else Unit(unit)
+    if counts_in_wan():
+        scaled = format_amount(amount, scale, places) + _LABELS[scale].removesuffix("元")
+        return scaled + ("元" if currency is None else currency)
+    million = format_million(amount, max(places - 2, 0) if scale is Unit.YI else places)
+    named = gettext("元") if currency is None else currency
+    return gettext("%(amount)s百万%(currency)s", amount=million, currency=named)
+
+
 def money_filter(yuan: int | None, unit: str = "yi", places: int = 2) -> str:
-    """Render yuan for templates with separators and its unit label, or an em dash when unknown.
+    """Render yuan for templates with separators and its unit, or an em dash when unknown (see `written`).
 
     Columns and totals keep one unit ("yi", the default) so that figures line up; a single
     figure on a record's page passes "auto" and reads 3.52亿元 or 800.00万元.
     """
-    if yuan is None:
-        return "—"
-    scale = reading_unit(yuan, places) if unit == "auto" else Unit(unit)
-    return f"{format_amount(yuan, scale, places)}{scale.label}"
+    return "—" if yuan is None else written(yuan, unit, places)
 
 
 def _parse_rate(rate: Decimal | str | int) -> Decimal:

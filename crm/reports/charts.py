@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
-from ..domain.money import Unit, format_amount, format_yi
+from ..domain.money import Unit, format_amount, format_yi, written
 from ..domain.periods import Period
 from ..domain.sizes import SIZE_BANDS
 from ..extensions import db
 from ..models import Lead, LeadStage, LeadStageChange, Project
+from ..web.i18n import counts_in_wan
 from ..web.i18n import gettext as _
 from .district_ranking import district_ranking
 from .figures import of_team, utc_bounds
@@ -32,8 +33,10 @@ TOP_INDUSTRIES = 10  # the rest are summed as 其他, so the chart stays readabl
 
 
 def money(yuan: int) -> dict[str, Any]:
-    """An amount as the charts use it: yuan, 亿元 for the axis (a plain number) and the text a tooltip shows."""
-    return {"investment_yuan": yuan, "investment_yi": format_yi(yuan), "investment_text": format_amount(yuan, Unit.YI)}
+    """An amount as the charts use it: yuan, 亿元 for the axis (a plain number), the text a tooltip shows beside
+    its 亿元 label, and the amount with its unit in the reader's counting (a phone's key: money.written)."""
+    return {"investment_yuan": yuan, "investment_yi": format_yi(yuan), "investment_text": format_amount(yuan, Unit.YI),
+            "investment_written": written(yuan, Unit.YI)}
 
 
 def signed_in(period: Period, team_id: int | None, district_id: int | None) -> tuple[ColumnElement[bool], ...]:
@@ -146,7 +149,12 @@ def teams(period: Period, today: date, team_id: int | None = None, district_id: 
 
 
 def band_label(low: int, high: int | None) -> str:
-    return _("%(low)d亿元以上", low=low) if high is None else _("%(low)d–%(high)d亿元", low=low, high=high)
+    """A size band of floors in 亿元, in the reader's counting (money.written): 1–10亿元, or 100–1,000 million yuan."""
+    if counts_in_wan():
+        return f"{low}亿元以上" if high is None else f"{low}–{high}亿元"
+    if high is None:
+        return _("%(low)s百万元以上", low=f"{low * 100:,}")
+    return _("%(low)s–%(high)s百万元", low=f"{low * 100:,}", high=f"{high * 100:,}")
 
 
 def sizes(period: Period, team_id: int | None = None, district_id: int | None = None) -> dict[str, Any]:

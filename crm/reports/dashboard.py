@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..domain.money import Unit, format_amount
+from ..domain.money import counted_in_yi
 from ..domain.periods import Period
 from ..extensions import db
 from ..models import Project, TargetMetric, Team
@@ -28,10 +28,10 @@ from .year_on_year import change, compared_period
 OPEN_ISSUES = "open_issues"
 
 # (figure, label, unit) in the order the cards are shown: signings first, then the fieldwork behind them.
-CARDS: tuple[tuple[str, object, object], ...] = (
+CARDS: tuple[tuple[str, object, object | None], ...] = (
     ("signed_projects", _l("签约项目"), _l("个")),
     ("yi_projects", _l("亿元以上项目"), _l("个")),
-    ("signed_investment_yuan", _l("签约总投资"), _l("亿元")),
+    ("signed_investment_yuan", _l("签约总投资"), None),  # counted_in_yi: 亿元, or million yuan in English
     ("trips", _l("外出招商"), _l("次")),
     ("enterprises_visited", _l("拜访企业"), _l("家")),
     ("started_projects", _l("开工项目"), _l("个")),
@@ -66,7 +66,7 @@ class Card:
         """A figure as the card prints it: 亿元 with two decimals and separators for money, the count otherwise."""
         if amount is None:
             return "—"
-        return format_amount(amount, Unit.YI) if self.money else f"{amount:,}"
+        return counted_in_yi(amount)[0] if self.money else f"{amount:,}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ def make_block(team: tuple[int, str] | None, now: Figures, before: Figures, ytd:
             continue
         metric = METRIC_OF[key]
         target = targets.get(metric)
-        cards.append(Card(key, str(label), str(unit), getattr(now, key), getattr(before, key),
+        shown_unit = counted_in_yi(0)[1] if unit is None else str(unit)
+        cards.append(Card(key, str(label), shown_unit, getattr(now, key), getattr(before, key),
                           target, completion(getattr(ytd, key), target)))
     return CardBlock(team[0] if team else None, team[1] if team else None, tuple(cards))
 

@@ -10,7 +10,7 @@ from babel.dates import format_skeleton
 from flask_babel import get_locale
 from sqlalchemy import distinct, func, select
 
-from ..domain.money import YUAN_PER_YI, Unit, format_amount, format_yi
+from ..domain.money import YUAN_PER_YI, Unit, format_yi, written
 from ..domain.periods import Period
 from ..extensions import db
 from ..models import Project, ProjectStatus, Team
@@ -77,11 +77,11 @@ def brief(summary: DistrictSummary, today: date, *, city: bool = False) -> str:
     as_of = date.fromisoformat(summary.as_of)
     # the locale's own way of writing a day: 5月31日 / May 31, with the year when it is not this year's
     day = format_skeleton("MMMMd" if as_of.year == today.year else "yMMMMd", as_of, locale=get_locale() or "zh_CN")
-    whole = summary.signed_investment_yuan % YUAN_PER_YI == 0
-    sentence = (_("截至%(day)s，全市招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
+    whole = summary.signed_investment_yuan % YUAN_PER_YI == 0  # 572亿元, not 572.00亿元
+    sentence = (_("截至%(day)s，全市招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s；"
                   "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。") if city else
-                _("截至%(day)s，全区招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s亿元；"
+                _("截至%(day)s，全区招商引资签约项目%(signed)d个，其中亿元以上项目%(yi)d个，总投资%(amount)s；"
                   "%(teams)d支驻外招商专班外出招商%(trips)d次，拜访企业%(enterprises)d家。"))
     return sentence % dict(day=day, signed=summary.signed_projects, yi=summary.yi_projects,
-                           amount=format_amount(summary.signed_investment_yuan, Unit.YI, 0 if whole else 2),
+                           amount=written(summary.signed_investment_yuan, Unit.YI, 0 if whole else 2),
                            teams=summary.teams, trips=summary.trips, enterprises=summary.enterprises_visited)

@@ -4,8 +4,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, g, has_app_context
-from flask_babel import get_translations
+from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
@@ -39,6 +39,12 @@ def gettext(string: str, **variables: Any) -> str:
     """Translate (and fill in) a message: flask_babel.gettext with the request's translations kept."""
     text = translations().ugettext(string)
     return text % variables if variables else text
+
+
+def counts_in_wan() -> bool:
+    """Whether the reader's language counts large numbers in 万 and 亿 (Chinese) rather than in millions (English)."""
+    locale = get_locale() if has_request_context() else None
+    return locale is None or locale.language == "zh"
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import format_datetime
 from sqlalchemy import and_, or_, select, union
 
-from ...domain.money import Unit, format_amount, money_filter, reading_unit
+from ...domain.money import money_filter, written
 from ...extensions import db
 from ...models import (
     AgreementKind,
@@ -149,8 +149,7 @@ def shown(entity: str, key: str, value: Any, names: NameBook) -> str:
     if key.endswith("_yuan") and isinstance(value, int):
         return money_filter(value, "auto")  # as the project's page shows the amount now
     if key == "original_amount" and isinstance(value, int):  # whole units of the signing's currency
-        amount = format_amount(value, "auto")
-        return _("%(amount)s亿", amount=amount) if reading_unit(value) is Unit.YI else _("%(amount)s万", amount=amount)
+        return written(value, "auto", currency="").strip()
     if key.endswith("_at") and isinstance(value, str):  # a moment, stored as ISO 8601 in UTC
         return moment(value)
     if key in ("fx_rate", "land_area_mu") and isinstance(value, str):

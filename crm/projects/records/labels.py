@@ -1,6 +1,6 @@
 """What people read for a project's field names and recorded changes."""
 
-from ...domain.money import Unit, format_amount, reading_unit
+from ...domain.money import written
 from ...models import Project
 from ...web.i18n import lazy_gettext as _l
 
@@ -93,8 +93,4 @@ def original_amount(project: Project) -> str:
     """A foreign signing's amount in its own currency: 1.20亿美元, 5,000.00万欧元."""
     if project.original_amount is None:
         return "—"
-    currency = str(CURRENCIES.get(project.currency, project.currency))
-    amount = format_amount(project.original_amount, "auto")
-    if reading_unit(project.original_amount) is Unit.YI:
-        return str(_l("%(amount)s亿%(currency)s", amount=amount, currency=currency))
-    return str(_l("%(amount)s万%(currency)s", amount=amount, currency=currency))
+    return written(project.original_amount, "auto", currency=str(CURRENCIES.get(project.currency, project.currency)))

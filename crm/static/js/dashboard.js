@@ -1,22 +1,11 @@
 // The dashboard: copies the brief, and draws the charts with the vendored ECharts (loaded before this module
-// as a classic script) from the dashboard's JSON endpoints. Industry and team names are user text: every
-// tooltip is built by a formatter that escapes it, never by ECharts' own HTML.
+// as a classic script) from the dashboard's JSON endpoints, with the options chart-options.js builds.
+import { KEYS, NARROW, OPTIONS, isEmpty } from "./chart-options.js";
 
 // The size a chart is drawn at for paper: its SVG is then scaled to the box's width (dashboard.css), so the shape
-// holds on any sheet; wide enough for the ring's labels (industriesOption draws a phone's ring below 480 px).
+// holds on any sheet; wide enough for the ring's labels (a ring narrower than NARROW names its slices in a key).
 const PRINT_SIZE = { width: 560, height: 330 };
-const RED = "#c62828";
-const PALETTE = [RED, "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457"];
 const charts = new Map(); // container → ECharts instance
-
-function escapeHtml(value) {
-  return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-}
-
-function tooltipLines(title, lines, colon) {
-  const body = lines.map(([label, value]) => escapeHtml(label) + escapeHtml(colon) + escapeHtml(value)).join("<br>");
-  return `<strong>${escapeHtml(title)}</strong><br>${body}`;
-}
 
 // --- the brief's copy button ---------------------------------------------------------------------------
 
@@ -75,137 +64,6 @@ function initCopy() {
   }
 }
 
-// --- chart options ---------------------------------------------------------------------------------------
-
-const yi = (row) => Number(row.investment_yi);
-
-function monthlyOption(data, labels) {
-  const rows = data.months;
-  return {
-    color: [RED, "#1565c0"],
-    legend: { top: 0 },
-    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-    tooltip: {
-      trigger: "axis",
-      formatter: (params) => {
-        const row = rows[params[0].dataIndex];
-        return tooltipLines(row.label,
-          [[labels.signed, row.signed], [labels.investment, row.investment_text]], labels.colon);
-      },
-    },
-    xAxis: { type: "category", data: rows.map((r) => r.label) },
-    yAxis: [{ type: "value", name: labels.unit_count, minInterval: 1 }, { type: "value", name: labels.yi }],
-    series: [
-      { name: labels.signed, type: "bar", data: rows.map((r) => r.signed) },
-      { name: labels.investment, type: "line", yAxisIndex: 1, data: rows.map(yi) },
-    ],
-  };
-}
-
-function funnelOption(data, labels) {
-  // The pipeline as centred bars, in stage order: each stage counts the leads that ever reached it, so no bar
-  // is wider than the one above; the tooltip says what share of the stage before went on to this one.
-  const rows = data.stages;
-  const widest = Math.max(1, ...rows.map((r) => r.count));
-  return {
-    color: PALETTE,
-    grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
-    tooltip: {
-      trigger: "axis",
-      axisPointer: { type: "shadow" },
-      formatter: (params) => {
-        const row = rows[params[0].dataIndex];
-        const lines = [[labels.leads, row.count], [labels.investment, row.investment_text]];
-        if (row.percent_of_previous != null) lines.push([labels.of_previous, `${row.percent_of_previous}%`]);
-        return tooltipLines(row.label, lines, labels.colon);
-      },
-    },
-    xAxis: { type: "value", max: widest, show: false },
-    yAxis: { type: "category", inverse: true, data: rows.map((r) => r.label), axisTick: { show: false } },
-    series: [
-      { type: "bar", stack: "funnel", silent: true, itemStyle: { color: "transparent" },
-        data: rows.map((r) => (widest - r.count) / 2) },
-      { type: "bar", stack: "funnel", barCategoryGap: "20%",
-        label: { show: true, position: "inside", formatter: (p) => `${rows[p.dataIndex].count}`,
-          color: "#fff", fontWeight: 600 },
-        data: rows.map((r, i) => ({ value: r.count, itemStyle: { color: PALETTE[i % PALETTE.length] } })) },
-    ],
-  };
-}
-
-function industriesOption(data, labels, width) {
-  const rows = data.industries;
-  const narrow = width < 480; // a phone: names in the legend and the tooltip, not around the ring
-  return {
-    color: PALETTE,
-    tooltip: {
-      trigger: "item",
-      formatter: (p) => {
-        const row = rows[p.dataIndex];
-        return tooltipLines(row.industry,
-          [[labels.signed, row.signed], [labels.investment, row.investment_text]], labels.colon);
-      },
-    },
-    legend: { type: "scroll", bottom: 0 },
-    series: [{
-      type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
-      label: { show: !narrow, formatter: (p) => `${rows[p.dataIndex].industry}` },
-      data: rows.map((r) => ({ name: r.industry, value: yi(r) })),
-    }],
-  };
-}
-
-function teamsOption(data, labels) {
-  const rows = [...data.teams].reverse(); // best at the top of a horizontal bar chart
-  return {
-    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    tooltip: {
-      trigger: "axis",
-      axisPointer: { type: "shadow" },
-      formatter: (params) => {
-        const row = rows[params[0].dataIndex];
-        return tooltipLines(row.team_name, [[labels.rank, row.rank], [labels.score, row.score]], labels.colon);
-      },
-    },
-    xAxis: { type: "value" },
-    yAxis: { type: "category", data: rows.map((r) => r.team_name), axisLabel: { width: 96, overflow: "truncate" } },
-    series: [{
-      type: "bar", barMaxWidth: 28,
-      label: { show: true, position: "right", formatter: (p) => rows[p.dataIndex].score },
-      data: rows.map((r) => ({ value: Number(r.score), itemStyle: { color: r.mine ? RED : "#1565c0" } })),
-    }],
-  };
-}
-
-function sizesOption(data, labels) {
-  const rows = data.sizes;
-  return {
-    color: ["#1565c0"],
-    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-    tooltip: {
-      trigger: "axis",
-      axisPointer: { type: "shadow" },
-      formatter: (params) => {
-        const row = rows[params[0].dataIndex];
-        return tooltipLines(row.band, [[labels.count, row.count]], labels.colon);
-      },
-    },
-    xAxis: { type: "category", data: rows.map((r) => r.band), axisLabel: { interval: 0, hideOverlap: false } },
-    yAxis: { type: "value", minInterval: 1, name: labels.unit_count },
-    series: [{ type: "bar", barMaxWidth: 48, label: { show: true, position: "top" }, data: rows.map((r) => r.count) }],
-  };
-}
-
-const OPTIONS = {
-  monthly: monthlyOption, funnel: funnelOption, industries: industriesOption, teams: teamsOption, sizes: sizesOption,
-};
-
-function isEmpty(name, data) {
-  const rows = { monthly: data.months, funnel: data.stages, industries: data.industries, teams: data.teams,
-    sizes: data.sizes }[name];
-  return !rows || rows.length === 0;
-}
-
 // --- loading and drawing -----------------------------------------------------------------------------------
 
 // The page's CSP refuses inline styles, even in a document only parsed: what ECharts writes in a style attribute (a
@@ -241,6 +99,35 @@ function drawForPaper(container, option) {
   else box.replaceChildren(); // not parsed: paper shows the screen's chart rather than nothing
 }
 
+// A key beneath a chart too narrow to name its parts (a phone's ring): one line per part, its colour, name and
+// figures, as text a person can read and a screen reader can reach; none where the chart names them itself.
+function drawKey(container, lines) {
+  let key = container.parentElement.querySelector(".chart-key");
+  if (!lines) {
+    key?.remove();
+    return;
+  }
+  if (!key) {
+    key = document.createElement("ul");
+    key.className = "chart-key";
+    container.after(key);
+  }
+  key.replaceChildren(...lines.map(({ color, name, figures }) => {
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.backgroundColor = color; // through the CSSOM, which the CSP allows (a style attribute it refuses)
+    const label = document.createElement("span");
+    label.className = "key-name";
+    label.textContent = name;
+    const value = document.createElement("span");
+    value.className = "key-figures";
+    value.textContent = figures;
+    item.append(swatch, label, value);
+    return item;
+  }));
+}
+
 function showMessage(container, text) {
   charts.get(container)?.dispose();
   charts.delete(container);
@@ -265,6 +152,7 @@ async function draw(container, team, section, labels) {
   }
   const name = container.dataset.chart;
   if (isEmpty(name, data)) {
+    drawKey(container, null);
     showMessage(container, labels.empty);
     return;
   }
@@ -277,8 +165,10 @@ async function draw(container, team, section, labels) {
     charts.set(container, chart);
   }
   container.dataset.drawn = "false";
-  const option = OPTIONS[name](data, labels, container.clientWidth);
+  const width = container.clientWidth;
+  const option = OPTIONS[name](data, labels, width);
   chart.setOption({ textStyle: { fontFamily: "inherit" }, ...option }, true);
+  drawKey(container, width < NARROW ? KEYS[name]?.(data, labels) : null);
   drawForPaper(container, OPTIONS[name](data, labels, PRINT_SIZE.width));
 }
 
