@@ -1,4 +1,4 @@
-"""Amounts in the reader's counting: Chinese reads 万 and 亿 (120.00亿元), English reads millions (12,000 million
+"""Amounts in the reader's counting: Chinese reads 万 and 亿 (120.00亿元), English reads millions (12,000M
 yuan), to the same precision, and no English page shows 亿 or a "×100M" of its own making."""
 
 from __future__ import annotations
@@ -38,15 +38,15 @@ def test_an_amount_is_written_in_millions_in_english_and_in_yi_in_chinese(app: F
     english = in_english(app, amounts)
     assert chinese == ("120.00亿元", "800.00万元", "1,234.57亿元", "1.20亿USD", "0.55亿元", "—", "572.00", "亿元")
     # 0.01亿 is one million: a figure in 亿 to two places is the same figure in whole millions
-    assert english == ("12,000 million yuan", "8.00 million yuan", "123,457 million yuan", "120 million USD",
-                       "55 million yuan", "—", "57,200", "million yuan")
+    assert english == ("12,000M yuan", "8.00M yuan", "123,457M yuan", "120M USD",
+                       "55M yuan", "—", "57,200", "million yuan")
 
 
 def test_the_brief_and_the_size_bands_count_in_millions_in_english(app: Flask, compiled_catalogue) -> None:
     english = in_english(app, lambda: (brief(DistrictSummary(**FIGURES), date(2026, 6, 1)),
                                        band_label(1, 10), band_label(100, None)))
-    assert "with a total investment of 57,200 million yuan;" in english[0]
-    assert english[1:] == ("100–1,000 million yuan", "10,000 million yuan or more")
+    assert "with a total investment of 57,200M yuan;" in english[0]
+    assert english[1:] == ("100–1,000M yuan", "10,000M yuan or more")
     with app.test_request_context():
         assert "总投资572亿元；" in brief(DistrictSummary(**FIGURES), date(2026, 6, 1))
         assert (band_label(1, 10), band_label(100, None)) == ("1–10亿元", "100亿元以上")
@@ -69,7 +69,7 @@ def test_no_english_page_counts_in_yi(compiled_catalogue, client, make_user, log
         text = re.sub(r"<[^>]+>", " ", response.text)
         assert "亿" not in text and "×100M" not in text, (path, re.findall(r".{0,40}(?:亿|×100M).{0,20}", text))
     english = client.get(f"/projects/{project.id}").text
-    assert "12,346 million yuan" in english and "1,700 million US dollars" in english  # 123.46亿元, 17.00亿美元
+    assert "12,346M yuan" in english and "1,700M US dollars" in english  # 123.46亿元, 17.00亿美元
     choose_language(client, "zh_CN")
     chinese = client.get(f"/projects/{project.id}").text
     assert "123.46亿元" in chinese and "17.00亿美元" in chinese

@@ -207,7 +207,7 @@ def counted_in_yi(amount: int, places: int = 2) -> tuple[str, str]:
 def written(amount: int, unit: Unit | str = "auto", places: int = 2, currency: str | None = None) -> str:
     """An amount with its unit, as a person reads it in their language: the one way a figure is written out.
 
-    Chinese counts in 万 and 亿 (120.00亿元, 800.00万美元); English in millions (12,000 million yuan, 8.00 million
+    Chinese counts in 万 and 亿 (120.00亿元, 800.00万美元); English in millions (12,000M yuan, 8.00M
     USD), to the same precision: 0.01亿 is a million, so a figure in 亿 to two places is exact in whole millions.
     `currency` is the currency's name (元 when None); a foreign amount is in whole units of its own currency.
     """
