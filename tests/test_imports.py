@@ -270,6 +270,23 @@ def test_a_real_xls_file_is_read_with_its_dates_units_and_merged_title(app, make
     assert values[1]["investor"] == "浙江恒轮汽配有限公司"
 
 
+def test_a_unit_note_with_its_exception_sets_the_unit_and_an_unknown_agreement_is_refused(tmp_path, make_team):
+    """单位：万元（注明“亿元”的除外）: bare numbers are 万元, a cell that says 亿元 keeps it; an agreement type the
+    import does not know is refused with the words it knows, never read as 正式合同."""
+    make_team(name="上海专班")
+    path = write_xlsx(tmp_path / "清单.xlsx", [
+        ["2026年签约项目清单"], ["单位：万元（注明“亿元”的除外）"],
+        ["序号", "项目名称", "投资方", "总投资", "协议类型", "签约时间", "专班"],
+        [1, "甲项目", "上海甲科技有限公司", 50000, "正式合同", "2026-03-01", "上海专班"],
+        [2, "乙项目", "上海乙科技有限公司", "3亿元", "框架协议", "2026-03-02", "上海专班"],
+        [3, "丙项目", "上海丙科技有限公司", 8000, "补充协议", "2026-03-03", "上海专班"]])
+    preview = run_preview(path, confirm_new=True)
+    assert preview.layout.stated_unit is Unit.WAN
+    assert [r.fate for r in preview.rows] == [Fate.NEW, Fate.NEW, Fate.ERROR]
+    assert [r.values["total_investment"].yuan for r in preview.rows[:2]] == [500_000_000, 300_000_000]
+    assert "无法识别：补充协议（可填：意向协议、框架协议、正式合同）" in preview.rows[2].reasons[0]
+
+
 # Previews and imports ----------------------------------------------------------------------------------------------
 
 def test_a_district_signing_list_imports_after_a_preview_with_every_row_accounted_for(

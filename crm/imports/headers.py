@@ -34,7 +34,7 @@ UNIT_SUFFIXES: tuple[tuple[str, Unit, str], ...] = tuple(sorted(
     | {(f"人民币{scale}元", unit, "CNY") for scale, unit in _SCALES if scale}
     | {("亿", Unit.YI, "CNY"), ("万", Unit.WAN, "CNY")},
     key=lambda suffix: len(suffix[0]), reverse=True))
-_UNIT_LINE = re.compile(r"(?:金额|投资额|投资)?单位[:：]?\s*(?P<unit>[^\s,，;；)）]+)")
+_UNIT_LINE = re.compile(r"(?:金额|投资额|投资)?单位[:：]?\s*(?P<unit>[^\s,，;；()（）]+)")  # 单位：万元（注明…）: 万元
 
 
 def header_key(text: Any) -> str:
