@@ -124,7 +124,7 @@ def test_the_visit_form_reads_and_takes_iso_dates(american: Any, member: str) ->
 
     # Typed: ISO as such; the digits alone, as a phone's digit pad types them, come back with their hyphens.
     day = today() - timedelta(days=3)
-    page.get_by_label("企业", exact=True).fill("杭州远景智能有限公司")
+    page.get_by_role("combobox", name="企业", exact=True).fill("杭州远景智能有限公司")
     visited.fill(day.isoformat())
     follow_up.fill((day + timedelta(days=7)).strftime("%Y%m%d"))
     follow_up.blur()
@@ -134,7 +134,7 @@ def test_the_visit_form_reads_and_takes_iso_dates(american: Any, member: str) ->
     assert visits() == [("杭州远景智能有限公司", day, day + timedelta(days=7))]
 
     # A day in the American way is refused in Chinese, on the phone and by the server, and nothing is written.
-    page.get_by_label("企业", exact=True).fill("上海晶科新材料有限公司")
+    page.get_by_role("combobox", name="企业", exact=True).fill("上海晶科新材料有限公司")
     visited.fill(BAD_DAY)
     page.get_by_role("button", name="保存拜访").tap()
     expect(page.locator("#visit-form-status")).to_have_text("拜访日期请按 YYYY-MM-DD 填写")

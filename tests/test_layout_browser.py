@@ -1,7 +1,6 @@
 """The layout in a real Chromium, on the demo district: the menu is a bar on a desktop and a 菜单 on a phone, and on a
 phone every wide table scrolls inside its own box with the column that names a row pinned, never the page."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from crm.models import District, Project, Team, Trip
 from crm.rankings.services import freeze_quarter
 from tests.plugins.browser import (
     STATIC_FILE_LEFT_OPEN,
-    TIMEOUT_MS,
+    Desktop,
     fits_width,
     open_menu,
     sign_in,
@@ -21,7 +20,6 @@ from tests.plugins.browser import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
 # The entries everyone must see at once on a desktop; the demo's admin works in a district, so logs visits too.
 MAIN_LINKS = ("首页", "登记拜访", "拜访记录", "外出招商", "在谈项目", "签约项目", "亿元以上项目榜", "专班排名")
 OUTBOX = "(await import('/static/js/outbox.js'))"
@@ -31,44 +29,6 @@ OUTBOX = "(await import('/static/js/outbox.js'))"
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """The browser submits real forms, so CSRF protection stays on as in production."""
     return app_config | {"WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def demo(demo_output: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """The district demo, loaded through `flask demo` (tests/plugins/demo.py); each role's username and password."""
-    db.session.commit()  # leave no transaction open against the live server
-    return {role: (login["username"], login["password"]) for role, login in demo_output["logins"].items()}
-
-
-class Desktop:
-    """Desktop-sized pages (1280×900), each in a browser context of its own, and the errors they report."""
-
-    def __init__(self, browser: Any, base_url: str) -> None:
-        self.browser, self.base_url = browser, base_url
-        self.contexts: list[Any] = []
-        self.errors: list[str] = []
-
-    def open(self) -> Any:
-        context = self.browser.new_context(base_url=self.base_url, **DESKTOP)
-        context.set_default_timeout(TIMEOUT_MS)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("console", self.on_console)
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        return page
-
-    def on_console(self, message: Any) -> None:
-        if message.type == "error":
-            self.errors.append(f"{message.text} ({message.location['url']})")
-
-
-@pytest.fixture
-def desktop(browser: Any, live_server: str, patient_expect: None) -> Iterator[Desktop]:
-    """Open desktop-sized pages on the live server; close them at the end."""
-    pages = Desktop(browser, live_server)
-    yield pages
-    for context in pages.contexts:
-        context.close()
 
 
 def inside_viewport(page: Any, locator: Any) -> bool:
@@ -118,13 +78,13 @@ def check_bar_fits(page: Any, name: str) -> list[dict[str, float]]:
     return entries
 
 
-def test_the_menu_is_a_bar_on_a_desktop(desktop: Desktop, demo: dict[str, tuple[str, str]]) -> None:
+def test_the_menu_is_a_bar_on_a_desktop(desktops: Desktop, demo_logins: dict[str, tuple[str, str]]) -> None:
     from playwright.sync_api import expect
 
     for role, name, links, absent in BARS:
-        page = desktop.open()
+        page = desktops.open()
         page.goto("/login")
-        sign_in(page, *demo[role])
+        sign_in(page, *demo_logins[role])
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
         bar = page.locator("details.menu .menu-links")
         expect(page.locator("details.menu > summary")).to_be_hidden()  # nothing to open
@@ -156,15 +116,15 @@ def test_the_menu_is_a_bar_on_a_desktop(desktop: Desktop, demo: dict[str, tuple[
             assert inside_viewport(page, badge), f"{name}: the outbox badge is not shown"
             entries = [item.bounding_box() for item in bar.locator(":scope > li").all()]
             assert overlapping([badge.bounding_box(), *entries]) == [], f"{name}: the badge covers the menu"
-    assert desktop.errors == []
+    assert desktops.errors == []
 
 
 def test_the_menu_opens_from_菜单_on_a_phone(phone: Any, console_errors: list[str],
-                                           demo: dict[str, tuple[str, str]]) -> None:
+                                           demo_logins: dict[str, tuple[str, str]]) -> None:
     from playwright.sync_api import expect
 
     phone.goto("/login")
-    sign_in(phone, *demo["member"])
+    sign_in(phone, *demo_logins["member"])
     expect(phone.locator("details.menu > summary")).to_be_visible()
     assert inside_viewport(phone, phone.locator("details.menu > summary"))
     for label in MAIN_LINKS:
@@ -217,7 +177,7 @@ def check_wide_table(page: Any, path: str, table: str, pinned: tuple[int, ...] =
 
 
 @pytest.fixture
-def frozen_quarter(demo: dict[str, tuple[str, str]]) -> int:
+def frozen_quarter(demo_logins: dict[str, tuple[str, str]]) -> int:
     """The demo district's first quarter of this year, frozen; its snapshot's id."""
     district_id = db.session.scalar(select(District.id).where(District.name == "张湾区"))
     snapshot = freeze_quarter(today().year, 1, district_id=district_id, actor_id=None, today=today(), confirmed=True)
@@ -234,19 +194,18 @@ def of_home_district(query: Any) -> int:
 
 
 def test_wide_tables_scroll_in_their_box_on_a_phone(phone: Any, console_errors: list[str],
-                                                   demo: dict[str, tuple[str, str]], frozen_quarter: int) -> None:
+                                                   demo_logins: dict[str, tuple[str, str]],
+                                                   frozen_quarter: int) -> None:
     enterprise = of_home_district(select(Project.enterprise_id).join(Project.team).order_by(Project.id))
     trip = of_home_district(select(Trip.id).join(Trip.team).order_by(Trip.id))
-    team = of_home_district(select(Team.id).order_by(Team.id))
     phone.goto("/login")
-    sign_in(phone, *demo["admin"])
+    sign_in(phone, *demo_logins["admin"])
     ranked = (1, 2)  # a narrow rank and the name beside it
     for path, table, pinned in (
             ("/rankings/teams", "table.team-ranking", ranked),
             (f"/rankings/frozen/{frozen_quarter}", "table.team-ranking", ranked),
             ("/rankings/projects", "table.ranking-table", ranked),
             ("/rankings/districts", "table.district-ranking", ranked),
-            (f"/rankings/teams/{team}", "table.breakdown", (1,)),
             ("/projects/", "table.project-table", (2,)),  # the name; the code before it scrolls away
             ("/projects/issues", ".table-scroll table", (1,)),
             ("/visits/", ".table-scroll table", (1,)),
@@ -263,7 +222,7 @@ def test_wide_tables_scroll_in_their_box_on_a_phone(phone: Any, console_errors: 
     for role, path, table in (("security", "/admin/users/", ".table-scroll table"),
                               ("auditor", "/audit/", "table.audit-trail")):
         phone.goto("/login")
-        sign_in(phone, *demo[role])
+        sign_in(phone, *demo_logins[role])
         check_wide_table(phone, path, table, (1,))
         check_wide_table(phone, "/account/", "table.sessions", (1,))  # everyone's own sessions
         phone.context.clear_cookies()
@@ -271,9 +230,9 @@ def test_wide_tables_scroll_in_their_box_on_a_phone(phone: Any, console_errors: 
 
 
 def test_a_member_and_the_city_read_wide_tables_on_a_phone(phone: Any, console_errors: list[str],
-                                                          demo: dict[str, tuple[str, str]]) -> None:
+                                                          demo_logins: dict[str, tuple[str, str]]) -> None:
     phone.goto("/login")
-    sign_in(phone, *demo["member"])
+    sign_in(phone, *demo_logins["member"])
     for path, table, pinned in (("/rankings/teams", "table.team-ranking", (1, 2)),
                                 ("/projects/", "table.project-table", (2,)),
                                 ("/visits/", ".table-scroll table", (1,)),
@@ -282,6 +241,6 @@ def test_a_member_and_the_city_read_wide_tables_on_a_phone(phone: Any, console_e
     phone.context.clear_cookies()
 
     phone.goto("/login")
-    sign_in(phone, *demo["city"])
+    sign_in(phone, *demo_logins["city"])
     check_wide_table(phone, "/rankings/districts", "table.district-ranking", (1, 2))
     assert console_errors == []

@@ -126,7 +126,7 @@ def until_ready_offline(page: Any) -> None:
 
 
 def log_visit(page: Any, enterprise: str, summary: str) -> None:
-    page.get_by_label("企业", exact=True).fill(enterprise)
+    page.get_by_role("combobox", name="企业", exact=True).fill(enterprise)
     page.get_by_label("拜访情况").fill(summary)
     page.get_by_role("button", name="保存拜访").tap()
 
@@ -138,7 +138,7 @@ def test_visit_is_sent_at_once_when_online(phone: Any, console_errors: list[str]
     enterprise_id = enterprise_named(make_enterprise, "上海晶科新材料有限公司")
     enterprise_named(make_enterprise, "上海晶华电子有限公司")
     open_visit_form(phone, member)
-    name = phone.get_by_label("企业", exact=True)
+    name = phone.get_by_role("combobox", name="企业", exact=True)
     phone.get_by_role("button", name="保存拜访").tap()  # nothing typed yet
     expect(phone.get_by_role("status")).to_have_text("请填写企业名称")
     expect(name).to_have_attribute("aria-invalid", "true")
@@ -209,7 +209,8 @@ def test_visits_logged_offline_are_sent_once_back_online(phone: Any, console_err
     # A page never kept says so; the form answers with a query string too.
     assert phone.goto("/visits/").status == 503
     expect(phone.get_by_role("heading", level=1)).to_have_text("当前离线")
-    phone.get_by_role("link", name="记录拜访 · Log a visit").tap()
+    # named as the menu names it (登记拜访, in English Log visit)
+    phone.get_by_role("link", name="登记拜访 · Log visit", exact=True).tap()
     expect(phone.get_by_role("heading", level=1)).to_have_text("登记拜访")
     phone.goto("/visits/new?trip_id=1")
     expect(phone.get_by_role("heading", level=1)).to_have_text("登记拜访")
@@ -295,7 +296,7 @@ def test_refused_visit_stays_in_the_outbox_with_the_reason(phone: Any, console_e
     expect(phone.locator("#outbox-badge")).to_be_hidden()
 
     # Refused while the person is still on the form: the form keeps what they typed, to correct it.
-    name = phone.get_by_label("企业", exact=True)
+    name = phone.get_by_role("combobox", name="企业", exact=True)
     name.press_sequentially("远景")
     expect(phone.get_by_role("listbox", name="匹配的企业").get_by_role("option")).to_have_count(1)
     name.press("ArrowDown")

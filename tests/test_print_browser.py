@@ -19,6 +19,7 @@ from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import Role
 from tests.plugins.browser import STATIC_FILE_LEFT_OPEN, TIMEOUT_MS, sign_in
+from tests.plugins.office import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN)]
 
@@ -72,7 +73,7 @@ def squeezed(text: str) -> str:
 def in_one_line(sheet: Any, items: list[str]) -> bool:
     """Whether one line of the sheet reads every item, in order (a table's header row, a chart's axis)."""
     wanted = "".join(squeezed(h) for h in items)
-    return any(wanted in squeezed(line) for line in (sheet.extract_text() or "").splitlines())
+    return any(wanted in squeezed(line) for line in pdf_text(sheet).splitlines())
 
 
 def check_paper(page: Any, table: str | None) -> list[Any]:
@@ -85,7 +86,7 @@ def check_paper(page: Any, table: str | None) -> list[Any]:
     period = squeezed(page.locator("[data-print-period]").inner_text())
     headers = page.locator(f"{table} thead th").all_inner_texts() if table else []
     sheets = printed(page)
-    texts = [sheet.extract_text() or "" for sheet in sheets]
+    texts = [pdf_text(sheet) for sheet in sheets]
     assert all(sheet.width > sheet.height for sheet in sheets), "the paper is not landscape"
     for n, text in enumerate(texts, start=1):
         numbers = PAGE_NUMBER.findall(text)
@@ -126,7 +127,7 @@ def test_the_project_ranking_prints_every_column_on_landscape_sheets(desktop: An
     sign_in(desktop, demo.admin[0], demo.admin[1])
     desktop.goto("/rankings/projects")
     sheets = check_paper(desktop, "table.ranking-table")
-    first = squeezed(sheets[0].extract_text())
+    first = squeezed(pdf_text(sheets[0]))
     assert first.count("专班") > 10, "the first sheet holds no rows"
 
 

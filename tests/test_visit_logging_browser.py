@@ -48,7 +48,7 @@ def test_a_leader_chooses_the_team_and_logs_from_the_phone(phone: Any, console_e
     expect(phone.get_by_text("拜访计入：深圳专班")).to_be_visible()
     expect(phone.locator("#visit-form")).to_have_attribute("data-outbox", "on")
     expect(phone.get_by_label("王区长")).to_be_checked()  # the leader is on the visit, as its author
-    phone.get_by_label("企业", exact=True).fill("深圳华强电子有限公司")
+    phone.get_by_role("combobox", name="企业", exact=True).fill("深圳华强电子有限公司")
     phone.get_by_label("来访接待").check()
     phone.get_by_role("button", name="保存拜访").tap()
     expect(phone.get_by_role("status")).to_have_text("已保存")

@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 from crm.domain.money import YUAN_PER_YI as YI
 from crm.exports.catalogue import EXPORTS
 from crm.models import ProjectStatus, Role
+from tests.plugins.office import pdf_text
 
 pytestmark = pytest.mark.slow  # LibreOffice takes 5 s or more to start
 
@@ -43,7 +44,7 @@ def year_of_signings(make_project, make_team, make_enterprise, make_user) -> Non
 
 def page_text(page) -> str:
     """A page's text without the spaces and line breaks a wrapped cell puts in it."""
-    return "".join((page.extract_text() or "").split())
+    return "".join(pdf_text(page).split())
 
 
 def assert_printed_readably(page, where: str, *expected: str) -> None:

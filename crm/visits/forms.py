@@ -65,6 +65,8 @@ class VisitForm(FlaskForm):
         UUID sent again is the same visit, never an edit of it).
         """
         super().__init__(*args, obj=visit, **kwargs)
+        # A picked enterprise or a typed name (validate_enterprise_name): the box is marked required either way.
+        self.enterprise_name.flags.required = True
         if visit is None:
             del self.version
         elif self.is_submitted():

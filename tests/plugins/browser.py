@@ -144,3 +144,37 @@ def patient_expect() -> Iterator[None]:
     expect.set_options(timeout=TIMEOUT_MS)
     yield
     expect.set_options(timeout=5_000)
+
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
+
+
+class Desktop:
+    """Desktop-sized pages (1280×900), each in a browser context of its own, and the errors they report."""
+
+    def __init__(self, browser: Any, base_url: str) -> None:
+        self.browser, self.base_url = browser, base_url
+        self.contexts: list[Any] = []
+        self.errors: list[str] = []
+
+    def open(self) -> Any:
+        context = self.browser.new_context(base_url=self.base_url, **DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        return page
+
+    def on_console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(f"{message.text} ({message.location['url']})")
+
+
+@pytest.fixture
+def desktops(browser: Any, live_server: str, patient_expect: None) -> Iterator[Desktop]:
+    """Open desktop-sized pages on the live server; close them at the end."""
+    pages = Desktop(browser, live_server)
+    yield pages
+    for context in pages.contexts:
+        context.close()

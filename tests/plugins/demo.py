@@ -99,3 +99,10 @@ def demo_snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def demo_output(runner: FlaskCliRunner, demo_snapshots: Path) -> dict[str, Any]:
     """The district demo for this year, loaded as `flask demo --year YEAR --json` does; its JSON output."""
     return json.loads(load_demo(runner, demo_snapshots))
+
+
+@pytest.fixture
+def demo_logins(demo_output: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The district demo, loaded through `flask demo`; each role's username and password."""
+    db.session.commit()  # leave no transaction open against the live server
+    return {role: (login["username"], login["password"]) for role, login in demo_output["logins"].items()}

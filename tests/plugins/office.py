@@ -5,8 +5,10 @@ the tests that print are skipped, in CI they fail.
 """
 
 import subprocess
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +41,14 @@ def to_pdf(soffice: Path, tmp_path: Path) -> Callable[..., list[Path]]:
             f"soffice failed: {result.stdout}{result.stderr}"
         return pdfs
     return convert
+
+
+# A CJK font draws a Kangxi radical (⾄ U+2F84) and its ideograph (至 U+81F3) with one glyph, and the PDF's text map
+# may name either: read back, a radical is the ideograph a person sees.
+RADICALS = {code: unicodedata.normalize("NFKC", chr(code)) for code in (*range(0x2E80, 0x2EFF), *range(0x2F00, 0x2FE0))
+            if unicodedata.normalize("NFKC", chr(code)) != chr(code)}
+
+
+def pdf_text(page: Any) -> str:
+    """A PDF page's text (a pdfplumber page) as a person reads it: radicals read as the ideographs they draw."""
+    return (page.extract_text() or "").translate(RADICALS)

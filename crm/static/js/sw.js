@@ -110,7 +110,7 @@ function offlinePage() {
 <h1>当前离线</h1>
 <p>此页面没有保存在本机，请联网后再打开。拜访记录可以离线填写，联网后自动发送。</p>
 <p lang="en">You are offline and this page is not kept on the device. Visits can still be logged offline.</p>
-<p><a href="/visits/new">记录拜访 · Log a visit</a></p>
+<p><a href="/visits/new">登记拜访 · Log visit</a></p>
 </main></body></html>`;
   return new Response(html, {
     status: 503,
