@@ -57,6 +57,8 @@ class Shot:
     locale: str = "zh-CN"  # the browser's own language, whatever the page's
     status: int = 200
     scroll: str | None = None  # a box scrolled sideways before the shot (a wide table on a phone)
+    english: bool = False  # the page in English (the login's language is switched for the shot, then back)
+    printed: bool = False  # the page as printed (A4, as the browser's print or its PDF gives it): its first sheet
     purpose: str = ""
 
 
@@ -94,6 +96,20 @@ SHOTS = (
     Shot("district-ranking", "city", "/rankings/districts?quarter=1"),
     Shot("visit-refused-city", "city", "/visits/new", devices=("phone",), status=403,
          purpose="the city is told why it logs no visits"),
+    # What leadership reads on paper: each page's first A4 sheet as printed (or saved as PDF by 打印/导出PDF).
+    Shot("dashboard-printed", "admin", "/", devices=("desktop",), printed=True,
+         purpose="landscape, the cards four to a row, every chart whole"),
+    Shot("team-ranking-printed", "admin", "/rankings/teams", devices=("desktop",), printed=True,
+         purpose="every column on a landscape sheet, the period and the printing time at the top"),
+    Shot("project-ranking-printed", "admin", "/rankings/projects", devices=("desktop",), printed=True),
+    Shot("district-ranking-printed", "city", "/rankings/districts?quarter=1", devices=("desktop",), printed=True),
+    # Reading on a phone: the score breakdown whole, the list of visits with its labelled filters.
+    Shot("team-breakdown", "admin", "/rankings/teams/1", devices=("phone",),
+         purpose="权重 and 得分 in view without scrolling"),
+    Shot("visits", "admin", "/visits/", devices=("phone",),
+         purpose="each filter under its label; each enterprise a link, its name whole"),
+    Shot("dashboard-en", "admin", "/", devices=("desktop",), locale="en-US", english=True,
+         purpose="in English, amounts in millions (57,200M yuan), never 亿"),
 )
 
 
@@ -128,6 +144,27 @@ def save(page: Page, path: Path) -> None:
     print(f"{name}  {path.stat().st_size // 1024} KB  ({shown}, {scale} scale)")
 
 
+def save_printed(page: Page, path: Path) -> None:
+    """The page printed as Chromium prints it (print media, its CSS page size), first sheet rendered to a PNG."""
+    import io
+
+    import pdfplumber  # renders with pypdfium2; a test dependency (pip install -e '.[dev]')
+
+    page.emulate_media(media="print")
+    pdf = pdfplumber.open(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    page.emulate_media(media="screen")
+    pdf.pages[0].to_image(resolution=110).save(path)
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"{name}  {path.stat().st_size // 1024} KB  (sheet 1 of {len(pdf.pages)}, A4 as printed)")
+
+
+def switch_language(page: Page, name: str) -> None:
+    """Switch the signed-in login's language with the menu's button (English or 中文)."""
+    page.locator("details.menu").evaluate("(menu) => { menu.open = true; }")
+    page.get_by_role("button", name=name, exact=True).first.click()
+    page.wait_for_load_state()
+
+
 def sign_in(page: Page, username: str, password: str) -> None:
     """Sign in through the form, failing loudly if the server refuses."""
     page.get_by_label("用户名").fill(username)
@@ -152,6 +189,8 @@ def shoot(browser: Any, device: Device, args: argparse.Namespace, login: str, lo
             save(page, args.out / f"signin-{device.name}.png")
         sign_in(page, getattr(args, login), args.password)
         for shot in shots:
+            if shot.english:
+                switch_language(page, "English")
             response = page.goto(shot.path)
             if response is None or response.status != shot.status:
                 sys.exit(f"{shot.path} answered {response and response.status}, not {shot.status}")
@@ -160,13 +199,17 @@ def shoot(browser: Any, device: Device, args: argparse.Namespace, login: str, lo
             if shot.scroll:
                 page.locator(shot.scroll).first.evaluate("(box) => { box.scrollLeft = 300; }")
             path = args.out / f"{shot.name}-{device.name}.png"
-            if shot.part:
+            if shot.printed:
+                save_printed(page, args.out / f"{shot.name}.png")
+            elif shot.part:
                 page.locator(shot.part).first.screenshot(path=path)
                 print(f"{path.name}  {path.stat().st_size // 1024} KB  ({shot.part})")
             else:
                 save(page, path)
             if shot.purpose:
                 print(f"    {shot.purpose}")
+            if shot.english:
+                switch_language(page, "中文")
     finally:
         context.close()
 
@@ -183,7 +226,8 @@ def main(argv: list[str] | None = None) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for (login, device, locale), shots in sessions.items():
-                shoot(browser, devices[device], args, login, locale, shots, with_sign_in=login == "admin")
+                shoot(browser, devices[device], args, login, locale, shots,
+                      with_sign_in=login == "admin" and locale == "zh-CN")
         except PlaywrightError as error:
             sys.exit(f"is the app running at {args.base_url}? {error.message.splitlines()[0]}")
         finally:
