@@ -68,6 +68,8 @@ def test_no_english_page_counts_in_yi(compiled_catalogue, client, make_user, log
         assert response.status_code == 200, path
         text = re.sub(r"<[^>]+>", " ", response.text)
         assert "亿" not in text and "×100M" not in text, (path, re.findall(r".{0,40}(?:亿|×100M).{0,20}", text))
+    dashboard = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/").text))
+    assert "Year on year compares with the same period last year (" in dashboard  # one sentence, not "with Same"
     english = client.get(f"/projects/{project.id}").text
     assert "12,346M yuan" in english and "1,700M US dollars" in english  # 123.46亿元, 17.00亿美元
     choose_language(client, "zh_CN")
