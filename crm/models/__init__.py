@@ -45,4 +45,4 @@ __all__ = [
 
 # Core records: every insert, update and delete of these is written to the audit trail.
 AUDITED = (District, Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project,
-           Milestone, ServiceItem, ProjectIssue, ProjectDocument, RankingSettings, RankingSnapshot)
+           Milestone, ServiceItem, ProjectIssue, ProjectDocument, FundsTranche, RankingSettings, RankingSnapshot)
