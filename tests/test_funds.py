@@ -95,7 +95,8 @@ def test_a_tranche_that_cannot_be_is_refused_in_words_and_nothing_is_written(cli
 def test_a_receipt_is_kept_with_the_tranche_and_downloads(client, login, member, project):
     login(member)
     data = entry() | {"receipt": (io.BytesIO(PDF), "回单.pdf")}
-    assert client.post(f"/projects/{project.id}/funds", data=data, content_type="multipart/form-data").status_code == 302
+    sent = client.post(f"/projects/{project.id}/funds", data=data, content_type="multipart/form-data")
+    assert sent.status_code == 302
     tranche = db.session.scalar(select(FundsTranche))
     assert tranche.document.kind == "receipt" and tranche.document.original_name == "回单.pdf"
     download = client.get(f"/projects/{project.id}/documents/{tranche.document_id}")
@@ -150,3 +151,32 @@ def test_the_summary_gives_the_funds_figures(runner, make_project, project):
     summary = json.loads(result.output)
     assert (summary["funds_yuan"], summary["fixed_asset_done_yuan"]) == (124_456_789, 123_456_789)
     assert summary["funds_yi"] == "1.24"
+
+
+def test_the_ledger_lists_the_counted_tranches_and_sums_to_the_figures(client, login, admin, make_project, project):
+    from tests.test_exports import download
+    from tests.test_exports import sheet as read_sheet
+
+    other = make_project(signed_on=SIGNED, verified=False)  # not counted: its money is not either
+    for where, amount, verified, kind in ((project, 70_000_000, True, FundKind.FIXED_ASSET),
+                                          (project, 5_000_000, True, FundKind.WORKING),
+                                          (project, 9_000_000, False, FundKind.WORKING),
+                                          (other, 40_000_000, True, FundKind.FIXED_ASSET)):
+        db.session.add(FundsTranche(project=where, received_on=TODAY, amount_yuan=amount, verified=verified,
+                                    source=FundSource.OUT_OF_PROVINCE, kind=kind))
+    db.session.commit()
+    login(admin)
+    response = download(client, f"/exports/funds.xlsx?year={TODAY.year}")
+    assert response.status_code == 200
+    sheet = read_sheet(response.data)
+    header = sheet[1]
+    rows = [row for row in sheet[2:] if isinstance(row[0], (int, float))]
+    amount = header.index("到资金额（亿元）")
+    assert sorted(row[amount] for row in rows) == [0.05, 0.7]
+    total = next(row for row in sheet if row[0] == "合计")
+    figures = district_figures(Period.year(TODAY.year))
+    assert round(total[amount] * 100_000_000) == figures.funds_yuan == 75_000_000
+    fixed = next(row for row in sheet if row[0] == "其中固定资产投资完成额")
+    assert round(fixed[amount] * 100_000_000) == figures.fixed_asset_done_yuan == 70_000_000
+    csv = download(client, f"/exports/funds.csv?year={TODAY.year}").data.decode("utf-8-sig")
+    assert csv.count(project.code) == 2 and other.code not in csv
