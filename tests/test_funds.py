@@ -180,3 +180,20 @@ def test_the_ledger_lists_the_counted_tranches_and_sums_to_the_figures(client, l
     assert round(fixed[amount] * 100_000_000) == figures.fixed_asset_done_yuan == 70_000_000
     csv = download(client, f"/exports/funds.csv?year={TODAY.year}").data.decode("utf-8-sig")
     assert csv.count(project.code) == 2 and other.code not in csv
+
+
+def test_the_api_reads_a_projects_tranches_and_what_they_come_to(client, login, member, project, make_district,
+                                                                  make_team, make_project):
+    db.session.add_all([
+        FundsTranche(project=project, received_on=TODAY - timedelta(days=5), amount_yuan=100_000_000, verified=True,
+                     source=FundSource.OUT_OF_PROVINCE, kind=FundKind.FIXED_ASSET),
+        FundsTranche(project=project, received_on=TODAY, amount_yuan=20_000_000, verified=False,
+                     source=FundSource.IN_CITY, kind=FundKind.WORKING)])
+    elsewhere = make_project(team=make_team(name="外区专班", district_id=make_district(name="茅箭区", code="MJ").id))
+    db.session.commit()
+    login(member)
+    body = client.get(f"/api/v1/projects/{project.id}/tranches").get_json()
+    assert (body["funds_yuan"], body["fixed_asset_done_yuan"], body["rate"]) == (100_000_000, 100_000_000, "20.0")
+    assert [(t["amount_yuan"], t["verified"]) for t in body["tranches"]] == [(20_000_000, False), (100_000_000, True)]
+    missing = client.get(f"/api/v1/projects/{elsewhere.id}/tranches")
+    assert missing.status_code == 404 and missing.get_json()["error"]
