@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -197,3 +197,24 @@ def test_the_api_reads_a_projects_tranches_and_what_they_come_to(client, login, 
     assert [(t["amount_yuan"], t["verified"]) for t in body["tranches"]] == [(20_000_000, False), (100_000_000, True)]
     missing = client.get(f"/api/v1/projects/{elsewhere.id}/tranches")
     assert missing.status_code == 404 and missing.get_json()["error"]
+
+
+def test_the_dashboard_shows_the_funds_with_their_year_on_year_change(client, login, make_project, member):
+    from crm.domain.periods import a_year_earlier
+    from crm.reports.dashboard import dashboard_cards
+
+    earlier = make_project(signed_on=a_year_earlier(SIGNED) - timedelta(days=30), total_investment_yuan=900_000_000)
+    this_year = max(date(TODAY.year, 1, 1), TODAY - timedelta(days=2))  # within this year whatever today is
+    for project, day, amount, kind in ((earlier, a_year_earlier(this_year), 40_000_000, FundKind.FIXED_ASSET),
+                                       (earlier, this_year, 50_000_000, FundKind.FIXED_ASSET),
+                                       (earlier, TODAY, 10_000_000, FundKind.WORKING)):
+        db.session.add(FundsTranche(project=project, received_on=day, amount_yuan=amount, verified=True,
+                                    source=FundSource.IN_CITY, kind=kind))
+    db.session.commit()
+    cards = dashboard_cards(Period.year(TODAY.year), TODAY).district
+    funds, fixed = cards.card("funds_yuan"), cards.card("fixed_asset_done_yuan")
+    assert (funds.value, funds.last_year, str(funds.change)) == (60_000_000, 40_000_000, "50.0")
+    assert (fixed.value, fixed.last_year, str(fixed.change)) == (50_000_000, 40_000_000, "25.0")
+    login(member)
+    page = client.get("/").text
+    assert 'data-key="funds_yuan">0.60</strong>' in page and 'data-key="fixed_asset_done_yuan">0.50</strong>' in page
