@@ -20,6 +20,9 @@ from crm.domain.periods import today
 from crm.extensions import db
 from crm.models import (
     Contact,
+    FundKind,
+    FundSource,
+    FundsTranche,
     ImportJob,
     ImportJobStatus,
     LeadStage,
@@ -148,9 +151,13 @@ def build_side(name: str, make: dict[str, Callable[..., Any]], leader: User, adm
     db.session.add_all([contact, item, issue, Milestone(project=project, name="首条产线", planned_on=date(2026, 9, 1))])
     photo = photos.add_photo(visit, io.BytesIO(PNG), "名片.png", actor=side.member)
     document = verification.add_document(project, io.BytesIO(PDF), "协议.pdf", "agreement", actor=admin)
+    tranche = FundsTranche(project=project, received_on=date(2026, 2, 1), amount_yuan=5_000_000,
+                           source=FundSource.OUT_OF_PROVINCE, kind=FundKind.FIXED_ASSET)
+    db.session.add(tranche)
     db.session.commit()
     side.records = {"enterprise": enterprise, "contact": contact, "trip": trip, "lead": lead, "visit": visit,
-                    "photo": photo, "project": project, "item": item, "issue": issue, "document": document}
+                    "photo": photo, "project": project, "item": item, "issue": issue, "document": document,
+                    "tranche": tranche}
     return side
 
 
@@ -188,15 +195,23 @@ def build_world(make: dict[str, Callable[..., Any]]) -> World:
     def fresh_user(side: Side) -> Any:
         return make["user"](Role.MEMBER, team=side.team)
 
+    def fresh_tranche(side: Side) -> Any:
+        tranche = FundsTranche(project=side.records["project"], received_on=date(2026, 2, 2), amount_yuan=1_000_000,
+                               source=FundSource.IN_CITY, kind=FundKind.WORKING)
+        db.session.add(tranche)
+        db.session.commit()
+        return tranche
+
     return World(a, b, leader, admin, target, city, snapshot.id, city_snapshot.id, job.id,
                  fresh={"trips.delete": fresh_trip, "visits.delete": fresh_visit,
-                        "enterprises.delete_contact": fresh_contact, "users.deactivate": fresh_user})
+                        "enterprises.delete_contact": fresh_contact, "users.deactivate": fresh_user,
+                        "projects.remove_tranche": fresh_tranche})
 
 
 # Which record fills each URL argument.
 ARGUMENT_RECORDS = {"enterprise_id": "enterprise", "contact_id": "contact", "trip_id": "trip", "visit_id": "visit",
                     "photo_id": "photo", "lead_id": "lead", "overlap_id": "overlap", "project_id": "project",
-                    "document_id": "document", "item_id": "item", "issue_id": "issue"}
+                    "document_id": "document", "item_id": "item", "issue_id": "issue", "tranche_id": "tranche"}
 NAMES = {"dashboard.chart": "monthly", "exports.download": "visits"}
 
 
@@ -207,7 +222,7 @@ def url_for_side(app: Flask, world: World, endpoint: str, side: Side) -> str:
     if endpoint in world.fresh:
         made = world.fresh[endpoint](side)
         records[{"trips.delete": "trip", "visits.delete": "visit", "enterprises.delete_contact": "contact",
-                 "users.deactivate": "user"}[endpoint]] = made
+                 "users.deactivate": "user", "projects.remove_tranche": "tranche"}[endpoint]] = made
     values: dict[str, Any] = {}
     for argument in rule.arguments:
         if argument in ARGUMENT_RECORDS:

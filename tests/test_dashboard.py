@@ -258,8 +258,8 @@ def test_dashboard_with_no_data_shows_zeros(client, make_user, login):
     login(make_user(Role.LEADER))
     cards = block(client.get("/").text, "主要指标")
     figures = re.findall(r'<strong class="figure"[^>]*>([^<]+)</strong>', cards)
-    assert figures == ["0", "0", "0.00", "0", "0", "0", "0", "0"]
-    assert re.findall(r'<span class="change[^"]*"[^>]*>([^<]+)</span>', cards) == ["—"] * 8
+    assert figures == ["0", "0", "0.00", "0", "0", "0", "0", "0", "0.00", "0.00"]  # 到资额 and 固投完成额 last
+    assert re.findall(r'<span class="change[^"]*"[^>]*>([^<]+)</span>', cards) == ["—"] * 10
 
 
 def test_district_demo_figures_show_for_this_year(client, make_user, login):

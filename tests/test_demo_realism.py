@@ -147,3 +147,28 @@ def test_procedures_are_done_in_order_after_verification(district_id: int) -> No
     flagship = next(p for p in projects if "动力电池生产基地" in p.name)
     started = flagship.started_on or date.max
     assert all(item.done_on <= started for item in flagship.service_items if item.done_on)
+
+
+def test_most_projects_under_way_hold_30_to_90_percent_of_their_amount(district_id: int) -> None:
+    """到资 means something in the demo: the projects under way mostly at 30–90 % of their amount, a few at none,
+    and the verified money is what the figures count."""
+    from sqlalchemy import func
+
+    from crm.models import FundsTranche, ProjectStatus
+    from crm.reports.figures import district_figures
+    from crm.reports.rules import counted
+
+    under_way = (ProjectStatus.STARTED, ProjectStatus.PRODUCING, ProjectStatus.AT_CAPACITY)
+    received = (select(Project.id, Project.total_investment_yuan, func.coalesce(func.sum(FundsTranche.amount_yuan), 0))
+                .outerjoin(FundsTranche, FundsTranche.project_id == Project.id)
+                .where(counted(), Project.status.in_(under_way)).group_by(Project.id))
+    shares = [amount / total for _id, total, amount in db.session.execute(received)]
+    assert len(shares) > 50
+    within = sum(1 for share in shares if 0.29 <= share <= 0.9)
+    none = sum(1 for share in shares if share == 0)
+    assert within >= 0.8 * len(shares) and 0 < none < 0.2 * len(shares), (within, none, len(shares))
+    year = Period.year(YEAR)
+    verified = db.session.scalar(
+        select(func.sum(FundsTranche.amount_yuan)).join(Project).where(
+            counted(), FundsTranche.verified.is_(True), FundsTranche.received_on.between(year.start, year.end)))
+    assert district_figures(year, district_id=district_id).funds_yuan == verified > 0

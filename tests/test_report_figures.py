@@ -20,6 +20,9 @@ from crm.models import (
     AgreementKind,
     District,
     Enterprise,
+    FundKind,
+    FundSource,
+    FundsTranche,
     Lead,
     Project,
     ProjectStatus,
@@ -90,12 +93,20 @@ def build(seed: int) -> dict[str, list[Any]]:
         if started:
             projects[-1].started_on = max(started, projects[-1].signed_on)
             projects[-1].production_on = max(producing, projects[-1].started_on) if producing else None
+    tranches = []  # money in place: verified or not, of counted projects and of others, either use
+    for project in projects:
+        for _ in range(rng.choice([0, 0, 1, 2, 3])):
+            tranches.append(FundsTranche(
+                project=project, received_on=max(project.signed_on, some_day(rng)),
+                amount_yuan=rng.choice([1, 9_999, 12_345_678, YI, 3 * YI + 7]), source=rng.choice(list(FundSource)),
+                kind=rng.choice(list(FundKind)), verified=rng.random() < 0.8))
     targets = [TeamTarget(team=team, year=2026, metric=metric, target=rng.randrange(1, 30) * (
         YI if metric is TargetMetric.SIGNED_INVESTMENT else 1)) for team in teams[:3] for metric in TargetMetric
         if rng.random() < 0.8]
-    db.session.add_all(trips + visits + leads + projects + targets)
+    db.session.add_all(trips + visits + leads + projects + tranches + targets)
     db.session.commit()
-    return {"teams": teams, "trips": trips, "visits": visits, "leads": leads, "projects": projects}
+    return {"teams": teams, "trips": trips, "visits": visits, "leads": leads, "projects": projects,
+            "tranches": tranches}
 
 
 def plain_figures(data: dict[str, list[Any]], period: Period, team: Team | None) -> dict[str, int]:
@@ -109,6 +120,7 @@ def plain_figures(data: dict[str, list[Any]], period: Period, team: Team | None)
     counted = [p for p in data["projects"] if p.verified and not p.voided and mine(p)]
     signed = [p for p in counted if within(p.signed_on)]
     visits = [v for v in data["visits"] if mine(v) and within(v.visited_on)]
+    arrived = [t for t in data["tranches"] if t.verified and t.project in counted and within(t.received_on)]
     return {
         "trips": sum(1 for t in data["trips"] if mine(t) and within(t.start_on)),
         "visits": len(visits),
@@ -120,6 +132,8 @@ def plain_figures(data: dict[str, list[Any]], period: Period, team: Team | None)
         "signed_investment_yuan": sum(p.total_investment_yuan for p in signed),
         "started_projects": sum(1 for p in counted if within(p.started_on)),
         "producing_projects": sum(1 for p in counted if within(p.production_on)),
+        "funds_yuan": sum(t.amount_yuan for t in arrived),
+        "fixed_asset_done_yuan": sum(t.amount_yuan for t in arrived if t.kind is FundKind.FIXED_ASSET),
     }
 
 

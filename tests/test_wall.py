@@ -37,6 +37,9 @@ from crm.exports.sheet import Column, Export, Table
 from crm.extensions import db
 from crm.models import (
     Contact,
+    FundKind,
+    FundSource,
+    FundsTranche,
     ImportJob,
     ImportJobStatus,
     ImportMapping,
@@ -108,6 +111,8 @@ def plant(marker: str, code: str, make: dict[str, Any], city: Any, city_snapshot
                                           columns=[{"index": 0, "header": f"{marker}列", "field": "name"}])])
     photo = photos.add_photo(visit, io.BytesIO(PNG), f"{marker}名片.png", actor=member)
     document = verification.add_document(project, io.BytesIO(PDF), f"{marker}协议.pdf", "agreement", actor=admin)
+    db.session.add(FundsTranche(project=project, received_on=today(), amount_yuan=50_000_000, verified=True,
+                                source=FundSource.OUT_OF_PROVINCE, kind=FundKind.FIXED_ASSET, note=f"{marker}到资"))
     job = ImportJob(kind="enterprises", file_name=f"{marker}.xlsx", layout={"columns": []}, options={},
                     status=ImportJobStatus.DONE, summary={"file": f"{marker}.xlsx"}, created_by_id=admin.id)
     db.session.add(job)
@@ -155,7 +160,8 @@ def surfaces(app: Flask, walled: Walled) -> Iterator[tuple[str, bool]]:
         yield adapter.build("dashboard.chart", {"name": name}), True
     for path, operations in SPEC["paths"].items():
         if "get" in operations:
-            yield path.replace("{uuid}", walled.side.records["visit"].uuid), True
+            yield (path.replace("{uuid}", walled.side.records["visit"].uuid)
+                   .replace("{project_id}", str(walled.side.records["project"].id))), True
 
 
 def naming(url: str, other: Walled) -> str:

@@ -15,6 +15,7 @@ from ..models import (
     Contact,
     Enterprise,
     EnterpriseMerge,
+    FundsTranche,
     ImportJob,
     ImportMapping,
     Lead,
@@ -86,7 +87,7 @@ LIMITS: dict[type, Callable[[int], Callable[[Any], Any]]] = {
     LeadStageChange: _of_its_lead,
     VisitPhoto: _of_its_visit,
     Milestone: _of_its_project, ServiceItem: _of_its_project, ProjectIssue: _of_its_project,
-    ProjectDocument: _of_its_project,
+    ProjectDocument: _of_its_project, FundsTranche: _of_its_project,
     ImportJob: _started_by_its_user,
 }
 

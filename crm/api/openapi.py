@@ -3,7 +3,7 @@
 from flask import jsonify
 
 from ..access.rights import public
-from ..models import VisitKind
+from ..models import FundKind, FundSource, VisitKind
 
 ERROR = {"type": "object", "required": ["error", "message"],
          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
@@ -30,6 +30,13 @@ VISIT_INPUT = {
                                   "one of the district's teams (or a trip's); a team's members log for their own."},
     },
 }
+TRANCHE = {"type": "object", "required": ["id", "received_on", "amount_yuan", "currency", "source", "kind", "verified"],
+           "properties": {"id": ID, "received_on": DATE, "amount_yuan": {"type": "integer", "minimum": 1},
+                          "currency": {"type": "string"}, "original_amount": {"type": ["integer", "null"]},
+                          "fx_rate": {"type": ["string", "null"]},
+                          "source": {"type": "string", "enum": [s.value for s in FundSource]},
+                          "kind": {"type": "string", "enum": [k.value for k in FundKind]},
+                          "verified": {"type": "boolean"}}}
 VISIT = {"type": "object", "required": ["id", "uuid", "team_id", "enterprise_id", "enterprise_name", "visited_on",
                                         "kind", "participant_ids", "photo_count"],
          "properties": VISIT_INPUT["properties"] | {"id": ID, "team_id": ID, "enterprise_id": ID,
@@ -53,7 +60,7 @@ SPEC = {
     "info": {"title": "Magnet 招商通 API", "version": "1",
              "description": "Signed in with the session cookie. Writes must be same-origin and carry JSON."},
     "components": {"securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
-                   "schemas": {"Error": ERROR, "Visit": VISIT, "VisitInput": VISIT_INPUT}},
+                   "schemas": {"Error": ERROR, "Visit": VISIT, "VisitInput": VISIT_INPUT, "Tranche": TRANCHE}},
     "security": [{"session": []}],
     "paths": {
         "/api/v1/me": {"get": {"operationId": "me", "summary": "The signed-in user and their team",
@@ -101,6 +108,16 @@ SPEC = {
                 "type": "object", "required": ["photo"],
                 "properties": {"photo": {"type": "string", "format": "binary"}}}}}},
             "responses": answers(json_ok(201, {"type": "object"}, "stored"), 400, 404, 413, 422)}},
+        "/api/v1/projects/{project_id}/tranches": {"get": {
+            "operationId": "projectTranches",
+            "summary": "A project's tranches of money in place (到资), and its verified total, fixed-asset part and "
+                       "到资率 to today",
+            "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": ID}],
+            "responses": answers(json_ok(200, {"type": "object", "required": [
+                "project_id", "funds_yuan", "fixed_asset_done_yuan", "rate", "tranches"], "properties": {
+                "project_id": ID, "funds_yuan": {"type": "integer"}, "fixed_asset_done_yuan": {"type": "integer"},
+                "rate": {"type": ["string", "null"], "description": "per cent, one decimal"},
+                "tranches": {"type": "array", "items": TRANCHE}}}, "the tranches"), 404)}},
     },
 }
 

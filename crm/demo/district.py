@@ -12,6 +12,7 @@ from ..extensions import db
 from .cast import District, build_people
 from .districts import CITY_LOGIN, build_neighbours
 from .fieldwork import build_fieldwork
+from .funds import add_tranches
 from .last_year import build_last_year
 from .logins import DEMO_PASSWORD, DemoLogins
 from .pipeline import build_leads
@@ -38,6 +39,8 @@ def load_district(year: int, seed: int = 1, today: date | None = None, *, neighb
         # last year draws from a generator of its own too: this year's trips, visits and signings stay as they are
         last_year = build_last_year(district, random.Random(seed + 2000), projects)
         build_leads(district, projects, visits, last_year)
+        # money in place (到资) last, from a generator of its own: it changes none of the figures above
+        add_tranches(random.Random(seed + 3000), projects, end, district.admin)
         # the neighbours draw from a generator of their own: 张湾区's figures stay those of the report
         if neighbours:
             build_neighbours(random.Random(seed + 1000), year, end, password_hash)

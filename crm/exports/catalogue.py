@@ -10,6 +10,7 @@ from ..core.audit import record
 from ..models import User
 from ..models.enums import AuditResult
 from .csvfile import write_csv
+from .funds_ledger import funds_ledger
 from .leads_list import leads_list
 from .rankings import district_ranking_export, team_ranking_export, yi_ranking_export
 from .sheet import Export
@@ -25,6 +26,7 @@ EXPORTS: dict[str, Callable[[Any, User], Export]] = {
     "districts": district_ranking_export,  # 市级拉练排名, with its score breakdown
     "visits": visit_log,  # 拜访记录
     "leads": leads_list,  # 在谈项目清单
+    "funds": funds_ledger,  # 到资台账
 }
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "csv": "text/csv"}  # the response adds "; charset=utf-8"

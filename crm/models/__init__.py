@@ -16,6 +16,7 @@ from .enums import (
                     VisitKind,
 )
 from .fieldwork import Trip, Visit, VisitPhoto, trip_participant, visit_participant
+from .funds import FundKind, FundSource, FundsTranche
 from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
@@ -27,7 +28,8 @@ from .sign_in import RecoveryCode, UserSession
 from .types import now_utc
 
 __all__ = [
-    "AgreementKind", "AuditEvent", "Contact", "District", "Enterprise", "EnterpriseMerge", "ImportMapping",
+    "AgreementKind", "AuditEvent",
+    "FundKind", "FundSource", "FundsTranche", "Contact", "District", "Enterprise", "EnterpriseMerge", "ImportMapping",
     "IssueStatus",
     "Lead",
     "LeadStage",
@@ -43,4 +45,4 @@ __all__ = [
 
 # Core records: every insert, update and delete of these is written to the audit trail.
 AUDITED = (District, Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project,
-           Milestone, ServiceItem, ProjectIssue, ProjectDocument, RankingSettings, RankingSnapshot)
+           Milestone, ServiceItem, ProjectIssue, ProjectDocument, FundsTranche, RankingSettings, RankingSnapshot)

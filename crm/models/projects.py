@@ -16,6 +16,7 @@ from .types import UTCDateTime, choice_type, now_utc
 
 if TYPE_CHECKING:
     from .enterprises import Enterprise
+    from .funds import FundsTranche
     from .leads import Lead
     from .people import Team, User
 
@@ -122,6 +123,8 @@ class Project(db.Model):
     documents: Mapped[list[ProjectDocument]] = relationship(back_populates="project", order_by="ProjectDocument.id",
                                                             cascade="all, delete-orphan")
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    tranches: Mapped[list[FundsTranche]] = relationship(back_populates="project", order_by="FundsTranche.received_on",
+                                                        cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 

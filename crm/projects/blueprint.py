@@ -7,6 +7,7 @@ The feature is three: the record (records/), its course and verification (lifecy
 from flask import Blueprint
 
 from .aftercare import views as aftercare
+from .funds import views as funds
 from .lifecycle import views as lifecycle
 from .records import views as records
 
@@ -42,4 +43,10 @@ bp.add_url_rule(f"/<{ID}:project_id>/issues", view_func=aftercare.raise_issue, m
 bp.add_url_rule(f"/<{ID}:project_id>/issues/<{ID}:issue_id>/advance",
                 view_func=aftercare.advance_issue, methods=["POST"])
 bp.add_url_rule("/mine", view_func=aftercare.mine, methods=["GET"])
+
+bp.add_url_rule(f"/<{ID}:project_id>/funds", "add_tranche", view_func=funds.add, methods=["POST"])
+bp.add_url_rule(f"/<{ID}:project_id>/funds/<{ID}:tranche_id>/verify", "verify_tranche", view_func=funds.verify,
+                methods=["POST"])
+bp.add_url_rule(f"/<{ID}:project_id>/funds/<{ID}:tranche_id>/remove", "remove_tranche", view_func=funds.remove,
+                methods=["POST"])
 bp.add_url_rule("/issues", view_func=aftercare.issues, methods=["GET"])

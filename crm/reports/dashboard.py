@@ -37,6 +37,8 @@ CARDS: tuple[tuple[str, object, object | None], ...] = (
     ("started_projects", _l("开工项目"), _l("个")),
     ("producing_projects", _l("投产项目"), _l("个")),
     (OPEN_ISSUES, _l("未销号问题诉求"), _l("件")),
+    ("funds_yuan", _l("到资额"), None),  # money in place, verified (crm/reports/funds.py): no yearly target
+    ("fixed_asset_done_yuan", _l("固投完成额"), None),
 )
 METRIC_OF: dict[str, TargetMetric] = {name: metric for metric, name in FIELD_OF.items()}
 
@@ -101,8 +103,8 @@ def make_block(team: tuple[int, str] | None, now: Figures, before: Figures, ytd:
         if key == OPEN_ISSUES:
             cards.append(Card(key, str(label), str(unit), issues_now, issues_before, None, None))
             continue
-        metric = METRIC_OF[key]
-        target = targets.get(metric)
+        metric = METRIC_OF.get(key)
+        target = targets.get(metric) if metric is not None else None
         shown_unit = counted_in_yi(0)[1] if unit is None else str(unit)
         cards.append(Card(key, str(label), shown_unit, getattr(now, key), getattr(before, key),
                           target, completion(getattr(ytd, key), target)))

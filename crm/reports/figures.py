@@ -1,8 +1,9 @@
 """The figures every report is made of, per team and for a district (or the city), aggregated in the database.
 
-One grouped query per table: trips, visits (count and distinct enterprises), new leads, and projects (signed,
-亿元以上, investment, started, producing). Only counted projects enter (crm/reports/rules.py). The summary,
-both rankings, the dashboard, the brief and the exports all read their numbers from here.
+One grouped query per table: trips, visits (count and distinct enterprises), new leads, projects (signed,
+亿元以上, investment, started, producing) and funds in place (到资, 固投完成额: crm/reports/funds.py). Only
+counted projects enter (crm/reports/rules.py). The summary, both rankings, the dashboard, the brief and the
+exports all read their numbers from here.
 
 Enterprises visited count companies, each once, however many visits or teams: a team's and a district's figure
 count its enterprise records (a record is one district's, and a credit code is on one record per district); the
@@ -22,7 +23,9 @@ from sqlalchemy import ColumnElement, Select, distinct, func, or_, select, true
 from ..access.tenancy import scoped_district
 from ..domain.periods import LOCAL, Period
 from ..extensions import db
-from ..models import Enterprise, Lead, Project, TargetMetric, Team, Trip, Visit
+from ..models import Enterprise, FundsTranche, Lead, Project, TargetMetric, Team, Trip, Visit
+from .funds import counted_tranche, funds_columns
+from .funds import in_period as funds_in_period
 from .rules import counted, yi_project
 
 
@@ -39,6 +42,8 @@ class Figures:
     signed_investment_yuan: int = 0
     started_projects: int = 0
     producing_projects: int = 0
+    funds_yuan: int = 0  # 到资: verified money in place in the period (crm/reports/funds.py)
+    fixed_asset_done_yuan: int = 0  # 固投完成额: of it, for fixed assets
 
     def __getitem__(self, metric: TargetMetric) -> int:
         return getattr(self, FIELD_OF[metric])
@@ -133,6 +138,7 @@ def grouped_figures(period: Period, key: Any, grouped: Any) -> dict[int, Figures
     merge(Lead.team_id, (func.count(),), (Lead.created_at >= start, Lead.created_at < end), ("new_leads",))
     merge(Project.team_id, project_columns(period), projects_in(period),
           ("signed_projects", "yi_projects", "signed_investment_yuan", "started_projects", "producing_projects"))
+    merge(Project.team_id, funds_columns(period), tranches_in(period), ("funds_yuan", "fixed_asset_done_yuan"))
     return {unit: Figures(**values) for unit, values in rows.items()}
 
 
@@ -150,6 +156,11 @@ def projects_in(period: Period) -> tuple[ColumnElement[bool], ...]:
     """Counted projects signed, started or brought into production in the period."""
     return counted(), or_(_in(Project.signed_on, period), _in(Project.started_on, period),
                           _in(Project.production_on, period))
+
+
+def tranches_in(period: Period) -> tuple[ColumnElement[bool], ...]:
+    """Counted tranches (of counted projects) that arrived in the period, joined to their project."""
+    return FundsTranche.project_id == Project.id, counted_tranche(), funds_in_period(period)
 
 
 def district_figures(period: Period, per_team: dict[int, Figures] | None = None,
@@ -187,7 +198,10 @@ def whole_district(period: Period, district_id: int | None = None) -> Figures:
                                                          of_district(Lead.team_id, district_id)))
     projects = db.session.execute(select(*project_columns(period))
                                   .where(*projects_in(period), of_district(Project.team_id, district_id))).one()
-    return Figures(trips or 0, enterprises or 0, visits or 0, leads or 0, *(int(value or 0) for value in projects))
+    funds = db.session.execute(select(*funds_columns(period)).select_from(Project)
+                               .where(*tranches_in(period), of_district(Project.team_id, district_id))).one()
+    return Figures(trips or 0, enterprises or 0, visits or 0, leads or 0, *(int(value or 0) for value in projects),
+                   *(int(value or 0) for value in funds))
 
 
 def team_of(figures: dict[int, Figures], team_id: int | None) -> Figures:

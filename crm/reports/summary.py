@@ -39,13 +39,17 @@ class DistrictSummary:
     pending_verification: int
     chief_officers: int
     key_projects: int
+    funds_yuan: int = 0  # 到资: verified money in place in the period (crm/reports/funds.py)
+    fixed_asset_done_yuan: int = 0  # 固投完成额: of it, for fixed assets
 
     @property
     def signed_investment_yi(self) -> str:
         return format_yi(self.signed_investment_yuan)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"signed_investment_yi": self.signed_investment_yi}
+        return asdict(self) | {"signed_investment_yi": self.signed_investment_yi,
+                               "funds_yi": format_yi(self.funds_yuan),
+                               "fixed_asset_done_yi": format_yi(self.fixed_asset_done_yuan)}
 
 
 def district_summary(period: Period, today: date, figures: Figures | None = None,

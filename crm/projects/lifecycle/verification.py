@@ -21,7 +21,8 @@ from ...reports.rules import pending
 from ...web.i18n import gettext as _
 from ...web.i18n import lazy_gettext as _l
 
-DOCUMENT_KINDS = {"agreement": _l("协议"), "licence": _l("营业执照"), "other": _l("其他")}
+DOCUMENT_KINDS = {"agreement": _l("协议"), "licence": _l("营业执照"), "receipt": _l("到资凭证（银行回单）"),
+                  "other": _l("其他")}
 SUFFIXES = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
 UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]')
 
@@ -79,8 +80,14 @@ def clean_name(name: str | None) -> str | None:
 
 def add_document(project: Project, stream: BinaryIO, original_name: str | None, kind: str, *,
                  actor: User) -> ProjectDocument:
-    """Store one evidence document (PDF, JPEG or PNG, checked by its content) for a project."""
+    """Store one evidence document (PDF, JPEG or PNG, checked by its content) for a project: the office's."""
     refuse_unless_verifier(actor)
+    return store_document(project, stream, original_name, kind, actor=actor)
+
+
+def store_document(project: Project, stream: BinaryIO, original_name: str | None, kind: str, *,
+                   actor: User) -> ProjectDocument:
+    """Store one document for a project, the caller having checked the actor may (a tranche's receipt: its team)."""
     if kind not in DOCUMENT_KINDS:
         raise Refused(_("请选择材料类别"))
     limit = current_app.config["DOCUMENT_MAX_BYTES"]

@@ -17,6 +17,7 @@ from ...domain.periods import today
 from ...extensions import db
 from ...models import Lead, Project, User
 from ..aftercare.panel import ItemConflict, service_panel
+from ..funds.panel import funds_panel
 from ..lifecycle.overdue import OVERDUE, overdue_reasons
 from ..lifecycle.panel import lifecycle_panel
 from ..lifecycle.timeline import timeline
@@ -43,7 +44,8 @@ def project_page(project_id: int, user: User, item_conflict: ItemConflict | None
             "rate": format(project.fx_rate.normalize(), "f") if project.fx_rate is not None else None,
             "steps": timeline(project), "history": project_history(project), "item_conflict": item_conflict,
             "lifecycle_state": lifecycle_panel(project, day), "service_panel": service_panel(project, day, user),
-            "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user)}
+            "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user),
+            "funds_panel": funds_panel(project, day, user)}
 
 
 def shown_lead(project: Project, user: User) -> Lead | None:
