@@ -12,7 +12,7 @@ OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "offline.service_wor
                   "auth.second_step", "auth.enrol"}  # after the password, before the session: a pending sign-in
 ADMIN_ONLY = {"teams.create", "teams.edit", "teams.targets", "leads.overlap_list", "leads.resolve_overlap",
               "enterprises.merge", "enterprises.merge_preview", "enterprises.undo_merge",
-              "projects.verify", "projects.withdraw", "projects.void", "projects.restore",
+              "projects.verify", "projects.withdraw", "projects.void", "projects.restore", "projects.verify_tranche",
               "projects.upload_document", "projects.pending", "projects.assign_service", "rankings.weights",
               "rankings.freeze", "imports.index", "imports.mapping", "imports.job", "imports.progress",
               "imports.start_import"}

@@ -10,7 +10,7 @@ from sqlalchemy import Date, bindparam, text
 from crm.extensions import db
 from crm.models.types import UTCDateTime
 
-from .scopes import FIGURES, SHANGHAI, YI, Scope, Span
+from .scopes import FIGURES, FUNDS, SHANGHAI, YI, Scope, Span
 from .world import Place
 
 FLOORS_YI = (1, 10, 30, 50, 100)  # 亿元以上, 10亿元以上 … each floor inclusive
@@ -69,6 +69,21 @@ class Truth:
             f" FROM project p WHERE {COUNTED} AND {scope.of('p')}", **days)[0]
         values = (trips, companies, visits, leads, signed, yi, amount, started, producing)
         return dict(zip(FIGURES, (number(value) for value in values), strict=True))
+
+    def funds(self, span: Span, scope: Scope) -> dict[str, int]:
+        """到资 and 固投完成额: verified tranches of counted projects that arrived in the span."""
+        return self.remembered(("funds", span, scope), lambda: dict(zip(FUNDS, (number(value) for value in rows(
+            "SELECT SUM(f.amount_yuan), SUM(CASE WHEN f.kind = 'fixed_asset' THEN f.amount_yuan ELSE 0 END)"
+            f" FROM funds_tranche f JOIN project p ON p.id = f.project_id WHERE f.verified AND {COUNTED}"
+            f" AND f.received_on BETWEEN :start AND :end AND {scope.of('p')}",
+            start=span.start, end=span.end, **scope.params)[0]), strict=True)))
+
+    def funds_rows(self, span: Span, scope: Scope) -> int:
+        """The 到资台账's rows: the tranches counted in the span."""
+        return self.remembered(("funds_rows", span, scope), lambda: number(rows(
+            f"SELECT COUNT(*) FROM funds_tranche f JOIN project p ON p.id = f.project_id WHERE f.verified"
+            f" AND {COUNTED} AND f.received_on BETWEEN :start AND :end AND {scope.of('p')}",
+            start=span.start, end=span.end, **scope.params)[0][0]))
 
     def signed_where(self, span: Span, scope: Scope, condition: str, columns: str, tail: str = "") -> list[Any]:
         """Columns over the counted projects signed in the span that meet the condition."""

@@ -34,6 +34,7 @@ SPANS = (
 FIGURES = ("trips", "enterprises_visited", "visits", "new_leads", "signed_projects", "yi_projects",
            "signed_investment_yuan", "started_projects", "producing_projects")
 MONEY = "signed_investment_yuan"
+FUNDS = ("funds_yuan", "fixed_asset_done_yuan")  # 到资: in the figures, not every table (Truth.funds)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .scopes import CITY, MONEY, SPANS, Scope, Span
 from .sheets import data_and_footer, floor_of, n_in, sheet, unit_rows, yuan
 from .world import World, on_turn, readers
 
-EXPORTS = ("projects", "ranking", "teams", "districts", "visits")
+EXPORTS = ("projects", "ranking", "teams", "districts", "visits", "funds")
 
 
 def test_every_export_and_command_tells_the_sql_truth(world: World, browsers: Browsers,
@@ -40,7 +40,7 @@ def check_command_line(ledger: Ledger, truth: Truth, world: World, runner: Flask
         for place in world.districts:
             where, scope = f"{span.name} · --district {place.name}", Scope(district_id=place.id)
             summary = json.loads(run("summary", *span.options, "--district", place.name, "--json"))
-            ledger.check_all("flask summary --json", where, truth.figures(span, scope) | {
+            ledger.check_all("flask summary --json", where, truth.figures(span, scope) | truth.funds(span, scope) | {
                 "pending_verification": truth.pending(span, scope), "teams": truth.active_teams(scope),
                 "period_start": span.start.isoformat(), "period_end": span.end.isoformat()}, summary)
         where, scope = f"{span.name} · --district {turn.name}", Scope(district_id=turn.id)
@@ -51,8 +51,9 @@ def check_command_line(ledger: Ledger, truth: Truth, world: World, runner: Flask
         ledger.check("flask rankings teams --json", where, "teams listed", truth.ranked_teams(span, turn), set(listed))
         for team_id, name, _active in turn.teams:
             if name in listed:
+                team = Scope(team_id=team_id)
                 ledger.check_all("flask rankings teams --json", f"{where} · {name}",
-                                 truth.figures(span, Scope(team_id=team_id)), listed[name])
+                                 truth.figures(span, team) | truth.funds(span, team), listed[name])
         ranking = json.loads(run("rankings", "projects", *span.options, "--district", turn.name, "--json"))
         floors = truth.floors(span, scope)
         ledger.check_all("flask rankings projects --json", where, {
@@ -63,10 +64,11 @@ def check_command_line(ledger: Ledger, truth: Truth, world: World, runner: Flask
         districts = json.loads(run("rankings", "districts", *span.options, "--json"))
         listed = {row["district"]: row["figures"] for row in districts["districts"]}
         for place in world.districts:
+            district = Scope(district_id=place.id)
             ledger.check_all("flask rankings districts --json", f"{span.name} · {place.name}",
-                             truth.figures(span, Scope(district_id=place.id)), listed.get(place.name, {}))
-        ledger.check_all("flask rankings districts --json (city)", span.name, truth.figures(span, CITY),
-                         districts["city"])
+                             truth.figures(span, district) | truth.funds(span, district), listed.get(place.name, {}))
+        ledger.check_all("flask rankings districts --json (city)", span.name,
+                         truth.figures(span, CITY) | truth.funds(span, CITY), districts["city"])
 
 
 def check_exports(ledger: Ledger, truth: Truth, world: World, browsers: Browsers) -> None:
@@ -117,6 +119,16 @@ def check_period_exports(ledger: Ledger, truth: Truth, world: World, span: Span,
     ledger.check(f"export ranking.{ext}", where, "其中 per size", {floor: n for floor, (n, _sum) in floors.items()},
                  {floor_of(line[1]): n_in(str(line[1]).split("以上")[-1]) for line in footer if line[0] == "其中"})
     ledger.check(f"export ranking.{ext}", where, "order", truth.yi_codes(span, scope), [str(row[3]) for row in data])
+    # 到资台账: the counted tranches, 合计 and 其中固定资产投资完成额 under 到资金额
+    table = sheet(browser, "funds", ext, span.query)
+    data, footer = data_and_footer(table)
+    at = [str(cell or "") for cell in table[1]].index("到资金额（亿元）")
+    lines = {str(line[0]): line for line in footer}
+    funds = truth.funds(span, scope)
+    ledger.check(f"export funds.{ext}", where, "rows, 合计 and 固投", (truth.funds_rows(span, scope),
+                 funds["funds_yuan"], funds["fixed_asset_done_yuan"]),
+                 (len(data), yuan(lines.get("合计", [None] * (at + 1))[at]),
+                  yuan(lines.get("其中固定资产投资完成额", [None] * (at + 1))[at])))
     # 拜访记录 over the period's days
     data, footer = data_and_footer(sheet(browser, "visits", ext, {"start": span.start.isoformat(),
                                                                    "end": span.end.isoformat()}))

@@ -16,6 +16,9 @@ from crm.models import (
     AgreementKind,
     District,
     Enterprise,
+    FundKind,
+    FundSource,
+    FundsTranche,
     Lead,
     LeadStage,
     Project,
@@ -93,6 +96,20 @@ def project(rng: random.Random, code: str, team: Team, investor: Enterprise, **f
         "fixed_asset_investment_yuan": rng.choice([None, amount // 3, amount]), "verified": rng.random() < 0.8,
         "voided": voided, "void_reason": "重复录入" if voided else None, "status": status, "started_on": started,
         "production_on": producing} | fields))
+
+
+TRANCHE_DAYS = (date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 31), date(2026, 4, 1), date(2026, 6, 30),
+                date(2026, 12, 1), date(2026, 12, 31))
+
+
+def add_tranches(rng: random.Random, projects: list[Project]) -> None:
+    """Money in place on the spans' edges and between, verified or not, of every kind of project (drawn from a
+    generator of its own, so the other records stay as they were)."""
+    for signing in projects:
+        for _ in range(rng.choice([0, 1, 2, 3])):
+            signing.tranches.append(FundsTranche(
+                received_on=rng.choice(TRANCHE_DAYS), amount_yuan=rng.choice([1, 12_345_678, YI, 3 * YI + 7]),
+                source=rng.choice(list(FundSource)), kind=rng.choice(list(FundKind)), verified=rng.random() < 0.8))
 
 
 def build(seed: int) -> World:
@@ -195,6 +212,7 @@ def build(seed: int) -> World:
                            total_investment_yuan=102_950_000, currency="USD", original_amount=14_500_000,
                            fx_rate=Decimal("7.1"), signed_on=date(2026, 6, 30), verified=True, voided=False,
                            void_reason=None))
+    add_tranches(random.Random(seed + 7), [r for r in records if isinstance(r, Project)])
     db.session.add_all(records)
     db.session.commit()
     return World(
