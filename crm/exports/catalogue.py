@@ -14,6 +14,7 @@ from .leads_list import leads_list
 from .rankings import district_ranking_export, team_ranking_export, yi_ranking_export
 from .sheet import Export
 from .signing_list import signing_list
+from .supervision_list import supervision_list
 from .visit_log import visit_log
 from .xlsx import write_xlsx
 
@@ -25,6 +26,7 @@ EXPORTS: dict[str, Callable[[Any, User], Export]] = {
     "districts": district_ranking_export,  # 市级拉练排名, with its score breakdown
     "visits": visit_log,  # 拜访记录
     "leads": leads_list,  # 在谈项目清单
+    "supervision": supervision_list,  # 督办台账
 }
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "csv": "text/csv"}  # the response adds "; charset=utf-8"

@@ -21,6 +21,7 @@ from ..lifecycle.overdue import OVERDUE, overdue_reasons
 from ..lifecycle.panel import lifecycle_panel
 from ..lifecycle.timeline import timeline
 from ..lifecycle.verification import DOCUMENT_KINDS
+from ..supervision.panel import supervision_panel
 from .history import project_history
 from .labels import CURRENCIES, original_amount
 
@@ -43,7 +44,8 @@ def project_page(project_id: int, user: User, item_conflict: ItemConflict | None
             "rate": format(project.fx_rate.normalize(), "f") if project.fx_rate is not None else None,
             "steps": timeline(project), "history": project_history(project), "item_conflict": item_conflict,
             "lifecycle_state": lifecycle_panel(project, day), "service_panel": service_panel(project, day, user),
-            "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user)}
+            "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user),
+            "supervision_panel": supervision_panel(project, day, user)}
 
 
 def shown_lead(project: Project, user: User) -> Lead | None:
