@@ -154,7 +154,7 @@ def test_who_may_close_or_send_back(client, sign_in_as, people, who, step):
 
 @pytest.mark.parametrize("fields, message", [
     ({"deadline": (TODAY - timedelta(days=1)).isoformat()}, "办理时限不能早于今天"),
-    ({"receiver_unit": "  "}, "请填写责任单位或选择责任人"),
+    ({"receiver_unit": "  "}, "请填写承办单位或选择承办人"),
     ({"what": ""}, "请填写督办事项"),
     ({"deadline": "2026-02-30"}, "办理时限"),
     ({"receiver_id": "999999"}, "所选用户不存在"),

@@ -19,8 +19,8 @@ class OrderForm(ServiceForm):
     receiver: User | None = None
     issue: ProjectIssue | None = None
     what = TextAreaField(_l("督办事项"), validators=[DataRequired(_l("请填写督办事项")), Length(max=2000)])
-    receiver_unit = StringField(_l("责任单位"), validators=[Optional(), Length(max=100)])
-    receiver_id = IntegerField(_l("责任人"), validators=[Optional()])
+    receiver_unit = StringField(_l("承办单位"), validators=[Optional(), Length(max=100)])
+    receiver_id = IntegerField(_l("承办人"), validators=[Optional()])
     deadline = DayField(_l("办理时限"), validators=[InputRequired(_l("请填写办理时限")), plausible_day])
     issue_id = IntegerField(_l("问题诉求"), validators=[Optional()])
 

@@ -33,10 +33,10 @@ def issue_order(project: Project, *, actor: User, what: str, receiver_unit: str 
     """Issue a supervision order on a project (or one of its issues): what, to whom, by when."""
     unit = (receiver_unit or "").strip() or None
     if unit is None and receiver is None:
-        raise Refused(_("请填写责任单位或选择责任人"), field="receiver_unit")
+        raise Refused(_("请填写承办单位或选择承办人"), field="receiver_unit")
     if receiver is not None and (not receiver.active or receiver.role not in (Role.ADMIN, Role.LEADER, Role.LEAD,
                                                                              Role.MEMBER)):
-        raise Refused(_("责任人必须是本区启用的用户"), field="receiver_id")
+        raise Refused(_("承办人必须是本区启用的用户"), field="receiver_id")
     if issue is not None and issue.project_id != project.id:
         raise Refused(_("所选问题诉求不属于该项目"), field="issue_id")
     if project.voided:
