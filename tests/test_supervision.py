@@ -104,6 +104,11 @@ def test_an_order_on_an_issue_names_it(client, sign_in_as, people):
     db.session.add(raised)
     db.session.commit()
     sign_in_as(people["admin"])
+    # the issue's own 督办此问题 link opens the order form about it
+    link = f"/projects/{project.id}?supervise={raised.id}#supervision"
+    assert link in client.get(f"/projects/{project.id}").get_data(as_text=True).replace("&amp;", "&")
+    form = client.get(f"/projects/{project.id}?supervise={raised.id}").get_data(as_text=True)
+    assert f'<option value="{raised.id}" selected>' in form
     assert issue(client, project, issue_id=raised.id, receiver_unit="", receiver_id=people["member"].id
                  ).status_code == 302
     order = the_order()
