@@ -324,3 +324,18 @@ def test_another_districts_orders_do_not_exist_here(client, sign_in_as, people, 
     assert client.get("/exports/supervision.csv").status_code == 403
     page = client.get(f"/projects/{people['project'].id}").get_data(as_text=True)
     assert "本区单位" not in page and 'id="supervision"' not in page
+
+
+def test_the_demo_district_has_believable_orders(demo_output):
+    """Orders on open issues of served projects: some closed, some still open; each issued
+    before its deadline and answered before it was closed."""
+    with within(None, "test"):
+        orders = db.session.scalars(select(Supervision)).all()
+        counts = order_counts(TODAY)
+        assert len(orders) >= 5 and counts.closed and counts.open  # overdue ones depend on the day it is run
+        for order in orders:
+            issued = order.issued_at.date()
+            assert order.project.chief_officer_id == order.issuer_id and order.issue is not None
+            assert issued <= order.deadline and issued <= TODAY
+            if order.status is SupervisionStatus.CLOSED:
+                assert order.answers and order.answers[-1].answered_at.date() <= order.closed_on <= TODAY

@@ -16,6 +16,7 @@ from .last_year import build_last_year
 from .logins import DEMO_PASSWORD, DemoLogins
 from .pipeline import build_leads
 from .signings import build_projects
+from .supervision import build_supervision
 
 
 def load_district(year: int, seed: int = 1, today: date | None = None, *, neighbours: bool = True) -> DemoLogins:
@@ -38,6 +39,7 @@ def load_district(year: int, seed: int = 1, today: date | None = None, *, neighb
         # last year draws from a generator of its own too: this year's trips, visits and signings stay as they are
         last_year = build_last_year(district, random.Random(seed + 2000), projects)
         build_leads(district, projects, visits, last_year)
+        build_supervision(district, random.Random(seed + 3000), projects)  # 督办: a generator of its own too
         # the neighbours draw from a generator of their own: 张湾区's figures stay those of the report
         if neighbours:
             build_neighbours(random.Random(seed + 1000), year, end, password_hash)
