@@ -169,10 +169,6 @@ class LedgerRow:
         return " / ".join(part for part in (self.receiver_unit, self.receiver_name) if part)
 
 
-def ledger_rows(query: Select[Any]) -> list[LedgerRow]:
-    return [LedgerRow(*row) for row in db.session.execute(query)]
-
-
 def receivers_for(project: Project) -> list[User]:
     """Active users of the district an order may name: leaders first, then the project's team, then everyone else."""
     rank = case((User.role == Role.LEADER, 0), (User.team_id == project.team_id, 1), else_=2)

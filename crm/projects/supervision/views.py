@@ -1,5 +1,7 @@
 """Routes of 督办: issue an order from the project page, answer it, close it or send it back; the 督办台账."""
 
+from collections.abc import Callable
+
 from flask import abort, render_template, request
 from flask_login import current_user
 
@@ -7,7 +9,7 @@ from ...access.orders import may_answer, may_close
 from ...access.rights import requires
 from ...domain.periods import today
 from ...extensions import db
-from ...models import Project, Supervision
+from ...models import Project, Supervision, User
 from ...reports.supervision import order_counts
 from ...web.i18n import gettext as _
 from ...web.pagination import link_args, paginate_rows
@@ -18,10 +20,10 @@ from .forms import AnswerForm, CloseForm, LedgerFilterForm, OrderForm, SendBackF
 SECTION = "supervision"  # the project page's section the forms go back to
 
 
-def order_or_403(supervision_id: int, allowed: object) -> Supervision:
+def order_or_403(supervision_id: int, allowed: Callable[[User, Supervision], bool]) -> Supervision:
     """An order of the district (404 otherwise) the user may take this step on (403 otherwise)."""
     order = db.get_or_404(Supervision, supervision_id)
-    if not allowed(current_user, order):  # type: ignore[operator]
+    if not allowed(current_user, order):
         abort(403)
     return order
 
