@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from .leads.blueprint import bp as leads_bp
     from .offline.blueprint import bp as offline_bp
     from .projects.blueprint import bp as projects_bp
+    from .projects.supervision.blueprint import bp as supervision_bp
     from .rankings.blueprint import bp as rankings_bp
     from .teams.blueprint import bp as teams_bp
     from .trips.blueprint import bp as trips_bp
@@ -105,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.health import bp as health_bp
 
     for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp, enterprises_bp, trips_bp, visits_bp, leads_bp,
-               api_bp, offline_bp, projects_bp, rankings_bp, exports_bp, imports_bp, audit_trail_bp):
+               api_bp, offline_bp, projects_bp, rankings_bp, exports_bp, imports_bp, audit_trail_bp, supervision_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 

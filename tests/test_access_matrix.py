@@ -31,6 +31,7 @@ from crm.models import (
     ProjectIssue,
     Role,
     ServiceItem,
+    Supervision,
     User,
 )
 from crm.projects.lifecycle import verification
@@ -148,7 +149,9 @@ def build_side(name: str, make: dict[str, Callable[..., Any]], leader: User, adm
     contact = Contact(enterprise=enterprise, name="王经理", phone="13812345678")
     item = ServiceItem(project=project, name="施工许可")
     issue = ProjectIssue(project=project, raised_on=date(2026, 1, 12), description="用地指标")
-    db.session.add_all([contact, item, issue, Milestone(project=project, name="首条产线", planned_on=date(2026, 9, 1))])
+    order = Supervision(project=project, what="协调用地", receiver_unit="区自然资源局", deadline=today(), issuer=leader)
+    db.session.add_all([contact, item, issue, order,
+                        Milestone(project=project, name="首条产线", planned_on=date(2026, 9, 1))])
     photo = photos.add_photo(visit, io.BytesIO(PNG), "名片.png", actor=side.member)
     document = verification.add_document(project, io.BytesIO(PDF), "协议.pdf", "agreement", actor=admin)
     tranche = FundsTranche(project=project, received_on=date(2026, 2, 1), amount_yuan=5_000_000,
@@ -157,7 +160,7 @@ def build_side(name: str, make: dict[str, Callable[..., Any]], leader: User, adm
     db.session.commit()
     side.records = {"enterprise": enterprise, "contact": contact, "trip": trip, "lead": lead, "visit": visit,
                     "photo": photo, "project": project, "item": item, "issue": issue, "document": document,
-                    "tranche": tranche}
+                    "tranche": tranche, "supervision": order}
     return side
 
 
@@ -211,7 +214,8 @@ def build_world(make: dict[str, Callable[..., Any]]) -> World:
 # Which record fills each URL argument.
 ARGUMENT_RECORDS = {"enterprise_id": "enterprise", "contact_id": "contact", "trip_id": "trip", "visit_id": "visit",
                     "photo_id": "photo", "lead_id": "lead", "overlap_id": "overlap", "project_id": "project",
-                    "document_id": "document", "item_id": "item", "issue_id": "issue", "tranche_id": "tranche"}
+                    "document_id": "document", "item_id": "item", "issue_id": "issue", "tranche_id": "tranche",
+                    "supervision_id": "supervision"}
 NAMES = {"dashboard.chart": "monthly", "exports.download": "visits"}
 
 

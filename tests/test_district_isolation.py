@@ -23,7 +23,8 @@ from tests.test_access_matrix import RULES, Sessions, Side, World, ask, build_si
 SECRET = "茅箭区秘密"  # in every name 茅箭区's records carry
 READERS_OF_A = ("member A", "lead A", "member B", "leader", "admin")
 RECORD_ARGUMENTS = {"enterprise_id", "contact_id", "trip_id", "visit_id", "photo_id", "lead_id", "overlap_id",
-                    "project_id", "document_id", "item_id", "issue_id", "team_id", "user_id", "uuid", "job_id"}
+                    "project_id", "document_id", "item_id", "issue_id", "team_id", "user_id", "uuid", "job_id",
+                    "supervision_id"}
 
 
 @pytest.fixture

@@ -39,6 +39,9 @@ from crm.models import (
     ProjectIssue,
     Role,
     ServiceItem,
+    Supervision,
+    SupervisionAnswer,
+    SupervisionStatus,
     Team,
     Trip,
     User,
@@ -83,6 +86,7 @@ NOT_HERE = {
     "auth.new_recovery_codes": "a password and code checked: tests/test_second_factor.py",
     "auth.end_session": "an id: tests/test_sessions_held.py",
     "users.reset_second_factor": "no fields; tests/test_second_factor.py",
+    "supervision.close": "no fields; tests/test_supervision.py",
 }
 
 # ---------------------------------------------------------------- hostile values
@@ -284,6 +288,8 @@ AFTER_SIGNING = st.dates(date(2026, 3, 6), date(2026, 11, 1)).map(date.isoformat
 PROJECT_FORM = "crm.projects.records.forms"
 SERVICE_FORMS = "crm.projects.aftercare.forms"
 LIFECYCLE_FORMS = "crm.projects.lifecycle.forms"
+SUPERVISION_FORMS = "crm.projects.supervision.forms"
+DATE_AHEAD = st.dates(today(), today().replace(year=today().year + 1)).map(date.isoformat)  # a deadline not past
 
 
 def version_of(record: Callable[[World], Any]) -> Callable[[World], dict[str, st.SearchStrategy]]:
@@ -446,6 +452,17 @@ FORMS = [
          stored=newest(ProjectIssue), readback={"description": "description", "responsible_unit": "responsible_unit"}),
     Form("projects.advance_issue", "member", lambda w: f"/projects/{w.project.id}/issues/{w.issue.id}/advance",
          lazy_form(SERVICE_FORMS, "AdvanceForm"), lambda w: {"on": AFTER_SIGNING}),
+    Form("supervision.issue", "leader", lambda w: f"/projects/{w.project.id}/supervision",
+         lazy_form(SUPERVISION_FORMS, "OrderForm"),
+         lambda w: {"deadline": DATE_AHEAD, "receiver_id": st.sampled_from(["", str(w.users["member"].id)]),
+                    "issue_id": st.sampled_from(["", str(w.issue.id)])},
+         stored=newest(Supervision), readback={"what": "what", "receiver_unit": "receiver_unit"}),
+    Form("supervision.answer", "member", lambda w: f"/projects/supervision/{standing_order(w).id}/answer",
+         lazy_form(SUPERVISION_FORMS, "AnswerForm"), stored=newest(SupervisionAnswer), readback={"text": "text"},
+         each=lambda w, client: answered_and_open(w)),
+    Form("supervision.send_back", "admin", lambda w: f"/projects/supervision/{standing_order(w).id}/return",
+         lazy_form(SUPERVISION_FORMS, "SendBackForm"), stored=lambda w: standing_order(w),
+         readback={"note": "return_note"}, each=lambda w, client: answered_and_open(w)),
     Form("rankings.weights", "admin", lambda w: "/rankings/weights/2026",
          lazy_form("crm.rankings.forms", "WeightsForm"),
          lambda w: {"overdue_deduction": st.sampled_from(["2", "0.5", "0", "100"])}
@@ -478,6 +495,28 @@ def fresh_project(w: World, flag: str) -> None:
     """A new unverified project once the last one has been verified or voided."""
     if getattr(w.unverified, flag):
         w.unverified = w.make["project"](team=w.team, verified=False)
+
+
+def standing_order(w: World) -> Supervision:
+    """The project's 督办 to a unit (issued by the office the first time it is asked for)."""
+    order = db.session.scalar(select(Supervision).where(Supervision.project_id == w.project.id)
+                              .order_by(Supervision.id))
+    if order is None:
+        order = Supervision(project=w.project, what="协调用地", receiver_unit="区自然资源局", deadline=today(),
+                            issuer_id=w.users["admin"].id)
+        db.session.add(order)
+        db.session.commit()
+    return order
+
+
+def answered_and_open(w: World) -> None:
+    """The order answered and open again, so it may be answered, closed or sent back."""
+    order = standing_order(w)
+    if order.status is not SupervisionStatus.OPEN or not order.answers:
+        order.status, order.closed_on = SupervisionStatus.OPEN, None
+        if not order.answers:
+            order.answers.append(SupervisionAnswer(text="已办理", answered_by_id=w.users["member"].id))
+        db.session.commit()
 
 
 def verified_again(w: World) -> None:

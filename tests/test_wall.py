@@ -50,6 +50,8 @@ from crm.models import (
     ProjectIssue,
     Role,
     ServiceItem,
+    Supervision,
+    SupervisionAnswer,
     TargetMetric,
     TeamTarget,
 )
@@ -104,7 +106,9 @@ def plant(marker: str, code: str, make: dict[str, Any], city: Any, city_snapshot
         contact = Contact(enterprise=enterprise, name=f"{marker}经理", phone="13812345678")
         item = ServiceItem(project=project, name=f"{marker}施工许可")
         issue = ProjectIssue(project=project, raised_on=date(year, 1, 12), description=f"{marker}用地")
-        db.session.add_all([contact, item, issue,
+        order = Supervision(project=project, what=f"{marker}督办", receiver_unit=f"{marker}局", deadline=today(),
+                            issuer=leader, answers=[SupervisionAnswer(text=f"{marker}办理情况", answered_by=member)])
+        db.session.add_all([contact, item, issue, order,
                             Milestone(project=project, name=f"{marker}首条产线", planned_on=date(year, 9, 1)),
                             TeamTarget(team_id=team.id, year=year, metric=TargetMetric.SIGNED_PROJECTS, target=3),
                             ImportMapping(district_id=district.id, kind="enterprises", signature=f"{code}-signature",

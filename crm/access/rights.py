@@ -55,6 +55,11 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "projects.assign": OFFICE,  # chief service officer and service team
     "projects.serve": IN_A_DISTRICT,  # service items and investor issues: scoped to who serves the project
     "projects.mine": EVERYONE,
+    # 督办: the district's leaders and office issue and close (销号) orders; the receivers answer (crm/access/orders.py)
+    "supervision.view": IN_A_DISTRICT,  # the city reads no district's orders
+    "supervision.issue": READ_ALL,
+    "supervision.answer": IN_A_DISTRICT,  # scoped: the person named, or the unit's people on the project
+    "supervision.close": READ_ALL,  # scoped: the order's issuer, or the office
     "api.use": EVERYONE,
     "rankings.view": EVERYONE,
     "rankings.manage": OFFICE,  # scoring weights per year, freezing a quarter as published
@@ -65,7 +70,8 @@ RIGHTS: dict[str, frozenset[Role]] = {
 }
 
 # Lists whose download needs a right beyond exports.download: that of the page that shows them.
-EXPORT_RIGHTS = {"districts": "districts.view"}  # the city's ranking of its districts: the city and its leadership
+EXPORT_RIGHTS = {"districts": "districts.view",  # the city's ranking of its districts: the city and its leadership
+                 "supervision": "supervision.view"}  # 督办台账: a district's own, never the city's
 
 # The page a duty holder starts from, instead of the business's dashboard.
 LANDING = {Role.SECURITY: "users.index", Role.AUDITOR: "audit_trail.index"}

@@ -28,6 +28,8 @@ from ..models import (
     RankingSettings,
     RankingSnapshot,
     ServiceItem,
+    Supervision,
+    SupervisionAnswer,
     Team,
     TeamTarget,
     Trip,
@@ -69,6 +71,12 @@ def _of_its_project(district: int) -> Callable[[Any], Any]:
         select(Project.id).join(Team, Team.id == Project.team_id).where(Team.district_id == district)))
 
 
+def _of_its_supervision(district: int) -> Callable[[Any], Any]:
+    return lambda cls: likely(cls.supervision_id.in_(
+        select(Supervision.id).join(Project, Project.id == Supervision.project_id)
+        .join(Team, Team.id == Project.team_id).where(Team.district_id == district)))
+
+
 def _started_by_its_user(district: int) -> Callable[[Any], Any]:
     return lambda cls: likely(cls.created_by_id.in_(select(User.id).where(User.district_id == district)))
 
@@ -88,6 +96,7 @@ LIMITS: dict[type, Callable[[int], Callable[[Any], Any]]] = {
     VisitPhoto: _of_its_visit,
     Milestone: _of_its_project, ServiceItem: _of_its_project, ProjectIssue: _of_its_project,
     ProjectDocument: _of_its_project, FundsTranche: _of_its_project,
+    Supervision: _of_its_project, SupervisionAnswer: _of_its_supervision,  # 督办 and its 办理情况
     ImportJob: _started_by_its_user,
 }
 

@@ -17,6 +17,7 @@ from .last_year import build_last_year
 from .logins import DEMO_PASSWORD, DemoLogins
 from .pipeline import build_leads
 from .signings import build_projects
+from .supervision import build_supervision
 
 
 def load_district(year: int, seed: int = 1, today: date | None = None, *, neighbours: bool = True) -> DemoLogins:
@@ -40,7 +41,8 @@ def load_district(year: int, seed: int = 1, today: date | None = None, *, neighb
         last_year = build_last_year(district, random.Random(seed + 2000), projects)
         build_leads(district, projects, visits, last_year)
         # money in place (到资) last, from a generator of its own: it changes none of the figures above
-        add_tranches(random.Random(seed + 3000), projects, end, district.admin)
+        add_tranches(random.Random(seed + 5000), projects, end, district.admin)
+        build_supervision(district, random.Random(seed + 3000), projects)  # 督办: a generator of its own too
         # the neighbours draw from a generator of their own: 张湾区's figures stay those of the report
         if neighbours:
             build_neighbours(random.Random(seed + 1000), year, end, password_hash)

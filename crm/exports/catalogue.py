@@ -15,6 +15,7 @@ from .leads_list import leads_list
 from .rankings import district_ranking_export, team_ranking_export, yi_ranking_export
 from .sheet import Export
 from .signing_list import signing_list
+from .supervision_list import supervision_list
 from .visit_log import visit_log
 from .xlsx import write_xlsx
 
@@ -27,6 +28,7 @@ EXPORTS: dict[str, Callable[[Any, User], Export]] = {
     "visits": visit_log,  # 拜访记录
     "leads": leads_list,  # 在谈项目清单
     "funds": funds_ledger,  # 到资台账
+    "supervision": supervision_list,  # 督办台账
 }
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "csv": "text/csv"}  # the response adds "; charset=utf-8"

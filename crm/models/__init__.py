@@ -25,6 +25,7 @@ from .people import District, LoginAttempt, Team, TeamTarget, User
 from .projects import Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
 from .sign_in import RecoveryCode, UserSession
+from .supervision import Supervision, SupervisionAnswer, SupervisionStatus
 from .types import now_utc
 
 __all__ = [
@@ -41,8 +42,10 @@ __all__ = [
     "TargetMetric", "Trip", "User", "UserSession", "Visit", "VisitKind", "VisitPhoto", "project_service_member",
     "trip_participant",
     "now_utc", "visit_participant",
+    "Supervision", "SupervisionAnswer", "SupervisionStatus",
 ]
 
 # Core records: every insert, update and delete of these is written to the audit trail.
 AUDITED = (District, Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project,
-           Milestone, ServiceItem, ProjectIssue, ProjectDocument, FundsTranche, RankingSettings, RankingSnapshot)
+           Milestone, ServiceItem, ProjectIssue, ProjectDocument, FundsTranche, RankingSettings, RankingSnapshot,
+           Supervision, SupervisionAnswer)

@@ -22,6 +22,7 @@ from ..lifecycle.overdue import OVERDUE, overdue_reasons
 from ..lifecycle.panel import lifecycle_panel
 from ..lifecycle.timeline import timeline
 from ..lifecycle.verification import DOCUMENT_KINDS
+from ..supervision.panel import supervision_panel
 from .history import project_history
 from .labels import CURRENCIES, original_amount
 
@@ -45,7 +46,8 @@ def project_page(project_id: int, user: User, item_conflict: ItemConflict | None
             "steps": timeline(project), "history": project_history(project), "item_conflict": item_conflict,
             "lifecycle_state": lifecycle_panel(project, day), "service_panel": service_panel(project, day, user),
             "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user),
-            "funds_panel": funds_panel(project, day, user)}
+            "funds_panel": funds_panel(project, day, user),
+            "supervision_panel": supervision_panel(project, day, user)}
 
 
 def shown_lead(project: Project, user: User) -> Lead | None:
