@@ -1,7 +1,7 @@
 """督办: supervision orders on a project or one of its issues, and their answers (办理情况)
 
 Revision ID: 5d7e2a1c9b40
-Revises: 606391660deb
+Revises: a2ae48e98861
 Create Date: 2026-12-06 22:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5d7e2a1c9b40'
-down_revision = '606391660deb'
+down_revision = 'a2ae48e98861'
 branch_labels = None
 depends_on = None
 
