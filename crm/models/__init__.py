@@ -20,6 +20,7 @@ from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
 from .merges import EnterpriseMerge
+from .path import ColourRule, PathNode, PathStep, ProjectNode
 from .people import District, LoginAttempt, Team, TeamTarget, User
 from .projects import Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
@@ -27,7 +28,8 @@ from .sign_in import RecoveryCode, UserSession
 from .types import now_utc
 
 __all__ = [
-    "AgreementKind", "AuditEvent", "Contact", "District", "Enterprise", "EnterpriseMerge", "ImportMapping",
+    "AgreementKind", "AuditEvent", "ColourRule", "PathNode", "PathStep", "ProjectNode",
+    "Contact", "District", "Enterprise", "EnterpriseMerge", "ImportMapping",
     "IssueStatus",
     "Lead",
     "LeadStage",
@@ -43,4 +45,5 @@ __all__ = [
 
 # Core records: every insert, update and delete of these is written to the audit trail.
 AUDITED = (District, Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project,
-           Milestone, ServiceItem, ProjectIssue, ProjectDocument, RankingSettings, RankingSnapshot)
+           Milestone, ServiceItem, ProjectIssue, ProjectDocument, RankingSettings, RankingSnapshot,
+           ProjectNode, PathStep, ColourRule)
