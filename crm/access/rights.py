@@ -55,6 +55,7 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "projects.assign": OFFICE,  # chief service officer and service team
     "projects.serve": IN_A_DISTRICT,  # service items and investor issues: scoped to who serves the project
     "projects.mine": EVERYONE,
+    "path.manage": OFFICE,  # the district's path after signing and its 红黄绿 thresholds
     "api.use": EVERYONE,
     "rankings.view": EVERYONE,
     "rankings.manage": OFFICE,  # scoring weights per year, freezing a quarter as published

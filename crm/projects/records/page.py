@@ -16,6 +16,7 @@ from ...access.visibility import may_edit_team, may_see_team
 from ...domain.periods import today
 from ...extensions import db
 from ...models import Lead, Project, User
+from ...path.page import path_panel
 from ..aftercare.panel import ItemConflict, service_panel
 from ..lifecycle.overdue import OVERDUE, overdue_reasons
 from ..lifecycle.panel import lifecycle_panel
@@ -43,7 +44,8 @@ def project_page(project_id: int, user: User, item_conflict: ItemConflict | None
             "rate": format(project.fx_rate.normalize(), "f") if project.fx_rate is not None else None,
             "steps": timeline(project), "history": project_history(project), "item_conflict": item_conflict,
             "lifecycle_state": lifecycle_panel(project, day), "service_panel": service_panel(project, day, user),
-            "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user)}
+            "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user),
+            "path": path_panel(project, day)}
 
 
 def shown_lead(project: Project, user: User) -> Lead | None:
