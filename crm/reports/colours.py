@@ -20,11 +20,12 @@ from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal,
 from sqlalchemy.sql.selectable import Subquery
 
 from ..extensions import db
-from ..models import ColourRule, PathStep, Project, ProjectIssue, ProjectNode, ProjectStatus, Team
+from ..models import ColourRule, District, PathStep, Project, ProjectIssue, ProjectNode, ProjectStatus, Team
 from ..models.path import PROJECT_HELD
 from ..models.types import Choice
 from ..web.i18n import lazy_gettext as _l
-from .rules import open_issue
+from .figures import of_district
+from .rules import counted, open_issue
 
 
 class Colour(Choice):
@@ -169,3 +170,31 @@ def worst(states: list[NodeState]) -> NodeState | None:
     if not coloured:
         return None
     return max(coloured, key=lambda s: (SEVERITY[s.colour], -(s.planned_on or date.max).toordinal()))
+
+
+def colours_of(project_ids: list[int], today: date) -> dict[int, Colour]:
+    """The colour of each of these projects (a page of a list), in one query; none for voided or terminated."""
+    if not project_ids:
+        return {}
+    colours = project_severities(today)
+    rows = db.session.execute(select(colours.c.project_id, colours.c.severity)
+                              .where(colours.c.project_id.in_(project_ids)))
+    return {project_id: BY_SEVERITY[severity] for project_id, severity in rows}
+
+
+@dataclass(frozen=True)
+class ColourBoard:
+    """The dashboard's 红黄绿 line: counted projects by colour, and per district when the city reads it."""
+
+    counts: dict[Colour, int]
+    districts: list[tuple[int, str, dict[Colour, int]]]  # (id, name, counts), the city's view only
+
+
+def colour_board(today: date, district_id: int | None) -> ColourBoard:
+    """Counted projects (verified, not voided) by colour, in the district or (None) the city, per district too."""
+    counts = colour_counts(today, counted(), of_district(Project.team_id, district_id))
+    if district_id is not None:
+        return ColourBoard(counts, [])
+    per = district_colour_counts(today, counted())
+    names = db.session.execute(select(District.id, District.name).order_by(District.code))
+    return ColourBoard(counts, [(did, name, per.get(did, dict.fromkeys(Colour, 0))) for did, name in names])
