@@ -23,7 +23,7 @@ from crm import create_app
 from crm.access.tenancy import within
 from crm.domain.periods import today
 from crm.extensions import db
-from crm.models import Role, Visit, VisitKind
+from crm.models import AgreementKind, Project, ProjectType, Role, Visit, VisitKind
 from tests.conftest import PASSWORD, empty_database
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -172,6 +172,9 @@ def api_app(app_config):
         enterprise = Enterprise(name="接口测试有限公司", name_key="接口测试有限公司", district_id=district.id)
         db.session.add(Visit(uuid=VISIT_UUID, team=team, enterprise=enterprise, visited_on=today(),
                              kind=VisitKind.CALL_ON, created_by=member, follow_up_on=today()))
+        db.session.add(Project(code=PROJECT_CODE, name="接口测试项目", team=team, enterprise=enterprise,
+                               signed_on=today(), agreement_kind=AgreementKind.CONTRACT,
+                               project_type=ProjectType.NEW, total_investment_yuan=100_000_000, verified=True))
         db.session.commit()
     yield application
     with application.app_context():
@@ -186,6 +189,7 @@ def signed_in_cookie(api_app) -> str:
 
 
 VISIT_UUID = "0b6a2a7e-4c5e-4f55-9a4e-6d0f0d7f1c11"
+PROJECT_CODE = "ZW-2026-900"  # the project whose path and colour the API reads
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 
@@ -202,7 +206,12 @@ def visit_id(uuid: str) -> int:
         return db.session.scalar(select(Visit.id).where(Visit.uuid == uuid))
 
 
-def strategies(operation, mode: GenerationMode, cookie: str, the_visit: int):
+def project_id(code: str) -> int:
+    with within(None, "the test looks up its own project"):
+        return db.session.scalar(select(Project.id).where(Project.code == code))
+
+
+def strategies(operation, mode: GenerationMode, cookie: str, the_visit: int, the_project: int = 0):
     """Requests as described, signed in; some naming records that exist, so that successes are checked too."""
     signed_in = {"session": cookie}  # given, so a negative case never spends itself on a broken cookie
     generated = operation.as_strategy(generation_mode=mode, cookies=signed_in)
@@ -210,6 +219,9 @@ def strategies(operation, mode: GenerationMode, cookie: str, the_visit: int):
         return generated
     if operation.label == "POST /api/v1/visits":
         return st.one_of(generated, generated.map(naming_what_exists))
+    if operation.label.startswith("GET /api/v1/projects/"):
+        return st.one_of(generated, operation.as_strategy(generation_mode=mode, cookies=signed_in,
+                                                          path_parameters={"project_id": the_project}))
     if operation.label == "POST /api/v1/visits/{visit_id}/follow-up-done":
         to_the_visit = operation.as_strategy(generation_mode=mode, cookies=signed_in,
                                              path_parameters={"visit_id": the_visit})
@@ -228,9 +240,10 @@ def test_generated_requests_never_get_a_5xx_and_match_the_description(api_app, s
     success or a refusal) has a status, content type, headers and body the description names."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 7
+    assert len(operations) == 9
     with api_app.app_context():
         the_visit = visit_id(VISIT_UUID)
+        the_project = project_id(PROJECT_CODE)
 
     seen: dict[str, list[int]] = {}
 
@@ -239,7 +252,7 @@ def test_generated_requests_never_get_a_5xx_and_match_the_description(api_app, s
         strict = mode is GenerationMode.NEGATIVE and operation.label.startswith("POST")
         checks = CHECKS + ([negative_data_rejection] if strict else [])
 
-        @given(case=strategies(operation, mode, signed_in_cookie, the_visit))
+        @given(case=strategies(operation, mode, signed_in_cookie, the_visit, the_project))
         @settings(max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def responds_as_described(case) -> None:
             response = case.call()

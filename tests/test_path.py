@@ -207,3 +207,16 @@ def test_another_districts_nodes_and_colours_are_never_read(signed, make_distric
         assert db.session.scalars(select(ProjectNode.project_id)).all() == [ours.id]
         assert colours_of([theirs.id, ours.id], TODAY) == {ours.id: Colour.RED}
         assert colour_counts(TODAY)[Colour.RED] == 1
+
+
+def test_the_api_reads_a_projects_nodes_and_colour_within_the_wall(client, login, signed, make_user, make_district,
+                                                                    make_team):
+    ours = signed("land", days(-45), planned_start_on=days(100))
+    theirs = signed("land", days(-45), team=make_team(district_id=make_district().id))
+    login(make_user(Role.MEMBER))
+    answer = client.get(f"/api/v1/projects/{ours.id}/colour").json
+    assert answer["colour"] == "red" and answer["reason"] == f"供地逾期45天（计划{days(-45).isoformat()}）"
+    nodes = {node["node"]: node for node in client.get(f"/api/v1/projects/{ours.id}/nodes").json["nodes"]}
+    assert nodes["land"]["colour"] == "red" and nodes["started"]["planned_on"] == days(100).isoformat()
+    assert client.get(f"/api/v1/projects/{theirs.id}/nodes").status_code == 404
+    assert client.get(f"/api/v1/projects/{theirs.id}/colour").status_code == 404

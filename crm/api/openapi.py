@@ -4,6 +4,7 @@ from flask import jsonify
 
 from ..access.rights import public
 from ..models import VisitKind
+from .project_path import PATHS as PROJECT_PATH_PATHS
 
 ERROR = {"type": "object", "required": ["error", "message"],
          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
@@ -101,7 +102,8 @@ SPEC = {
                 "type": "object", "required": ["photo"],
                 "properties": {"photo": {"type": "string", "format": "binary"}}}}}},
             "responses": answers(json_ok(201, {"type": "object"}, "stored"), 400, 404, 413, 422)}},
-    },
+    } | {path: {"get": item["get"] | {"responses": answers(item["get"]["responses"], 404)}}
+         for path, item in PROJECT_PATH_PATHS.items()},
 }
 
 
