@@ -4,7 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm.access import tenancy
 from crm.domain.periods import today
@@ -220,3 +220,19 @@ def test_the_api_reads_a_projects_nodes_and_colour_within_the_wall(client, login
     assert nodes["land"]["colour"] == "red" and nodes["started"]["planned_on"] == days(100).isoformat()
     assert client.get(f"/api/v1/projects/{theirs.id}/nodes").status_code == 404
     assert client.get(f"/api/v1/projects/{theirs.id}/colour").status_code == 404
+
+
+def test_the_demo_district_shows_red_yellow_and_its_flagships_pace(demo_output):
+    from crm.models import District
+    from crm.reports.rules import counted
+
+    district = db.session.scalar(select(District.id).where(District.name == "张湾区"))
+    tenancy.declare(district, "as the district's users read")
+    counts = colour_counts(TODAY, counted())
+    assert counts[Colour.RED] >= 3 and counts[Colour.YELLOW] >= 3 and counts[Colour.GREEN] >= 10, counts
+    assert db.session.scalar(select(func.count()).select_from(ProjectNode).where(
+        ProjectNode.actual_on > TODAY)) == 0
+    flagship = db.session.scalar(select(Project).where(Project.name.like("%动力电池生产基地%")))
+    reached = {row.node: row.days_from_signing for row in path_panel(flagship, TODAY).nodes}
+    assert reached[PathNode.STARTED] == (26 if flagship.started_on else None)
+    assert reached[PathNode.PRODUCING] == (180 if flagship.production_on else None)

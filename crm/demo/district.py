@@ -14,6 +14,7 @@ from .districts import CITY_LOGIN, build_neighbours
 from .fieldwork import build_fieldwork
 from .last_year import build_last_year
 from .logins import DEMO_PASSWORD, DemoLogins
+from .path import build_path
 from .pipeline import build_leads
 from .signings import build_projects
 
@@ -38,6 +39,7 @@ def load_district(year: int, seed: int = 1, today: date | None = None, *, neighb
         # last year draws from a generator of its own too: this year's trips, visits and signings stay as they are
         last_year = build_last_year(district, random.Random(seed + 2000), projects)
         build_leads(district, projects, visits, last_year)
+        build_path(random.Random(seed + 3000), projects, end)  # a generator of its own: the figures stay
         # the neighbours draw from a generator of their own: 张湾区's figures stay those of the report
         if neighbours:
             build_neighbours(random.Random(seed + 1000), year, end, password_hash)
