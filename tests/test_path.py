@@ -236,3 +236,17 @@ def test_the_demo_district_shows_red_yellow_and_its_flagships_pace(demo_output):
     reached = {row.node: row.days_from_signing for row in path_panel(flagship, TODAY).nodes}
     assert reached[PathNode.STARTED] == (26 if flagship.started_on else None)
     assert reached[PathNode.PRODUCING] == (180 if flagship.production_on else None)
+
+
+def test_a_service_item_hangs_off_a_node(client, login, signed, make_user):
+    from crm.models import ServiceItem
+
+    project = signed()
+    login(make_user(Role.ADMIN))
+    response = client.post(f"/projects/{project.id}/service-items", data={"name": "用地预审", "node": "land"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(ServiceItem.node)) == "land"
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert '<span class="svc-node" data-node="land">供地</span>' in page
+    refused = client.post(f"/projects/{project.id}/service-items", data={"name": "环评", "node": "moon"})
+    assert refused.status_code == 422

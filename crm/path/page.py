@@ -28,6 +28,11 @@ class PathPanel:
     colour: Colour | None  # None: voided or terminated, no colour
     reason: str
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Every node's name by its value (a 代办事项 shows the node it serves)."""
+        return {node.value: str(node.label) for node in PathNode}
+
 
 def reason(state: NodeState | None, today: date) -> str:
     """The one line that says why the project has its colour."""
