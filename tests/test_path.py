@@ -41,7 +41,7 @@ def colour(project: Project) -> Colour:
 def signed(make_project):
     """A project signed 500 days ago, with whatever node the test gives it."""
     def make(node: str | None = None, planned: date | None = None, actual: date | None = None, **fields):
-        project = make_project(signed_on=SIGNED, **fields)
+        project = make_project(**({"signed_on": SIGNED} | fields))
         if node is not None:
             db.session.add(ProjectNode(project_id=project.id, node=PathNode(node), planned_on=planned,
                                        actual_on=actual))
@@ -250,3 +250,14 @@ def test_a_service_item_hangs_off_a_node(client, login, signed, make_user):
     assert '<span class="svc-node" data-node="land">供地</span>' in page
     refused = client.post(f"/projects/{project.id}/service-items", data={"name": "环评", "node": "moon"})
     assert refused.status_code == 422
+
+
+def test_the_project_ranking_filters_by_colour(client, login, signed, make_user):
+    red = signed("land", days(-100), total_investment_yuan=300_000_000, signed_on=date(TODAY.year, 1, 2))
+    signed("land", days(5), total_investment_yuan=200_000_000, signed_on=date(TODAY.year, 1, 3))
+    signed(total_investment_yuan=50_000_000, signed_on=date(TODAY.year, 1, 4))  # under 1亿: never ranked
+    login(make_user(Role.LEADER))
+    page = client.get(f"/rankings/projects?year={TODAY.year}&colour=red").get_data(as_text=True)
+    assert 'data-count="1"' in page and re.findall(r'<tr data-code="([^"]+)"', page) == [red.code]
+    everyone = client.get(f"/rankings/projects?year={TODAY.year}").get_data(as_text=True)
+    assert 'data-count="2"' in everyone
