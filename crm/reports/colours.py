@@ -88,10 +88,15 @@ def by_district(rules: dict[int, Thresholds], make: Callable[[Thresholds], Colum
                 else_=make(DEFAULT))
 
 
-def path_rows(today: date, rules: dict[int, Thresholds] | None = None) -> Select:
+def path_rows(today: date, rules: dict[int, Thresholds] | None = None,
+              only: list[int] | None = None) -> Select:
     """(project_id, node, planned_on, actual_on, severity) for every node the project's district keeps on,
-    and a red row (node 'issue', planned_on = raised_on) for each open issue older than K days."""
+    and a red row (node 'issue', planned_on = raised_on) for each open issue older than K days.
+
+    `only` limits it to some projects (a page of a list, one project's page) so nothing else is read.
+    """
     rules = thresholds() if rules is None else rules
+    kept = Project.id.in_(only) if only is not None else true()
     dates = node_dates().subquery("node_dates")
     severity = by_district(rules, lambda rule: node_severity(dates.c.planned_on, dates.c.actual_on, today, rule))
     nodes = (select(dates.c.project_id, dates.c.node, dates.c.planned_on, dates.c.actual_on,
@@ -99,19 +104,21 @@ def path_rows(today: date, rules: dict[int, Thresholds] | None = None) -> Select
              .join(Project, Project.id == dates.c.project_id).join(Team, Team.id == Project.team_id)
              .outerjoin(PathStep, and_(PathStep.district_id == Team.district_id,
                                        type_coerce(PathStep.node, String) == dates.c.node))
-             .where(func.coalesce(PathStep.enabled, true()), has_colour()))
+             .where(func.coalesce(PathStep.enabled, true()), has_colour(), kept))
     cutoff = by_district(rules, lambda rule: literal(today - timedelta(days=rule.issue_days)))
     issues = (select(ProjectIssue.project_id, literal(ISSUE, String), ProjectIssue.raised_on, null(), literal(2))
               .join(Project, Project.id == ProjectIssue.project_id).join(Team, Team.id == Project.team_id)
-              .where(open_issue(today), ProjectIssue.raised_on < cutoff, has_colour()))
+              .where(open_issue(today), ProjectIssue.raised_on < cutoff, has_colour(), kept))
     return nodes.union_all(issues)
 
 
-def project_severities(today: date, rules: dict[int, Thresholds] | None = None) -> Subquery:
+def project_severities(today: date, rules: dict[int, Thresholds] | None = None,
+                       only: list[int] | None = None) -> Subquery:
     """(project_id, severity): each coloured project's worst node, 0 when none is yellow or red."""
-    rows = path_rows(today, rules).subquery("path_rows")
+    rows = path_rows(today, rules, only).subquery("path_rows")
+    kept = Project.id.in_(only) if only is not None else true()
     return (select(Project.id.label("project_id"), func.coalesce(func.max(rows.c.severity), 0).label("severity"))
-            .outerjoin(rows, rows.c.project_id == Project.id).where(has_colour()).group_by(Project.id)
+            .outerjoin(rows, rows.c.project_id == Project.id).where(has_colour(), kept).group_by(Project.id)
             .subquery("project_colour"))
 
 
@@ -158,9 +165,8 @@ class NodeState:
 
 def project_nodes(project_id: int, today: date) -> list[NodeState]:
     """The rule's rows for one project (its nodes with dates, and its old open issues)."""
-    rows = path_rows(today).subquery("path_rows")
-    result = db.session.execute(select(rows.c.node, rows.c.planned_on, rows.c.actual_on, rows.c.severity)
-                                .where(rows.c.project_id == project_id))
+    rows = path_rows(today, only=[project_id]).subquery("path_rows")
+    result = db.session.execute(select(rows.c.node, rows.c.planned_on, rows.c.actual_on, rows.c.severity))
     return [NodeState(node, planned, actual, BY_SEVERITY[severity]) for node, planned, actual, severity in result]
 
 
@@ -176,9 +182,8 @@ def colours_of(project_ids: list[int], today: date) -> dict[int, Colour]:
     """The colour of each of these projects (a page of a list), in one query; none for voided or terminated."""
     if not project_ids:
         return {}
-    colours = project_severities(today)
-    rows = db.session.execute(select(colours.c.project_id, colours.c.severity)
-                              .where(colours.c.project_id.in_(project_ids)))
+    colours = project_severities(today, only=project_ids)
+    rows = db.session.execute(select(colours.c.project_id, colours.c.severity))
     return {project_id: BY_SEVERITY[severity] for project_id, severity in rows}
 
 
