@@ -36,12 +36,15 @@ def build_path(rng: random.Random, projects: list[Project], end: date) -> None:
         signed, started = project.signed_on, project.started_on
         start_plan = project.planned_start_on or signed + timedelta(days=90)
         nodes: dict[PathNode, tuple[date | None, date | None]] = {}
+        last = signed  # each procedure is done after the one before it
         for i, node in enumerate(BEFORE_START):  # 注册, 立项备案, 供地, 许可: spread before the planned start
             planned = signed + (start_plan - signed) * (i + 1) // (len(BEFORE_START) + 1)
             if started is not None:
-                actual = min(max(planned + timedelta(days=rng.randint(-5, 10)), signed), started)
+                actual = min(max(planned + timedelta(days=rng.randint(-5, 10)), last), started)
             else:
                 actual = reached(rng, planned, end, 0.9 - 0.1 * i)
+                actual = max(actual, last) if actual is not None else None
+            last = actual or last
             nodes[node] = (planned, actual)
         production_plan = project.planned_production_on or start_plan + timedelta(days=300)
         completed_plan = production_plan - timedelta(days=45)
