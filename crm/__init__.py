@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from .imports.blueprint import bp as imports_bp
     from .leads.blueprint import bp as leads_bp
     from .offline.blueprint import bp as offline_bp
+    from .path.blueprint import bp as path_bp
     from .projects.blueprint import bp as projects_bp
     from .projects.supervision.blueprint import bp as supervision_bp
     from .rankings.blueprint import bp as rankings_bp
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, dashboard_bp, health_bp, teams_bp, users_bp, enterprises_bp, trips_bp, visits_bp, leads_bp,
                api_bp, offline_bp, projects_bp, rankings_bp, exports_bp, imports_bp, audit_trail_bp, supervision_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(path_bp)  # the project path after signing and its 红黄绿
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 
 

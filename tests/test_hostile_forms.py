@@ -87,6 +87,7 @@ NOT_HERE = {
     "auth.end_session": "an id: tests/test_sessions_held.py",
     "users.reset_second_factor": "no fields; tests/test_second_factor.py",
     "supervision.close": "no fields; tests/test_supervision.py",
+    "path.fill": "no fields; tests/test_path.py",
 }
 
 # ---------------------------------------------------------------- hostile values
@@ -416,6 +417,13 @@ FORMS = [
          lazy_form(LIFECYCLE_FORMS, "PlannedForm"), lambda w: {
              "planned_start_on": st.just("2026-04-01"), "planned_production_on": st.just("2027-01-01"),
              "planned_capacity_on": st.just("2028-01-01")}),
+    Form("path.save_node", "member", lambda w: f"/path/projects/{w.project.id}/nodes",
+         lazy_form("crm.path.forms", "NodeForm"), lambda w: {
+             "node": st.sampled_from(["registered", "land", "started", "above_scale"]), "planned_on": AFTER_SIGNING,
+             "actual_on": st.sampled_from(["", "2026-03-10"])}),
+    Form("path.settings", "admin", lambda w: "/path/settings", lazy_form("crm.path.forms", "SettingsForm"),
+         lambda w: {"soon_days": st.sampled_from(["15", "0", "3650"]), "late_days": st.sampled_from(["30", "7"]),
+                    "issue_days": st.sampled_from(["30", "1"])}),
     Form("projects.add_milestone", "member", lambda w: f"/projects/{w.project.id}/milestones",
          lazy_form(LIFECYCLE_FORMS, "MilestoneForm"), lambda w: {"planned_on": AFTER_SIGNING,
                                                                  "achieved_on": AFTER_SIGNING},

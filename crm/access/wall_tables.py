@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from ..core.database import likely
 from ..models import (
     AuditEvent,
+    ColourRule,
     Contact,
     Enterprise,
     EnterpriseMerge,
@@ -22,9 +23,11 @@ from ..models import (
     LeadStageChange,
     Milestone,
     Overlap,
+    PathStep,
     Project,
     ProjectDocument,
     ProjectIssue,
+    ProjectNode,
     RankingSettings,
     RankingSnapshot,
     ServiceItem,
@@ -97,6 +100,7 @@ LIMITS: dict[type, Callable[[int], Callable[[Any], Any]]] = {
     Milestone: _of_its_project, ServiceItem: _of_its_project, ProjectIssue: _of_its_project,
     ProjectDocument: _of_its_project, FundsTranche: _of_its_project,
     Supervision: _of_its_project, SupervisionAnswer: _of_its_supervision,  # 督办 and its 办理情况
+    ProjectNode: _of_its_project, PathStep: _own, ColourRule: _own,  # the path and its 红黄绿
     ImportJob: _started_by_its_user,
 }
 

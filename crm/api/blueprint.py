@@ -6,7 +6,7 @@ Views know nothing of the blueprint; this module imports them, and only the app 
 from flask import Blueprint
 
 from ..domain.refused import Refused
-from . import openapi, projects, views, visits
+from . import openapi, project_path, projects, views, visits
 from .errors import ApiError, refused_response
 from .guard import same_origin_only
 
@@ -21,6 +21,10 @@ bp.add_url_rule("/visits", view_func=visits.create_visit, methods=["POST"])
 bp.add_url_rule("/visits", view_func=visits.list_visits, methods=["GET"])
 bp.add_url_rule(f"/visits/<int(min=1, max={ID_MAX}):visit_id>/follow-up-done", view_func=visits.follow_up_done,
                 methods=["POST"])  # an id past the column's range is no visit (PostgreSQL refuses to look)
+bp.add_url_rule(f"/projects/<int(min=1, max={ID_MAX}):project_id>/nodes", view_func=project_path.project_nodes,
+                methods=["GET"])
+bp.add_url_rule(f"/projects/<int(min=1, max={ID_MAX}):project_id>/colour", view_func=project_path.project_colour,
+                methods=["GET"])
 bp.add_url_rule("/visits/<uuid>/photos", view_func=visits.add_visit_photo, methods=["POST"])
 bp.add_url_rule(f"/projects/<int(min=1, max={ID_MAX}):project_id>/tranches", view_func=projects.tranches,
                 methods=["GET"])

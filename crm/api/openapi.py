@@ -4,6 +4,7 @@ from flask import jsonify
 
 from ..access.rights import public
 from ..models import FundKind, FundSource, VisitKind
+from .project_path import PATHS as PROJECT_PATH_PATHS
 
 ERROR = {"type": "object", "required": ["error", "message"],
          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
@@ -118,7 +119,8 @@ SPEC = {
                 "project_id": ID, "funds_yuan": {"type": "integer"}, "fixed_asset_done_yuan": {"type": "integer"},
                 "rate": {"type": ["string", "null"], "description": "per cent, one decimal"},
                 "tranches": {"type": "array", "items": TRANCHE}}}, "the tranches"), 404)}},
-    },
+    } | {path: {"get": item["get"] | {"responses": answers(item["get"]["responses"], 404)}}
+         for path, item in PROJECT_PATH_PATHS.items()},
 }
 
 

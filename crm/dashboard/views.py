@@ -9,6 +9,7 @@ from ..domain.periods import today
 from ..extensions import db
 from ..models import Team, User
 from ..reports.charts import CHARTS, chart_data
+from ..reports.colours import colour_board
 from ..reports.dashboard import chart_scopes, dashboard_cards
 from ..reports.forms import ReportPeriodForm
 from ..reports.summary import brief, district_summary
@@ -44,7 +45,8 @@ def index():
     city = district_id is None  # the city's reader without a district chosen sees the whole city
     return render_template("dashboard/index.html", form=form, board=board, summary=summary, city=city,
                            brief=brief(summary, now, city=city), charts=CHARTS, query=period_query(),
-                           scopes=chart_scopes(own_team(current_user), district_id))
+                           scopes=chart_scopes(own_team(current_user), district_id),
+                           colours=colour_board(now, district_id))
 
 
 NO_STORE = {"Cache-Control": "no-store"}  # a team's figures are not kept by browsers or proxies

@@ -15,6 +15,7 @@ from .fieldwork import build_fieldwork
 from .funds import add_tranches
 from .last_year import build_last_year
 from .logins import DEMO_PASSWORD, DemoLogins
+from .path import build_path
 from .pipeline import build_leads
 from .signings import build_projects
 from .supervision import build_supervision
@@ -40,6 +41,7 @@ def load_district(year: int, seed: int = 1, today: date | None = None, *, neighb
         # last year draws from a generator of its own too: this year's trips, visits and signings stay as they are
         last_year = build_last_year(district, random.Random(seed + 2000), projects)
         build_leads(district, projects, visits, last_year)
+        build_path(random.Random(seed + 3000), projects, end)  # a generator of its own: the figures stay
         # money in place (到资) last, from a generator of its own: it changes none of the figures above
         add_tranches(random.Random(seed + 5000), projects, end, district.admin)
         build_supervision(district, random.Random(seed + 3000), projects)  # 督办: a generator of its own too

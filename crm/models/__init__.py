@@ -21,6 +21,7 @@ from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap
 from .merges import EnterpriseMerge
+from .path import ColourRule, PathNode, PathStep, ProjectNode
 from .people import District, LoginAttempt, Team, TeamTarget, User
 from .projects import Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
@@ -29,7 +30,7 @@ from .supervision import Supervision, SupervisionAnswer, SupervisionStatus
 from .types import now_utc
 
 __all__ = [
-    "AgreementKind", "AuditEvent",
+    "AgreementKind", "AuditEvent", "ColourRule", "PathNode", "PathStep", "ProjectNode",
     "FundKind", "FundSource", "FundsTranche", "Contact", "District", "Enterprise", "EnterpriseMerge", "ImportMapping",
     "IssueStatus",
     "Lead",
@@ -48,4 +49,4 @@ __all__ = [
 # Core records: every insert, update and delete of these is written to the audit trail.
 AUDITED = (District, Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project,
            Milestone, ServiceItem, ProjectIssue, ProjectDocument, FundsTranche, RankingSettings, RankingSnapshot,
-           Supervision, SupervisionAnswer)
+           Supervision, SupervisionAnswer, ProjectNode, PathStep, ColourRule)

@@ -159,6 +159,7 @@ class ServiceItem(db.Model):
     done_on: Mapped[date | None]
     status: Mapped[ServiceItemStatus] = mapped_column(choice_type(ServiceItemStatus, "status"),
                                                       default=ServiceItemStatus.TODO)
+    node: Mapped[str | None] = mapped_column(String(20))  # the path's node it serves (PathNode's value)
     version: Mapped[int] = mapped_column(default=1)  # an edit made from an older version is refused
 
     project: Mapped[Project] = relationship(back_populates="service_items")

@@ -9,9 +9,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 
 from ..access.tenancy import scoped_district
 from ..core.stale_edits import beside_stored, version_field
-from ..domain.periods import Period
+from ..domain.periods import Period, today
 from ..domain.sizes import SIZE_BUCKETS
 from ..models import ProjectStatus, TargetMetric
+from ..reports.colours import Colour
 from ..reports.district_ranking import DISTRICT_METRICS
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
@@ -34,6 +35,7 @@ class ProjectRankingForm(DistrictFilter, ReportPeriodForm):
     size = SelectField(_l("投资规模"), default="1",
                        choices=options((key, label) for key, (_, label) in SIZE_BUCKETS.items()))
     status = SelectField(_l("状态"), default="", choices=options([ALL, *ProjectStatus.choices()]))
+    colour = SelectField(_l("红黄绿"), default="", choices=options([ALL, *Colour.choices()]))
 
     def __init__(self, formdata: Any) -> None:
         super().__init__(formdata)
@@ -46,7 +48,8 @@ class ProjectRankingForm(DistrictFilter, ReportPeriodForm):
         return YiCriteria(period=period, team_id=self.team.data or None, industry=self.industry.data or None,
                           size=self.size.data or "1",
                           status=ProjectStatus(self.status.data) if self.status.data else None,
-                          district_id=self.chosen_district())
+                          district_id=self.chosen_district(),
+                          colour=Colour(self.colour.data) if self.colour.data else None, colour_on=today())
 
 
 def weight_field(metric: TargetMetric) -> IntegerField:

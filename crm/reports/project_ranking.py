@@ -6,6 +6,7 @@ Ties (DESIGN "Rankings"): equal total investment → earlier signing date first,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..domain.periods import Period
 from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
 from ..models import Enterprise, Project, ProjectStatus, Team
+from .colours import Colour, of_colour
 from .rules import at_least, counted, of_size
 
 
@@ -31,6 +33,8 @@ class YiCriteria:
     size: str = "1"
     status: ProjectStatus | None = None
     district_id: int | None = None
+    colour: Colour | None = None  # 红黄绿 on colour_on
+    colour_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -89,19 +93,27 @@ def totals_statement(shape: tuple[str, ...]) -> Select[Any]:
             .where(ranked_where(shape)))
 
 
+def of_chosen_colour(statement: Select[Any], criteria: YiCriteria) -> Select[Any]:
+    """The statement limited to the colour chosen (the rule's thresholds are the day's: never cached)."""
+    if criteria.colour is None or criteria.colour_on is None:
+        return statement
+    return statement.where(of_colour(criteria.colour, criteria.colour_on))
+
+
 def yi_ranking(criteria: YiCriteria) -> Select[Any]:
     """The ranking's rows in order, as plain rows of what the ranking shows (no ORM objects to build)."""
-    return ranking_statement(shape_of(criteria)).params(params_of(criteria))
+    return of_chosen_colour(ranking_statement(shape_of(criteria)), criteria).params(params_of(criteria))
 
 
 def yi_page(criteria: YiCriteria, limit: int, offset: int) -> list[Any]:
     """One page of the ranking's rows, from the statement built once for this shape of criteria."""
-    return list(db.session.execute(page_statement(shape_of(criteria)),
+    return list(db.session.execute(of_chosen_colour(page_statement(shape_of(criteria)), criteria),
                                    params_of(criteria) | {"limit": limit, "offset": offset}))
 
 
 def yi_totals(criteria: YiCriteria) -> YiTotals:
     """Count, sum and the per-bucket counts of the ranking, in one query."""
-    row = db.session.execute(totals_statement(shape_of(criteria)), params_of(criteria)).one()
+    row = db.session.execute(of_chosen_colour(totals_statement(shape_of(criteria)), criteria),
+                             params_of(criteria)).one()
     return YiTotals(count=row[0], total_yuan=int(row[1]),
                     buckets=dict(zip(SIZE_BUCKETS, (int(n) for n in row[2:]), strict=True)))

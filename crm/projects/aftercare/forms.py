@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ...access.districts import team_choices
 from ...core.stale_edits import version_field
 from ...extensions import db
-from ...models import IssueStatus, ServiceItemStatus, Team, User
+from ...models import IssueStatus, PathNode, ServiceItemStatus, Team, User
 from ...web.forms import DayField, options
 from ...web.i18n import join_clauses, labelled
 from ...web.i18n import lazy_gettext as _l
@@ -64,6 +64,7 @@ class ItemForm(ServiceForm):
     name = StringField(_l("事项名称"), validators=[DataRequired(_l("请填写事项名称")), Length(max=100)])
     owner_id = IntegerField(_l("负责人"), validators=[Optional()])
     due_on = DayField(_l("办理时限"), validators=[Optional(), plausible_day])
+    node = SelectField(_l("所属节点"), default="", choices=options([("", _l("不关联节点")), *PathNode.choices()]))
 
     def validate_owner_id(self, field: Any) -> None:
         self.owner = user_or_none(field.data)

@@ -87,11 +87,12 @@ def check_owner(owner: User | None) -> None:
         raise Refused(_("负责人必须是启用的用户"))
 
 
-def add_item(project: Project, *, name: str, owner: User | None, due_on: date | None) -> ServiceItem:
-    """Add one 代办事项 to a project."""
+def add_item(project: Project, *, name: str, owner: User | None, due_on: date | None,
+             node: str | None = None) -> ServiceItem:
+    """Add one 代办事项 to a project, hung off a node of its path (a PathNode value) when given."""
     check_owner(owner)
     item = ServiceItem(project=project, name=name.strip(), owner=owner, due_on=due_on,
-                       status=ServiceItemStatus.TODO)
+                       status=ServiceItemStatus.TODO, node=node or None)
     db.session.add(item)
     db.session.flush()
     return item

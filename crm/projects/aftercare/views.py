@@ -78,7 +78,8 @@ def add_service_item(project_id: int):
     project = serving_or_403(project_id)
     form = ItemForm()
     return carry_out(project_id, form, lambda: services.add_item(
-        project, name=form.name.data, owner=form.owner, due_on=form.due_on.data), _("已添加代办事项"), anchor=SERVICE)
+        project, name=form.name.data, owner=form.owner, due_on=form.due_on.data, node=form.node.data),
+        _("已添加代办事项"), anchor=SERVICE)
 
 
 @requires("projects.serve")

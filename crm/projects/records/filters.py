@@ -18,6 +18,7 @@ from ...domain.sizes import SIZE_BUCKETS
 from ...extensions import db
 from ...models import ProjectStatus, Team
 from ...rankings.filter_options import district_options
+from ...reports.colours import Colour
 from ...web.forms import DayField, DistrictFilter, PeriodFilter, options
 from ...web.i18n import lazy_gettext as _l
 from .queries import ProjectCriteria, industries
@@ -49,6 +50,7 @@ class ProjectFilterForm(DistrictFilter, PeriodFilter, FlaskForm):
     verified = SelectField(_l("认定"), default="yes", filters=[lambda value: value or "yes"], choices=options(
         [("yes", _l("已认定")), ("all", _l("全部（含待认定）")), ("no", _l("待认定"))]))
     overdue = BooleanField(_l("只看逾期项目"))
+    colour = SelectField(_l("红黄绿"), choices=options([ALL, *Colour.choices()]), default="")
     voided = BooleanField(_l("显示已作废项目"))
 
     def __init__(self, formdata: Any) -> None:
@@ -64,4 +66,5 @@ class ProjectFilterForm(DistrictFilter, PeriodFilter, FlaskForm):
             period=self.period(), team_id=self.team.data or None, industry=self.industry.data or None,
             status=ProjectStatus(self.status.data) if self.status.data else None, size=self.size.data or None,
             verified=VERIFIED[self.verified.data], overdue_on=today() if self.overdue.data else None,
-            show_voided=self.voided.data, text=(self.q.data or "").strip() or None, district_id=self.chosen_district())
+            show_voided=self.voided.data, text=(self.q.data or "").strip() or None, district_id=self.chosen_district(),
+            colour=Colour(self.colour.data) if self.colour.data else None, colour_on=today())

@@ -16,6 +16,7 @@ from ...access.visibility import may_edit_team, may_see_team
 from ...domain.periods import today
 from ...extensions import db
 from ...models import Lead, Project, User
+from ...path.page import path_panel
 from ..aftercare.panel import ItemConflict, service_panel
 from ..funds.panel import funds_panel
 from ..lifecycle.overdue import OVERDUE, overdue_reasons
@@ -47,7 +48,7 @@ def project_page(project_id: int, user: User, item_conflict: ItemConflict | None
             "lifecycle_state": lifecycle_panel(project, day), "service_panel": service_panel(project, day, user),
             "document_kinds": DOCUMENT_KINDS, "lead": shown_lead(project, user),
             "funds_panel": funds_panel(project, day, user),
-            "supervision_panel": supervision_panel(project, day, user)}
+            "supervision_panel": supervision_panel(project, day, user), "path": path_panel(project, day)}
 
 
 def shown_lead(project: Project, user: User) -> Lead | None:

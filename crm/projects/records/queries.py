@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from ...domain.periods import Period
 from ...extensions import db
 from ...models import Enterprise, Project, ProjectStatus
+from ...reports.colours import Colour, of_colour
 from ...reports.figures import of_district
 from ...reports.list_totals import ProjectTotals, project_totals
 from ...reports.rules import any_overdue, of_size
@@ -33,6 +34,8 @@ class ProjectCriteria:
     show_voided: bool = False
     text: str | None = None
     district_id: int | None = None  # the one district the city narrows the list to
+    colour: Colour | None = None  # 红黄绿 on colour_on
+    colour_on: date | None = None
 
     @property
     def standings(self) -> dict[str, bool]:
@@ -62,6 +65,8 @@ def matching(criteria: ProjectCriteria, *, with_verified: bool = True) -> Column
         clauses.append(Project.voided.is_(False))
     if criteria.district_id is not None:
         clauses.append(of_district(Project.team_id, criteria.district_id))
+    if criteria.colour is not None and criteria.colour_on is not None:
+        clauses.append(of_colour(criteria.colour, criteria.colour_on))
     if criteria.text:
         clauses.append(or_(Project.name.icontains(criteria.text, autoescape=True),
                            Project.code.icontains(criteria.text, autoescape=True),

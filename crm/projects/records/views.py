@@ -15,6 +15,7 @@ from ...domain.periods import today
 from ...domain.refused import Refused
 from ...extensions import db
 from ...models import Project
+from ...reports.colours import colours_of
 from ...web.forms import form_status
 from ...web.i18n import gettext as _
 from ...web.pagination import link_args, paginate
@@ -40,7 +41,8 @@ def index():
     day = today()
     rows = [(project, [OVERDUE[code] for code in overdue_reasons(project, day)]) for project in page.items]
     return render_template("projects/index.html", form=form, page=page, rows=rows, totals=totals,
-                           lines=totals.lines(**criteria.standings), args=link_args())
+                           lines=totals.lines(**criteria.standings), args=link_args(),
+                           colours=colours_of([project.id for project in page.items], day))
 
 
 @requires("projects.view")

@@ -1,0 +1,205 @@
+"""红黄绿: a project's colour by its path, written once; lists, the page, the dashboard, rankings and the API use it.
+
+Per node, on a day T, with the district's thresholds N (soon_days), M (late_days), K (issue_days):
+- reached (an actual date), or no planned date: green;
+- planned date more than M days before T (late by more than M days): red;
+- planned date from M days before T to N days after it (late by up to M days, or due within N days): yellow;
+- later: green.
+A project is red too when it has an open 问题诉求 (not 销号 on T) raised more than K days before T.
+Its colour is the worst of these; a node its district turned off counts for nothing. Voided and terminated
+projects have no colour. Everything is one SQL statement: a CASE per district's thresholds over the nodes' dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal, null, select, true, type_coerce
+from sqlalchemy.sql.selectable import Subquery
+
+from ..extensions import db
+from ..models import ColourRule, District, PathStep, Project, ProjectIssue, ProjectNode, ProjectStatus, Team
+from ..models.path import PROJECT_HELD
+from ..models.types import Choice
+from ..web.i18n import lazy_gettext as _l
+from .figures import of_district
+from .rules import counted, open_issue
+
+
+class Colour(Choice):
+    GREEN = "green", _l("绿")
+    YELLOW = "yellow", _l("黄")
+    RED = "red", _l("红")
+
+
+SEVERITY = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
+BY_SEVERITY = {value: colour for colour, value in SEVERITY.items()}
+ISSUE = "issue"  # the node name of an old open issue's row
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    soon_days: int = 15  # N
+    late_days: int = 30  # M
+    issue_days: int = 30  # K
+
+
+DEFAULT = Thresholds()
+
+
+def thresholds() -> dict[int, Thresholds]:
+    """Each district's thresholds that its admin set (a district without a row has DEFAULT)."""
+    rows = db.session.execute(select(ColourRule.district_id, ColourRule.soon_days, ColourRule.late_days,
+                                     ColourRule.issue_days))
+    return {district: Thresholds(soon, late, issue) for district, soon, late, issue in rows}
+
+
+def has_colour() -> ColumnElement[bool]:
+    """Projects that carry a colour: not voided, not terminated."""
+    return and_(Project.voided.is_(False), Project.status != ProjectStatus.TERMINATED)
+
+
+def node_dates() -> Select:
+    """Every node's planned and actual dates: the path's own rows, and 开工/投产/达产 from the project's columns."""
+    node = type_coerce(ProjectNode.node, String)
+    own = select(ProjectNode.project_id.label("project_id"), node.label("node"), ProjectNode.planned_on.label(
+        "planned_on"), ProjectNode.actual_on.label("actual_on")).where(ProjectNode.node.not_in(PROJECT_HELD))
+    held = [select(Project.id, literal(name, String), planned, actual) for name, planned, actual in (
+        ("started", Project.planned_start_on, Project.started_on),
+        ("producing", Project.planned_production_on, Project.production_on),
+        ("capacity", Project.planned_capacity_on, Project.capacity_on))]
+    return own.union_all(*held)
+
+
+def node_severity(planned: ColumnElement, actual: ColumnElement, today: date, rule: Thresholds) -> ColumnElement[int]:
+    """0 green, 1 yellow, 2 red for one node under one district's thresholds."""
+    return case((actual.is_not(None), 0), (planned.is_(None), 0),
+                (planned < today - timedelta(days=rule.late_days), 2),
+                (planned <= today + timedelta(days=rule.soon_days), 1), else_=0)
+
+
+def by_district(rules: dict[int, Thresholds], make: Callable[[Thresholds], ColumnElement]) -> ColumnElement:
+    """A CASE choosing each district's version of an expression (make(thresholds)), DEFAULT's for the rest."""
+    if not rules:
+        return make(DEFAULT)
+    return case(*((Team.district_id == district, make(rule)) for district, rule in rules.items()),
+                else_=make(DEFAULT))
+
+
+def path_rows(today: date, rules: dict[int, Thresholds] | None = None,
+              only: list[int] | None = None) -> Select:
+    """(project_id, node, planned_on, actual_on, severity) for every node the project's district keeps on,
+    and a red row (node 'issue', planned_on = raised_on) for each open issue older than K days.
+
+    `only` limits it to some projects (a page of a list, one project's page) so nothing else is read.
+    """
+    rules = thresholds() if rules is None else rules
+    kept = Project.id.in_(only) if only is not None else true()
+    dates = node_dates().subquery("node_dates")
+    severity = by_district(rules, lambda rule: node_severity(dates.c.planned_on, dates.c.actual_on, today, rule))
+    nodes = (select(dates.c.project_id, dates.c.node, dates.c.planned_on, dates.c.actual_on,
+                    severity.label("severity"))
+             .join(Project, Project.id == dates.c.project_id).join(Team, Team.id == Project.team_id)
+             .outerjoin(PathStep, and_(PathStep.district_id == Team.district_id,
+                                       type_coerce(PathStep.node, String) == dates.c.node))
+             .where(func.coalesce(PathStep.enabled, true()), has_colour(), kept))
+    cutoff = by_district(rules, lambda rule: literal(today - timedelta(days=rule.issue_days)))
+    issues = (select(ProjectIssue.project_id, literal(ISSUE, String), ProjectIssue.raised_on, null(), literal(2))
+              .join(Project, Project.id == ProjectIssue.project_id).join(Team, Team.id == Project.team_id)
+              .where(open_issue(today), ProjectIssue.raised_on < cutoff, has_colour(), kept))
+    return nodes.union_all(issues)
+
+
+def project_severities(today: date, rules: dict[int, Thresholds] | None = None,
+                       only: list[int] | None = None) -> Subquery:
+    """(project_id, severity): each coloured project's worst node, 0 when none is yellow or red."""
+    rows = path_rows(today, rules, only).subquery("path_rows")
+    kept = Project.id.in_(only) if only is not None else true()
+    return (select(Project.id.label("project_id"), func.coalesce(func.max(rows.c.severity), 0).label("severity"))
+            .outerjoin(rows, rows.c.project_id == Project.id).where(has_colour(), kept).group_by(Project.id)
+            .subquery("project_colour"))
+
+
+def of_colour(colour: Colour, today: date) -> ColumnElement[bool]:
+    """WHERE clause: projects of this colour on the day."""
+    colours = project_severities(today)
+    return Project.id.in_(select(colours.c.project_id).where(colours.c.severity == SEVERITY[colour]))
+
+
+def colour_counts(today: date, *where: ColumnElement[bool]) -> dict[Colour, int]:
+    """How many projects (of those the conditions pick) are red, yellow and green: one grouped query."""
+    colours = project_severities(today)
+    rows = db.session.execute(select(colours.c.severity, func.count()).join(Project, Project.id ==
+                                                                               colours.c.project_id)
+                              .where(*where).group_by(colours.c.severity))
+    counts = dict.fromkeys(Colour, 0)
+    for severity, count in rows:
+        counts[BY_SEVERITY[severity]] = count
+    return counts
+
+
+def district_colour_counts(today: date, *where: ColumnElement[bool]) -> dict[int, dict[Colour, int]]:
+    """Red, yellow and green projects per district, in one grouped query (the city's view)."""
+    colours = project_severities(today)
+    rows = db.session.execute(
+        select(Team.district_id, colours.c.severity, func.count())
+        .join(Project, Project.id == colours.c.project_id).join(Team, Team.id == Project.team_id)
+        .where(*where).group_by(Team.district_id, colours.c.severity))
+    counts: dict[int, dict[Colour, int]] = {}
+    for district, severity, count in rows:
+        counts.setdefault(district, dict.fromkeys(Colour, 0))[BY_SEVERITY[severity]] = count
+    return counts
+
+
+@dataclass(frozen=True)
+class NodeState:
+    """One node of one project as the rule read it."""
+
+    node: str  # a PathNode value, or ISSUE
+    planned_on: date | None
+    actual_on: date | None
+    colour: Colour
+
+
+def project_nodes(project_id: int, today: date) -> list[NodeState]:
+    """The rule's rows for one project (its nodes with dates, and its old open issues)."""
+    rows = path_rows(today, only=[project_id]).subquery("path_rows")
+    result = db.session.execute(select(rows.c.node, rows.c.planned_on, rows.c.actual_on, rows.c.severity))
+    return [NodeState(node, planned, actual, BY_SEVERITY[severity]) for node, planned, actual, severity in result]
+
+
+def worst(states: list[NodeState]) -> NodeState | None:
+    """The node that gives the project its colour: the most severe, then the longest overdue."""
+    coloured = [state for state in states if state.colour is not Colour.GREEN]
+    if not coloured:
+        return None
+    return max(coloured, key=lambda s: (SEVERITY[s.colour], -(s.planned_on or date.max).toordinal()))
+
+
+def colours_of(project_ids: list[int], today: date) -> dict[int, Colour]:
+    """The colour of each of these projects (a page of a list), in one query; none for voided or terminated."""
+    if not project_ids:
+        return {}
+    colours = project_severities(today, only=project_ids)
+    rows = db.session.execute(select(colours.c.project_id, colours.c.severity))
+    return {project_id: BY_SEVERITY[severity] for project_id, severity in rows}
+
+
+@dataclass(frozen=True)
+class ColourBoard:
+    """The dashboard's 红黄绿 line: counted projects by colour, and per district when the city reads it."""
+
+    counts: dict[Colour, int]
+    districts: list[tuple[int, str, dict[Colour, int]]]  # (id, name, counts), the city's view only
+
+
+def colour_board(today: date, district_id: int | None) -> ColourBoard:
+    """Counted projects (verified, not voided) by colour, in the district or (None) the city, per district too."""
+    counts = colour_counts(today, counted(), of_district(Project.team_id, district_id))
+    if district_id is not None:
+        return ColourBoard(counts, [])
+    per = district_colour_counts(today, counted())
+    names = db.session.execute(select(District.id, District.name).order_by(District.code))
+    return ColourBoard(counts, [(did, name, per.get(did, dict.fromkeys(Colour, 0))) for did, name in names])
