@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from .audit_trail.blueprint import bp as audit_trail_bp
     from .auth.blueprint import bp as auth_bp
     from .dashboard.blueprint import bp as dashboard_bp
+    from .dispatch.blueprint import bp as dispatch_bp
     from .enterprises.blueprint import bp as enterprises_bp
     from .exports.blueprint import bp as exports_bp
     from .extensions import csrf
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
                api_bp, offline_bp, projects_bp, rankings_bp, exports_bp, imports_bp, audit_trail_bp, supervision_bp):
         app.register_blueprint(bp)
     app.register_blueprint(path_bp)  # the project path after signing and its 红黄绿
+    app.register_blueprint(dispatch_bp)  # 调度会
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 
 

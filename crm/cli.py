@@ -89,6 +89,7 @@ def register_commands(app: Flask) -> None:
     from .audit_trail.cli import audit_cli
     from .core.backup import backup_command
     from .demo.cli import demo_command
+    from .dispatch.cli import dispatch_command
     from .exports.cli import export_command
     from .imports.cli import import_command
     from .reports.cli import rankings_cli, summary_command
@@ -102,4 +103,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(dispatch_command)
     commands_reach(app.cli)  # the operator's commands read every district unless given one

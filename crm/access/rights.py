@@ -61,6 +61,7 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "supervision.answer": IN_A_DISTRICT,  # scoped: the person named, or the unit's people on the project
     "supervision.close": READ_ALL,  # scoped: the order's issuer, or the office
     "path.manage": OFFICE,  # the district's path after signing and its 红黄绿 thresholds
+    "dispatch.view": READ_ALL,  # 调度会: the district's leadership and office
     "api.use": EVERYONE,
     "rankings.view": EVERYONE,
     "rankings.manage": OFFICE,  # scoring weights per year, freezing a quarter as published

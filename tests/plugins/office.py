@@ -47,6 +47,9 @@ def to_pdf(soffice: Path, tmp_path: Path) -> Callable[..., list[Path]]:
 # may name either: read back, a radical is the ideograph a person sees.
 RADICALS = {code: unicodedata.normalize("NFKC", chr(code)) for code in (*range(0x2E80, 0x2EFF), *range(0x2F00, 0x2FE0))
             if unicodedata.normalize("NFKC", chr(code)) != chr(code)}
+# The supplement's simplified forms have no such decomposition: those a Chinese page draws, by hand.
+RADICALS |= str.maketrans("⻓⻩⻄⻔⻢⻆⻅⻋⻛⻜⻝⻘⻚⻬⻮⻰⻳⻨⻥⻦⻙⻉⻊⻇⻁",
+                          "长黄西门马角见车风飞食青页齐齿龙龟麦鱼鸟韦贝足角虎")
 
 
 def pdf_text(page: Any) -> str:
