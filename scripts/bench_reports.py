@@ -51,7 +51,7 @@ from bench_list_pages import time_list_pages
 from crm.domain.sizes import SIZE_BANDS  # 亿元, lower bound included
 
 FIGURES = ("trips", "enterprises_visited", "visits", "new_leads", "signed_projects", "yi_projects",
-           "signed_investment_yuan", "started_projects", "producing_projects")
+           "signed_investment_yuan", "started_projects", "producing_projects", "funds_yuan", "fixed_asset_done_yuan")
 COUNTED = "verified = TRUE AND voided = FALSE"
 PROJECT_FIGURES = """count(*) FILTER (WHERE signed_on BETWEEN :start AND :end),
   count(*) FILTER (WHERE signed_on BETWEEN :start AND :end AND total_investment_yuan >= :yi),
@@ -60,6 +60,11 @@ PROJECT_FIGURES = """count(*) FILTER (WHERE signed_on BETWEEN :start AND :end),
   count(*) FILTER (WHERE production_on BETWEEN :start AND :end)"""
 PROJECTS_IN = f"""{COUNTED} AND (signed_on BETWEEN :start AND :end OR started_on BETWEEN :start AND :end
   OR production_on BETWEEN :start AND :end)"""
+# 到资: verified tranches of counted projects that arrived in the window, and of them those for fixed assets
+FUNDS_FIGURES = """coalesce(sum(f.amount_yuan), 0),
+  coalesce(sum(f.amount_yuan) FILTER (WHERE f.kind = 'fixed_asset'), 0)"""
+FUNDS_IN = """funds_tranche f JOIN project p ON p.id = f.project_id WHERE f.verified = TRUE AND p.verified = TRUE
+  AND p.voided = FALSE AND f.received_on BETWEEN :start AND :end"""
 OPEN_STAGES = ("clue", "contacted", "negotiating", "agreed")
 
 
@@ -103,7 +108,10 @@ def team_figures(db: PlainDB, window: Window) -> dict[int, dict[str, int]]:
         rows.setdefault(team, {})["new_leads"] = leads
     for team, *values in db.rows(f"SELECT team_id, {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} "
                                  f"AND {DISTRICT_TEAMS} GROUP BY team_id", **p):
-        rows.setdefault(team, {}).update(zip(FIGURES[4:], (int(v) for v in values), strict=True))
+        rows.setdefault(team, {}).update(zip(FIGURES[4:9], (int(v) for v in values), strict=True))
+    for team, *values in db.rows(f"SELECT p.team_id, {FUNDS_FIGURES} FROM {FUNDS_IN} AND p.{DISTRICT_TEAMS} "
+                                 "GROUP BY p.team_id", **p):
+        rows.setdefault(team, {}).update(zip(FIGURES[9:], (int(v) for v in values), strict=True))
     return {team: {name: values.get(name, 0) for name in FIGURES} for team, values in rows.items()}
 
 
@@ -116,7 +124,8 @@ def district_figures(db: PlainDB, window: Window) -> dict[str, int]:
     (leads,), = db.rows(f"SELECT count(*) FROM lead WHERE created_at >= :since AND created_at < :until "
                         f"AND {DISTRICT_TEAMS}", **p)
     projects = db.rows(f"SELECT {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} AND {DISTRICT_TEAMS}", **p)[0]
-    return dict(zip(FIGURES, (trips, enterprises, visits, leads, *(int(v) for v in projects)), strict=True))
+    funds = db.rows(f"SELECT {FUNDS_FIGURES} FROM {FUNDS_IN} AND p.{DISTRICT_TEAMS}", **p)[0]
+    return dict(zip(FIGURES, (trips, enterprises, visits, leads, *(int(v) for v in (*projects, *funds))), strict=True))
 
 
 def team_ranking(db: PlainDB, window: Window, quarter: int | None, today: date) -> dict[str, Any]:

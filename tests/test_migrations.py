@@ -75,6 +75,18 @@ def test_constraints_have_conventional_names(migrating_app):
     assert names and all(name and name.startswith("fk_") for name in names)
 
 
+FUNDS = {"funds_yuan", "fixed_asset_done_yuan", "funds_yi", "fixed_asset_done_yi"}
+
+
+def without_funds(value: object) -> object:
+    """Figures but 到资: its tranches live in a table newer than the schema taken down to, and go with it."""
+    if isinstance(value, dict):
+        return {key: without_funds(item) for key, item in value.items() if key not in FUNDS}
+    if isinstance(value, list):
+        return [without_funds(item) for item in value]
+    return value
+
+
 @pytest.mark.slow  # migrates a whole demo
 def test_a_single_district_install_migrates_with_every_figure_unchanged(migrating_app):
     """The district demo without neighbours, taken back to the schema before districts and up again."""
@@ -92,7 +104,7 @@ def test_a_single_district_install_migrates_with_every_figure_unchanged(migratin
                            ("projects", ["rankings", "projects", "--json"])):
             result = runner.invoke(args=args)
             assert result.exit_code == 0, result.output
-            out[name] = json.loads(result.output)
+            out[name] = without_funds(json.loads(result.output))
         return out
 
     before = figures()
