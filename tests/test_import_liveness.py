@@ -76,13 +76,14 @@ def test_a_queued_job_whose_worker_died_before_starting_it_is_failed_too(app, cl
 
 def test_a_working_job_keeps_its_heartbeat_between_progress_reports(app, client, office):
     """Parsing and the look-ups report no progress for a while: the heartbeat thread speaks meanwhile."""
-    # The stale limit is short beside the job (20,000 rows take seconds) so the job must outlive it to pass.
-    app.config |= {"IMPORT_HEARTBEAT_SECONDS": 0.1, "IMPORT_JOB_STALE": timedelta(seconds=1)}
-    job_id = job_id_from(upload(client, signing_csv(signing_rows(20_000)), "签约项目.csv"))
+    # The stale limit is short beside the job (40,000 rows take about 4 s) so the job must outlive it to pass, and
+    # twenty beats long, so that a machine busy with other tests delaying a beat does not read as a dead job.
+    app.config |= {"IMPORT_HEARTBEAT_SECONDS": 0.1, "IMPORT_JOB_STALE": timedelta(seconds=2)}
+    job_id = job_id_from(upload(client, signing_csv(signing_rows(40_000)), "签约项目.csv"))
     assert client.post(f"/imports/jobs/{job_id}/mapping", data=mapping_choices(client, job_id)).status_code == 302
     started = time.monotonic()
     states = wait_for(client, job_id)
-    assert time.monotonic() - started > 1  # longer than a job may go unheard
+    assert time.monotonic() - started > 2  # longer than a job may go unheard
     assert not any(state["interrupted"] for state in states) and states[-1]["status"] == "previewed"
 
 
