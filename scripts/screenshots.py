@@ -108,6 +108,13 @@ SHOTS = (
          purpose="权重 and 得分 in view without scrolling"),
     Shot("visits", "admin", "/visits/", devices=("phone",),
          purpose="each filter under its label; each enterprise a link, its name whole"),
+    # Driving projects: the 调度会 on paper, a project's path with its colours, the 督办台账.
+    Shot("dispatch", "admin", "/dispatch/", purpose="red and yellow projects by 首席服务官, open 督办, what changed"),
+    Shot("dispatch-printed", "admin", "/dispatch/", devices=("desktop",), printed=True,
+         purpose="the meeting's paper: A4 landscape"),
+    Shot("project-path", "admin", "/projects/1", devices=("desktop",), part="#path",
+         purpose="the flagship's path after signing, each node's colour and the project's reason"),
+    Shot("supervision", "admin", "/projects/supervision", devices=("desktop",)),
     Shot("dashboard-en", "admin", "/", devices=("desktop",), locale="en-US", english=True,
          purpose="in English, amounts in millions (57,200M yuan), never 亿"),
 )
