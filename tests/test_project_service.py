@@ -21,15 +21,6 @@ def ago(days: int) -> str:
 
 
 @pytest.fixture
-def sign_in_as(client, login):
-    """Sign out whoever is signed in, then sign this user in."""
-    def switch(user):
-        client.post("/logout")
-        login(user)
-    return switch
-
-
-@pytest.fixture
 def project(make_project):
     return make_project(signed_on=SIGNED)
 

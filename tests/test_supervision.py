@@ -25,15 +25,6 @@ def later(days: int) -> str:
 
 
 @pytest.fixture
-def sign_in_as(client, login):
-    """Sign out whoever is signed in, then sign this user in."""
-    def switch(user):
-        client.post("/logout")
-        login(user)
-    return switch
-
-
-@pytest.fixture
 def people(make_user, make_team, make_project):
     """A project of team 甲 served by a leader; its team's lead and member, another team's member, a second leader,
     the office, the city."""

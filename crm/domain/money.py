@@ -199,9 +199,13 @@ def counted_in_yi(amount: int, places: int = 2) -> tuple[str, str]:
 
     572.00 and 亿元 in Chinese; 57,200 and million yuan in English.
     """
-    if counts_in_wan():
-        return format_amount(amount, Unit.YI, places), _LABELS[Unit.YI]
-    return format_million(amount, max(places - 2, 0)), gettext("百万元")
+    figure = format_amount(amount, Unit.YI, places) if counts_in_wan() else format_million(amount, max(places - 2, 0))
+    return figure, yi_unit()
+
+
+def yi_unit() -> str:
+    """The unit beside a figure kept in 亿 (counted_in_yi): 亿元, or million yuan in English."""
+    return _LABELS[Unit.YI] if counts_in_wan() else gettext("百万元")
 
 
 def written(amount: int, unit: Unit | str = "auto", places: int = 2, currency: str | None = None) -> str:

@@ -4,6 +4,8 @@ from .audit import AuditEvent
 from .enterprises import Contact, Enterprise
 from .enums import (
                     AgreementKind,
+                    FundKind,
+                    FundSource,
                     IssueStatus,
                     LeadStage,
                     LeadStatus,
@@ -16,7 +18,7 @@ from .enums import (
                     VisitKind,
 )
 from .fieldwork import Trip, Visit, VisitPhoto, trip_participant, visit_participant
-from .funds import FundKind, FundSource, FundsTranche
+from .funds import FundsTranche
 from .import_jobs import ImportJob, ImportJobStatus
 from .imports import ImportMapping
 from .leads import Lead, LeadStageChange, Overlap

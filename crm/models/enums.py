@@ -93,3 +93,18 @@ class TargetMetric(Choice):
     SIGNED_INVESTMENT = "investment", _l("签约投资额（元）")
     STARTED_PROJECTS = "started", _l("开工项目数")
     PRODUCING_PROJECTS = "producing", _l("投产项目数")
+
+
+class FundSource(Choice):
+    """Where the money comes from, as provincial statistics split it."""
+
+    OUT_OF_PROVINCE = "province_out", _l("省外")
+    IN_PROVINCE = "province_in", _l("省内市外")
+    IN_CITY = "city_in", _l("市内")
+
+
+class FundKind(Choice):
+    """What the money is for: fixed assets (固定资产投资完成额) or working capital."""
+
+    FIXED_ASSET = "fixed_asset", _l("固定资产")
+    WORKING = "working", _l("流动资金")

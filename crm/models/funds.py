@@ -10,27 +10,12 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..web.i18n import lazy_gettext as _l
-from .types import Choice, UTCDateTime, choice_type, now_utc
+from .enums import FundKind, FundSource
+from .types import UTCDateTime, choice_type, now_utc
 
 if TYPE_CHECKING:
     from .people import User
     from .projects import Project, ProjectDocument
-
-
-class FundSource(Choice):
-    """Where the money comes from, as provincial statistics split it."""
-
-    OUT_OF_PROVINCE = "province_out", _l("省外")
-    IN_PROVINCE = "province_in", _l("省内市外")
-    IN_CITY = "city_in", _l("市内")
-
-
-class FundKind(Choice):
-    """What the money is for: fixed assets (固定资产投资完成额) or working capital."""
-
-    FIXED_ASSET = "fixed_asset", _l("固定资产")
-    WORKING = "working", _l("流动资金")
 
 
 class FundsTranche(db.Model):

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..domain.money import counted_in_yi
+from ..domain.money import counted_in_yi, yi_unit
 from ..domain.periods import Period
 from ..extensions import db
 from ..models import Project, TargetMetric, Team
@@ -105,7 +105,7 @@ def make_block(team: tuple[int, str] | None, now: Figures, before: Figures, ytd:
             continue
         metric = METRIC_OF.get(key)
         target = targets.get(metric) if metric is not None else None
-        shown_unit = counted_in_yi(0)[1] if unit is None else str(unit)
+        shown_unit = yi_unit() if unit is None else str(unit)
         cards.append(Card(key, str(label), shown_unit, getattr(now, key), getattr(before, key),
                           target, completion(getattr(ytd, key), target)))
     return CardBlock(team[0] if team else None, team[1] if team else None, tuple(cards))

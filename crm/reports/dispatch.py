@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, or_, select, true
 from sqlalchemy.orm import aliased
 
 from ..domain.periods import LOCAL, Period
@@ -20,7 +20,7 @@ from .colours import BY_SEVERITY, Colour, NodeState, colours_of, node_dates, pat
 from .figures import of_district
 from .funds import counted_tranche, funds_columns
 from .rules import counted
-from .supervision import open_order
+from .supervision import open_order, overdue_order
 
 
 @dataclass(frozen=True)
@@ -149,10 +149,9 @@ def open_orders(day: date, district_id: int | None, leader_id: int | None) -> li
                receiver.display_name, Supervision.deadline)
         .join(Project, Project.id == Supervision.project_id).outerjoin(receiver, receiver.id == Supervision.receiver_id)
         .where(open_order(), Supervision.issued_at < issued_by, of_district(Project.team_id, district_id), mine)
-        .order_by(Supervision.deadline, Supervision.id)).all()
-    orders = [OpenOrder(order_id, project_id, code, name, what, unit or person or "", deadline, deadline < day)
-              for order_id, project_id, code, name, what, unit, person, deadline in rows]
-    return sorted(orders, key=lambda order: not order.overdue)  # stable: by deadline within each
+        .order_by(case((overdue_order(day), 0), else_=1), Supervision.deadline, Supervision.id)).all()
+    return [OpenOrder(order_id, project_id, code, name, what, unit or person or "", deadline, deadline < day)
+            for order_id, project_id, code, name, what, unit, person, deadline in rows]
 
 
 def changes(period: Period, scope: ColumnElement[bool]) -> tuple[list[Reached], list[Arrived], int]:

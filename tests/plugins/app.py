@@ -237,3 +237,12 @@ def login(client: FlaskClient) -> Callable[..., Any]:
         assert response.status_code == 302, response.text
         return response
     return sign_in
+
+
+@pytest.fixture
+def sign_in_as(client: FlaskClient, login: Callable[..., Any]) -> Callable[..., None]:
+    """Sign out whoever is signed in, then sign this user in."""
+    def switch(user: User | str) -> None:
+        client.post("/logout")
+        login(user)
+    return switch
