@@ -20,6 +20,7 @@ from crm.models import (
     TargetMetric,
     TeamTarget,
 )
+from crm.reports.figures import METRICS
 from crm.reports.scoring import DEFAULT_WEIGHTS, ScoringRule, rule_for, save_rule
 from crm.reports.team_ranking import TeamRow, ranked
 
@@ -183,10 +184,10 @@ def test_team_figures_match_the_records(client, login, member, field_work):
     table = team_table(client.get("/rankings/teams?year=2026").text)
     assert {k: v for k, v in table["上海专班"].items() if k not in ("rank", "score")} == {
         "trips": "3", "enterprises": "2", "visits": "3", "new_leads": "1", "signed": "2", "yi_signed": "1",
-        "investment": "12.50亿元", "started": "1", "producing": "0"}
+        "investment": "12.50亿元", "started": "1", "producing": "0", "funds": "0.00亿元", "fixed_asset": "0.00亿元"}
     assert {k: v for k, v in table["深圳专班"].items() if k not in ("rank", "score")} == {
         "trips": "1", "enterprises": "1", "visits": "1", "new_leads": "2", "signed": "1", "yi_signed": "1",
-        "investment": "3.00亿元", "started": "1", "producing": "1"}
+        "investment": "3.00亿元", "started": "1", "producing": "1", "funds": "0.00亿元", "fixed_asset": "0.00亿元"}
     quarter = team_table(client.get("/rankings/teams?year=2026&quarter=2").text)
     assert (quarter["上海专班"]["trips"], quarter["上海专班"]["visits"], quarter["上海专班"]["enterprises"]) == \
         ("1", "2", "2")
@@ -244,7 +245,7 @@ def test_score_breakdown_sums_to_the_score(client, login, member, field_work):
     for team in (shanghai, shenzhen):
         html = client.get(f"/rankings/teams/{team.id}?year=2026").text
         points = [Decimal(p) for p in re.findall(r'class="number points">([\d.]+)<', html)]
-        assert len(points) == 9
+        assert len(points) == len(METRICS)
         deduction = Decimal(re.search(r'data-deduction="([\d.]+)"', html).group(1))
         score = Decimal(re.search(r'data-score="(-?[\d.]+)"', html).group(1))
         assert sum(points) - deduction == score == Decimal(table[team.name]["score"])

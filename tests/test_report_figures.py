@@ -101,7 +101,7 @@ def build(seed: int) -> dict[str, list[Any]]:
                 amount_yuan=rng.choice([1, 9_999, 12_345_678, YI, 3 * YI + 7]), source=rng.choice(list(FundSource)),
                 kind=rng.choice(list(FundKind)), verified=rng.random() < 0.8))
     targets = [TeamTarget(team=team, year=2026, metric=metric, target=rng.randrange(1, 30) * (
-        YI if metric is TargetMetric.SIGNED_INVESTMENT else 1)) for team in teams[:3] for metric in TargetMetric
+        YI if metric.in_yuan else 1)) for team in teams[:3] for metric in TargetMetric
         if rng.random() < 0.8]
     db.session.add_all(trips + visits + leads + projects + tranches + targets)
     db.session.commit()
@@ -209,7 +209,8 @@ def plain_score(data: dict[str, list[Any]], period: Period, team: Team, rule: Sc
                  TargetMetric.SIGNED_PROJECTS: "signed_projects", TargetMetric.YI_PROJECTS: "yi_projects",
                  TargetMetric.SIGNED_INVESTMENT: "signed_investment_yuan",
                  TargetMetric.STARTED_PROJECTS: "started_projects",
-                 TargetMetric.PRODUCING_PROJECTS: "producing_projects"}[metric]
+                 TargetMetric.PRODUCING_PROJECTS: "producing_projects", TargetMetric.FUNDS: "funds_yuan",
+                 TargetMetric.FIXED_ASSET_DONE: "fixed_asset_done_yuan"}[metric]
         if rule.normalisation == "best":
             best = max(plain_figures(data, period, other)[field] for other in data["teams"])
             fraction = Fraction(mine[field], best) if best else Fraction(0)
@@ -232,7 +233,9 @@ def plain_score(data: dict[str, list[Any]], period: Period, team: Team, rule: Sc
 @pytest.mark.parametrize("normalisation,deduct", [("best", False), ("target", True)])
 def test_team_scores_and_ranks_follow_the_written_rule(data: dict[str, list[Any]], normalisation: str,
                                                        deduct: bool) -> None:
-    rule = ScoringRule(year=2026, weights=dict(DEFAULT_WEIGHTS), normalisation=normalisation, deduct_overdue=deduct,
+    # 到资 and 固投 weigh nothing by default: here they weigh, so their parts are checked too
+    weights = DEFAULT_WEIGHTS | {TargetMetric.FUNDS: 10, TargetMetric.FIXED_ASSET_DONE: 5}
+    rule = ScoringRule(year=2026, weights=weights, normalisation=normalisation, deduct_overdue=deduct,
                        overdue_deduction=Decimal("1.5"))
     for period in (Period.year(2026), Period.quarter(2026, 2), Period.year_to_month(2026, 5)):
         ranking = team_ranking(period, TODAY, rule, district_id=data["teams"][0].district_id)

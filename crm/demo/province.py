@@ -172,7 +172,7 @@ def add_people(bulk: Bulk) -> None:
     bulk.conn.execute(update(Team.__table__).where(Team.__table__.c.id == bindparam("tid"))
                       .values(leader_id=bindparam("lid")), [{"tid": n, "lid": 1 + n} for n in range(1, teams + 1)])
     bulk.insert(TeamTarget.__table__, ({"team_id": n, "year": bulk.year, "metric": metric,
-                                        "target": 50 * YUAN_PER_YI if metric is TargetMetric.SIGNED_INVESTMENT else 200}
+                                        "target": 50 * YUAN_PER_YI if metric.in_yuan else 200}
                                        for n in range(1, teams + 1) for metric in TargetMetric), counted=False)
 
 

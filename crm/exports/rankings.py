@@ -95,12 +95,12 @@ def yi_ranking_export(args: Mapping[str, str], viewer: User) -> Export:
 
 
 def metric_header(metric: TargetMetric) -> str:
-    unit = _("（亿元）") if metric is TargetMetric.SIGNED_INVESTMENT else ""
+    unit = _("（亿元）") if metric.in_yuan else ""
     return f"{METRIC_LABELS[metric]}{unit}"
 
 
 def figure_cells(figures: Figures) -> list[Any]:
-    return [figures[metric] for metric in METRICS]  # investment stays in yuan: its column is in 亿元
+    return [figures[metric] for metric in METRICS]  # money stays in yuan: its columns are in 亿元
 
 
 def team_rows(ranking: TeamRanking) -> Iterator[list[Any]]:
@@ -133,7 +133,7 @@ def breakdown_rows(ranking: TeamRanking) -> Iterator[list[Any]]:
     """Per team: each metric's value, basis, weight and points, then the deduction and the score."""
     for row in ranking.rows:
         for part in row.contributions:
-            money = part.metric is TargetMetric.SIGNED_INVESTMENT
+            money = part.metric.in_yuan
             yield [row.rank, row.team_name, metric_header(part.metric),
                    yi_decimal(part.value) if money else part.value,
                    yi_decimal(part.shown_basis) if money else part.shown_basis.normalize(), part.weight, part.points]
@@ -172,7 +172,7 @@ def ranking_export(name: str, ranking: TeamRanking, title: str, unit: str, total
     """A ranking of teams (or of districts) as a sheet, with a second sheet of each score's parts."""
     note = scoring_note(ranking, city=name == "districts")
     columns = [Column(_("排名"), INT), Column(unit, TEXT, 16), Column(_("得分"), POINTS), Column(_("备注"), TEXT, 10),
-               *(Column(metric_header(metric), YI if metric is TargetMetric.SIGNED_INVESTMENT else INT)
+               *(Column(metric_header(metric), YI if metric.in_yuan else INT)
                  for metric in METRICS),
                *(Column(str(label), PERCENT) for _metric, label in COMPLETIONS),
                Column(_("超时限未开工项目"), INT), Column(_("扣分"), POINTS),

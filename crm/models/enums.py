@@ -93,6 +93,13 @@ class TargetMetric(Choice):
     SIGNED_INVESTMENT = "investment", _l("签约投资额（元）")
     STARTED_PROJECTS = "started", _l("开工项目数")
     PRODUCING_PROJECTS = "producing", _l("投产项目数")
+    FUNDS = "funds", _l("到资额（元）")
+    FIXED_ASSET_DONE = "fixed_asset", _l("固投完成额（元）")
+
+    @property
+    def in_yuan(self) -> bool:
+        """Whether the metric is an amount of money (shown in 亿元, typed in 亿元 as a target) or a count."""
+        return self in (TargetMetric.SIGNED_INVESTMENT, TargetMetric.FUNDS, TargetMetric.FIXED_ASSET_DONE)
 
 
 class FundSource(Choice):

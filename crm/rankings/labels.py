@@ -14,11 +14,13 @@ METRIC_LABELS = {
     TargetMetric.SIGNED_INVESTMENT: _l("签约投资额"),
     TargetMetric.STARTED_PROJECTS: _l("开工项目数"),
     TargetMetric.PRODUCING_PROJECTS: _l("投产项目数"),
+    TargetMetric.FUNDS: _l("到资额"),
+    TargetMetric.FIXED_ASSET_DONE: _l("固投完成额"),
 }
 
 
 def metric_value(metric: TargetMetric, value: object) -> str:
-    """A metric's figure as people read it: investment in 亿元, counts as they are."""
-    if metric is TargetMetric.SIGNED_INVESTMENT:
+    """A metric's figure as people read it: money in 亿元, counts as they are."""
+    if metric.in_yuan:
         return money_filter(int(value))  # type: ignore[arg-type]
     return str(value)

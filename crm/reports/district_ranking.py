@@ -28,7 +28,7 @@ from .team_ranking import TeamRanking, ranked, scored_rows
 # What the city ranks districts by: the team ranking's figures less the two that measure a team's own legwork.
 DISTRICT_METRICS = (TargetMetric.SIGNED_PROJECTS, TargetMetric.YI_PROJECTS, TargetMetric.SIGNED_INVESTMENT,
                     TargetMetric.STARTED_PROJECTS, TargetMetric.PRODUCING_PROJECTS, TargetMetric.TRIPS,
-                    TargetMetric.ENTERPRISES_VISITED)
+                    TargetMetric.ENTERPRISES_VISITED, TargetMetric.FUNDS, TargetMetric.FIXED_ASSET_DONE)
 
 
 def district_targets_all(year: int) -> dict[int, dict[TargetMetric, int]]:

@@ -67,6 +67,8 @@ FIELD_OF: dict[TargetMetric, str] = {
     TargetMetric.SIGNED_INVESTMENT: "signed_investment_yuan",
     TargetMetric.STARTED_PROJECTS: "started_projects",
     TargetMetric.PRODUCING_PROJECTS: "producing_projects",
+    TargetMetric.FUNDS: "funds_yuan",
+    TargetMetric.FIXED_ASSET_DONE: "fixed_asset_done_yuan",
 }
 METRICS = tuple(FIELD_OF)
 

@@ -14,7 +14,8 @@ as shown (team_ranking.py).
   (or today, if earlier) takes off the set points.
 
 Default weights (100 points): trips 10, enterprises visited 10, visits 5, new leads 10, signed projects 15,
-亿元以上 signed 20, signed investment 20, started 5, producing 5; best-team normalisation; no deductions.
+亿元以上 signed 20, signed investment 20, started 5, producing 5, 到资 0, 固投完成额 0 (they weigh nothing until
+someone chooses, so scores set before they existed stay); best-team normalisation; no deductions.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ DEFAULT_WEIGHTS: dict[TargetMetric, int] = {
     TargetMetric.SIGNED_INVESTMENT: 20,
     TargetMetric.STARTED_PROJECTS: 5,
     TargetMetric.PRODUCING_PROJECTS: 5,
+    TargetMetric.FUNDS: 0,  # 到资 and 固投 weigh nothing until someone chooses: scores stay as they were
+    TargetMetric.FIXED_ASSET_DONE: 0,
 }
 
 
@@ -87,6 +90,8 @@ DEFAULT_CITY_WEIGHTS: dict[TargetMetric, int] = {
     TargetMetric.SIGNED_INVESTMENT: 25,
     TargetMetric.STARTED_PROJECTS: 10,
     TargetMetric.PRODUCING_PROJECTS: 10,
+    TargetMetric.FUNDS: 0,
+    TargetMetric.FIXED_ASSET_DONE: 0,
 }
 
 

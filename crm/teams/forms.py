@@ -37,8 +37,13 @@ class TeamForm(FlaskForm):
             raise ValidationError(_l("已有同名专班"))
 
 
+def money_target(label) -> StringField:
+    """A target of money, typed in 亿元 ("50", "50亿", "8000万元")."""
+    return StringField(label, validators=[Optional(), Length(max=30)])
+
+
 class TargetsForm(FlaskForm):
-    """One field per metric; investment is typed in 亿元."""
+    """One field per metric (named by its value); amounts of money are typed in 亿元."""
 
     trips = IntegerField(TargetMetric.TRIPS.label, validators=[Optional(), NumberRange(0, 100_000)])
     enterprises = IntegerField(TargetMetric.ENTERPRISES_VISITED.label,
@@ -47,27 +52,37 @@ class TargetsForm(FlaskForm):
     new_leads = IntegerField(TargetMetric.NEW_LEADS.label, validators=[Optional(), NumberRange(0, 100_000)])
     signed = IntegerField(TargetMetric.SIGNED_PROJECTS.label, validators=[Optional(), NumberRange(0, 10_000)])
     yi_signed = IntegerField(TargetMetric.YI_PROJECTS.label, validators=[Optional(), NumberRange(0, 10_000)])
-    investment = StringField(_l("签约投资额（亿元）"), validators=[Optional(), Length(max=30)])
+    investment = money_target(_l("签约投资额（亿元）"))
     started = IntegerField(TargetMetric.STARTED_PROJECTS.label, validators=[Optional(), NumberRange(0, 10_000)])
     producing = IntegerField(TargetMetric.PRODUCING_PROJECTS.label,
                              validators=[Optional(), NumberRange(0, 10_000)])
+    funds = money_target(_l("到资额（亿元）"))
+    fixed_asset = money_target(_l("固投完成额（亿元）"))
     # The targets the form was opened with: clearing one deletes its row, so no row's version could tell
     opened = fingerprint_field()
 
-    def validate_investment(self, field) -> None:
-        try:
-            self.investment_yuan = parse_amount(field.data, Unit.YI).yuan if field.data else None
-        except AmountError as error:
-            raise ValidationError(str(error)) from error
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then each amount read in 亿元 (its yuan kept for values())."""
+        valid = super().validate(extra_validators)
+        self.yuan: dict[TargetMetric, int | None] = {}
+        for metric in TargetMetric:
+            field = getattr(self, metric.value)
+            if not metric.in_yuan or field.errors:
+                continue
+            try:
+                self.yuan[metric] = parse_amount(field.data, Unit.YI).yuan if field.data else None
+            except AmountError as error:
+                field.errors.append(str(error))
+                valid = False
+        return valid
 
     def fill(self, targets: dict[TargetMetric, int], opened: str) -> None:
         """Show a year's targets as stored, and the fingerprint of them."""
         for metric, value in targets.items():
-            investment = metric is TargetMetric.SIGNED_INVESTMENT
-            getattr(self, metric.value).data = format_yi(value, 4) if investment else value
+            getattr(self, metric.value).data = format_yi(value, 4) if metric.in_yuan else value
         self.opened.data = opened
 
     def values(self) -> dict[TargetMetric, int | None]:
         """The targets as {metric: count or yuan}; None clears a target."""
-        return {metric: (getattr(self, "investment_yuan", None) if metric is TargetMetric.SIGNED_INVESTMENT
-                         else getattr(self, metric.value).data) for metric in TargetMetric}
+        return {metric: self.yuan.get(metric) if metric.in_yuan else getattr(self, metric.value).data
+                for metric in TargetMetric}
