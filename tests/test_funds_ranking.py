@@ -85,7 +85,8 @@ def test_the_export_carries_both_figures_and_their_points(client, login, admin, 
     sheet = pd.read_excel(io.BytesIO(data), engine="calamine", header=None).fillna("")
     header = [str(cell) for cell in sheet.iloc[1]]
     rows = {row[1]: row for row in sheet.values.tolist()[2:] if row[1] in ("上海专班", "深圳专班")}
-    funds, fixed, points = header.index("到资额（亿元）"), header.index("固投完成额（亿元）"), header.index("到资额得分")
+    funds, fixed = header.index("到资额（亿元）"), header.index("固投完成额（亿元）")
+    points = header.index("到资额得分")
     assert (Decimal(str(rows["深圳专班"][funds])), Decimal(str(rows["深圳专班"][fixed]))) == (4, 3)
     assert (rows["深圳专班"][points], rows["上海专班"][points]) == (100, 25)
 
