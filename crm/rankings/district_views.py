@@ -1,12 +1,15 @@
 """市级拉练排名: the city's districts ranked side by side, the city's scoring rule, and its frozen quarters."""
 
 from flask import abort, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..access.rights import requires
+from ..access.visibility import is_city
 from ..domain.periods import today
 from ..extensions import db
 from ..models import RankingSnapshot
+from ..reports.colours import district_colours
 from ..reports.district_ranking import district_ranking
 from ..reports.forms import ReportPeriodForm
 from . import publishing, services
@@ -28,7 +31,7 @@ def districts():
     args = query_args()
     return render_template("rankings/districts.html", form=form, ranking=district_ranking(period, day), args=args,
                            exports=export_links("districts", args), snapshot=snapshot, freeze_form=freeze_form,
-                           running=period.end >= day)
+                           running=period.end >= day, colours=district_colours(day) if is_city(current_user) else None)
 
 
 @requires("districts.manage")

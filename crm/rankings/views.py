@@ -13,6 +13,7 @@ from ..domain.periods import Period, today
 from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
 from ..models import District, TargetMetric
+from ..reports.colours import Colour, team_colours
 from ..reports.figures import METRICS
 from ..reports.forms import ReportPeriodForm
 from ..reports.project_ranking import yi_page, yi_totals
@@ -37,7 +38,7 @@ MAIN_TARGETS = ((TargetMetric.SIGNED_INVESTMENT, _l("投资额完成率")),
 
 def ranking_helpers() -> dict[str, Any]:
     return {"main_targets": MAIN_TARGETS, "metric_labels": METRIC_LABELS, "metric_value": metric_value,
-            "metrics": METRICS}
+            "metrics": METRICS, "colour_columns": (Colour.RED, Colour.YELLOW)}
 
 
 def chosen_period(form: ReportPeriodForm) -> Period | None:
@@ -101,7 +102,7 @@ def teams():
         freeze_form = FreezeForm(formdata=None, year=quarter[0], quarter=quarter[1])
     return render_template("rankings/teams.html", form=form, ranking=team_ranking(period, day, district_id=district_id),
                            args=query_args(), snapshot=snapshot, freeze_form=freeze_form, running=period.end >= day,
-                           district=db.session.get(District, district_id))
+                           district=db.session.get(District, district_id), colours=team_colours(day, district_id))
 
 
 @requires("rankings.view")

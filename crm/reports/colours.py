@@ -142,17 +142,29 @@ def colour_counts(today: date, *where: ColumnElement[bool]) -> dict[Colour, int]
     return counts
 
 
-def district_colour_counts(today: date, *where: ColumnElement[bool]) -> dict[int, dict[Colour, int]]:
-    """Red, yellow and green projects per district, in one grouped query (the city's view)."""
+def grouped_colour_counts(today: date, key: ColumnElement,
+                          *where: ColumnElement[bool]) -> dict[int, dict[Colour, int]]:
+    """Red, yellow and green projects per key (Project.team_id, or Team.district_id: the city's view), in one
+    grouped query; a key without projects is absent."""
     colours = project_severities(today)
     rows = db.session.execute(
-        select(Team.district_id, colours.c.severity, func.count())
+        select(key, colours.c.severity, func.count())
         .join(Project, Project.id == colours.c.project_id).join(Team, Team.id == Project.team_id)
-        .where(*where).group_by(Team.district_id, colours.c.severity))
+        .where(*where).group_by(key, colours.c.severity))
     counts: dict[int, dict[Colour, int]] = {}
-    for district, severity, count in rows:
-        counts.setdefault(district, dict.fromkeys(Colour, 0))[BY_SEVERITY[severity]] = count
+    for unit, severity, count in rows:
+        counts.setdefault(unit, dict.fromkeys(Colour, 0))[BY_SEVERITY[severity]] = count
     return counts
+
+
+def team_colours(today: date, district_id: int) -> dict[int, dict[Colour, int]]:
+    """Each of a district's teams' counted projects by colour: the team ranking's 红 and 黄 columns."""
+    return grouped_colour_counts(today, Project.team_id, counted(), of_district(Project.team_id, district_id))
+
+
+def district_colours(today: date) -> dict[int, dict[Colour, int]]:
+    """Each district's counted projects by colour: the city's dashboard and its district ranking."""
+    return grouped_colour_counts(today, Team.district_id, counted())
 
 
 @dataclass(frozen=True)
@@ -202,6 +214,6 @@ def colour_board(today: date, district_id: int | None) -> ColourBoard:
     counts = colour_counts(today, counted(), of_district(Project.team_id, district_id))
     if district_id is not None:
         return ColourBoard(counts, [])
-    per = district_colour_counts(today, counted())
+    per = district_colours(today)
     names = db.session.execute(select(District.id, District.name).order_by(District.code))
     return ColourBoard(counts, [(did, name, per.get(did, dict.fromkeys(Colour, 0))) for did, name in names])
