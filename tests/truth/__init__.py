@@ -13,7 +13,9 @@ Each figure is then counted in SQL written from the rules alone, never through c
 
 Each test gathers every disagreement of its surfaces before failing, so one run names them all.
 
-world.py makes the data and counts.py counts it; pages.py and sheets.py read the figures a page, chart or exported
-file shows; ledger.py keeps every comparison. test_pages.py checks the dashboard and rankings' pages,
-test_exports_and_commands.py the exports and the command line.
+world.py makes the data (paths.py its projects' paths, open issues, 督办 and 红黄绿 thresholds, on the rule's edges)
+and counts.py counts it (colours.py folds the 红黄绿 rule and the 调度会 list by hand); pages.py and sheets.py read
+the figures a page, chart or exported file shows; ledger.py keeps every comparison. test_pages.py checks the
+dashboard and rankings' pages, test_exports_and_commands.py the exports and the command line,
+test_colours_and_dispatch.py the colour counts (board, rankings, the list's filter) and the 调度会 page and command.
 """

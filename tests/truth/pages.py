@@ -12,12 +12,13 @@ from flask.testing import FlaskClient
 
 from ..conftest import PASSWORD
 from .counts import Truth
-from .scopes import CITY, MONEY, YI, Scope, Span
+from .scopes import CITY, FUNDS, MONEY, YI, Scope, Span
 
 # the rankings' pages name their cells data-metric / data-total="…"
 PAGE_METRICS = {"trips": "trips", "enterprises": "enterprises_visited", "visits": "visits", "new_leads": "new_leads",
                 "signed": "signed_projects", "yi_signed": "yi_projects", "investment": "signed_investment_yuan",
-                "started": "started_projects", "producing": "producing_projects"}
+                "started": "started_projects", "producing": "producing_projects", "funds": "funds_yuan",
+                "fixed_asset": "fixed_asset_done_yuan"}
 
 
 def yi_shown(yuan: int) -> str:
@@ -30,7 +31,7 @@ def on_card(figure: str, value: int) -> str:
 
 
 def on_page(figure: str, value: int) -> str:
-    return f"{yi_shown(value)}亿元" if figure == MONEY else str(value)
+    return f"{yi_shown(value)}亿元" if figure in (MONEY, *FUNDS) else str(value)
 
 
 def shown_figures(figures: dict[str, int], keys: tuple[str, ...], style: Any) -> dict[str, str]:

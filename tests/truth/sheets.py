@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 import pandas as pd
 from flask.testing import FlaskClient
 
-from .scopes import MONEY, YI
+from .scopes import FUNDS, MONEY, YI
 
 # the ranking exports' column headers
 EXPORT_HEADERS = {"外出招商次数": "trips", "拜访企业数": "enterprises_visited", "拜访次数": "visits",
                   "新增线索": "new_leads", "签约项目数": "signed_projects", "亿元以上签约项目数": "yi_projects",
                   "签约投资额（亿元）": "signed_investment_yuan", "开工项目数": "started_projects",
-                  "投产项目数": "producing_projects"}
+                  "投产项目数": "producing_projects", "到资额（亿元）": "funds_yuan",
+                  "固投完成额（亿元）": "fixed_asset_done_yuan"}
 
 
 def sheet(browser: FlaskClient, name: str, ext: str, query: dict[str, Any]) -> list[list[Any]]:
@@ -71,7 +72,7 @@ def unit_rows(table: list[list[Any]], total_label: str) -> tuple[dict[str, dict[
     columns = {EXPORT_HEADERS[title]: index for index, title in enumerate(header) if title in EXPORT_HEADERS}
 
     def figures(line: list[Any]) -> dict[str, Any]:
-        return {key: (yuan if key == MONEY else whole)(line[index]) for key, index in columns.items()}
+        return {key: (yuan if key in (MONEY, *FUNDS) else whole)(line[index]) for key, index in columns.items()}
     units, totals = {}, {}
     for line in table[2:]:
         if line[1] == total_label:

@@ -144,13 +144,17 @@ def check_period_exports(ledger: Ledger, truth: Truth, world: World, span: Span,
                  set(units))
     for team_id, name, _active in place.teams:
         if name in units:
-            ledger.check_all(f"export teams.{ext}", f"{where} · {name}", truth.figures(span, Scope(team_id=team_id)),
-                             units[name])
+            team = Scope(team_id=team_id)
+            ledger.check_all(f"export teams.{ext}", f"{where} · {name}",
+                             truth.figures(span, team) | truth.funds(span, team), units[name])
+    district = Scope(district_id=place.id)
     ledger.check_all(f"export teams.{ext} totals", f"{where} · {place.name}",
-                     truth.figures(span, Scope(district_id=place.id)), totals)
+                     truth.figures(span, district) | truth.funds(span, district), totals)
     # 区县排名: the same for every reader
     units, totals = unit_rows(sheet(browser, "districts", ext, span.query), "全市合计")
     for place in world.districts:
+        district = Scope(district_id=place.id)
         ledger.check_all(f"export districts.{ext}", f"{where} · {place.name}",
-                         truth.figures(span, Scope(district_id=place.id)), units.get(place.name, {}))
-    ledger.check_all(f"export districts.{ext} totals", where, truth.figures(span, CITY), totals)
+                         truth.figures(span, district) | truth.funds(span, district), units.get(place.name, {}))
+    ledger.check_all(f"export districts.{ext} totals", where, truth.figures(span, CITY) | truth.funds(span, CITY),
+                     totals)

@@ -21,13 +21,13 @@ from .pages import (
     ranking_totals,
     shown_figures,
 )
-from .scopes import CITY, FIGURES, MONEY, SPANS, Scope, Span
+from .scopes import CITY, FIGURES, FUNDS, MONEY, SPANS, Scope, Span
 from .world import Place, World, on_turn, readers
 
 CARD_FIGURES = ("signed_projects", "yi_projects", "signed_investment_yuan", "trips", "enterprises_visited",
                 "started_projects", "producing_projects")
 DISTRICT_PAGE_FIGURES = ("signed_projects", "yi_projects", "signed_investment_yuan", "started_projects",
-                         "producing_projects", "trips", "enterprises_visited")
+                         "producing_projects", "trips", "enterprises_visited", *FUNDS)
 
 
 def test_every_page_tells_the_sql_truth(world: World, browsers: Browsers) -> None:
@@ -128,11 +128,12 @@ def check_team_ranking(ledger: Ledger, truth: Truth, span: Span, place: Place, w
     ledger.check("team ranking page", where, "teams listed", truth.ranked_teams(span, place), set(listed))
     for team_id, name, _active in place.teams:
         if name in listed:
-            ledger.check_all("team ranking page", f"{where} · {name}",
-                             shown_figures(truth.figures(span, Scope(team_id=team_id)), FIGURES, on_page), listed[name])
-    ledger.check_all("team ranking page totals", where,
-                     shown_figures(truth.figures(span, Scope(district_id=place.id)), FIGURES, on_page),
-                     ranking_totals(html))
+            team = Scope(team_id=team_id)
+            ledger.check_all("team ranking page", f"{where} · {name}", shown_figures(
+                truth.figures(span, team) | truth.funds(span, team), (*FIGURES, *FUNDS), on_page), listed[name])
+    district = Scope(district_id=place.id)
+    ledger.check_all("team ranking page totals", where, shown_figures(
+        truth.figures(span, district) | truth.funds(span, district), (*FIGURES, *FUNDS), on_page), ranking_totals(html))
     return listed
 
 
@@ -146,11 +147,12 @@ def check_district_ranking(ledger: Ledger, truth: Truth, world: World, span: Spa
         listed, totals = ranking_rows(html, "data-district"), ranking_totals(html)
         tables[label] = (listed, totals)
         for place in world.districts:
+            district = Scope(district_id=place.id)
             ledger.check_all("district ranking page", f"{where} · {place.name}", shown_figures(
-                truth.figures(span, Scope(district_id=place.id)), DISTRICT_PAGE_FIGURES, on_page),
+                truth.figures(span, district) | truth.funds(span, district), DISTRICT_PAGE_FIGURES, on_page),
                 listed.get(place.name, {}))
-        ledger.check_all("district ranking page totals", where,
-                         shown_figures(truth.figures(span, CITY), DISTRICT_PAGE_FIGURES, on_page), totals)
+        ledger.check_all("district ranking page totals", where, shown_figures(
+            truth.figures(span, CITY) | truth.funds(span, CITY), DISTRICT_PAGE_FIGURES, on_page), totals)
     (city, city_table), *others = tables.items()
     for label, table in others:
         ledger.check("district ranking page", f"{span.name} · {label}", "the leader's view = the city's",

@@ -33,6 +33,7 @@ from crm.models import (
 )
 
 from ..conftest import PASSWORD
+from .paths import add_paths
 from .scopes import CITY, SHANGHAI, YI, Scope
 
 DISTRICTS = (("张湾区", "ZW"), ("茅箭区", "MJ"), ("郧阳区", "YY"))
@@ -212,7 +213,11 @@ def build(seed: int) -> World:
                            total_investment_yuan=102_950_000, currency="USD", original_amount=14_500_000,
                            fx_rate=Decimal("7.1"), signed_on=date(2026, 6, 30), verified=True, voided=False,
                            void_reason=None))
-    add_tranches(random.Random(seed + 7), [r for r in records if isinstance(r, Project)])
+    signings = [r for r in records if isinstance(r, Project)]
+    add_tranches(random.Random(seed + 7), signings)
+    records += add_paths(random.Random(seed + 9), districts, signings,
+                         {user.district_id: user for user in people if user.role is Role.LEADER},
+                         {team.id: d for d, group in teams.items() for team in group})
     db.session.add_all(records)
     db.session.commit()
     return World(
