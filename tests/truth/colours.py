@@ -125,3 +125,14 @@ def meeting(day: date, since: date, district_id: int) -> Meeting:
     arrived = rows("SELECT SUM(f.amount_yuan) FROM funds_tranche f JOIN project p ON p.id = f.project_id"
                    f" WHERE f.verified AND {counted} AND f.received_on BETWEEN :start AND :end", **window)[0][0]
     return Meeting(red, yellow, newly, orders, int(reached or 0), int(arrived or 0))
+
+
+def order_counts(day: date, district_id: int) -> dict[str, int]:
+    """The 督办台账's counts: orders open (not closed), overdue (open past the deadline), returned and closed."""
+    found = rows("SELECT SUM(CASE WHEN s.status <> 'closed' THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN s.status <> 'closed' AND s.deadline < :day THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN s.status = 'returned' THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN s.status = 'closed' THEN 1 ELSE 0 END), COUNT(*)"
+                 " FROM supervision s JOIN project p ON p.id = s.project_id JOIN team t ON t.id = p.team_id"
+                 " WHERE t.district_id = :district", day=day, district=district_id)[0]
+    return dict(zip(("open", "overdue", "returned", "closed", "rows"), (int(n or 0) for n in found), strict=True))

@@ -8,11 +8,12 @@ import re
 
 from flask.testing import FlaskCliRunner
 
-from .colours import GREEN, RED, YELLOW, colours_on, counts, meeting
+from .colours import GREEN, RED, YELLOW, colours_on, counts, meeting, order_counts
 from .ledger import Ledger
 from .pages import Browsers, page
 from .paths import MEETINGS, TODAY
 from .scopes import CITY, Scope
+from .sheets import data_and_footer, sheet
 from .world import World
 
 
@@ -34,6 +35,7 @@ def test_every_colour_and_meeting_tells_the_truth(world: World, browsers: Browse
                       if name in shown}, shown)
         for day, since in MEETINGS:
             check_meeting(ledger, runner, browser, f"{where} · {day}", day, since, place)
+        check_orders(ledger, browser, where, place.id)
     city = browsers[world.city]
     html = page(city, "/", {})
     ledger.check("dashboard colours", "市招商局", "by colour", counts(today, CITY), board(html))
@@ -72,6 +74,17 @@ def check_meeting(ledger: Ledger, runner: FlaskCliRunner, browser, where: str, d
                  shown)
     arrived = re.search(r'data-arrived="(\d+)"', html)
     ledger.check("dispatch page", where, "money arrived", truth.arrived_yuan, int(arrived.group(1)) if arrived else 0)
+
+
+def check_orders(ledger: Ledger, browser, where: str, district_id: int) -> None:
+    """The 督办台账's counts, and its export's rows (the city reads no district's orders)."""
+    truth = order_counts(TODAY, district_id)
+    html = page(browser, "/projects/supervision", {})
+    standings = ("open", "overdue", "returned", "closed")
+    ledger.check("督办台账 page", where, "counts", {key: truth[key] for key in standings},
+                 {key: int(n) for key, n in re.findall(r'data-figure="(\w+)">(\d+)<', html)})
+    ledger.check("export supervision.csv", where, "rows", truth["rows"],
+                 len(data_and_footer(sheet(browser, "supervision", "csv", {}))[0]))
 
 
 def board(html: str) -> dict[str, int]:

@@ -75,7 +75,7 @@ def check_exports(ledger: Ledger, truth: Truth, world: World, browsers: Browsers
     """Every export as the city and as a district's leader: its totals rows and its rows' figures; each list as
     .csv in every period (the two team rankings' by one reader or the other), and as .xlsx in the year (the same
     table, written by another writer)."""
-    # 督办台账: the city reads no district's orders; its rows and counts are checked in tests/test_supervision.py
+    # 督办台账: the city reads no district's orders; its rows and counts are checked in test_colours_and_dispatch.py
     assert set(CATALOGUE) == {*EXPORTS, "leads", "supervision"}, "an export was added: check its totals here too"
     for label, username, scope in readers(world, 0):
         for ext in ("csv", "xlsx") if scope == CITY else ("csv",):
