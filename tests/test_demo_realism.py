@@ -172,3 +172,31 @@ def test_most_projects_under_way_hold_30_to_90_percent_of_their_amount(district_
         select(func.sum(FundsTranche.amount_yuan)).join(Project).where(
             counted(), FundsTranche.verified.is_(True), FundsTranche.received_on.between(year.start, year.end)))
     assert district_figures(year, district_id=district_id).funds_yuan == verified > 0
+
+
+def test_the_demo_meeting_sees_a_few_reds_late_by_weeks_not_years(demo: dict[str, Any]) -> None:
+    """A 调度会 on the demo's today is not a third red: at most one of 张湾区's projects in seven is red, no node is
+    red by more than a quarter (the office re-plans what waits), and every district's projects have a path and 到资."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from crm.access.tenancy import within
+    from crm.models import FundsTranche, ProjectNode, Team
+    from crm.reports.colours import ISSUE, SEVERITY, Colour, colour_board, path_rows
+
+    day = today()
+    with within(None, "the city reads every district"):
+        board = colour_board(day, None)
+        zhangwan = next(counts for _id, name, counts in board.districts if name == "张湾区")
+        assert 0 < zhangwan[Colour.RED] <= sum(zhangwan.values()) / 7, zhangwan
+        rows = path_rows(day).subquery()
+        oldest_red = db.session.scalar(select(func.min(rows.c.planned_on)).where(
+            rows.c.severity == SEVERITY[Colour.RED], rows.c.node != ISSUE))
+        assert oldest_red is None or oldest_red >= day - timedelta(days=90), oldest_red
+        for district_id, name, _counts in board.districts:
+            ours = Team.district_id == district_id
+            planned = select(func.count()).select_from(ProjectNode).join(Project).join(Team).where(
+                ours, ProjectNode.planned_on.is_not(None))
+            money = select(func.count()).select_from(FundsTranche).join(Project).join(Team).where(ours)
+            assert db.session.scalar(planned) and db.session.scalar(money), name

@@ -10,12 +10,12 @@ from ..auth.services import hash_password
 from ..domain.periods import today as local_today
 from ..extensions import db
 from .cast import District, build_people
-from .districts import CITY_LOGIN, build_neighbours
+from .districts import CITY_LOGIN, build_neighbours, drive_neighbours
 from .fieldwork import build_fieldwork
 from .funds import add_tranches
 from .last_year import build_last_year
 from .logins import DEMO_PASSWORD, DemoLogins
-from .path import build_path
+from .path import build_path, settle_old_issues
 from .pipeline import build_leads
 from .signings import build_projects
 from .supervision import build_supervision
@@ -41,13 +41,16 @@ def load_district(year: int, seed: int = 1, today: date | None = None, *, neighb
         # last year draws from a generator of its own too: this year's trips, visits and signings stay as they are
         last_year = build_last_year(district, random.Random(seed + 2000), projects)
         build_leads(district, projects, visits, last_year)
-        build_path(random.Random(seed + 3000), projects, end)  # a generator of its own: the figures stay
+        paths = random.Random(seed + 3000)  # a generator of its own: the figures stay
+        build_path(paths, projects, end)
+        settle_old_issues(paths, projects, district.start, end)
         # money in place (到资) last, from a generator of its own: it changes none of the figures above
         add_tranches(random.Random(seed + 5000), projects, end, district.admin)
         build_supervision(district, random.Random(seed + 3000), projects)  # 督办: a generator of its own too
         # the neighbours draw from a generator of their own: 张湾区's figures stay those of the report
         if neighbours:
-            build_neighbours(random.Random(seed + 1000), year, end, password_hash)
+            made = build_neighbours(random.Random(seed + 1000), year, end, password_hash)
+            drive_neighbours(seed, made, end)
         session.flush()
     finally:
         if before is None:

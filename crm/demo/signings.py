@@ -120,12 +120,17 @@ def status_of(project: Project) -> ProjectStatus:
     return ProjectStatus.STARTED if project.started_on else ProjectStatus.SIGNED
 
 
+def plan_milestones(rng: random.Random, project: Project) -> None:
+    """Plan the project's start, production and capacity (开工, 投产, 达产) from its signing."""
+    project.planned_start_on = project.signed_on + days(rng.randint(20, 90))
+    project.planned_production_on = project.planned_start_on + days(rng.randint(150, 400))
+    project.planned_capacity_on = project.planned_production_on + days(rng.randint(180, 540))
+
+
 def schedule(district: District, project: Project, progress: float) -> None:
     """Plan the milestones and mark those reached by the demo's today; progress is the chance of each."""
     rng, end, signed = district.rng, district.end, project.signed_on
-    project.planned_start_on = signed + days(rng.randint(20, 90))
-    project.planned_production_on = project.planned_start_on + days(rng.randint(150, 400))
-    project.planned_capacity_on = project.planned_production_on + days(rng.randint(180, 540))
+    plan_milestones(rng, project)
     started = later(signed, rng.randint(15, 120), end) if rng.random() < progress else None
     produced = later(started, rng.randint(60, 300), end) if started and rng.random() < progress else None
     project.started_on, project.production_on = started, produced

@@ -1,4 +1,5 @@
-"""督办 in the demo: the chief service officers (首席服务官) order their projects' open issues handled by a date.
+"""督办 in the demo: the chief service officers (首席服务官) order their projects' open issues handled by a date; in the
+neighbour districts, which have neither, the office orders a few re-planned projects' next nodes done.
 
 Drawn from a generator of its own, after everything else of the year, so no other figure of the demo moves.
 Some orders are closed (销号), some answered and awaiting review, some sent back, some past their deadline.
@@ -10,13 +11,15 @@ import random
 from datetime import date, timedelta
 
 from ..extensions import db
-from ..models import IssueStatus, Project, Supervision, SupervisionAnswer, SupervisionStatus, User
+from ..models import IssueStatus, Project, Supervision, SupervisionAnswer, SupervisionStatus, Team, User
 from .cast import District
 from .dates import moment, random_day
+from .path import Replan
 
 ANSWERS = ("已与责任单位对接，正在办理", "已召开专题协调会，明确办理时限", "相关手续已受理，预计两周内办结",
            "已现场踏勘，方案已报区政府审定", "已办结，企业表示满意")
 RETURN_NOTES = ("请写明具体办结时间", "办理情况不够具体，请补充进展")
+OFFICE_ORDERS = 3  # a neighbour office's orders
 
 
 def build_supervision(district: District, rng: random.Random, projects: list[Project]) -> None:
@@ -36,6 +39,19 @@ def build_supervision(district: District, rng: random.Random, projects: list[Pro
                                 issued_at=moment(issued, 9), deadline=issued + timedelta(days=rng.randint(10, 45)))
             answer(rng, order, issued, end, project.service_team or [leader])
             db.session.add(order)
+
+
+def office_orders(rng: random.Random, replans: list[Replan], office: User, leads: dict[Team, User],
+                  end: date) -> None:
+    """A few orders of a district's office, each issued at the 调度会 that re-planned a project: to the unit of the
+    first node that waits, due on its new planned date; answered by the project's team lead."""
+    for replan in rng.sample(replans, min(OFFICE_ORDERS, len(replans))):
+        project, node, issued = replan.project, replan.node, replan.met_on
+        order = Supervision(project=project, what=f"请按调度会调整后的计划推进{node.label}，按期办结",
+                            receiver_unit=replan.unit, issuer=office, issued_at=moment(issued, 9),
+                            deadline=replan.planned_on)
+        answer(rng, order, issued, end, [leads[project.team]])
+        db.session.add(order)
 
 
 def answer(rng: random.Random, order: Supervision, issued: date, end: date, answerers: list[User]) -> None:
