@@ -101,14 +101,14 @@ def yearly_targets(rng: random.Random, year: int) -> list[TeamTarget]:
     """Return a team's targets for every metric of the year."""
     trips = rng.randint(16, 24)
     signed = rng.randint(5, 8)
-    investment = rng.randint(40, 70) * YUAN_PER_YI  # yuan
     values = {TargetMetric.TRIPS: trips, TargetMetric.ENTERPRISES_VISITED: rng.randint(8, 12),
               TargetMetric.VISITS: trips * 2, TargetMetric.NEW_LEADS: rng.randint(8, 14),
               TargetMetric.SIGNED_PROJECTS: signed, TargetMetric.YI_PROJECTS: signed - 2,
-              TargetMetric.SIGNED_INVESTMENT: investment,
-              TargetMetric.STARTED_PROJECTS: signed - 3, TargetMetric.PRODUCING_PROJECTS: rng.randint(1, 3),
-              # 到资 and 固投 follow the investment target, drawing nothing: every later draw stays as it was
-              TargetMetric.FUNDS: investment * 6 // 10, TargetMetric.FIXED_ASSET_DONE: investment * 4 // 10}
+              TargetMetric.SIGNED_INVESTMENT: rng.randint(40, 70) * YUAN_PER_YI,  # yuan
+              TargetMetric.STARTED_PROJECTS: signed - 3, TargetMetric.PRODUCING_PROJECTS: rng.randint(1, 3)}
+    # 到资 and 固投 follow the investment target, drawing nothing: every later draw stays as it was
+    values[TargetMetric.FUNDS] = values[TargetMetric.SIGNED_INVESTMENT] * 6 // 10
+    values[TargetMetric.FIXED_ASSET_DONE] = values[TargetMetric.SIGNED_INVESTMENT] * 4 // 10
     return [TeamTarget(year=year, metric=metric, target=values[metric]) for metric in TargetMetric]
 
 
