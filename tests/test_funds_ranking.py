@@ -77,6 +77,7 @@ def test_the_team_ranking_shows_both_and_scores_them_once_weighed(client, login,
 
 
 def test_the_export_carries_both_figures_and_their_points(client, login, admin, teams):
+    """The ranking's sheet has both figures; the sheet of each score's parts their points."""
     login(admin)
     client.post("/rankings/weights/2026", data=weights_form(funds=100))
     response = client.get("/exports/teams.xlsx?year=2026")
@@ -86,9 +87,11 @@ def test_the_export_carries_both_figures_and_their_points(client, login, admin, 
     header = [str(cell) for cell in sheet.iloc[1]]
     rows = {row[1]: row for row in sheet.values.tolist()[2:] if row[1] in ("上海专班", "深圳专班")}
     funds, fixed = header.index("到资额（亿元）"), header.index("固投完成额（亿元）")
-    points = header.index("到资额得分")
     assert (Decimal(str(rows["深圳专班"][funds])), Decimal(str(rows["深圳专班"][fixed]))) == (4, 3)
-    assert (rows["深圳专班"][points], rows["上海专班"][points]) == (100, 25)
+    parts = pd.read_excel(io.BytesIO(data), engine="calamine", header=None, sheet_name="得分明细").fillna("")
+    points = {(row[1], row[2]): row[6] for row in parts.values.tolist()[2:]}
+    assert (points["深圳专班", "到资额（亿元）"], points["上海专班", "到资额（亿元）"]) == (100, 25)
+    assert points["深圳专班", "签约投资额（亿元）"] == 0  # weighs nothing now
 
 
 def test_a_team_is_set_targets_in_yi_and_scored_against_them(client, login, admin, teams):

@@ -104,12 +104,11 @@ def figure_cells(figures: Figures) -> list[Any]:
 
 
 def team_rows(ranking: TeamRanking) -> Iterator[list[Any]]:
+    """The main sheet's rows, as the page shows them; each metric's points are on the sheet of the score's parts."""
     for row in ranking.rows:
-        points = {part.metric: part.points for part in row.contributions}
         note = str(NO_TARGETS) if row.no_targets else None
         yield [row.rank, row.team_name, row.score, note, *figure_cells(row.figures),
-               *(row.completion(metric) for metric, _label in COMPLETIONS), row.overdue, row.deduction,
-               *(points.get(metric) for metric in METRICS)]
+               *(row.completion(metric) for metric, _label in COMPLETIONS), row.overdue, row.deduction]
 
 
 def scoring_note(ranking: TeamRanking, *, city: bool = False) -> str:
@@ -175,8 +174,7 @@ def ranking_export(name: str, ranking: TeamRanking, title: str, unit: str, total
                *(Column(metric_header(metric), YI if metric.in_yuan else INT)
                  for metric in METRICS),
                *(Column(str(label), PERCENT) for _metric, label in COMPLETIONS),
-               Column(_("超时限未开工项目"), INT), Column(_("扣分"), POINTS),
-               *(Column(f"{METRIC_LABELS[metric]}{_('得分')}", POINTS) for metric in METRICS)]
+               Column(_("超时限未开工项目"), INT), Column(_("扣分"), POINTS)]
     totals = [None, total_label, None, None, *figure_cells(ranking.district)]
     main = Table(sheet, title, columns, rows=lambda: team_rows(ranking),
                  footer=lambda: [totals, [note]], frozen_columns=2)
