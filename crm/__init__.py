@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from .config import Config, database_url_from_env
+from .web.routing import register_routing
 
 DEV_SECRET = "dev"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # inside the package: an installed wheel migrates too
@@ -18,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure(app, test_config)
     register_extensions(app)
     register_security(app)
+    register_routing(app)  # before the blueprints: their rules are compiled with it
     register_blueprints(app)
     register_templates(app)
     register_errors(app)

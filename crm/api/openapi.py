@@ -4,14 +4,15 @@ from flask import jsonify
 
 from ..access.rights import public
 from ..models import FundKind, FundSource, VisitKind
+from ..web.routing import MAX_ID
 from .project_path import PATHS as PROJECT_PATH_PATHS
 
 ERROR = {"type": "object", "required": ["error", "message"],
          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
                         "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}
 DATE = {"type": "string", "format": "date"}
-ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
-NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
 VISIT_INPUT = {
     "type": "object", "required": ["uuid", "visited_on"],
     "properties": {

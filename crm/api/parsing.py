@@ -7,6 +7,7 @@ from typing import Any
 from ..domain.days import parse_day
 from ..web.i18n import gettext as _
 from ..web.i18n import join_names
+from ..web.routing import MAX_ID
 from .errors import ApiError
 
 
@@ -52,7 +53,7 @@ class Fields:
         value = self.body.get(name)
         if value is None or value == "":
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
             self.fail(name, _("必须是正整数编号"))
             return None
         return value
@@ -62,7 +63,7 @@ class Fields:
         if value is None:
             return []
         if (not isinstance(value, list) or len(value) > limit
-                or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value)):
+                or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID for v in value)):
             self.fail(name, _("必须是编号列表（最多%(n)s个）", n=limit))
             return []
         return value

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Project
 from ..path.page import path_panel
 from ..web.i18n import gettext as _
+from ..web.routing import MAX_ID
 from .errors import ApiError
 
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
@@ -51,7 +52,7 @@ def project_colour(project_id: int):
 def _get(operation: str, summary: str, schema: dict) -> dict:
     return {"get": {"operationId": operation, "summary": summary,
                     "parameters": [{"name": "project_id", "in": "path", "required": True,
-                                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}],
+                                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}],
                     "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}},
                                   "404": {"description": "no such project in the reader's district"}}}}
 

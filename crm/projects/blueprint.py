@@ -11,8 +11,6 @@ from .funds import views as funds
 from .lifecycle import views as lifecycle
 from .records import views as records
 
-ID = "int(max=2147483647)"  # a larger number is no record of ours, and would overflow the database's integer
-
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 bp.add_url_rule("/", view_func=records.index, methods=["GET"])
@@ -31,22 +29,22 @@ bp.add_url_rule("/<int:project_id>/documents", view_func=lifecycle.upload_docume
 bp.add_url_rule("/<int:project_id>/documents/<int:document_id>", view_func=lifecycle.document, methods=["GET"])
 bp.add_url_rule("/pending", view_func=lifecycle.pending, methods=["GET"])
 
-bp.add_url_rule(f"/<{ID}:project_id>/service-officer", view_func=aftercare.assign_service, methods=["POST"])
-bp.add_url_rule(f"/<{ID}:project_id>/service-items/template",
+bp.add_url_rule("/<int:project_id>/service-officer", view_func=aftercare.assign_service, methods=["POST"])
+bp.add_url_rule("/<int:project_id>/service-items/template",
                 view_func=aftercare.add_standard_items, methods=["POST"])
-bp.add_url_rule(f"/<{ID}:project_id>/service-items", view_func=aftercare.add_service_item, methods=["POST"])
-bp.add_url_rule(f"/<{ID}:project_id>/service-items/<{ID}:item_id>",
+bp.add_url_rule("/<int:project_id>/service-items", view_func=aftercare.add_service_item, methods=["POST"])
+bp.add_url_rule("/<int:project_id>/service-items/<int:item_id>",
                 view_func=aftercare.update_service_item, methods=["POST"])
-bp.add_url_rule(f"/<{ID}:project_id>/service-items/<{ID}:item_id>/done",
+bp.add_url_rule("/<int:project_id>/service-items/<int:item_id>/done",
                 view_func=aftercare.complete_service_item, methods=["POST"])
-bp.add_url_rule(f"/<{ID}:project_id>/issues", view_func=aftercare.raise_issue, methods=["POST"])
-bp.add_url_rule(f"/<{ID}:project_id>/issues/<{ID}:issue_id>/advance",
+bp.add_url_rule("/<int:project_id>/issues", view_func=aftercare.raise_issue, methods=["POST"])
+bp.add_url_rule("/<int:project_id>/issues/<int:issue_id>/advance",
                 view_func=aftercare.advance_issue, methods=["POST"])
 bp.add_url_rule("/mine", view_func=aftercare.mine, methods=["GET"])
 
-bp.add_url_rule(f"/<{ID}:project_id>/funds", "add_tranche", view_func=funds.add, methods=["POST"])
-bp.add_url_rule(f"/<{ID}:project_id>/funds/<{ID}:tranche_id>/verify", "verify_tranche", view_func=funds.verify,
+bp.add_url_rule("/<int:project_id>/funds", "add_tranche", view_func=funds.add, methods=["POST"])
+bp.add_url_rule("/<int:project_id>/funds/<int:tranche_id>/verify", "verify_tranche", view_func=funds.verify,
                 methods=["POST"])
-bp.add_url_rule(f"/<{ID}:project_id>/funds/<{ID}:tranche_id>/remove", "remove_tranche", view_func=funds.remove,
+bp.add_url_rule("/<int:project_id>/funds/<int:tranche_id>/remove", "remove_tranche", view_func=funds.remove,
                 methods=["POST"])
 bp.add_url_rule("/issues", view_func=aftercare.issues, methods=["GET"])

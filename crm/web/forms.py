@@ -15,6 +15,7 @@ from ..domain.days import parse_day
 from ..domain.periods import Period, period_from
 from .i18n import join_clauses, labelled
 from .i18n import lazy_gettext as _l
+from .routing import MAX_ID
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
@@ -26,7 +27,6 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-MAX_ID = 2**31 - 1  # the databases' integer: a larger number names no record, and would overflow a query
 
 
 def id_arg(name: str, args: Any = None) -> int | None:

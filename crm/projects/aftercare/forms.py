@@ -12,7 +12,7 @@ from ...access.districts import team_choices
 from ...core.stale_edits import version_field
 from ...extensions import db
 from ...models import IssueStatus, PathNode, ServiceItemStatus, Team, User
-from ...web.forms import DayField, options
+from ...web.forms import MAX_ID, DayField, options
 from ...web.i18n import join_clauses, labelled
 from ...web.i18n import lazy_gettext as _l
 
@@ -23,7 +23,6 @@ def plausible_day(form: FlaskForm, field: Any) -> None:
         raise ValidationError(_l("日期不正确"))
 
 
-MAX_ID = 2**31 - 1  # the database's integer; a larger id names no one
 
 
 def user_or_none(user_id: int | None) -> User | None:

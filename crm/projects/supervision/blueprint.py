@@ -4,12 +4,10 @@ from flask import Blueprint
 
 from . import views
 
-ID = "int(max=2147483647)"  # a larger number is no record of ours, and would overflow the database's integer
-
 bp = Blueprint("supervision", __name__)
 
 bp.add_url_rule("/projects/supervision", view_func=views.ledger, methods=["GET"])
-bp.add_url_rule(f"/projects/<{ID}:project_id>/supervision", view_func=views.issue, methods=["POST"])
-bp.add_url_rule(f"/projects/supervision/<{ID}:supervision_id>/answer", view_func=views.answer, methods=["POST"])
-bp.add_url_rule(f"/projects/supervision/<{ID}:supervision_id>/close", view_func=views.close, methods=["POST"])
-bp.add_url_rule(f"/projects/supervision/<{ID}:supervision_id>/return", view_func=views.send_back, methods=["POST"])
+bp.add_url_rule("/projects/<int:project_id>/supervision", view_func=views.issue, methods=["POST"])
+bp.add_url_rule("/projects/supervision/<int:supervision_id>/answer", view_func=views.answer, methods=["POST"])
+bp.add_url_rule("/projects/supervision/<int:supervision_id>/close", view_func=views.close, methods=["POST"])
+bp.add_url_rule("/projects/supervision/<int:supervision_id>/return", view_func=views.send_back, methods=["POST"])
