@@ -14,8 +14,9 @@ Each report is requested through the app (signed in as a district leader, produc
 figures are computed by plain SQL through the driver on the same database, alternately, after a warm-up;
 the table shows the medians and their ratio, which should be at most 1.5. Before timing, each report's
 figures from the SQL are checked against what the app shows, so both sides compute the same thing.
-The first pages of the visits, leads and projects lists follow in a table of their own (bench_list_pages.py):
-their SQL's driver time against the SQL by hand (the target), and the whole page against the city's.
+The 调度会 and the 到资 roll-up follow, timed by their SQL's driver time (bench_dispatch.py); the first pages of
+the visits, leads and projects lists in a table of their own (bench_list_pages.py): their SQL's driver time
+against the SQL by hand (the target), and the whole page against the city's.
 The exit status is 1 when a ratio misses the target or a check fails. On a small database (--quick, for a
 smoke run) the checks still mean something but the ratios only show the app's fixed cost per request.
 """
@@ -46,6 +47,8 @@ from bench_common import (
     signed_in_client,
     yi_first_page,
 )
+from bench_dispatch import scheduling_rows
+from bench_funds import FUNDS_FIGURES, funds_in
 from bench_list_pages import time_list_pages
 
 from crm.domain.sizes import SIZE_BANDS  # 亿元, lower bound included
@@ -60,11 +63,6 @@ PROJECT_FIGURES = """count(*) FILTER (WHERE signed_on BETWEEN :start AND :end),
   count(*) FILTER (WHERE production_on BETWEEN :start AND :end)"""
 PROJECTS_IN = f"""{COUNTED} AND (signed_on BETWEEN :start AND :end OR started_on BETWEEN :start AND :end
   OR production_on BETWEEN :start AND :end)"""
-# 到资: verified tranches of counted projects that arrived in the window, and of them those for fixed assets
-FUNDS_FIGURES = """coalesce(sum(f.amount_yuan), 0),
-  coalesce(sum(f.amount_yuan) FILTER (WHERE f.kind = 'fixed_asset'), 0)"""
-FUNDS_IN = """funds_tranche f JOIN project p ON p.id = f.project_id WHERE f.verified = TRUE AND p.verified = TRUE
-  AND p.voided = FALSE AND f.received_on BETWEEN :start AND :end"""
 OPEN_STAGES = ("clue", "contacted", "negotiating", "agreed")
 
 
@@ -109,7 +107,7 @@ def team_figures(db: PlainDB, window: Window) -> dict[int, dict[str, int]]:
     for team, *values in db.rows(f"SELECT team_id, {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} "
                                  f"AND {DISTRICT_TEAMS} GROUP BY team_id", **p):
         rows.setdefault(team, {}).update(zip(FIGURES[4:9], (int(v) for v in values), strict=True))
-    for team, *values in db.rows(f"SELECT p.team_id, {FUNDS_FIGURES} FROM {FUNDS_IN} AND p.{DISTRICT_TEAMS} "
+    for team, *values in db.rows(f"SELECT p.team_id, {FUNDS_FIGURES} FROM {funds_in(db)} AND p.{DISTRICT_TEAMS} "
                                  "GROUP BY p.team_id", **p):
         rows.setdefault(team, {}).update(zip(FIGURES[9:], (int(v) for v in values), strict=True))
     return {team: {name: values.get(name, 0) for name in FIGURES} for team, values in rows.items()}
@@ -124,7 +122,7 @@ def district_figures(db: PlainDB, window: Window) -> dict[str, int]:
     (leads,), = db.rows(f"SELECT count(*) FROM lead WHERE created_at >= :since AND created_at < :until "
                         f"AND {DISTRICT_TEAMS}", **p)
     projects = db.rows(f"SELECT {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} AND {DISTRICT_TEAMS}", **p)[0]
-    funds = db.rows(f"SELECT {FUNDS_FIGURES} FROM {FUNDS_IN} AND p.{DISTRICT_TEAMS}", **p)[0]
+    funds = db.rows(f"SELECT {FUNDS_FIGURES} FROM {funds_in(db)} AND p.{DISTRICT_TEAMS}", **p)[0]
     return dict(zip(FIGURES, (trips, enterprises, visits, leads, *(int(v) for v in (*projects, *funds))), strict=True))
 
 
@@ -365,6 +363,14 @@ def statement_clock(app: Any) -> StatementClock:
         return StatementClock(db.engine)
 
 
+def verdict(name: str, app_ms: float, sql_ms: float, queries: int) -> bool:
+    """Print a report's row; whether its ratio meets the target."""
+    ratio = app_ms / sql_ms
+    ok = ratio <= TARGET_RATIO
+    print(f"{name:28} {app_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {queries:7d}  {'PASS' if ok else 'FAIL'}", flush=True)
+    return ok
+
+
 def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | None) -> bool:
     from crm.domain.periods import today
 
@@ -375,8 +381,7 @@ def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | N
     print(f"\n{plain.kind}: {url}  (median of {runs} after {warmup} warm-up; target ratio ≤ {TARGET_RATIO})")
     chosen = [(report, window) for report, window in reports(year, quarter, today())
               if not only or only in report.name]
-    if chosen:
-        print(f"{'report':28} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  {'queries':>7}  result")
+    print(f"{'report':28} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  {'queries':>7}  result")
     passed = True
     for report, window in chosen:
         clock.read()
@@ -392,11 +397,14 @@ def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | N
             passed = False
             continue
         app_ms, sql_ms = interleaved(lambda r=report: client.get(r.url), lambda r=report: r.sql(plain), runs, warmup)
-        ratio = app_ms / sql_ms
-        ok = ratio <= TARGET_RATIO
-        passed &= ok
-        verdict = "PASS" if ok else "FAIL"
-        print(f"{report.name:28} {app_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {app_queries:7d}  {verdict}", flush=True)
+        passed &= verdict(report.name, app_ms, sql_ms, app_queries)
+    for row in scheduling_rows(app, plain, client, clock, year, runs, warmup, only):  # timed by their SQL
+        if row.problem:
+            print(f"{row.name:28} {row.problem}: FAIL")
+            passed = False
+            continue
+        passed &= verdict(row.name, row.app_ms, row.sql_ms, row.statements)
+        print(f"{'':28} the whole page: {row.page_ms:.0f} ms")
     passed &= time_list_pages(app, plain, client, clock, runs, warmup, only)
     plain.close()
     return passed
