@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal, null, select, true, type_coerce
 from sqlalchemy.sql.selectable import CTE, Subquery
@@ -182,27 +183,38 @@ def of_colour(colour: Colour, today: date) -> ColumnElement[bool]:
     return Project.id.in_(select(colours.c.project_id).where(colours.c.severity == SEVERITY[colour]))
 
 
+def late_severities(today: date, where: ColumnElement[bool]) -> Subquery:
+    """(project_id, severity) of the projects the condition picks that are yellow or red on the day, each one's
+    worst row of the rule, read from the late nodes alone (the others are green)."""
+    rules = thresholds()
+    rows = path_rows(today, rules, where=where, late=late_nodes(today, rules, where)).subquery("late_rows")
+    return (select(rows.c.project_id, func.max(rows.c.severity).label("severity")).group_by(rows.c.project_id)
+            .subquery("late_severities"))
+
+
+def counts_by_colour(today: date, where: tuple[ColumnElement[bool], ...],
+                     *keys: ColumnElement) -> list[tuple[Any, ...]]:
+    """(*keys, severity, count) of the coloured projects the conditions pick: green those without a late row."""
+    scope = and_(true(), *where)
+    late = late_severities(today, scope)
+    severity = func.coalesce(late.c.severity, 0)
+    return list(db.session.execute(
+        select(*keys, severity, func.count()).select_from(Project).join(Team, Team.id == Project.team_id)
+        .outerjoin(late, late.c.project_id == Project.id).where(has_colour(), scope).group_by(*keys, severity)))
+
+
 def colour_counts(today: date, *where: ColumnElement[bool]) -> dict[Colour, int]:
     """How many projects (of those the conditions pick) are red, yellow and green: one grouped query."""
-    colours = project_severities(today)
-    rows = db.session.execute(select(colours.c.severity, func.count()).join(Project, Project.id ==
-                                                                               colours.c.project_id)
-                              .where(*where).group_by(colours.c.severity))
     counts = dict.fromkeys(Colour, 0)
-    for severity, count in rows:
+    for severity, count in counts_by_colour(today, where):
         counts[BY_SEVERITY[severity]] = count
     return counts
 
 
 def district_colour_counts(today: date, *where: ColumnElement[bool]) -> dict[int, dict[Colour, int]]:
     """Red, yellow and green projects per district, in one grouped query (the city's view)."""
-    colours = project_severities(today)
-    rows = db.session.execute(
-        select(Team.district_id, colours.c.severity, func.count())
-        .join(Project, Project.id == colours.c.project_id).join(Team, Team.id == Project.team_id)
-        .where(*where).group_by(Team.district_id, colours.c.severity))
     counts: dict[int, dict[Colour, int]] = {}
-    for district, severity, count in rows:
+    for district, severity, count in counts_by_colour(today, where, Team.district_id):
         counts.setdefault(district, dict.fromkeys(Colour, 0))[BY_SEVERITY[severity]] = count
     return counts
 
