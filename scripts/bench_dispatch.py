@@ -57,11 +57,13 @@ def project_dates(db: PlainDB, condition: str) -> str:
             f"AND node NOT IN {HELD} AND {of_its_project(db, 'project_node')} {held}")
 
 
-def late_projects(db: PlainDB) -> str:
-    """The red and yellow projects: each one's worst node (the most severe, then the longest overdue), its unit,
-    and whether it was red already on the last meeting's day (a node is red then when planned more than M days
-    before it). Only the nodes not reached and planned by the end of the yellow window can colour a project."""
-    coloured = f"p.verified = TRUE AND p.voided = FALSE AND p.status <> 'terminated' AND {of_district(db)}"
+COLOURED = "p.verified = TRUE AND p.voided = FALSE AND p.status <> 'terminated'"  # counted, and not terminated
+
+
+def late_rows(db: PlainDB) -> str:
+    """The rule's yellow and red rows on :day (late), of its nodes (kept) and old open issues: only the nodes not
+    reached and planned by the end of the yellow window (:soon) can colour a project."""
+    coloured = f"{COLOURED} AND {of_district(db)}"
     return f"""
 WITH kept AS (
   SELECT n.project_id, n.node, n.planned_on FROM ({project_dates(db, "actual_on IS NULL AND planned_on <= :soon")}) n
@@ -77,7 +79,14 @@ old_issues AS (
   JOIN team t ON t.id = p.team_id WHERE {coloured}),
 late AS (
   SELECT project_id, node, planned_on, CASE WHEN planned_on < :red_before THEN 2 ELSE 1 END AS severity FROM kept
-  UNION ALL SELECT project_id, 'issue', raised_on, 2 FROM old_issues WHERE resolved_on IS NULL OR resolved_on > :day),
+  UNION ALL SELECT project_id, 'issue', raised_on, 2 FROM old_issues WHERE resolved_on IS NULL OR resolved_on > :day)"""
+
+
+def late_projects(db: PlainDB) -> str:
+    """The red and yellow projects: each one's worst node (the most severe, then the longest overdue), its unit,
+    and whether it was red already on the last meeting's day (a node is red then when planned more than M days
+    before it)."""
+    return f"""{late_rows(db)},
 red_then AS (
   SELECT project_id FROM kept WHERE planned_on < :red_before_since
   UNION SELECT project_id FROM old_issues
@@ -90,6 +99,14 @@ SELECT p.id, p.code, p.name, t.name, u.display_name, r.severity, r.node, r.plann
 FROM ranked r JOIN project p ON p.id = r.project_id JOIN team t ON t.id = p.team_id {person(db, "p.chief_officer_id")}
 LEFT JOIN project_node n ON n.project_id = r.project_id AND n.node = r.node AND {of_its_project(db, "n")}
 WHERE r.nth = 1 AND {of_district(db)} ORDER BY r.severity DESC, p.code"""
+
+
+def colour_counts(db: PlainDB) -> str:
+    """The district's counted projects by colour (the dashboard's 红黄绿 line): green those without a late row."""
+    return f"""{late_rows(db)},
+worst AS (SELECT project_id, max(severity) AS severity FROM late GROUP BY project_id)
+SELECT coalesce(w.severity, 0), count(*) FROM project p JOIN team t ON t.id = p.team_id
+LEFT JOIN worst w ON w.project_id = p.id WHERE {COLOURED} AND {of_district(db)} GROUP BY coalesce(w.severity, 0)"""
 
 
 def open_orders(db: PlainDB) -> str:
@@ -120,17 +137,30 @@ def as_day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def meeting_sql(db: PlainDB, day: date, since: date) -> dict[str, Any]:
-    """Everything the meeting's page lists, read by hand."""
+def rule_dates(db: PlainDB, day: date) -> dict[str, str]:
+    """The district's 红黄绿 thresholds as the days they set on `day`: the end of the yellow window, the planned
+    date before which a node is red, the day raised before which an open issue is."""
     rule = db.rows("SELECT soon_days, late_days, issue_days FROM colour_rule WHERE district_id = :district")
     soon, late, issue = rule[0] if rule else DEFAULT_THRESHOLDS
-    dates = {"day": day.isoformat(), "since": since.isoformat(), "start": (since + timedelta(days=1)).isoformat()}
-    bounds = {"soon": day + timedelta(days=soon), "red_before": day - timedelta(days=late),
-              "red_before_since": since - timedelta(days=late), "issue_before": day - timedelta(days=issue),
-              "issue_before_since": since - timedelta(days=issue)}
+    return {"soon": (day + timedelta(days=soon)).isoformat(), "red_before": (day - timedelta(days=late)).isoformat(),
+            "issue_before": (day - timedelta(days=issue)).isoformat(), "day": day.isoformat()}
+
+
+def colours_by_hand(db: PlainDB, day: date) -> dict[str, int]:
+    """The dashboard's 红黄绿 line on the day: how many of the district's counted projects are of each colour."""
+    found = {("green", "yellow", "red")[severity]: count for severity, count in db.rows(colour_counts(db),
+                                                                                     **rule_dates(db, day))}
+    db.end()
+    return found
+
+
+def meeting_sql(db: PlainDB, day: date, since: date) -> dict[str, Any]:
+    """Everything the meeting's page lists, read by hand."""
+    then = {f"{key}_since": value for key, value in rule_dates(db, since).items() if key != "day"}
+    dates = {"since": since.isoformat(), "start": (since + timedelta(days=1)).isoformat(), **rule_dates(db, day)}
     projects = [(pid, code, name, team, chief, SEVERITY[severity], node, as_day(planned), unit, bool(new))
                 for pid, code, name, team, chief, severity, node, planned, unit, new in db.rows(
-                    late_projects(db), **dates, **{key: value.isoformat() for key, value in bounds.items()})]
+                    late_projects(db), **dates, **then)]
     issued_by = db.instant(day_bounds(day, day)[1])  # issued by the end of the meeting's day
     orders = [(oid, pid, code, unit or person or "", as_day(deadline)) for oid, pid, code, _name, _what, unit, person,
               deadline in db.rows(open_orders(db), day=dates["day"], issued_by=issued_by)]

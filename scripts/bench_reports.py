@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import json
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bench_checks import check_chart, check_dashboard, check_team_ranking, check_yi
 from bench_common import (
     DISTRICT_TEAMS,
     TARGET_RATIO,
@@ -47,7 +46,7 @@ from bench_common import (
     signed_in_client,
     yi_first_page,
 )
-from bench_dispatch import scheduling_rows
+from bench_dispatch import colours_by_hand, scheduling_rows
 from bench_funds import FUNDS_FIGURES, funds_in
 from bench_list_pages import time_list_pages
 
@@ -165,8 +164,9 @@ def open_issues(db: PlainDB, on: date) -> int:
     return count
 
 
-def dashboard(db: PlainDB, window: Window) -> dict[str, Any]:
-    """The district's cards (the period, 同比, year to date), targets, the summary's extra counts, chart scopes."""
+def dashboard(db: PlainDB, window: Window, today: date) -> dict[str, Any]:
+    """The district's cards (the period, 同比, year to date), targets, the summary's extra counts, chart scopes, and
+    today's 红黄绿 line (bench_dispatch.py)."""
     before = window.last_year()
     now = district_figures(db, window)
     result = {"now": now, "before": district_figures(db, before),
@@ -185,7 +185,7 @@ def dashboard(db: PlainDB, window: Window) -> dict[str, Any]:
         AND chief_officer_id IS NOT NULL AND {DISTRICT_TEAMS}""", yi=YI, end=window.end.isoformat())[0]
     result["scopes"] = db.rows(
         "SELECT id, name FROM team WHERE active = TRUE AND district_id = :district ORDER BY name")
-    db.end()
+    result["colours"] = colours_by_hand(db, today)
     return result
 
 
@@ -245,85 +245,6 @@ def chart_sizes(db: PlainDB, window: Window) -> list[int]:
     return list(counts)
 
 
-# ---- checks: the SQL's figures are the page's -----------------------------------------------------------
-
-def as_the_home_districts_user() -> None:
-    """Read the app's figures as the signed-in pages do: limited to the home district (the SQL's :district)."""
-    from crm.access.districts import home_district
-    from crm.access.tenancy import declare
-
-    declare(home_district().id, "as the district's users read")
-
-
-def same_figures(app_figures: dict[int, Any], sql_figures: dict[int, dict[str, int]]) -> str | None:
-    mine = {team: figures.as_dict() for team, figures in app_figures.items()}
-    if mine != sql_figures:
-        wrong = sorted(set(mine) ^ set(sql_figures)) or [t for t in mine if mine[t] != sql_figures.get(t)][:3]
-        return f"per-team figures differ (teams {wrong})"
-    return None
-
-
-def check_team_ranking(app: Any, window: Window, result: dict[str, Any], _body: bytes) -> str | None:
-    from crm.domain.periods import Period
-    from crm.reports.figures import team_figures as app_team_figures
-
-    with app.app_context():
-        as_the_home_districts_user()
-        return (same_figures(app_team_figures(Period(window.start, window.end)), result["figures"])
-                or same_figures(app_team_figures(Period(date(window.end.year, 1, 1), window.end)), result["ytd"]))
-
-
-def check_yi(_app: Any, _window: Window, result: dict[str, Any], body: bytes) -> str | None:
-    html = body.decode()
-    count = re.search(r'data-count="(\d+)" data-total-yuan="(\d+)"', html)
-    if not count or (int(count[1]), int(count[2])) != (result["count"], result["total_yuan"]):
-        return f"totals differ: page {count and count.groups()}, SQL {result['count']}, {result['total_yuan']}"
-    codes = re.findall(r'<tr data-code="([^"]+)"', html)
-    if codes != [row[1] for row in result["rows"]]:
-        return "the first page's projects differ"
-    return None
-
-
-def check_dashboard(app: Any, window: Window, result: dict[str, Any], _body: bytes) -> str | None:
-    from crm.domain.periods import Period, today
-    from crm.reports.figures import district_figures as app_district_figures
-    from crm.reports.summary import district_summary
-
-    with app.app_context():
-        as_the_home_districts_user()
-        period = Period(window.start, window.end)
-        if app_district_figures(period).as_dict() != result["now"]:
-            return "the period's district figures differ"
-        if app_district_figures(period.same_period_last_year()).as_dict() != result["before"]:
-            return "last year's district figures differ"
-        summary = district_summary(period, today())
-        extra = (summary.teams, summary.pending_verification, summary.chief_officers, summary.key_projects)
-    if extra != (result["teams"], result["pending"], result["officers"], result["key_projects"]):
-        return f"summary counts differ: app {extra}"
-    return None
-
-
-def check_chart(name: str) -> Callable[[Any, Window, Any, bytes], str | None]:
-    def check(app: Any, window: Window, result: Any, body: bytes) -> str | None:
-        data = json.loads(body)
-        if name == "monthly":
-            shown = {m["month"]: (m["signed"], m["investment_yuan"]) for m in data["months"] if m["signed"]}
-        elif name == "funnel":
-            shown = {s["stage"]: (s["count"], s["investment_yuan"]) for s in data["stages"] if s["count"]}
-            result = {stage: pair for stage, pair in result.items() if pair[0]}
-        elif name == "industries":
-            shown = [(i["industry"], i["signed"], i["investment_yuan"]) for i in data["industries"]][:10]
-            result = [(name or "未分类", n, total) for name, n, total in result][:10]
-        elif name == "sizes":
-            shown = [s["count"] for s in data["sizes"]]
-        else:
-            return check_team_ranking(app, window, result, body) or (
-                None if len(data["teams"]) == len([t for t in result["teams"] if t[2] or t[0] in result["figures"]])
-                else "the number of teams differs")
-        return None if shown == result else f"{name} differs: app {shown}, SQL {result}"
-    return check
-
-
 # ---- running ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -346,7 +267,7 @@ def reports(year: int, quarter: int, today: date) -> list[tuple[Report, Window]]
                 lambda db: team_ranking(db, quarter_window, quarter, today), check_team_ranking), quarter_window),
         (Report(f"亿元以上 ranking {year}", f"/rankings/projects?year={year}",
                 lambda db: yi_first_page(db, year_window.start, year_window.end), check_yi), year_window),
-        (Report(f"dashboard {year}", f"/?year={year}", lambda db: dashboard(db, year_window), check_dashboard),
+        (Report(f"dashboard {year}", f"/?year={year}", lambda db: dashboard(db, year_window, today), check_dashboard),
          year_window),
     ]
     for name, function in charts.items():
