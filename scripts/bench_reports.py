@@ -14,8 +14,9 @@ Each report is requested through the app (signed in as a district leader, produc
 figures are computed by plain SQL through the driver on the same database, alternately, after a warm-up;
 the table shows the medians and their ratio, which should be at most 1.5. Before timing, each report's
 figures from the SQL are checked against what the app shows, so both sides compute the same thing.
-The first pages of the visits, leads and projects lists follow in a table of their own (bench_list_pages.py):
-their SQL's driver time against the SQL by hand (the target), and the whole page against the city's.
+The 调度会 and the 到资 roll-up follow, timed by their SQL's driver time (bench_dispatch.py); the first pages of
+the visits, leads and projects lists in a table of their own (bench_list_pages.py): their SQL's driver time
+against the SQL by hand (the target), and the whole page against the city's.
 The exit status is 1 when a ratio misses the target or a check fails. On a small database (--quick, for a
 smoke run) the checks still mean something but the ratios only show the app's fixed cost per request.
 """
@@ -24,14 +25,13 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import json
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bench_checks import check_chart, check_dashboard, check_team_ranking, check_yi
 from bench_common import (
     DISTRICT_TEAMS,
     TARGET_RATIO,
@@ -46,6 +46,8 @@ from bench_common import (
     signed_in_client,
     yi_first_page,
 )
+from bench_dispatch import colours_by_hand, scheduling_rows
+from bench_funds import FUNDS_FIGURES, funds_in
 from bench_list_pages import time_list_pages
 
 from crm.domain.sizes import SIZE_BANDS  # 亿元, lower bound included
@@ -60,11 +62,6 @@ PROJECT_FIGURES = """count(*) FILTER (WHERE signed_on BETWEEN :start AND :end),
   count(*) FILTER (WHERE production_on BETWEEN :start AND :end)"""
 PROJECTS_IN = f"""{COUNTED} AND (signed_on BETWEEN :start AND :end OR started_on BETWEEN :start AND :end
   OR production_on BETWEEN :start AND :end)"""
-# 到资: verified tranches of counted projects that arrived in the window, and of them those for fixed assets
-FUNDS_FIGURES = """coalesce(sum(f.amount_yuan), 0),
-  coalesce(sum(f.amount_yuan) FILTER (WHERE f.kind = 'fixed_asset'), 0)"""
-FUNDS_IN = """funds_tranche f JOIN project p ON p.id = f.project_id WHERE f.verified = TRUE AND p.verified = TRUE
-  AND p.voided = FALSE AND f.received_on BETWEEN :start AND :end"""
 OPEN_STAGES = ("clue", "contacted", "negotiating", "agreed")
 
 
@@ -109,7 +106,7 @@ def team_figures(db: PlainDB, window: Window) -> dict[int, dict[str, int]]:
     for team, *values in db.rows(f"SELECT team_id, {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} "
                                  f"AND {DISTRICT_TEAMS} GROUP BY team_id", **p):
         rows.setdefault(team, {}).update(zip(FIGURES[4:9], (int(v) for v in values), strict=True))
-    for team, *values in db.rows(f"SELECT p.team_id, {FUNDS_FIGURES} FROM {FUNDS_IN} AND p.{DISTRICT_TEAMS} "
+    for team, *values in db.rows(f"SELECT p.team_id, {FUNDS_FIGURES} FROM {funds_in(db)} AND p.{DISTRICT_TEAMS} "
                                  "GROUP BY p.team_id", **p):
         rows.setdefault(team, {}).update(zip(FIGURES[9:], (int(v) for v in values), strict=True))
     return {team: {name: values.get(name, 0) for name in FIGURES} for team, values in rows.items()}
@@ -124,7 +121,7 @@ def district_figures(db: PlainDB, window: Window) -> dict[str, int]:
     (leads,), = db.rows(f"SELECT count(*) FROM lead WHERE created_at >= :since AND created_at < :until "
                         f"AND {DISTRICT_TEAMS}", **p)
     projects = db.rows(f"SELECT {PROJECT_FIGURES} FROM project WHERE {PROJECTS_IN} AND {DISTRICT_TEAMS}", **p)[0]
-    funds = db.rows(f"SELECT {FUNDS_FIGURES} FROM {FUNDS_IN} AND p.{DISTRICT_TEAMS}", **p)[0]
+    funds = db.rows(f"SELECT {FUNDS_FIGURES} FROM {funds_in(db)} AND p.{DISTRICT_TEAMS}", **p)[0]
     return dict(zip(FIGURES, (trips, enterprises, visits, leads, *(int(v) for v in (*projects, *funds))), strict=True))
 
 
@@ -167,8 +164,9 @@ def open_issues(db: PlainDB, on: date) -> int:
     return count
 
 
-def dashboard(db: PlainDB, window: Window) -> dict[str, Any]:
-    """The district's cards (the period, 同比, year to date), targets, the summary's extra counts, chart scopes."""
+def dashboard(db: PlainDB, window: Window, today: date) -> dict[str, Any]:
+    """The district's cards (the period, 同比, year to date), targets, the summary's extra counts, chart scopes, and
+    today's 红黄绿 line (bench_dispatch.py)."""
     before = window.last_year()
     now = district_figures(db, window)
     result = {"now": now, "before": district_figures(db, before),
@@ -187,7 +185,7 @@ def dashboard(db: PlainDB, window: Window) -> dict[str, Any]:
         AND chief_officer_id IS NOT NULL AND {DISTRICT_TEAMS}""", yi=YI, end=window.end.isoformat())[0]
     result["scopes"] = db.rows(
         "SELECT id, name FROM team WHERE active = TRUE AND district_id = :district ORDER BY name")
-    db.end()
+    result["colours"] = colours_by_hand(db, today)
     return result
 
 
@@ -247,85 +245,6 @@ def chart_sizes(db: PlainDB, window: Window) -> list[int]:
     return list(counts)
 
 
-# ---- checks: the SQL's figures are the page's -----------------------------------------------------------
-
-def as_the_home_districts_user() -> None:
-    """Read the app's figures as the signed-in pages do: limited to the home district (the SQL's :district)."""
-    from crm.access.districts import home_district
-    from crm.access.tenancy import declare
-
-    declare(home_district().id, "as the district's users read")
-
-
-def same_figures(app_figures: dict[int, Any], sql_figures: dict[int, dict[str, int]]) -> str | None:
-    mine = {team: figures.as_dict() for team, figures in app_figures.items()}
-    if mine != sql_figures:
-        wrong = sorted(set(mine) ^ set(sql_figures)) or [t for t in mine if mine[t] != sql_figures.get(t)][:3]
-        return f"per-team figures differ (teams {wrong})"
-    return None
-
-
-def check_team_ranking(app: Any, window: Window, result: dict[str, Any], _body: bytes) -> str | None:
-    from crm.domain.periods import Period
-    from crm.reports.figures import team_figures as app_team_figures
-
-    with app.app_context():
-        as_the_home_districts_user()
-        return (same_figures(app_team_figures(Period(window.start, window.end)), result["figures"])
-                or same_figures(app_team_figures(Period(date(window.end.year, 1, 1), window.end)), result["ytd"]))
-
-
-def check_yi(_app: Any, _window: Window, result: dict[str, Any], body: bytes) -> str | None:
-    html = body.decode()
-    count = re.search(r'data-count="(\d+)" data-total-yuan="(\d+)"', html)
-    if not count or (int(count[1]), int(count[2])) != (result["count"], result["total_yuan"]):
-        return f"totals differ: page {count and count.groups()}, SQL {result['count']}, {result['total_yuan']}"
-    codes = re.findall(r'<tr data-code="([^"]+)"', html)
-    if codes != [row[1] for row in result["rows"]]:
-        return "the first page's projects differ"
-    return None
-
-
-def check_dashboard(app: Any, window: Window, result: dict[str, Any], _body: bytes) -> str | None:
-    from crm.domain.periods import Period, today
-    from crm.reports.figures import district_figures as app_district_figures
-    from crm.reports.summary import district_summary
-
-    with app.app_context():
-        as_the_home_districts_user()
-        period = Period(window.start, window.end)
-        if app_district_figures(period).as_dict() != result["now"]:
-            return "the period's district figures differ"
-        if app_district_figures(period.same_period_last_year()).as_dict() != result["before"]:
-            return "last year's district figures differ"
-        summary = district_summary(period, today())
-        extra = (summary.teams, summary.pending_verification, summary.chief_officers, summary.key_projects)
-    if extra != (result["teams"], result["pending"], result["officers"], result["key_projects"]):
-        return f"summary counts differ: app {extra}"
-    return None
-
-
-def check_chart(name: str) -> Callable[[Any, Window, Any, bytes], str | None]:
-    def check(app: Any, window: Window, result: Any, body: bytes) -> str | None:
-        data = json.loads(body)
-        if name == "monthly":
-            shown = {m["month"]: (m["signed"], m["investment_yuan"]) for m in data["months"] if m["signed"]}
-        elif name == "funnel":
-            shown = {s["stage"]: (s["count"], s["investment_yuan"]) for s in data["stages"] if s["count"]}
-            result = {stage: pair for stage, pair in result.items() if pair[0]}
-        elif name == "industries":
-            shown = [(i["industry"], i["signed"], i["investment_yuan"]) for i in data["industries"]][:10]
-            result = [(name or "未分类", n, total) for name, n, total in result][:10]
-        elif name == "sizes":
-            shown = [s["count"] for s in data["sizes"]]
-        else:
-            return check_team_ranking(app, window, result, body) or (
-                None if len(data["teams"]) == len([t for t in result["teams"] if t[2] or t[0] in result["figures"]])
-                else "the number of teams differs")
-        return None if shown == result else f"{name} differs: app {shown}, SQL {result}"
-    return check
-
-
 # ---- running ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -348,7 +267,7 @@ def reports(year: int, quarter: int, today: date) -> list[tuple[Report, Window]]
                 lambda db: team_ranking(db, quarter_window, quarter, today), check_team_ranking), quarter_window),
         (Report(f"亿元以上 ranking {year}", f"/rankings/projects?year={year}",
                 lambda db: yi_first_page(db, year_window.start, year_window.end), check_yi), year_window),
-        (Report(f"dashboard {year}", f"/?year={year}", lambda db: dashboard(db, year_window), check_dashboard),
+        (Report(f"dashboard {year}", f"/?year={year}", lambda db: dashboard(db, year_window, today), check_dashboard),
          year_window),
     ]
     for name, function in charts.items():
@@ -365,6 +284,14 @@ def statement_clock(app: Any) -> StatementClock:
         return StatementClock(db.engine)
 
 
+def verdict(name: str, app_ms: float, sql_ms: float, queries: int) -> bool:
+    """Print a report's row; whether its ratio meets the target."""
+    ratio = app_ms / sql_ms
+    ok = ratio <= TARGET_RATIO
+    print(f"{name:28} {app_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {queries:7d}  {'PASS' if ok else 'FAIL'}", flush=True)
+    return ok
+
+
 def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | None) -> bool:
     from crm.domain.periods import today
 
@@ -375,8 +302,7 @@ def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | N
     print(f"\n{plain.kind}: {url}  (median of {runs} after {warmup} warm-up; target ratio ≤ {TARGET_RATIO})")
     chosen = [(report, window) for report, window in reports(year, quarter, today())
               if not only or only in report.name]
-    if chosen:
-        print(f"{'report':28} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  {'queries':>7}  result")
+    print(f"{'report':28} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  {'queries':>7}  result")
     passed = True
     for report, window in chosen:
         clock.read()
@@ -392,11 +318,14 @@ def run(url: str, year: int, quarter: int, runs: int, warmup: int, only: str | N
             passed = False
             continue
         app_ms, sql_ms = interleaved(lambda r=report: client.get(r.url), lambda r=report: r.sql(plain), runs, warmup)
-        ratio = app_ms / sql_ms
-        ok = ratio <= TARGET_RATIO
-        passed &= ok
-        verdict = "PASS" if ok else "FAIL"
-        print(f"{report.name:28} {app_ms:9.1f} {sql_ms:9.1f} {ratio:6.2f}  {app_queries:7d}  {verdict}", flush=True)
+        passed &= verdict(report.name, app_ms, sql_ms, app_queries)
+    for row in scheduling_rows(app, plain, client, clock, year, runs, warmup, only):  # timed by their SQL
+        if row.problem:
+            print(f"{row.name:28} {row.problem}: FAIL")
+            passed = False
+            continue
+        passed &= verdict(row.name, row.app_ms, row.sql_ms, row.statements)
+        print(f"{'':28} the whole page: {row.page_ms:.0f} ms")
     passed &= time_list_pages(app, plain, client, clock, runs, warmup, only)
     plain.close()
     return passed

@@ -54,6 +54,7 @@ from .names import (
     VISIT_SUMMARIES,
     person_name,
 )
+from .province_dispatch import NUMBERED, add_dispatch
 
 VOLUMES = {"teams": 100, "enterprises": 200_000, "trips": 20_000, "visits": 1_000_000, "leads": 100_000,
            "projects": 50_000}
@@ -123,8 +124,9 @@ def load_province(year: int, seed: int, progress: Callable[[int], None] | None) 
         signed = add_leads(bulk)
         bulk.insert(Visit.__table__, visit_rows(bulk, trips))
         bulk.insert(Project.__table__, project_rows(bulk, signed))
+        add_dispatch(bulk, random.Random(seed + 7000))  # 到资, paths, 督办: a generator of their own keeps the rest
         if bulk.conn.dialect.name == "postgresql":  # explicit ids leave the sequences behind
-            for model in (Team, User, Enterprise, Trip, Visit, Lead, LeadStageChange, Project, TeamTarget):
+            for model in (Team, User, Enterprise, Trip, Visit, Lead, LeadStageChange, Project, TeamTarget, *NUMBERED):
                 name = model.__table__.name
                 bulk.conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                                        f"(SELECT COALESCE(MAX(id), 1) FROM \"{name}\"))"))

@@ -10,15 +10,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from ..domain.periods import LOCAL, Period
 from ..extensions import db
-from ..models import FundsTranche, Project, ProjectNode, Supervision, Team, User
-from .colours import BY_SEVERITY, Colour, NodeState, colours_of, node_dates, path_rows, project_severities, worst
+from ..models import FundsTranche, Project, Supervision, Team, User
+from .colours import (
+    BY_SEVERITY,
+    SEVERITY,
+    Colour,
+    NodeState,
+    late_nodes,
+    node_dates,
+    path_rows,
+    thresholds,
+    worst,
+)
 from .figures import of_district
-from .funds import counted_tranche, funds_columns
+from .funds import counted_tranche, in_period
 from .rules import counted
 from .supervision import open_order, overdue_order
 
@@ -103,39 +113,50 @@ def meeting(day: date, since: date, *, district_id: int | None, leader_id: int |
 
 
 def late_projects(day: date, since: date, scope: ColumnElement[bool]) -> list[LateProject]:
-    """Red projects first, then yellow; each by code."""
-    colours = project_severities(day)
+    """Red projects first, then yellow; each by code.
+
+    One statement reads the rule's yellow and red rows of the day, with their nodes' units, and those of the last
+    meeting's day (both from the same late nodes); the projects' colours and causes are taken from their rows, as
+    worst() reads them.
+    """
+    rules = thresholds()
+    late = late_nodes(day, rules, scope)  # both days' rows come from the late nodes of the meeting's day
+
+    def rows_of(on: date, today: bool) -> Select:
+        path = path_rows(on, rules, where=scope, late=late).subquery()
+        return select(path, literal(today).label("today"))
+
+    rows = union_all(rows_of(day, True), rows_of(since, False)).subquery("late")
     chief = aliased(User)
-    rows = db.session.execute(
-        select(Project.id, Project.code, Project.name, Team.name, chief.display_name, colours.c.severity)
-        .join(colours, colours.c.project_id == Project.id).join(Team, Team.id == Project.team_id)
-        .outerjoin(chief, chief.id == Project.chief_officer_id)
-        .where(colours.c.severity > 0, scope).order_by(colours.c.severity.desc(), Project.code)).all()
-    ids = [row[0] for row in rows]
-    causes = worst_nodes(ids, day)
-    before = colours_of(ids, since)
-    units = dict(((project_id, node), unit) for project_id, node, unit in db.session.execute(
-        select(ProjectNode.project_id, ProjectNode.node, ProjectNode.responsible_unit)
-        .where(ProjectNode.project_id.in_(ids))))
-    result = []
-    for project_id, code, name, team, chief_name, severity in rows:
-        colour, cause = BY_SEVERITY[severity], causes.get(project_id)
-        unit = units.get((project_id, cause.node)) if cause is not None else None
-        result.append(LateProject(project_id, code, name, team, chief_name, colour, cause, unit,
-                                  colour is Colour.RED and before.get(project_id) is not Colour.RED))
-    return result
-
-
-def worst_nodes(ids: list[int], day: date) -> dict[int, NodeState]:
-    """Each project's worst node on the day, read in one query for all of them."""
-    if not ids:
-        return {}
-    rows = path_rows(day, only=ids).subquery("path_rows")
+    # Outer joins from the rows, whose projects the rule has already picked: the database walks the few rows and
+    # looks each project up, where SQLite would otherwise walk every project of the district to find their rows.
+    found = db.session.execute(
+        select(rows.c.project_id, Project.code, Project.name, Team.name, chief.display_name, rows.c.node,
+               rows.c.planned_on, rows.c.actual_on, rows.c.severity, rows.c.today, late.c.responsible_unit)
+        .select_from(rows).outerjoin(Project, Project.id == rows.c.project_id)
+        .outerjoin(Team, Team.id == Project.team_id).outerjoin(chief, chief.id == Project.chief_officer_id)
+        .outerjoin(late, and_(late.c.project_id == rows.c.project_id, late.c.node == rows.c.node))
+        .order_by(Project.code, rows.c.node))
+    projects: dict[int, tuple[str, str, str, str | None]] = {}
     states: dict[int, list[NodeState]] = {}
-    for project_id, node, planned, actual, severity in db.session.execute(
-            select(rows.c.project_id, rows.c.node, rows.c.planned_on, rows.c.actual_on, rows.c.severity)):
+    units: dict[tuple[int, str], str | None] = {}
+    red_before: set[int] = set()
+    for project_id, code, name, team, chief_name, node, planned, actual, severity, today, unit in found:
+        if not today:
+            if severity == SEVERITY[Colour.RED]:
+                red_before.add(project_id)
+            continue
+        projects.setdefault(project_id, (code, name, team, chief_name))
         states.setdefault(project_id, []).append(NodeState(node, planned, actual, BY_SEVERITY[severity]))
-    return {project_id: cause for project_id, nodes in states.items() if (cause := worst(nodes)) is not None}
+        units[project_id, node] = unit
+    causes = {project_id: cause for project_id, nodes in states.items() if (cause := worst(nodes)) is not None}
+    result = []
+    for project_id, cause in causes.items():
+        code, name, team, chief_name = projects[project_id]
+        result.append(LateProject(project_id, code, name, team, chief_name, cause.colour, cause,
+                                  units.get((project_id, cause.node)),
+                                  cause.colour is Colour.RED and project_id not in red_before))
+    return sorted(result, key=lambda project: -SEVERITY[project.colour])  # stable: by code within a colour
 
 
 def open_orders(day: date, district_id: int | None, leader_id: int | None) -> list[OpenOrder]:
@@ -155,19 +176,16 @@ def open_orders(day: date, district_id: int | None, leader_id: int | None) -> li
 
 
 def changes(period: Period, scope: ColumnElement[bool]) -> tuple[list[Reached], list[Arrived], int]:
-    """Nodes reached and verified money arrived in the period, and the money's sum (the figures' own rule)."""
-    dates = node_dates().subquery("node_dates")
+    """Nodes reached and verified money arrived in the period, and the money's sum: the tranches the figures count
+    (crm/reports/funds.py), so the sum is the period's 到资额 too."""
+    dates = node_dates(reached_in=period).subquery("node_dates")
     reached = [Reached(*row) for row in db.session.execute(
         select(Project.id, Project.code, Project.name, dates.c.node, dates.c.actual_on)
-        .join(dates, dates.c.project_id == Project.id)
-        .where(dates.c.actual_on.between(period.start, period.end), scope)
+        .join(dates, dates.c.project_id == Project.id).where(scope)
         .order_by(dates.c.actual_on, Project.code))]
     arrived = [Arrived(*row) for row in db.session.execute(
         select(Project.id, Project.code, Project.name, FundsTranche.received_on, FundsTranche.amount_yuan)
         .join(FundsTranche, FundsTranche.project_id == Project.id)
-        .where(counted_tranche(), FundsTranche.received_on.between(period.start, period.end), scope)
+        .where(counted_tranche(), in_period(period), scope)
         .order_by(FundsTranche.received_on, Project.code))]
-    total = db.session.execute(select(funds_columns(period)[0]).select_from(FundsTranche)
-                               .join(Project, Project.id == FundsTranche.project_id)
-                               .where(counted_tranche(), scope)).scalar_one()
-    return reached, arrived, int(total or 0)
+    return reached, arrived, sum(money.amount_yuan for money in arrived)
