@@ -38,7 +38,7 @@ class TeamForm(FlaskForm):
 
 
 def money_target(label) -> StringField:
-    """A target of money, typed in 亿元 ("50", "50亿", "8000万元")."""
+    """A target of money, typed in 亿元 ("50", "0.8" or "50亿"); another unit written is refused."""
     return StringField(label, validators=[Optional(), Length(max=30)])
 
 
