@@ -28,7 +28,7 @@ from .colours import (
     worst,
 )
 from .figures import of_district
-from .funds import counted_tranche, in_period
+from .funds import counted_tranche, funds_columns, in_period
 from .rules import counted
 from .supervision import open_order, overdue_order
 
@@ -188,4 +188,7 @@ def changes(period: Period, scope: ColumnElement[bool]) -> tuple[list[Reached], 
         .join(FundsTranche, FundsTranche.project_id == Project.id)
         .where(counted_tranche(), in_period(period), scope)
         .order_by(FundsTranche.received_on, Project.code))]
-    return reached, arrived, sum(money.amount_yuan for money in arrived)
+    total = db.session.execute(select(funds_columns(period)[0]).select_from(FundsTranche)
+                               .join(Project, Project.id == FundsTranche.project_id)
+                               .where(counted_tranche(), in_period(period), scope)).scalar_one()
+    return reached, arrived, int(total)  # summed by the figures' own rule, not by this list
