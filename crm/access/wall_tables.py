@@ -14,6 +14,7 @@ from ..models import (
     AuditEvent,
     ColourRule,
     Contact,
+    DistrictWebhook,
     Enterprise,
     EnterpriseMerge,
     FundsTranche,
@@ -30,6 +31,9 @@ from ..models import (
     ProjectNode,
     RankingSettings,
     RankingSnapshot,
+    Reminder,
+    ReminderPreference,
+    ReminderRule,
     ServiceItem,
     Supervision,
     SupervisionAnswer,
@@ -101,6 +105,7 @@ LIMITS: dict[type, Callable[[int], Callable[[Any], Any]]] = {
     ProjectDocument: _of_its_project, FundsTranche: _of_its_project,
     Supervision: _of_its_project, SupervisionAnswer: _of_its_supervision,  # 督办 and its 办理情况
     ProjectNode: _of_its_project, PathStep: _own, ColourRule: _own,  # the path and its 红黄绿
+    Reminder: _own, ReminderRule: _own, ReminderPreference: _own, DistrictWebhook: _own,  # reminders and their channels
     ImportJob: _started_by_its_user,
 }
 

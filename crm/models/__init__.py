@@ -27,6 +27,7 @@ from .path import ColourRule, PathNode, PathStep, ProjectNode
 from .people import District, LoginAttempt, Team, TeamTarget, User
 from .projects import Milestone, Project, ProjectDocument, ProjectIssue, ServiceItem, project_service_member
 from .rankings import RankingSettings, RankingSnapshot
+from .reminders import DistrictWebhook, Reminder, ReminderKind, ReminderPreference, ReminderRule, WebhookKind
 from .sign_in import RecoveryCode, UserSession
 from .supervision import Supervision, SupervisionAnswer, SupervisionStatus
 from .types import now_utc
@@ -46,9 +47,11 @@ __all__ = [
     "trip_participant",
     "now_utc", "visit_participant",
     "Supervision", "SupervisionAnswer", "SupervisionStatus",
+    "DistrictWebhook", "Reminder", "ReminderKind", "ReminderPreference", "ReminderRule", "WebhookKind",
 ]
 
 # Core records: every insert, update and delete of these is written to the audit trail.
 AUDITED = (District, Team, TeamTarget, User, Enterprise, Contact, Trip, Visit, VisitPhoto, Lead, Overlap, Project,
            Milestone, ServiceItem, ProjectIssue, ProjectDocument, FundsTranche, RankingSettings, RankingSnapshot,
-           Supervision, SupervisionAnswer, ProjectNode, PathStep, ColourRule)
+           Supervision, SupervisionAnswer, ProjectNode, PathStep, ColourRule, ReminderRule, ReminderPreference,
+           DistrictWebhook)

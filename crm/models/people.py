@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    email: Mapped[str | None] = mapped_column(String(254))  # where reminders are mailed (crm/reminders)
+    weekly_digest: Mapped[bool] = mapped_column(default=False)  # reminders gathered into one mail a week
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

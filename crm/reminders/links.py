@@ -1,0 +1,27 @@
+"""Where a reminder's record is opened: the page of the record that fell due."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from ..models import Reminder
+
+# record_type → (endpoint, its argument, the page's anchor); project-held records open their project's page there.
+PAGES: dict[str, tuple[str, str, str | None]] = {
+    "lead": ("leads.detail", "lead_id", None),
+    "visit": ("visits.detail", "visit_id", None),
+    "project": ("projects.detail", "project_id", None),
+    "node": ("projects.detail", "project_id", "path"),
+    "service_item": ("projects.detail", "project_id", "service"),
+    "issue": ("projects.detail", "project_id", "service"),
+    "supervision": ("projects.detail", "project_id", "supervision"),
+}
+
+
+def record_url(reminder: Reminder, **options: Any) -> str:
+    """The address of the reminder's record (pass _external=True for a mail or a group message)."""
+    endpoint, argument, anchor = PAGES[reminder.record_type]
+    value = reminder.record_id if argument != "project_id" else reminder.project_id
+    return url_for(endpoint, **{argument: value}, _anchor=anchor, **options)
