@@ -88,6 +88,7 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .analysis.blueprint import bp as analysis_bp
     from .api.blueprint import bp as api_bp
     from .audit_trail.blueprint import bp as audit_trail_bp
     from .auth.blueprint import bp as auth_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(path_bp)  # the project path after signing and its 红黄绿
     app.register_blueprint(dispatch_bp)  # 调度会
+    app.register_blueprint(analysis_bp)  # 多维分析
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 
 

@@ -14,9 +14,10 @@ Each report is requested through the app (signed in as a district leader, produc
 figures are computed by plain SQL through the driver on the same database, alternately, after a warm-up;
 the table shows the medians and their ratio, which should be at most 1.5. Before timing, each report's
 figures from the SQL are checked against what the app shows, so both sides compute the same thing.
-The 调度会 and the 到资 roll-up follow, timed by their SQL's driver time (bench_dispatch.py); the first pages of
-the visits, leads and projects lists in a table of their own (bench_list_pages.py): their SQL's driver time
-against the SQL by hand (the target), and the whole page against the city's.
+The 多维分析 page's two tables come next (bench_pivot.py). The 调度会 and the 到资 roll-up follow, timed
+by their SQL's driver time (bench_dispatch.py); the first pages of the visits, leads and projects lists in a
+table of their own (bench_list_pages.py): their SQL's driver time against the SQL by hand (the target), and the
+whole page against the city's.
 The exit status is 1 when a ratio misses the target or a check fails. On a small database (--quick, for a
 smoke run) the checks still mean something but the ratios only show the app's fixed cost per request.
 """
@@ -49,6 +50,7 @@ from bench_common import (
 from bench_dispatch import colours_by_hand, scheduling_rows
 from bench_funds import FUNDS_FIGURES, funds_in
 from bench_list_pages import time_list_pages
+from bench_pivot import pivot_reports
 
 from crm.domain.sizes import SIZE_BANDS  # 亿元, lower bound included
 
@@ -273,7 +275,7 @@ def reports(year: int, quarter: int, today: date) -> list[tuple[Report, Window]]
     for name, function in charts.items():
         found.append((Report(f"chart {name} {year}", f"/dashboard/data/{name}?year={year}",
                              lambda db, f=function: f(db, year_window), check_chart(name)), year_window))
-    return found
+    return found + pivot_reports(year, year_window, Report)
 
 
 def statement_clock(app: Any) -> StatementClock:

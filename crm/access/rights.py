@@ -62,6 +62,7 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "supervision.close": READ_ALL,  # scoped: the order's issuer, or the office
     "path.manage": OFFICE,  # the district's path after signing and its 红黄绿 thresholds
     "dispatch.view": READ_ALL,  # 调度会: the district's leadership and office
+    "analysis.view": CITY_AND_LEADERSHIP,  # 多维分析: the office, the leadership and the city (their own reach)
     "api.use": EVERYONE,
     "rankings.view": EVERYONE,
     "rankings.manage": OFFICE,  # scoring weights per year, freezing a quarter as published
@@ -73,7 +74,8 @@ RIGHTS: dict[str, frozenset[Role]] = {
 
 # Lists whose download needs a right beyond exports.download: that of the page that shows them.
 EXPORT_RIGHTS = {"districts": "districts.view",  # the city's ranking of its districts: the city and its leadership
-                 "supervision": "supervision.view"}  # 督办台账: a district's own, never the city's
+                 "supervision": "supervision.view",  # 督办台账: a district's own, never the city's
+                 "analysis": "analysis.view"}  # 多维分析: the office, the leadership and the city
 
 # The page a duty holder starts from, instead of the business's dashboard.
 LANDING = {Role.SECURITY: "users.index", Role.AUDITOR: "audit_trail.index"}

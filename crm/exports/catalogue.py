@@ -9,6 +9,7 @@ from typing import Any
 from ..core.audit import record
 from ..models import User
 from ..models.enums import AuditResult
+from .analysis_table import analysis_export
 from .csvfile import write_csv
 from .funds_ledger import funds_ledger
 from .leads_list import leads_list
@@ -29,6 +30,7 @@ EXPORTS: dict[str, Callable[[Any, User], Export]] = {
     "leads": leads_list,  # 在谈项目清单
     "funds": funds_ledger,  # 到资台账
     "supervision": supervision_list,  # 督办台账
+    "analysis": analysis_export,  # 多维分析
 }
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "csv": "text/csv"}  # the response adds "; charset=utf-8"

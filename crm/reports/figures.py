@@ -185,9 +185,14 @@ def visit_counts(period: Period, district_id: int | None) -> Select[Any]:
     where = (_in(Visit.visited_on, period), of_district(Visit.team_id, district_id))
     if district_id is not None:
         return select(func.count(), func.count(distinct(Visit.enterprise_id))).where(*where)
-    companies = (func.count(distinct(Enterprise.credit_code))
-                 + func.count(distinct(Enterprise.id)).filter(Enterprise.credit_code.is_(None)))
-    return select(func.count(), companies).select_from(Visit).join(Enterprise).where(*where)
+    return select(func.count(), companies_visited()).select_from(Visit).join(Enterprise).where(*where)
+
+
+def companies_visited() -> Any:
+    """Enterprises visited across districts: companies each once, by credit code where the record has one, else by
+    the record (the caller joins Enterprise to Visit)."""
+    return (func.count(distinct(Enterprise.credit_code))
+            + func.count(distinct(Enterprise.id)).filter(Enterprise.credit_code.is_(None)))
 
 
 def whole_district(period: Period, district_id: int | None = None) -> Figures:

@@ -23,3 +23,38 @@ def _year_month_sqlite(element: year_month, compiler: Any, **kw: Any) -> str:
 @compiles(year_month, "postgresql")
 def _year_month_postgresql(element: year_month, compiler: Any, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+class year_quarter(GenericFunction[str]):
+    """The 'YYYY-Qn' of a date: one grouping key for a quarter."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_quarter, "sqlite")
+def _year_quarter_sqlite(element: year_quarter, compiler: Any, **kw: Any) -> str:
+    day = compiler.process(element.clauses, **kw)
+    return f"(substr({day}, 1, 4) || '-Q' || ((CAST(substr({day}, 6, 2) AS INTEGER) + 2) / 3))"
+
+
+@compiles(year_quarter, "postgresql")
+def _year_quarter_postgresql(element: year_quarter, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-\"Q\"Q')"
+
+
+class year_of(GenericFunction[str]):
+    """The 'YYYY' of a date: one grouping key for a year."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_of, "sqlite")
+def _year_of_sqlite(element: year_of, compiler: Any, **kw: Any) -> str:
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 4)"
+
+
+@compiles(year_of, "postgresql")
+def _year_of_postgresql(element: year_of, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY')"

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from crm.exports.catalogue import EXPORTS as CATALOGUE
 
+from .analysis import check_analysis
 from .counts import Truth
 from .ledger import Ledger
 from .pages import Browsers, brief_figures, expected_brief
@@ -15,7 +16,7 @@ from .scopes import CITY, MONEY, SPANS, Scope, Span
 from .sheets import data_and_footer, floor_of, n_in, sheet, unit_rows, yuan
 from .world import World, on_turn, readers
 
-EXPORTS = ("projects", "ranking", "teams", "districts", "visits", "funds")
+EXPORTS = ("projects", "ranking", "teams", "districts", "visits", "funds", "analysis")
 
 
 def test_every_export_and_command_tells_the_sql_truth(world: World, browsers: Browsers,
@@ -135,6 +136,7 @@ def check_period_exports(ledger: Ledger, truth: Truth, world: World, span: Span,
                                                                    "end": span.end.isoformat()}))
     ledger.check(f"export visits.{ext}", where, "rows and 合计 count", (figures["visits"], figures["visits"]),
                  (len(data), n_in(footer[0][1]) if footer else None))
+    check_analysis(ledger, truth, span, ext, where, browser, scope)
     if teams_query is None:
         return
     # 专班排名: a district's (for the city, the one it names)

@@ -1,0 +1,99 @@
+"""The analysis table: the query read and checked for the viewer, the counts pivoted by pandas, the chart's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..access.visibility import is_city, viewed_district
+from ..domain.money import format_yi
+from ..domain.refused import Refused
+from ..models import User
+from ..reports.pivot import BUCKETS, DIMENSIONS, MEASURES, PivotQuery, applies, buckets, pivot, row_labels
+from ..web.forms import field_errors, id_arg
+from ..web.i18n import gettext as _
+from .forms import AnalysisForm
+
+MAX_COLUMNS = 120  # a custom range of more months than this is asked by quarter or year
+CHART_ROWS = 10  # the chart draws the largest rows; the table holds them all
+
+
+@dataclass
+class PivotTable:
+    """The table as shown and exported: row labels, bucket labels, cells, each row's total, the totals' row."""
+
+    query: PivotQuery
+    row_header: str
+    columns: list[str]
+    rows: list[tuple[str, list[int], int]]
+    totals: list[int]
+    grand: int
+
+    @property
+    def money(self) -> bool:
+        return self.query.of.money
+
+    @property
+    def columns_header(self) -> str:
+        return str(BUCKETS[self.query.cols])
+
+    @property
+    def measure_label(self) -> str:
+        return str(self.query.of.label)
+
+    def shown(self, value: int) -> str:
+        """A cell as the page writes it: 亿元 with two decimals for money, else the count."""
+        return format_yi(value) if self.money else str(value)
+
+    def chart(self) -> dict[str, Any]:
+        """The chart's data: the buckets, and the largest rows' values (money as 亿元 numbers)."""
+        largest = sorted(self.rows, key=lambda row: -row[2])[:CHART_ROWS]
+        value = (lambda cell: float(format_yi(cell))) if self.money else int
+        return {"buckets": self.columns, "unit": self.measure_label, "stacked": not self.query.of.distinct,
+                "series": [{"name": label, "values": [value(cell) for cell in cells]} for label, cells, _t in largest]}
+
+
+def form_query(form: AnalysisForm, viewer: User, district: int | None = None) -> PivotQuery:
+    """The query the form names for the viewer; Refused (with the reason) when it names none that can be counted."""
+    if not form.validate():
+        raise Refused(_("条件有误：%(problems)s", problems=field_errors(form)))
+    try:
+        period = form.report_period()
+    except ValueError as error:
+        raise Refused(_("条件有误：时段不成立")) from error
+    rows, cols, measure = form.rows.data, form.cols.data, form.measure.data
+    if rows == "district" and not is_city(viewer):
+        raise Refused(_("区县维度仅供市招商局使用"), field="rows")
+    if not applies(measure, rows):
+        raise Refused(_("“%(measure)s”不能按“%(rows)s”分析：拜访只能按专班、区县、行业或投资方来源省份分析",
+                        measure=MEASURES[measure].label, rows=DIMENSIONS[rows]), field="rows")
+    if len(buckets(period, cols)) > MAX_COLUMNS:
+        raise Refused(_("时段太长：按%(cols)s分列不能超过%(n)d列，请按季度或年分列", cols=BUCKETS[cols], n=MAX_COLUMNS),
+                      field="cols")
+    return PivotQuery(rows, cols, measure, period, viewed_district(viewer, district))
+
+
+def read_query(args: Any, viewer: User) -> tuple[AnalysisForm, PivotQuery]:
+    """The page's form for the query string, and the query it names (Refused when it names none)."""
+    form = AnalysisForm(args, city=is_city(viewer))
+    return form, form_query(form, viewer, id_arg("district", args))
+
+
+def pivot_table(query: PivotQuery) -> PivotTable:
+    """Count the table in the database, then pivot it: rows in order, every bucket of the period, 0 where none."""
+    counted = pivot(query)
+    rows = row_labels(query, counted.row_totals)
+    columns = buckets(query.period, query.cols)
+    position = {key: index for index, (key, _label) in enumerate(rows)}
+    frame = pd.DataFrame([(position[unit], when, value) for (unit, when), value in counted.cells.items()],
+                         columns=["row", "col", "value"])
+    if not frame.empty:
+        frame = frame.pivot_table(index="row", columns="col", values="value", aggfunc="sum", fill_value=0)
+    table = (frame.reindex(index=range(len(rows)), columns=[key for key, _label in columns], fill_value=0)
+             .fillna(0).astype("int64"))
+    lines = [(label, [int(cell) for cell in table.iloc[index]], counted.row_totals[key])
+             for index, (key, label) in enumerate(rows)]
+    return PivotTable(query, str(DIMENSIONS[query.rows]), [label for _key, label in columns], lines,
+                      [counted.col_totals.get(key, 0) for key, _label in columns], counted.grand)
