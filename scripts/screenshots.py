@@ -92,6 +92,8 @@ SHOTS = (
          purpose="a phone set to American English still reads and types 2026-12-02"),
     Shot("leads", "member", "/leads/", devices=("phone",)),
     Shot("follow-ups", "member", "/visits/follow-ups", devices=("phone",)),
+    Shot("reminders", "member", "/reminders/", devices=("phone",),
+         purpose="the bell's unread count beside the brand, and the list: each kind, subject, due day, 逾期 N 天"),
     # The city's (市招商局) view: its districts side by side for the first quarter, and what it may not do.
     Shot("district-ranking", "city", "/rankings/districts?quarter=1"),
     Shot("visit-refused-city", "city", "/visits/new", devices=("phone",), status=403,

@@ -29,6 +29,8 @@ from crm.models import (
     Milestone,
     Overlap,
     ProjectIssue,
+    Reminder,
+    ReminderKind,
     Role,
     ServiceItem,
     Supervision,
@@ -43,7 +45,8 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 ROLES = ("anonymous", "member A", "lead A", "member B", "leader", "admin", "city")
 CELLS = {"allow", "deny", "login", "404", "own", "serves"}
 # duty: the security or audit administrator's own pages (三员分立): none of the business's people, admin included
-SCOPES = {"none", "own team", "project served", "admin", "duty"}
+# person: the person's own record (a reminder), 404 to everyone else
+SCOPES = {"none", "own team", "project served", "admin", "duty", "person"}
 METHODS = {"GET", "POST"}
 VALIDATION = {400, 409, 422}  # an allowed request may still be refused for what it carries
 
@@ -157,10 +160,13 @@ def build_side(name: str, make: dict[str, Callable[..., Any]], leader: User, adm
     tranche = FundsTranche(project=project, received_on=date(2026, 2, 1), amount_yuan=5_000_000,
                            source=FundSource.OUT_OF_PROVINCE, kind=FundKind.FIXED_ASSET)
     db.session.add(tranche)
+    reminder = Reminder(district_id=team.district_id, user_id=side.member.id, kind=ReminderKind.FOLLOW_UP,
+                        record_type="lead", record_id=lead.id, subject=lead.title, due_on=today(), raised_on=today())
+    db.session.add(reminder)
     db.session.commit()
     side.records = {"enterprise": enterprise, "contact": contact, "trip": trip, "lead": lead, "visit": visit,
                     "photo": photo, "project": project, "item": item, "issue": issue, "document": document,
-                    "tranche": tranche, "supervision": order}
+                    "tranche": tranche, "supervision": order, "reminder": reminder}
     return side
 
 
@@ -215,7 +221,7 @@ def build_world(make: dict[str, Callable[..., Any]]) -> World:
 ARGUMENT_RECORDS = {"enterprise_id": "enterprise", "contact_id": "contact", "trip_id": "trip", "visit_id": "visit",
                     "photo_id": "photo", "lead_id": "lead", "overlap_id": "overlap", "project_id": "project",
                     "document_id": "document", "item_id": "item", "issue_id": "issue", "tranche_id": "tranche",
-                    "supervision_id": "supervision"}
+                    "supervision_id": "supervision", "reminder_id": "reminder"}
 NAMES = {"dashboard.chart": "monthly", "exports.download": "visits"}
 
 

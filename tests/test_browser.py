@@ -21,7 +21,7 @@ ENGLISH_CATALOGUE = Path(__file__).resolve().parent.parent / "crm/translations/e
 SIGN_IN_FOR_DASHBOARD = re.compile(r"/login\?next=(/|%2F)$")
 # What a team member's menu holds: the team's work, then their own account (the language switch and 退出 follow).
 MEMBERS_MENU = ("首页", "登记拜访", "我的待办", "拜访记录", "外出招商", "在谈项目", "签约项目", "亿元以上项目榜",
-                "专班排名", "问题诉求", "督办台账", "企业库", "专班", "账号安全", "修改密码")
+                "专班排名", "问题诉求", "督办台账", "企业库", "专班", "账号安全", "提醒设置", "修改密码")
 
 
 def english_heading_translated() -> bool:

@@ -47,6 +47,7 @@ from crm.models import (
     User,
     Visit,
 )
+from crm.reminders.services import rules_fingerprint, settings_fingerprint
 from crm.reports.scoring import settings_version
 from crm.teams.services import targets_fingerprint, targets_for
 from tests.conftest import PASSWORD
@@ -88,6 +89,8 @@ NOT_HERE = {
     "users.reset_second_factor": "no fields; tests/test_second_factor.py",
     "supervision.close": "no fields; tests/test_supervision.py",
     "path.fill": "no fields; tests/test_path.py",
+    "reminders.read": "no fields; tests/test_reminders_pages.py",
+    "reminders.read_all": "no fields; tests/test_reminders_pages.py",
 }
 
 # ---------------------------------------------------------------- hostile values
@@ -312,6 +315,24 @@ def rule_version_of(district: Callable[[World], int | None]) -> Callable[[World]
     return values
 
 
+def reminder_settings_opened(w: World) -> dict[str, st.SearchStrategy]:
+    """The fingerprint of the member's reminder settings as stored (as the settings page carries it)."""
+    def current() -> str:
+        db.session.expire_all()
+        return settings_fingerprint(w.users["member"])
+    return {"opened": st.just(live(current)),
+            "email": st.sampled_from(["", "wang.li@zhangwan.gov.cn", "wang", "a@b"])}
+
+
+def reminder_rules_opened(w: World) -> dict[str, st.SearchStrategy]:
+    """The fingerprint of the district's reminder rules and robots as stored (as the rules page carries it)."""
+    def current() -> str:
+        db.session.expire_all()
+        return rules_fingerprint(w.users["admin"].district_id)
+    url = st.sampled_from(["", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "ftp://robots.example/x"])
+    return {"opened": st.just(live(current)), "wecom_url": url, "dingtalk_url": url}
+
+
 def targets_opened(w: World) -> dict[str, st.SearchStrategy]:
     """The fingerprint of the team's stored targets (as the targets page carries it)."""
     def current() -> str:
@@ -424,6 +445,10 @@ FORMS = [
     Form("path.settings", "admin", lambda w: "/path/settings", lazy_form("crm.path.forms", "SettingsForm"),
          lambda w: {"soon_days": st.sampled_from(["15", "0", "3650"]), "late_days": st.sampled_from(["30", "7"]),
                     "issue_days": st.sampled_from(["30", "1"])}),
+    Form("reminders.settings", "member", lambda w: "/reminders/settings",
+         lazy_form("crm.reminders.forms", "SettingsForm"), reminder_settings_opened),
+    Form("reminders.rules", "admin", lambda w: "/reminders/rules", lazy_form("crm.reminders.forms", "RulesForm"),
+         reminder_rules_opened),
     Form("projects.add_milestone", "member", lambda w: f"/projects/{w.project.id}/milestones",
          lazy_form(LIFECYCLE_FORMS, "MilestoneForm"), lambda w: {"planned_on": AFTER_SIGNING,
                                                                  "achieved_on": AFTER_SIGNING},

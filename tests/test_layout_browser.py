@@ -99,7 +99,13 @@ def test_the_menu_is_a_bar_on_a_desktop(desktops: Desktop, demo_logins: dict[str
         assert inside_viewport(page, sign_out), f"{name}: 退出 is not shown in the window at once"
         entries = check_bar_fits(page, name)
 
-        reached = tab_order(page, len(entries))
+        bell = page.locator("#reminder-bell")  # the reminders' bell beside the brand: a district's people only
+        if role in ("admin", "member"):
+            assert inside_viewport(page, bell), f"{name}: the reminders' bell is not shown"
+            assert overlapping([bell.bounding_box(), *entries]) == [], f"{name}: the bell covers the menu"
+        else:
+            expect(bell).to_have_count(0)
+        reached = tab_order(page, len(entries) + bell.count())
         assert [label for label in reached if label in links] == list(links), reached
         assert reached[-1].startswith("退出（"), reached
 

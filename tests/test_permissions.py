@@ -15,7 +15,7 @@ ADMIN_ONLY = {"teams.create", "teams.edit", "teams.targets", "leads.overlap_list
               "projects.verify", "projects.withdraw", "projects.void", "projects.restore", "projects.verify_tranche",
               "projects.upload_document", "projects.pending", "projects.assign_service", "rankings.weights",
               "rankings.freeze", "imports.index", "imports.mapping", "imports.job", "imports.progress",
-              "imports.start_import", "path.settings"}
+              "imports.start_import", "path.settings", "reminders.rules"}
 
 
 def url_of(rule: Rule) -> str:

@@ -48,6 +48,8 @@ from crm.models import (
     Overlap,
     Project,
     ProjectIssue,
+    Reminder,
+    ReminderKind,
     Role,
     ServiceItem,
     Supervision,
@@ -120,6 +122,9 @@ def plant(marker: str, code: str, make: dict[str, Any], city: Any, city_snapshot
     job = ImportJob(kind="enterprises", file_name=f"{marker}.xlsx", layout={"columns": []}, options={},
                     status=ImportJobStatus.DONE, summary={"file": f"{marker}.xlsx"}, created_by_id=admin.id)
     db.session.add(job)
+    reminder = Reminder(district_id=district.id, user_id=member.id, kind=ReminderKind.FOLLOW_UP, record_type="lead",
+                        record_id=lead_record.id, subject=f"{marker}提醒", due_on=today(), raised_on=today())
+    db.session.add(reminder)
     db.session.commit()
     db.session.add(Overlap(enterprise=enterprise, team=team, lead=lead_record, source="visit", source_id=visit.id))
     # a merge the enterprise's page lists (合并记录), naming the marker in the enterprise it took in
@@ -129,7 +134,7 @@ def plant(marker: str, code: str, make: dict[str, Any], city: Any, city_snapshot
     db.session.commit()
     side = Side(team, member, lead, {"enterprise": enterprise, "contact": contact, "trip": trip, "lead": lead_record,
                                      "visit": visit, "photo": photo, "project": project, "item": item, "issue": issue,
-                                     "document": document, "unverified": unverified})
+                                     "document": document, "unverified": unverified, "reminder": reminder})
     world = World(side, side, leader, admin, member, city, snapshot.id, city_snapshot_id, job.id, fresh={})
     return Walled(marker, district.id, {role.value: user for role, user in users.items()}, side, world)
 

@@ -70,6 +70,8 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "districts.manage": CITY,  # the district ranking's weights per year, freezing its quarters
     "exports.download": EVERYONE,  # scoped: a file holds only what its page shows the user
     "imports.run": OFFICE,  # the investment office brings old spreadsheets in
+    "reminders.view": IN_A_DISTRICT,  # one's own reminders and how they reach one; the city has none
+    "reminders.manage": OFFICE,  # the district's reminder rules (N, M days) and group robots
 }
 
 # Lists whose download needs a right beyond exports.download: that of the page that shows them.
