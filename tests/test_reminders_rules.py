@@ -1,5 +1,6 @@
 """Reminders' rules: each kind on both sides of its days, who receives it, escalation, idempotency, the wall."""
 
+import threading
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -203,3 +204,27 @@ def test_a_run_raises_only_its_districts_records(office, make_district, make_tea
     new = raise_due(D, other.id)
     db.session.commit()
     assert [(r.record_id, r.user_id, r.district_id) for r in new] == [(theirs.id, their_admin.id, other.id)]
+
+
+def test_two_runs_at_once_raise_each_reminder_once(app, office, make_project):
+    for n in range(30):
+        make_project(team=office.team, verified=False, signed_on=days(-20 - n))
+    district_id, raised, errors = office.district.id, [], []
+    db.session.commit()
+
+    def one_run() -> None:
+        try:
+            with app.app_context():
+                raised.append(len(raise_due(D, district_id)))
+                db.session.commit()
+        except Exception as error:  # reported below: a thread's exception would otherwise vanish
+            errors.append(error)
+
+    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(raised) == 30
+    assert db.session.scalar(select(func.count()).select_from(Reminder)) == 30

@@ -149,6 +149,7 @@ def mail_due(on: date, district_id: int) -> Mailed:
         return result
     with within(district_id, "the district's reminder mails"):
         people = waiting(on)
+    db.session.rollback()  # end the read: each person's claim starts a transaction of its own
     postman = Postman(current_app.config)
     try:
         for person in people.values():

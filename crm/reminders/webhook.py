@@ -112,6 +112,7 @@ def push_due(on: date, district_id: int) -> Pushed:
             .order_by(Reminder.user_id, Reminder.due_on, Reminder.id))
         lines = [(r.id, f"- **{name}** 【{r.kind.label}】[{_escaped(r.subject)}]({external_url(r, base_url)})"
                         f" 到期 {r.due_on.isoformat()}") for r, name in rows]
+    db.session.rollback()  # end the read: each message's claim starts a transaction of its own
     for ids, text in messages(lines):
         _push_one(robots, ids, text, district_id, result)
     return result
