@@ -77,6 +77,20 @@ class Config:
     IMPORT_JOB_STALE = timedelta(seconds=60)  # a running job whose heartbeat is older died with its process
     IMPORT_HEARTBEAT_SECONDS = 5.0  # how often a running job says it is alive, progress or not
 
+    # Reminders (crm/reminders), sent by `flask reminders run` from cron or a systemd timer; each read from the
+    # environment as FLASK_<NAME> (FLASK_MAIL_SERVER=smtp.example.gov.cn …)
+    MAIL_SERVER: str | None = None  # unset: no e-mail
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting (port 587)
+    MAIL_USE_SSL = False  # TLS from the start (port 465)
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "招商通 <noreply@localhost>"
+    MAIL_TIMEOUT = 30  # seconds per SMTP operation
+    BASE_URL = "http://127.0.0.1:5000"  # where links in mails and group messages point: https://zst.example.gov.cn
+    REMINDER_DIGEST_WEEKDAY = 0  # the weekly digest's day: 0 Monday … 6 Sunday
+    WEBHOOK_TIMEOUT = 10  # seconds per group robot's post
+
 
 def database_url_from_env() -> str | None:
     """Return DATABASE_URL, spelled for SQLAlchemy's psycopg 3 driver."""

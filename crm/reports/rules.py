@@ -4,6 +4,7 @@
 - sizes: 亿元以上 and the larger buckets are total investment at or above a floor, inclusive (crm/domain/sizes.py).
 - overdue: 超时限未开工 is signed more than OVERDUE_START_MONTHS ago and not started; a planned date passed
   without its milestone is overdue too. Team and district deductions count counted projects only.
+- open 代办事项: not done (已办结).
 - open issues on a day: raised by then and not closed (销号) by then, on a project not voided.
 - a lead's amount: its intended investment until it is signed, then its signed project's total investment.
 """
@@ -19,7 +20,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from ..domain.money import YUAN_PER_YI
 from ..domain.sizes import SIZE_BUCKETS
 from ..extensions import db
-from ..models import Lead, LeadStage, Project, ProjectIssue, ProjectStatus
+from ..models import Lead, LeadStage, Project, ProjectIssue, ProjectStatus, ServiceItem, ServiceItemStatus
 
 OPEN = (ProjectStatus.SIGNED, ProjectStatus.STARTED, ProjectStatus.PRODUCING)  # statuses still heading somewhere
 
@@ -110,6 +111,11 @@ def open_issue_counts(on: date, *where: ColumnElement[bool]) -> dict[int, int]:
         select(Project.team_id, func.count()).select_from(ProjectIssue).join(Project)
         .where(open_issue(on), *where).group_by(Project.team_id))
     return {team_id: count for team_id, count in rows}
+
+
+def open_service_item() -> ColumnElement[bool]:
+    """代办事项 not yet done (待办 or 办理中)."""
+    return ServiceItem.status != ServiceItemStatus.DONE
 
 
 def lead_project() -> ColumnElement[bool]:

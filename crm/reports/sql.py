@@ -1,8 +1,9 @@
 """SQL pieces the reports need that the two databases spell differently."""
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Date, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -58,3 +59,21 @@ def _year_of_sqlite(element: year_of, compiler: Any, **kw: Any) -> str:
 @compiles(year_of, "postgresql")
 def _year_of_postgresql(element: year_of, compiler: Any, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY')"
+
+
+class local_date(GenericFunction[date]):  # lower case, as SQL functions are named
+    """The local (Asia/Shanghai) day of a UTC timestamp."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(local_date, "sqlite")
+def _local_date_sqlite(element: local_date, compiler: Any, **kw: Any) -> str:
+    # Stored as UTC text; Asia/Shanghai has kept UTC+8 all year since 1991.
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(local_date, "postgresql")
+def _local_date_postgresql(element: local_date, compiler: Any, **kw: Any) -> str:
+    return f"CAST(timezone('Asia/Shanghai', {compiler.process(element.clauses, **kw)}) AS DATE)"

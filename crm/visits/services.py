@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -228,15 +228,25 @@ def clear_follow_up(visit: Visit) -> None:
     db.session.flush()
 
 
+def visit_follow_up_due(by: date) -> ColumnElement[bool]:
+    """Visits whose follow-up falls on or before a day (clearing it, the follow-up is done)."""
+    return Visit.follow_up_on <= by
+
+
+def lead_action_due(by: date) -> ColumnElement[bool]:
+    """Leads still being worked on whose next action falls on or before a day."""
+    return and_(Lead.next_action_on <= by, Lead.stage.in_(ACTIVE_STAGES))
+
+
 def due_follow_ups(user: User, on: date) -> tuple[Sequence[Visit], Sequence[Lead]]:
     """我的待办: the user's visits and leads whose follow-up date is on or before `on`."""
     mine = or_(Visit.created_by_id == user.id,
                Visit.id.in_(select(visit_participant.c.visit_id).where(visit_participant.c.user_id == user.id)))
     visits = db.session.scalars(
-        select(Visit).where(Visit.follow_up_on <= on, mine).options(selectinload(Visit.enterprise))
+        select(Visit).where(visit_follow_up_due(on), mine).options(selectinload(Visit.enterprise))
         .order_by(Visit.follow_up_on, Visit.id)).all()
     leads = db.session.scalars(
-        select(Lead).where(Lead.owner_id == user.id, Lead.next_action_on <= on, Lead.stage.in_(ACTIVE_STAGES))
+        select(Lead).where(Lead.owner_id == user.id, lead_action_due(on))
         .options(selectinload(Lead.enterprise)).order_by(Lead.next_action_on, Lead.id)).all()
     return visits, leads
 
