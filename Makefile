@@ -37,6 +37,7 @@ instance/secret_key:
 run: install translations instance/secret_key
 	$(RUN_ENV) $(BIN)/flask --app crm db upgrade
 	$(RUN_ENV) $(BIN)/flask --app crm demo --if-empty
+	$(RUN_ENV) $(BIN)/flask --app crm reminders run  # today's reminders for the bell (no mail server set: in the app only)
 	@echo "The demo signs in with passwords alone; to require the second factor, run with FLASK_MFA_REQUIRED_ROLES='[\"admin\", \"leader\", \"city\", \"security\", \"auditor\"]' (the default outside make run)."
 	@echo "Magnet is serving on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(RUN_ENV) $(BIN)/flask --app crm run --host $(HOST) --port $(PORT)
