@@ -92,6 +92,7 @@ def register_commands(app: Flask) -> None:
     from .dispatch.cli import dispatch_command
     from .exports.cli import export_command
     from .imports.cli import import_command
+    from .report_document.cli import report_cli
     from .reports.cli import rankings_cli, summary_command
 
     app.cli.add_command(users_cli)
@@ -104,4 +105,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(audit_cli)
     app.cli.add_command(dispatch_command)
+    app.cli.add_command(report_cli)
     commands_reach(app.cli)  # the operator's commands read every district unless given one
