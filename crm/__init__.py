@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from .projects.blueprint import bp as projects_bp
     from .projects.supervision.blueprint import bp as supervision_bp
     from .rankings.blueprint import bp as rankings_bp
+    from .report_document.blueprint import bp as report_document_bp
     from .teams.blueprint import bp as teams_bp
     from .trips.blueprint import bp as trips_bp
     from .users.blueprint import bp as users_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(path_bp)  # the project path after signing and its 红黄绿
     app.register_blueprint(dispatch_bp)  # 调度会
+    app.register_blueprint(report_document_bp)  # 月报/季报 as a Word document
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 
 

@@ -50,8 +50,8 @@ class DistrictOrders:
 
 
 @dataclass(frozen=True)
-class ReportContent:
-    """What the document shows, for one district or (district_id None) the whole city."""
+class Front:
+    """The report's heading and headline figures: what the page previews before the document is made."""
 
     period: Period
     today: date
@@ -60,14 +60,6 @@ class ReportContent:
     brief: str
     summary: DistrictSummary
     board: DashboardCards
-    yi_rows: tuple[YiRow, ...]
-    yi_totals: YiTotals
-    ranking: TeamRanking  # the district's teams, or the city's districts
-    colours: ColourBoard
-    meeting: Meeting | None  # red and yellow projects and open 督办: a district's own only
-    orders: OrderCounts | None
-    district_orders: tuple[DistrictOrders, ...]  # the city's report: per district
-    charts: dict[str, dict[str, Any]]
 
     @property
     def city(self) -> bool:
@@ -102,6 +94,20 @@ class ReportContent:
         return min(self.period.end, self.today)
 
 
+@dataclass(frozen=True)
+class ReportContent(Front):
+    """What the document shows, for one district or (district_id None) the whole city."""
+
+    yi_rows: tuple[YiRow, ...]
+    yi_totals: YiTotals
+    ranking: TeamRanking  # the district's teams, or the city's districts
+    colours: ColourBoard
+    meeting: Meeting | None  # red and yellow projects and open 督办: a district's own only
+    orders: OrderCounts | None
+    district_orders: tuple[DistrictOrders, ...]  # the city's report: per district
+    charts: dict[str, dict[str, Any]]
+
+
 def place_name(district_id: int | None) -> str:
     district = db.session.get(District, district_id) if district_id is not None else None
     return district.name if district is not None else current_app.config.get("CITY_NAME", "")
@@ -120,18 +126,23 @@ def city_orders(on: date) -> tuple[DistrictOrders, ...]:
                  for district_id, name, counts in board.districts)
 
 
-def gather(period: Period, today: date, district_id: int | None) -> ReportContent:
-    """The report of a district (or, district_id None, the city) for a period, as the dashboard shows it today."""
+def front(period: Period, today: date, district_id: int | None) -> Front:
+    """The heading, brief and cards of a district's (or, district_id None, the city's) report: the dashboard's."""
     board = dashboard_cards(period, today, None, district_id)
     summary = district_summary(period, today, board.district_figures, district_id)
+    return Front(period, today, district_id, place_name(district_id),
+                 brief(summary, today, city=district_id is None), summary, board)
+
+
+def gather(period: Period, today: date, district_id: int | None) -> ReportContent:
+    """The whole report of a district (or, district_id None, the city) for a period, as the dashboard shows it."""
     on = min(period.end, today)
     city = district_id is None
     ranking = district_ranking(period, today) if city else team_ranking(period, today, district_id=district_id)
     criteria = YiCriteria(period=period, district_id=district_id)
     late = None if city else meeting(on, period.start - timedelta(days=1), district_id=district_id)
     return ReportContent(
-        period=period, today=today, district_id=district_id, place=place_name(district_id),
-        brief=brief(summary, today, city=city), summary=summary, board=board, yi_rows=yi_rows(criteria),
+        **vars(front(period, today, district_id)), yi_rows=yi_rows(criteria),
         yi_totals=yi_totals(criteria), ranking=ranking, colours=colour_board(on, district_id),
         meeting=late, orders=None if city else order_counts(on, of_district(Project.team_id, district_id)),
         district_orders=city_orders(on) if city else (),
