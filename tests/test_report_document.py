@@ -16,6 +16,7 @@ from docx.document import Document as WordDocument
 from crm.extensions import db
 from crm.models import District, Role, Supervision
 from crm.report_document.pictures import cjk_font
+from tests.plugins.app import unavailable
 from tests.plugins.office import pdf_text
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -183,7 +184,9 @@ def test_the_navigation_links_the_page_for_those_who_may(client, sign_in_as, dis
 
 
 def test_the_charts_have_a_chinese_font():
-    assert cjk_font() is not None, "fonts-noto-cjk is not installed: the charts would show boxes"
+    """Skipped on a laptop without fonts-noto-cjk, failed in CI (scripts/test_services.sh installs it)."""
+    if cjk_font() is None:
+        unavailable("no CJK font (fonts-noto-cjk): the report's charts would show boxes for Chinese")
 
 
 def test_libreoffice_opens_the_document(app, runner, districts, tmp_path: Path, to_pdf):
