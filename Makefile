@@ -8,7 +8,7 @@ PORT ?= 5000
 # The demo is for trying the system: its logins sign in with a password alone (no second factor).
 RUN_ENV = FLASK_SECRET_KEY="$$(cat instance/secret_key)" FLASK_SESSION_COOKIE_SECURE=false FLASK_MFA_REQUIRED_ROLES='[]'
 
-.PHONY: run test check install dev translations messages services lint clean
+.PHONY: run test check install dev translations messages services fonts lint clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: installing python3-venv"; \
@@ -34,7 +34,17 @@ instance/secret_key:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	chmod 600 $@
 
-run: install translations instance/secret_key
+# The 月报's charts draw Chinese with a CJK font: installed here when apt can (as root); without one the report is
+# still made, its charts' Chinese drawn as boxes, and a warning logged.
+fonts:
+	@if [ -n "$$(fc-list :lang=zh 2>/dev/null)" ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "installing fonts-noto-cjk for the report's charts"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk || \
+		echo "warning: fonts-noto-cjk could not be installed: the report's charts will show boxes for Chinese"; \
+	else echo "warning: no Chinese font (apt install fonts-noto-cjk): the report's charts will show boxes for Chinese"; fi
+
+run: install translations instance/secret_key fonts
 	$(RUN_ENV) $(BIN)/flask --app crm db upgrade
 	$(RUN_ENV) $(BIN)/flask --app crm demo --if-empty
 	$(RUN_ENV) $(BIN)/flask --app crm reminders run  # today's reminders for the bell (no mail server set: in the app only)

@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from .projects.supervision.blueprint import bp as supervision_bp
     from .rankings.blueprint import bp as rankings_bp
     from .reminders.blueprint import bp as reminders_bp
+    from .report_document.blueprint import bp as report_document_bp
     from .teams.blueprint import bp as teams_bp
     from .trips.blueprint import bp as trips_bp
     from .users.blueprint import bp as users_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dispatch_bp)  # 调度会
     app.register_blueprint(analysis_bp)  # 多维分析
     app.register_blueprint(reminders_bp)  # 提醒: the bell, a person's list and settings, the district's rules
+    app.register_blueprint(report_document_bp)  # 月报/季报 as a Word document
     csrf.exempt(api_bp)  # JSON only, same origin: see crm/api/guard.py
 
 

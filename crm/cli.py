@@ -93,6 +93,7 @@ def register_commands(app: Flask) -> None:
     from .exports.cli import export_command
     from .imports.cli import import_command
     from .reminders.cli import reminders_cli
+    from .report_document.cli import report_cli
     from .reports.cli import rankings_cli, summary_command
 
     app.cli.add_command(users_cli)
@@ -106,4 +107,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(dispatch_command)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(report_cli)
     commands_reach(app.cli)  # the operator's commands read every district unless given one

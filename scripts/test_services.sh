@@ -12,12 +12,15 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 [ -x /usr/bin/chromium ] || { echo "chromium could not be installed" >&2; exit 1; }
 
-if [ ! -x /usr/bin/soffice ]; then
-  echo "installing Debian's libreoffice-calc: tests read our spreadsheets as a spreadsheet program prints them"
+# libreoffice-calc prints our spreadsheets, libreoffice-writer our Word reports (月报/季报); fonts-noto-cjk draws
+# their Chinese, and the report's charts (matplotlib) too.
+if [ ! -x /usr/bin/soffice ] || [ ! -e /usr/lib/libreoffice/program/swriter ] || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  echo "installing Debian's libreoffice-calc, libreoffice-writer and fonts-noto-cjk: tests read our files as office programs print them"
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc fonts-noto-cjk fonts-liberation2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc libreoffice-writer fonts-noto-cjk fonts-liberation2
 fi
-[ -x /usr/bin/soffice ] || { echo "libreoffice-calc could not be installed" >&2; exit 1; }
+[ -x /usr/bin/soffice ] || { echo "libreoffice could not be installed" >&2; exit 1; }
+[ -e /usr/lib/libreoffice/program/swriter ] || { echo "libreoffice-writer could not be installed" >&2; exit 1; }
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "starting PostgreSQL"

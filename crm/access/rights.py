@@ -68,6 +68,7 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "rankings.manage": OFFICE,  # scoring weights per year, freezing a quarter as published
     "districts.view": CITY_AND_LEADERSHIP,  # 市级拉练排名: the city's districts side by side
     "districts.manage": CITY,  # the district ranking's weights per year, freezing its quarters
+    "reports.document": CITY_AND_LEADERSHIP,  # 月报/季报 (.docx): a district's leadership and office, and the city
     "exports.download": EVERYONE,  # scoped: a file holds only what its page shows the user
     "imports.run": OFFICE,  # the investment office brings old spreadsheets in
     "reminders.view": IN_A_DISTRICT,  # one's own reminders and how they reach one; the city has none
