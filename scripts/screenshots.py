@@ -92,7 +92,13 @@ SHOTS = (
          purpose="a phone set to American English still reads and types 2026-12-02"),
     Shot("leads", "member", "/leads/", devices=("phone",)),
     Shot("follow-ups", "member", "/visits/follow-ups", devices=("phone",)),
-    Shot("reminders", "member", "/reminders/", devices=("phone",),
+    Shot("analysis", "admin", "/analysis/?rows=industry&cols=quarter&measure=investment",
+         purpose="多维分析: investment by industry and quarter, totals both ways, a chart of the largest rows"),
+    Shot("analysis-city", "city", "/analysis/?rows=district&cols=month&measure=signed", devices=("desktop",),
+         purpose="the city's districts by month"),
+    Shot("report-page", "leader", "/reports/monthly", devices=("desktop",),
+         purpose="the 月报's page: the period chosen, its headline figures, the .docx to download"),
+    Shot("reminders", "member", "/reminders/", devices=("phone", "desktop"),
          purpose="the bell's unread count beside the brand, and the list: each kind, subject, due day, 逾期 N 天"),
     # The city's (市招商局) view: its districts side by side for the first quarter, and what it may not do.
     Shot("district-ranking", "city", "/rankings/districts?quarter=1"),
@@ -132,6 +138,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--leader", default="leader05", help="a district leader's username (the demo leader's)")
     parser.add_argument("--member", default="sh-member1", help="a team member's username (the demo member's)")
     parser.add_argument("--city", default="city", help="a city user's username (the demo city's)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="retake only these shots (e.g. reminders analysis)")
     return parser.parse_args(argv)
 
 
@@ -227,7 +234,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     sessions: dict[tuple[str, str, str], list[Shot]] = {}
-    for shot in SHOTS:  # one session per login, device and browser language, in the order first named
+    chosen = [shot for shot in SHOTS if not args.only or shot.name in args.only]
+    for shot in chosen:  # one session per login, device and browser language, in the order first named
         for device in shot.devices:
             sessions.setdefault((shot.login, device, shot.locale), []).append(shot)
     devices = {device.name: device for device in DEVICES}
@@ -236,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             for (login, device, locale), shots in sessions.items():
                 shoot(browser, devices[device], args, login, locale, shots,
-                      with_sign_in=login == "admin" and locale == "zh-CN")
+                      with_sign_in=login == "admin" and locale == "zh-CN" and not args.only)
         except PlaywrightError as error:
             sys.exit(f"is the app running at {args.base_url}? {error.message.splitlines()[0]}")
         finally:

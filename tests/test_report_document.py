@@ -200,3 +200,16 @@ def test_libreoffice_opens_the_document(app, runner, districts, tmp_path: Path, 
     assert "张湾区招商引资工作月报（2026年5月）" in text
     assert "签约项目2个，其中亿元以上项目1个，总投资5.50亿元" in text.replace("\n", "")
     assert "本区电池项目" in text
+
+
+def test_a_long_list_shows_its_first_rows_and_counts_the_rest(app):
+    """A province's month signs thousands: the document lists the first rows of each list and counts the rest."""
+    from crm.report_document.sections import LISTED, listed
+
+    rows = [(str(number), f"P-{number}") for number in range(1, LISTED + 8)]
+    with app.test_request_context():
+        shown, notes = listed(rows, "红色项目", ("序号", "项目编号"), (1.0, 2.0))
+        whole, none = listed(rows[:LISTED], "红色项目", ("序号", "项目编号"), (1.0, 2.0))
+    assert [row[1] for row in shown.rows] == [f"P-{number}" for number in range(1, LISTED + 1)]
+    assert notes == ["另有7个未列出，见系统中的完整列表。"]
+    assert len(whole.rows) == LISTED and none == []

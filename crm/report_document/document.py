@@ -98,6 +98,8 @@ def write_sections(document: Document, made: list[Section]) -> None:
             if shown.caption:
                 line(document, shown.caption, size=12, bold=True, centred=True)
             table(document, shown)
+        for text in section.notes:
+            line(document, text, size=12)
 
 
 def write_pictures(document: Document, drawn: Iterable[tuple[str, bytes]], number: str) -> None:

@@ -16,6 +16,8 @@ from .content import ReportContent
 
 NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 STARTING = ("started", "producing")  # the nodes the section on starts and production lists
+LISTED = 50  # rows a list of projects or orders shows; the rest are counted (all of them are on the 调度会 page)
+YI_LISTED = 200  # rows of the 亿元以上 list (a district signs a few dozen a month); all are on the 亿元以上项目榜
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # lines after the tables: the rows a list left out
 
 
 def yi(yuan: int) -> str:
@@ -46,6 +49,17 @@ def in_yi(yuan: int) -> str:
 def headed(label: str) -> str:
     """A money column's heading with its unit: 总投资（亿元）."""
     return _("%(label)s（%(unit)s）", label=label, unit=yi_unit())
+
+
+def listed(rows: list[tuple[str, ...]], caption: str, columns: tuple[str, ...], widths: tuple[float, ...],
+           limit: int = LISTED) -> tuple[Table, list[str]]:
+    """A list's table of its first rows, and a line counting those left out (a Word report is read, not searched)."""
+    return Table(columns, rows[:limit], caption, widths), left_out(len(rows) - limit)
+
+
+def left_out(count: int) -> list[str]:
+    """The line under a list that shows only its first rows."""
+    return [_("另有%(n)s个未列出，见系统中的完整列表。", n=count)] if count > 0 else []
 
 
 def card_row(card: Card) -> tuple[str, ...]:
@@ -74,13 +88,13 @@ def yi_projects(content: ReportContent) -> Section:
     if not totals.count:
         return Section(_("亿元以上签约项目"), [_("本期无亿元以上签约项目。")])
     rows = [(str(row.rank), row.code, row.name, row.investor, row.team_name, row.industry or "—",
-             row.signed_on.isoformat(), in_yi(row.total_investment_yuan)) for row in content.yi_rows]
+             row.signed_on.isoformat(), in_yi(row.total_investment_yuan)) for row in content.yi_rows[:YI_LISTED]]
     rows.append((_("合计"), "", _("%(count)s个", count=totals.count), "", "", "", "", in_yi(totals.total_yuan)))
+    shown = Table((_("序号"), _("项目编号"), _("项目名称"), _("投资方"), _("专班"), _("产业"), _("签约日期"),
+                   headed(_("总投资"))), rows, widths=(1.0, 2.4, 3.2, 3.0, 1.6, 1.6, 1.8, 1.6))
     return Section(_("亿元以上签约项目"), [_("本期签约亿元以上项目%(count)s个，总投资%(amount)s。",
-                                       count=totals.count, amount=yi(totals.total_yuan))],
-                   [Table((_("序号"), _("项目编号"), _("项目名称"), _("投资方"), _("专班"), _("产业"),
-                           _("签约日期"), headed(_("总投资"))), rows,
-                           widths=(1.0, 2.4, 3.2, 3.0, 1.6, 1.6, 1.8, 1.6))])
+                                       count=totals.count, amount=yi(totals.total_yuan))], [shown],
+                   left_out(totals.count - YI_LISTED))
 
 
 def ranking(content: ReportContent) -> Section:
@@ -112,9 +126,11 @@ def starts(content: ReportContent) -> Section:
         return Section(_("项目开工投产"), [said])
     rows = [(PathNode(row.node).label, row.code, row.name, row.day.isoformat())
             for row in content.meeting.reached if row.node in STARTING]
-    columns = (_("节点"), _("项目编号"), _("项目名称"), _("日期"))
-    tables = [Table(columns, rows, widths=(1.6, 3.0, 8.2, 2.8))] if rows else []
-    return Section(_("项目开工投产"), [said], tables)
+    if not rows:
+        return Section(_("项目开工投产"), [said])
+    shown, more = listed(rows, _("开工投产项目"), (_("节点"), _("项目编号"), _("项目名称"), _("日期")),
+                         (1.6, 3.0, 8.2, 2.8))
+    return Section(_("项目开工投产"), [said], [shown], more)
 
 
 def orders_line(orders: OrderCounts) -> str:
@@ -142,19 +158,22 @@ def follow_up(content: ReportContent) -> Section:
              reason(project.cause, on), project.unit or "—") for project in board.red]
     orders = [(order.code, order.name, order.what, order.receiver, order.deadline.isoformat(),
                _("逾期") if order.overdue else _("办理中")) for order in board.orders]
-    tables = []
-    if late:
-        tables.append(Table((_("颜色"), _("项目编号"), _("项目名称"), _("专班"), _("首席服务官"), _("原因"),
-                             _("责任单位")), late, _("红色项目"), (1.0, 2.4, 3.0, 1.6, 1.6, 3.8, 2.2)))
-    if orders:
-        tables.append(Table((_("项目编号"), _("项目名称"), _("督办事项"), _("承办"), _("办理时限"), _("状态")),
-                            orders, _("未办结督办"), (2.4, 3.0, 4.0, 2.4, 2.2, 1.6)))
-    return Section(_("红黄绿和督办"), [said + orders_line(content.orders or OrderCounts())], tables)
+    tables, notes = [], []
+    for rows, caption, columns, widths in (
+            (late, _("红色项目"), (_("颜色"), _("项目编号"), _("项目名称"), _("专班"), _("首席服务官"), _("原因"),
+                                  _("责任单位")), (1.0, 2.4, 3.0, 1.6, 1.6, 3.8, 2.2)),
+            (orders, _("未办结督办"), (_("项目编号"), _("项目名称"), _("督办事项"), _("承办"), _("办理时限"),
+                                     _("状态")), (2.4, 3.0, 4.0, 2.4, 2.2, 1.6))):
+        if rows:
+            shown, more = listed(rows, caption, columns, widths)
+            tables.append(shown)
+            notes += more
+    return Section(_("红黄绿和督办"), [said + orders_line(content.orders or OrderCounts())], tables, notes)
 
 
 def sections(content: ReportContent) -> list[Section]:
     """The numbered sections, 一、总体情况 … ; the charts follow them."""
     made = [overview(content), headline(content), yi_projects(content), ranking(content), funds(content),
             starts(content), follow_up(content)]
-    return [Section(f"{NUMBERS[i]}、{section.heading}", section.paragraphs, section.tables)
+    return [Section(f"{NUMBERS[i]}、{section.heading}", section.paragraphs, section.tables, section.notes)
             for i, section in enumerate(made)]
