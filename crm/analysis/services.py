@@ -98,14 +98,16 @@ def pivot_table(query: PivotQuery) -> PivotTable:
     counted = pivot(query)
     rows = row_labels(query, counted.row_totals)
     columns = buckets(query.period, query.cols)
-    keys = [key for key, _label in columns]
+    keys, last = [key for key, _label in columns], len(rows)  # the totals: the last row and the last column
     position, bucket = {key: index for index, (key, _label) in enumerate(rows)}, {key: n for n, key in enumerate(keys)}
-    index = pd.MultiIndex(levels=[range(len(rows)), keys], codes=[[position[unit] for unit, _when in counted.cells],
-                                                                   [bucket[when] for _unit, when in counted.cells]])
-    table = (pd.Series(list(counted.cells.values()), index=index, dtype="int64").unstack(fill_value=0)
-             .reindex(index=range(len(rows)), columns=keys, fill_value=0))
-    table["total"] = [counted.row_totals[key] for key, _label in rows]
-    table.loc[len(rows)] = [*(counted.col_totals.get(key, 0) for key in keys), counted.grand]
+    found = [*((position[unit], bucket[when], value) for (unit, when), value in counted.cells.items()),
+             *((position[unit], len(keys), value) for unit, value in counted.row_totals.items()),
+             *((last, bucket[when], value) for when, value in counted.col_totals.items()),
+             (last, len(keys), counted.grand)]
+    at_row, at_column, values = zip(*found, strict=True)
+    index = pd.MultiIndex(levels=[range(last + 1), range(len(keys) + 1)], codes=[at_row, at_column])
+    table = (pd.Series(values, index=index, dtype="int64").unstack(fill_value=0)
+             .reindex(index=range(last + 1), columns=range(len(keys) + 1), fill_value=0))
     figures = table.to_numpy(dtype="int64")
     written = (written_yi(figures) if query.of.money else figures.astype(str)).tolist()
     labels = [label for _key, label in rows]
