@@ -14,7 +14,7 @@ Each report is requested through the app (signed in as a district leader, produc
 figures are computed by plain SQL through the driver on the same database, alternately, after a warm-up;
 the table shows the medians and their ratio, which should be at most 1.5. Before timing, each report's
 figures from the SQL are checked against what the app shows, so both sides compute the same thing.
-The 多维分析 page's two tables come next (bench_pivot.py). The 调度会 and the 到资 roll-up follow, timed
+The 多维分析 page's three tables come next (bench_pivot.py). The 调度会 and the 到资 roll-up follow, timed
 by their SQL's driver time (bench_dispatch.py); the first pages of the visits, leads and projects lists in a
 table of their own (bench_list_pages.py): their SQL's driver time against the SQL by hand (the target), and the
 whole page against the city's.

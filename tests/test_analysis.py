@@ -9,11 +9,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from crm.analysis.services import pivot_table
+from crm.analysis.services import pivot_table, written_yi
+from crm.domain.money import format_yi
 from crm.domain.periods import Period
 from crm.extensions import db
 from crm.models import FundKind, FundSource, FundsTranche, ProjectStatus, ProjectType, Role
@@ -169,6 +171,17 @@ def test_enterprises_visited_totals_count_each_company_once(world):
     table = pivot_table(PivotQuery("team", "month", "enterprises", YEAR, None))
     assert table.grand == 3  # e1 (held by both districts: e3 is the same company), e2, e4
     assert sum(total for _label, _cells, total in table.rows) > table.grand
+
+
+def test_every_figure_is_written_once_as_format_yi_writes_it(world):
+    edges = [0, 1, 499_999, 500_000, 1_499_999, 1_500_000, 99_999_999, YI, 123_456_789_012, 5 * 10**16, -500_000,
+             -499_999, -1_500_000]
+    assert written_yi(np.array(edges, dtype="int64")).tolist() == [format_yi(value) for value in edges]
+    for measure in ("investment", "signed"):
+        table = pivot_table(PivotQuery("industry", "month", measure, YEAR, None))
+        assert table.body == [(label, [table.shown(cell) for cell in cells], table.shown(total))
+                              for label, cells, total in table.rows]
+        assert table.foot == ([table.shown(cell) for cell in table.totals], table.shown(table.grand))
 
 
 def test_the_page_shows_the_table_with_its_totals(client, login, world):

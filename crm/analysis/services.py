@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..access.visibility import is_city, viewed_district
-from ..domain.money import format_yi
+from ..domain.money import YUAN_PER_YI, format_yi
 from ..domain.refused import Refused
 from ..models import User
 from ..reports.pivot import BUCKETS, DIMENSIONS, MEASURES, PivotQuery, applies, buckets, pivot, row_labels
@@ -22,7 +23,8 @@ CHART_ROWS = 10  # the chart draws the largest rows; the table holds them all
 
 @dataclass
 class PivotTable:
-    """The table as shown and exported: row labels, bucket labels, cells, each row's total, the totals' row."""
+    """The table as shown and exported: row labels, bucket labels, cells, each row's total, the totals' row; and
+    the same as the page writes them (body: each row's label, cells and total; foot: the totals and the grand)."""
 
     query: PivotQuery
     row_header: str
@@ -30,6 +32,8 @@ class PivotTable:
     rows: list[tuple[str, list[int], int]]
     totals: list[int]
     grand: int
+    body: list[tuple[str, list[str], str]]
+    foot: tuple[list[str], str]
 
     @property
     def money(self) -> bool:
@@ -48,11 +52,12 @@ class PivotTable:
         return format_yi(value) if self.money else str(value)
 
     def chart(self) -> dict[str, Any]:
-        """The chart's data: the buckets, and the largest rows' values (money as 亿元 numbers)."""
-        largest = sorted(self.rows, key=lambda row: -row[2])[:CHART_ROWS]
-        value = (lambda cell: float(format_yi(cell))) if self.money else int
+        """The chart's data: the buckets, and the largest rows' values (money as 亿元 numbers, as written)."""
+        largest = sorted(zip(self.rows, self.body, strict=True), key=lambda pair: -pair[0][2])[:CHART_ROWS]
+        value = float if self.money else int
         return {"buckets": self.columns, "unit": self.measure_label, "stacked": not self.query.of.distinct,
-                "series": [{"name": label, "values": [value(cell) for cell in cells]} for label, cells, _t in largest]}
+                "series": [{"name": label, "values": [value(cell) for cell in cells]}
+                           for _row, (label, cells, _total) in largest]}
 
 
 def form_query(form: AnalysisForm, viewer: User, district: int | None = None) -> PivotQuery:
@@ -81,19 +86,34 @@ def read_query(args: Any, viewer: User) -> tuple[AnalysisForm, PivotQuery]:
     return form, form_query(form, viewer, id_arg("district", args))
 
 
+def written_yi(values: np.ndarray) -> np.ndarray:
+    """Yuan written as 亿元 with two decimals, rounded half-up as format_yi does, all at once."""
+    hundredths = (np.abs(values) + YUAN_PER_YI // 200) // (YUAN_PER_YI // 100)
+    return np.char.mod("%.2f", np.where(values < 0, -hundredths, hundredths) / 100)
+
+
 def pivot_table(query: PivotQuery) -> PivotTable:
-    """Count the table in the database, then pivot it: rows in order, every bucket of the period, 0 where none."""
+    """Count the table in the database, then pivot it: rows in order, every bucket of the period, 0 where none;
+    the totals joined on as the last column and row, and every figure written once for the page."""
     counted = pivot(query)
     rows = row_labels(query, counted.row_totals)
     columns = buckets(query.period, query.cols)
-    position = {key: index for index, (key, _label) in enumerate(rows)}
-    frame = pd.DataFrame([(position[unit], when, value) for (unit, when), value in counted.cells.items()],
-                         columns=["row", "col", "value"])
-    if not frame.empty:
-        frame = frame.pivot_table(index="row", columns="col", values="value", aggfunc="sum", fill_value=0)
-    table = (frame.reindex(index=range(len(rows)), columns=[key for key, _label in columns], fill_value=0)
-             .fillna(0).astype("int64"))
-    lines = [(label, [int(cell) for cell in table.iloc[index]], counted.row_totals[key])
-             for index, (key, label) in enumerate(rows)]
-    return PivotTable(query, str(DIMENSIONS[query.rows]), [label for _key, label in columns], lines,
-                      [counted.col_totals.get(key, 0) for key, _label in columns], counted.grand)
+    keys, last = [key for key, _label in columns], len(rows)  # the totals: the last row and the last column
+    position, bucket = {key: index for index, (key, _label) in enumerate(rows)}, {key: n for n, key in enumerate(keys)}
+    found = [*((position[unit], bucket[when], value) for (unit, when), value in counted.cells.items()),
+             *((position[unit], len(keys), value) for unit, value in counted.row_totals.items()),
+             *((last, bucket[when], value) for when, value in counted.col_totals.items()),
+             (last, len(keys), counted.grand)]
+    at_row, at_column, values = zip(*found, strict=True)
+    index = pd.MultiIndex(levels=[range(last + 1), range(len(keys) + 1)], codes=[at_row, at_column])
+    table = (pd.Series(values, index=index, dtype="int64").unstack(fill_value=0)
+             .reindex(index=range(last + 1), columns=range(len(keys) + 1), fill_value=0))
+    figures = table.to_numpy(dtype="int64")
+    written = (written_yi(figures) if query.of.money else figures.astype(str)).tolist()
+    labels = [label for _key, label in rows]
+    *lines, totals = figures.tolist()
+    return PivotTable(query, str(DIMENSIONS[query.rows]), [label for _key, label in columns],
+                      [(label, line[:-1], line[-1]) for label, line in zip(labels, lines, strict=True)],
+                      totals[:-1], totals[-1],
+                      [(label, line[:-1], line[-1]) for label, line in zip(labels, written[:-1], strict=True)],
+                      (written[-1][:-1], written[-1][-1]))

@@ -144,12 +144,18 @@ def grouped_figures(period: Period, key: Any, grouped: Any) -> dict[int, Figures
     return {unit: Figures(**values) for unit, values in rows.items()}
 
 
+def signed_columns(*signed: ColumnElement[bool]) -> tuple[Any, Any, Any]:
+    """Signed, 亿元以上 and investment as aggregate columns over the projects `signed` picks (every row read
+    when none is given: a query whose WHERE already holds the signing period need not repeat it)."""
+    def among(aggregate: Any) -> Any:
+        return aggregate.filter(*signed) if signed else aggregate
+    return (among(func.count()), func.count().filter(*signed, yi_project()),
+            func.coalesce(among(func.sum(Project.total_investment_yuan)), 0))
+
+
 def project_columns(period: Period) -> tuple[Any, ...]:
     """Signed, 亿元以上, investment, started and producing in the period, as aggregate columns."""
-    signed = _in(Project.signed_on, period)
-    return (func.count().filter(signed),
-            func.count().filter(signed, yi_project()),
-            func.coalesce(func.sum(Project.total_investment_yuan).filter(signed), 0),
+    return (*signed_columns(_in(Project.signed_on, period)),
             func.count().filter(_in(Project.started_on, period)),
             func.count().filter(_in(Project.production_on, period)))
 

@@ -33,9 +33,16 @@ def in_period(period: Period) -> ColumnElement[bool]:
 def funds_columns(period: Period) -> tuple[Any, Any]:
     """Money in place and fixed-asset investment completed in the period, as aggregate columns over tranches."""
     arrived = in_period(period)
-    return (func.coalesce(func.sum(FundsTranche.amount_yuan).filter(arrived), 0),
+    return (money_in_place(arrived),
             func.coalesce(func.sum(FundsTranche.amount_yuan).filter(arrived, FundsTranche.kind == FundKind.FIXED_ASSET),
                           0))
+
+
+def money_in_place(*arrived: ColumnElement[bool]) -> Any:
+    """Money in place over the tranches `arrived` picks (every row read when none is given: a query whose WHERE
+    already holds the period need not repeat it)."""
+    total = func.sum(FundsTranche.amount_yuan)
+    return func.coalesce(total.filter(*arrived) if arrived else total, 0)
 
 
 def percent(part: int, whole: int) -> Decimal | None:

@@ -22,8 +22,8 @@ from ..extensions import db
 from ..models import District, Enterprise, FundsTranche, Project, ProjectStatus, ProjectType, Team, Visit
 from ..web.i18n import gettext as _
 from ..web.i18n import lazy_gettext as _l
-from .figures import companies_visited, of_district, project_columns
-from .funds import counted_tranche, funds_columns
+from .figures import companies_visited, of_district, signed_columns
+from .funds import counted_tranche, money_in_place
 from .funds import in_period as funds_in_period
 from .rules import counted, in_band
 from .sql import year_month, year_of, year_quarter
@@ -111,11 +111,11 @@ def base_query(query: PivotQuery, *keys: Any) -> Select[Any]:
         team = Visit.team_id
     else:
         if measure.source == "funds":
-            value = funds_columns(period)[0]
+            value = money_in_place()  # the WHERE holds the period
             statement = select(*keys, value).select_from(FundsTranche).join(
                 Project, Project.id == FundsTranche.project_id).where(counted_tranche(), funds_in_period(period))
         else:
-            value = project_columns(period)[("signed", "yi", "investment").index(query.measure)]
+            value = signed_columns()[("signed", "yi", "investment").index(query.measure)]  # the WHERE holds the period
             statement = select(*keys, value).select_from(Project).where(
                 counted(), Project.signed_on.between(period.start, period.end))
         statement = statement.where(of_district(Project.team_id, query.district_id))
