@@ -244,7 +244,8 @@ def test_a_district_leader_never_sees_another_districts_rows(client, login, worl
 
 @pytest.mark.parametrize("ext", ["xlsx", "csv"])
 @pytest.mark.parametrize(("measure", "rows", "cols"), [("investment", "industry", "month"),
-                                                      ("enterprises", "team", "quarter"), ("signed", "size", "year")])
+                                                      ("enterprises", "team", "quarter"), ("signed", "size", "year"),
+                                                      ("funds", "team", "month")])
 def test_the_export_read_back_is_the_page_table(client, login, world, ext, measure, rows, cols):
     login(world["city"])
     table = pivot_table(PivotQuery(rows, cols, measure, YEAR, None))
@@ -257,13 +258,16 @@ def test_the_export_read_back_is_the_page_table(client, login, world, ext, measu
         lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     else:
         frame = pd.read_excel(io.BytesIO(data), engine="calamine", header=None)
-        lines = [[str(int(cell)) if isinstance(cell, float) and cell.is_integer() and not money else str(cell)
-                  for cell in line if not pd.isna(cell)] for line in frame.itertuples(index=False)]
-    shown = [[table.row_header, *table.columns, "合计"]]
-    shown += [[label, *map(table.shown, cells), table.shown(total)] for label, cells, total in table.rows]
-    shown.append(["合计", *map(table.shown, table.totals), table.shown(table.grand)])
+        lines = [["" if pd.isna(cell) else str(int(cell)) if isinstance(cell, float) and cell.is_integer()
+                  and not money else str(cell) for cell in line] for line in frame.itertuples(index=False)]
+    whose = ["区县"] if table.districts else []  # the city's teams: each one's district, after its name
+    districts = table.districts or [None] * len(table.rows)
+    shown = [[table.row_header, *whose, *table.columns, "合计"]]
+    shown += [[label, *([district] if whose else []), *map(table.shown, cells), table.shown(total)]
+              for (label, cells, total), district in zip(table.rows, districts, strict=True)]
+    shown.append(["合计", *([""] if whose else []), *map(table.shown, table.totals), table.shown(table.grand)])
     def plain(line: list[Any], header: bool) -> list[str]:
-        return [str(round(float(cell), 2)) if money and index and not header else str(cell)
+        return [str(round(float(cell), 2)) if money and index > len(whose) and not header else str(cell)
                 for index, cell in enumerate(line)]
     assert [plain(line, n == 0) for n, line in enumerate(lines[1:])] == [plain(line, n == 0)
                                                                          for n, line in enumerate(shown)]

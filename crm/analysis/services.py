@@ -12,7 +12,17 @@ from ..access.visibility import is_city, viewed_district
 from ..domain.money import YUAN_PER_YI, format_yi
 from ..domain.refused import Refused
 from ..models import User
-from ..reports.pivot import BUCKETS, DIMENSIONS, MEASURES, PivotQuery, applies, buckets, pivot, row_labels
+from ..reports.pivot import (
+    BUCKETS,
+    DIMENSIONS,
+    MEASURES,
+    PivotQuery,
+    applies,
+    buckets,
+    pivot,
+    row_labels,
+    team_districts,
+)
 from ..web.forms import field_errors, id_arg
 from ..web.i18n import gettext as _
 from .forms import AnalysisForm
@@ -34,6 +44,7 @@ class PivotTable:
     grand: int
     body: list[tuple[str, list[str], str]]
     foot: tuple[list[str], str]
+    districts: list[str] | None = None  # each row's 区县: the city's table of teams, whose names repeat by district
 
     @property
     def money(self) -> bool:
@@ -53,11 +64,13 @@ class PivotTable:
 
     def chart(self) -> dict[str, Any]:
         """The chart's data: the buckets, and the largest rows' values (money as 亿元 numbers, as written)."""
-        largest = sorted(zip(self.rows, self.body, strict=True), key=lambda pair: -pair[0][2])[:CHART_ROWS]
+        named = [f"{label}（{district}）" for (label, _c, _t), district in zip(self.body, self.districts, strict=True)
+                 ] if self.districts else [label for label, _c, _t in self.body]
+        largest = sorted(zip(self.rows, self.body, named, strict=True), key=lambda row: -row[0][2])[:CHART_ROWS]
         value = float if self.money else int
         return {"buckets": self.columns, "unit": self.measure_label, "stacked": not self.query.of.distinct,
-                "series": [{"name": label, "values": [value(cell) for cell in cells]}
-                           for _row, (label, cells, _total) in largest]}
+                "series": [{"name": name, "values": [value(cell) for cell in cells]}
+                           for _row, (_label, cells, _total), name in largest]}
 
 
 def form_query(form: AnalysisForm, viewer: User, district: int | None = None) -> PivotQuery:
@@ -111,9 +124,11 @@ def pivot_table(query: PivotQuery) -> PivotTable:
     figures = table.to_numpy(dtype="int64")
     written = (written_yi(figures) if query.of.money else figures.astype(str)).tolist()
     labels = [label for _key, label in rows]
+    districts = team_districts(query, counted.row_totals)
     *lines, totals = figures.tolist()
     return PivotTable(query, str(DIMENSIONS[query.rows]), [label for _key, label in columns],
                       [(label, line[:-1], line[-1]) for label, line in zip(labels, lines, strict=True)],
                       totals[:-1], totals[-1],
                       [(label, line[:-1], line[-1]) for label, line in zip(labels, written[:-1], strict=True)],
-                      (written[-1][:-1], written[-1][-1]))
+                      (written[-1][:-1], written[-1][-1]),
+                      [districts.get(key, "") for key, _label in rows] if districts else None)

@@ -28,9 +28,13 @@ def analysis_export(args: Mapping[str, str], viewer: User) -> Export:
     table = pivot_table(query)
     kind = YI if table.money else INT
     title = analysis_title(table)
-    columns = [Column(table.row_header, TEXT, 24), *(Column(label, kind, 14) for label in table.columns),
+    whose = [Column(_("区县"), TEXT, 10)] if table.districts else []  # the city's teams: each one's district
+    columns = [Column(table.row_header, TEXT, 24), *whose, *(Column(label, kind, 14) for label in table.columns),
                Column(_("合计"), kind, 14)]
+    districts = table.districts or [None] * len(table.rows)
     sheet = Table(_("多维分析"), title, columns,
-                  rows=lambda: ([label, *cells, total] for label, cells, total in table.rows),
-                  footer=lambda: [[_("合计"), *table.totals, table.grand]], frozen_columns=1)
+                  rows=lambda: ([label, *([district] if whose else []), *cells, total]
+                                for (label, cells, total), district in zip(table.rows, districts, strict=True)),
+                  footer=lambda: [[_("合计"), *([""] if whose else []), *table.totals, table.grand]],
+                  frozen_columns=1 + len(whose))
     return Export("analysis", title, [sheet], len(table.rows))

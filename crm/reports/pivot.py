@@ -196,15 +196,15 @@ def size_labels() -> dict[int, str]:
 
 
 def row_labels(query: PivotQuery, keys: Iterable[Any]) -> list[tuple[Any, str]]:
-    """The rows found, in their order (teams and districts by name, bands and choices as defined, texts by name),
-    each with its label; an empty text is 未填写."""
+    """The rows found, in their order (teams and districts by name, the city's teams by district then name, bands
+    and choices as defined, texts by name), each with its label; an empty text is 未填写."""
     keys = list(keys)
     if query.rows in ("team", "district"):
         model = Team if query.rows == "team" else District
         names = dict(db.session.execute(select(model.id, model.name).where(model.id.in_(keys))).all())
-        if query.rows == "team" and query.district_id is None:
-            names = team_names_in_city(keys, names)
-        return sorted(((key, names.get(key, str(key))) for key in keys), key=lambda pair: pair[1])
+        districts = team_districts(query, keys)
+        return sorted(((key, names.get(key, str(key))) for key in keys),
+                      key=lambda pair: (districts.get(pair[0], ""), pair[1]))
     if query.rows == "size":
         return [(key, label) for key, label in size_labels().items() if key in keys]
     if query.rows in ("type", "status"):
@@ -213,8 +213,9 @@ def row_labels(query: PivotQuery, keys: Iterable[Any]) -> list[tuple[Any, str]]:
     return sorted(((key, key or _("未填写")) for key in keys), key=lambda pair: (pair[0] is None, pair[1]))
 
 
-def team_names_in_city(keys: list[Any], names: dict[int, str]) -> dict[int, str]:
-    """Teams across the city: 专班（区县）, as two districts may name a team alike."""
-    districts = dict(db.session.execute(select(Team.id, District.name).join(District, District.id == Team.district_id)
-                                        .where(Team.id.in_(keys))).all())
-    return {key: f"{name}（{districts[key]}）" if key in districts else name for key, name in names.items()}
+def team_districts(query: PivotQuery, keys: Iterable[Any]) -> dict[int, str]:
+    """The city's table of teams: each team's district (two districts may name a team alike); otherwise none."""
+    if query.rows != "team" or query.district_id is not None:
+        return {}
+    return dict(db.session.execute(select(Team.id, District.name).join(District, District.id == Team.district_id)
+                                   .where(Team.id.in_(list(keys)))).all())

@@ -32,4 +32,4 @@ def check_analysis(ledger: Ledger, truth: Truth, span: Span, ext: str, where: st
             ledger.check(name, where, "rows' totals add up", figures[field],
                          sum(read(line[-1]) for line in data) if data else 0)
             ledger.check(name, where, "columns' totals add up", figures[field],
-                         sum(read(cell) for cell in footer[0][1:-1]) if footer else 0)
+                         sum(read(cell) for cell in footer[0][1:-1] if cell not in ("", None)) if footer else 0)
