@@ -36,7 +36,7 @@ class PivotTable:
     """The table as shown and exported: row labels, bucket labels, cells, each row's total, the totals' row; and
     the same as the page writes them (body: each row's label, cells and total; foot: the totals and the grand)."""
 
-    query: PivotQuery
+    asked: PivotQuery  # what the table counts
     row_header: str
     columns: list[str]
     rows: list[tuple[str, list[int], int]]
@@ -48,15 +48,15 @@ class PivotTable:
 
     @property
     def money(self) -> bool:
-        return self.query.of.money
+        return self.asked.of.money
 
     @property
     def columns_header(self) -> str:
-        return str(BUCKETS[self.query.cols])
+        return str(BUCKETS[self.asked.cols])
 
     @property
     def measure_label(self) -> str:
-        return str(self.query.of.label)
+        return str(self.asked.of.label)
 
     def shown(self, value: int) -> str:
         """A cell as the page writes it: 亿元 with two decimals for money, else the count."""
@@ -68,7 +68,7 @@ class PivotTable:
                  ] if self.districts else [label for label, _c, _t in self.body]
         largest = sorted(zip(self.rows, self.body, named, strict=True), key=lambda row: -row[0][2])[:CHART_ROWS]
         value = float if self.money else int
-        return {"buckets": self.columns, "unit": self.measure_label, "stacked": not self.query.of.distinct,
+        return {"buckets": self.columns, "unit": self.measure_label, "stacked": not self.asked.of.distinct,
                 "series": [{"name": name, "values": [value(cell) for cell in cells]}
                            for _row, (_label, cells, _total), name in largest]}
 

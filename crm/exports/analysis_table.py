@@ -15,7 +15,7 @@ from .sheet import INT, TEXT, YI, Column, Export, Table
 
 def analysis_title(table: PivotTable) -> str:
     """张湾区2026年多维分析（签约项目数，按专班×月）; the city's without a district named."""
-    query = table.query
+    query = table.asked
     chosen = db.session.get(District, query.district_id) if query.district_id else None
     name = _("多维分析（%(measure)s，按%(rows)s×%(cols)s）", measure=table.measure_label, rows=table.row_header,
              cols=table.columns_header)

@@ -24,6 +24,7 @@ from ..access.tenancy import within
 from ..extensions import db
 from ..models import Reminder, ReminderPreference, User, now_utc
 from .links import external_url
+from .services import DEFAULT_CHANNELS
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def waiting(on: date) -> dict[int, Recipient]:
         .outerjoin(ReminderPreference, (ReminderPreference.user_id == Reminder.user_id)
                    & (ReminderPreference.kind == Reminder.kind))
         .where(Reminder.emailed_at.is_(None), Reminder.read_at.is_(None), User.active.is_(True),
-               func.coalesce(User.email, "") != "", func.coalesce(ReminderPreference.by_email, True),
+               func.coalesce(User.email, "") != "",
+               func.coalesce(ReminderPreference.by_email, DEFAULT_CHANNELS.by_email),
                or_(User.weekly_digest.is_(False), weekly_today))
         .order_by(Reminder.user_id, Reminder.due_on, Reminder.id))
     people: dict[int, Recipient] = {}

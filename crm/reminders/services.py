@@ -44,6 +44,8 @@ class Channels:
     by_webhook: bool = False
 
 
+DEFAULT_CHANNELS = Channels()  # a kind the person never chose for: the one place the defaults are said
+
 @dataclass(frozen=True)
 class ReminderFilters:
     unread_only: bool = False
@@ -128,7 +130,7 @@ def preferences(user: User) -> dict[ReminderKind, Channels]:
     """Every kind's channels for the person: their own where they chose, else in the app and by e-mail."""
     chosen = {row.kind: Channels(row.in_app, row.by_email, row.by_webhook) for row in db.session.scalars(
         select(ReminderPreference).where(ReminderPreference.user_id == user.id))}
-    return {kind: chosen.get(kind, Channels()) for kind in ReminderKind}
+    return {kind: chosen.get(kind, DEFAULT_CHANNELS) for kind in ReminderKind}
 
 
 def settings_pairs(user: User) -> list[tuple[str, object]]:
@@ -167,7 +169,7 @@ def save_preferences(user: User, *, email: str | None, weekly_digest: bool, chan
     rows = {row.kind: row for row in db.session.scalars(
         select(ReminderPreference).where(ReminderPreference.user_id == user.id))}
     for kind in ReminderKind:
-        chosen = channels.get(kind, Channels())
+        chosen = channels.get(kind, DEFAULT_CHANNELS)
         row = rows.get(kind) or ReminderPreference(district_id=user.district_id, user_id=user.id, kind=kind)
         row.in_app, row.by_email, row.by_webhook = chosen.in_app, chosen.by_email, chosen.by_webhook
         db.session.add(row)

@@ -18,22 +18,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..access.tenancy import within
 from ..extensions import db
 from ..models import DistrictWebhook, Reminder, ReminderPreference, User, WebhookKind, now_utc
 from .links import external_url
+from .services import DEFAULT_CHANNELS, Robot
 
 CONTENT_BYTES = 4096  # 企业微信: markdown content at most 4,096 bytes (UTF-8)
 TITLE = "招商通提醒"
-
-
-@dataclass(frozen=True)
-class Robot:
-    kind: WebhookKind
-    url: str
-    secret: str | None
 
 
 @dataclass
@@ -99,16 +93,17 @@ def push_due(on: date, district_id: int) -> Pushed:
     result = Pushed()
     base_url = current_app.config["BASE_URL"]
     with within(district_id, "the district's group robots"):
-        robots = [Robot(kind, url, secret) for kind, url, secret in db.session.execute(
+        robots = [Robot(kind, url, secret, enabled=True) for kind, url, secret in db.session.execute(
             select(DistrictWebhook.kind, DistrictWebhook.url, DistrictWebhook.secret)
             .where(DistrictWebhook.enabled.is_(True)).order_by(DistrictWebhook.id))]
         if not robots:
             return result
         rows = db.session.execute(
             select(Reminder, User.display_name).join(User, User.id == Reminder.user_id)
-            .join(ReminderPreference, (ReminderPreference.user_id == Reminder.user_id)
-                  & (ReminderPreference.kind == Reminder.kind))
-            .where(Reminder.pushed_at.is_(None), ReminderPreference.by_webhook.is_(True), User.active.is_(True))
+            .outerjoin(ReminderPreference, (ReminderPreference.user_id == Reminder.user_id)
+                       & (ReminderPreference.kind == Reminder.kind))
+            .where(Reminder.pushed_at.is_(None), User.active.is_(True),
+                   func.coalesce(ReminderPreference.by_webhook, DEFAULT_CHANNELS.by_webhook))
             .order_by(Reminder.user_id, Reminder.due_on, Reminder.id))
         lines = [(r.id, f"- **{name}** 【{r.kind.label}】[{_escaped(r.subject)}]({external_url(r, base_url)})"
                         f" 到期 {r.due_on.isoformat()}") for r, name in rows]

@@ -136,13 +136,13 @@ def front(period: Period, today: date, district_id: int | None) -> Front:
 
 def gather(period: Period, today: date, district_id: int | None) -> ReportContent:
     """The whole report of a district (or, district_id None, the city) for a period, as the dashboard shows it."""
-    on = min(period.end, today)
-    city = district_id is None
+    heading = front(period, today, district_id)
+    on, city = heading.as_of, heading.city
     ranking = district_ranking(period, today) if city else team_ranking(period, today, district_id=district_id)
     criteria = YiCriteria(period=period, district_id=district_id)
     late = None if city else meeting(on, period.start - timedelta(days=1), district_id=district_id)
     return ReportContent(
-        **vars(front(period, today, district_id)), yi_rows=yi_rows(criteria),
+        **vars(heading), yi_rows=yi_rows(criteria),
         yi_totals=yi_totals(criteria), ranking=ranking, colours=colour_board(on, district_id),
         meeting=late, orders=None if city else order_counts(on, of_district(Project.team_id, district_id)),
         district_orders=city_orders(on) if city else (),

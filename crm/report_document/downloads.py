@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 from ..core.audit import record
@@ -12,10 +11,6 @@ from ..models import User
 from .content import ReportContent
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def as_download(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)
 
 
 def note_download(content: ReportContent, user: User, address: str | None) -> None:

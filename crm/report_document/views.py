@@ -1,5 +1,7 @@
 """The 月报/季报 page (a period chooser and a preview) and the Word document's download."""
 
+import io
+
 from flask import render_template, request, send_file
 from flask_login import current_user
 
@@ -9,7 +11,7 @@ from ..domain.periods import today
 from ..web.forms import id_arg
 from .content import front, gather
 from .document import report_document
-from .downloads import DOCX, as_download, note_download
+from .downloads import DOCX, note_download
 from .forms import ReportDocumentForm
 
 
@@ -36,4 +38,4 @@ def download():
     content = gather(period, today(), viewed_district(current_user, id_arg("district")))
     data = report_document(content)
     note_download(content, current_user, request.remote_addr)
-    return send_file(as_download(data), mimetype=DOCX, as_attachment=True, download_name=f"{content.title}.docx")
+    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{content.title}.docx")
