@@ -130,6 +130,8 @@ def test_a_refused_photo_leaves_the_visit_sent_and_names_the_photo(phone: Any, c
     photos(phone)
     log_visit(phone, "常州天合光能有限公司", "看了新厂房")
     expect(phone.locator("#outbox-badge .count")).to_have_text("1")
+    # The form's own try has ended (offline): from here the visit is the background's to send, and to tell of.
+    expect(phone.locator("#visit-form-status")).to_contain_text("已离线保存")
 
     phone.context.set_offline(False)  # sent in the background: the visit and card.png go, scan.png is refused
 
